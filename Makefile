@@ -1,0 +1,61 @@
+# The two commands: `make run` serves the portal with demo accounts; `make test` runs every suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+# PostgreSQL for the second test run: TEST_DATABASE_URL, else the local server if it answers.
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run test test-sqlite test-postgres install static migrate seed clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+# htmx comes from the npm registry, pinned in package-lock.json; it is never committed.
+portal/static/vendor/htmx.min.js: node_modules/.package-lock.json
+	mkdir -p portal/static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+static: portal/static/vendor/htmx.min.js
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+seed: migrate
+	$(BIN)/flask portal seed-demo
+
+# Serves on http://$(HOST):$(PORT); a mail worker runs beside it (it prints mail unless MAIL_SERVER is set).
+run: install static seed
+	@$(BIN)/flask portal deliver-mail --loop & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: install static test-sqlite test-postgres
+
+test-sqlite: install static
+	$(BIN)/pytest
+
+test-postgres: install static
+	@url="$${TEST_DATABASE_URL:-$(PG_URL)}"; \
+	if $(BIN)/python -m tests.pg_available "$$url"; then \
+		echo "== Running the database tests again on PostgreSQL"; \
+		TEST_DATABASE_URL="$$url" $(BIN)/pytest; \
+	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
+		echo "PostgreSQL is required here (REQUIRE_POSTGRES) but did not answer at $$url" >&2; exit 1; \
+	else \
+		echo "== SKIPPED the PostgreSQL run: no server answered at $$url (set TEST_DATABASE_URL to use another)"; \
+	fi
+
+clean:
+	rm -rf $(VENV) node_modules portal/static/vendor .pytest_cache

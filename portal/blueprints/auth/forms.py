@@ -1,0 +1,24 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired("Enter your email address.")])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired("Enter the email address you sign in with.")])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired("Enter a new password.")])
+    confirm = PasswordField("Type the new password again", validators=[
+        DataRequired("Type the new password again."), EqualTo("password", "The two passwords do not match.")])
+
+
+class InvitationForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired("Enter the person's full name."), Length(max=200)])
+    email = EmailField("Email", validators=[DataRequired("Enter the person's email address."), Length(max=254)])
+    role = SelectField("Role", validators=[DataRequired("Choose a role.")])

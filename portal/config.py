@@ -1,0 +1,90 @@
+"""Configuration, read once from the environment with safe defaults.
+
+Every setting has a default that gives a working development portal: an
+embedded SQLite database and an uploads folder under ``instance/``, and mail
+printed to the console until an SMTP server is configured.
+"""
+import os
+import secrets
+from pathlib import Path
+
+INSTANCE_PATH = Path(os.environ.get("PORTAL_INSTANCE_PATH", Path(__file__).resolve().parent.parent / "instance"))
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once into instance/.
+
+    Several workers on one host share the file; on several hosts set SECRET_KEY.
+    """
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    instance_path.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: two workers starting at once must not write two different keys.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        key = secrets.token_urlsafe(48)
+        handle.write(key)
+    return key
+
+
+class Config:
+    """The portal's settings. Create one per app; the environment is read at creation."""
+
+    def __init__(self) -> None:
+        instance = INSTANCE_PATH
+        self.INSTANCE_PATH = str(instance)
+        self.SECRET_KEY = load_secret_key(instance)
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'portal.sqlite3'}")
+        if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql://"):
+            # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+            self.SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://" + self.SQLALCHEMY_DATABASE_URI[len("postgresql://"):]
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(instance / "uploads"))
+        self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
+        self.MAX_FILES_PER_UPLOAD = _int("MAX_FILES_PER_UPLOAD", 10)
+        self.PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.PORTAL_NAME = os.environ.get("PORTAL_NAME", "Return-to-work portal")
+
+        # Mail: with no MAIL_SERVER, the delivery worker prints messages instead of sending.
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+        self.MAIL_PORT = _int("MAIL_PORT", 25)
+        self.MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+        self.MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+        self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Return-to-work portal <no-reply@portal.invalid>")
+        self.MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+        self.MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
+
+        # Sessions end on logout, on password change, and after this many idle minutes.
+        self.IDLE_TIMEOUT_MINUTES = _int("IDLE_TIMEOUT_MINUTES", 30)
+        self.SESSION_COOKIE_NAME = "portal_session"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", self.PORTAL_BASE_URL.startswith("https://"))
+
+        # Sign-in throttling, counted in the database so that every worker sees it.
+        self.LOGIN_MAX_FAILURES_PER_ACCOUNT = _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+        self.LOGIN_MAX_FAILURES_PER_ADDRESS = _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+        self.LOGIN_THROTTLE_MINUTES = _int("LOGIN_THROTTLE_MINUTES", 15)
+
+        self.PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)
+        self.INVITATION_DAYS = _int("INVITATION_DAYS", 7)
+
+        self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which has its own idle limit
+        self.PAGE_SIZE = _int("PAGE_SIZE", 25)

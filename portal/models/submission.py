@@ -1,0 +1,103 @@
+"""The inbox item and its history. Each kind's details live in a table of its own."""
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import UTCDateTime, utcnow
+from portal.models.case import Case
+from portal.models.user import User
+
+
+class SubmissionKind(StrEnum):
+    DOCUMENT = "document"
+    ACCOMMODATION_REQUEST = "accommodation_request"
+    RESTRICTION_REPORT = "restriction_report"
+    DUTY_OFFER = "duty_offer"
+
+    @property
+    def label(self) -> str:
+        return {
+            "document": "Document",
+            "accommodation_request": "Accommodation request",
+            "restriction_report": "Work-status report",
+            "duty_offer": "Transitional-duty offer",
+        }[self.value]
+
+
+class SubmissionStatus(StrEnum):
+    NEW = "new"
+    IN_REVIEW = "in_review"
+    NEEDS_INFO = "needs_info"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return {"new": "New", "in_review": "In review", "needs_info": "More information needed",
+                "accepted": "Accepted", "declined": "Declined", "withdrawn": "Withdrawn"}[self.value]
+
+
+OPEN_STATUSES = (SubmissionStatus.NEW, SubmissionStatus.IN_REVIEW, SubmissionStatus.NEEDS_INFO)
+
+
+class Submission(db.Model):
+    __tablename__ = "submissions"
+    __table_args__ = (
+        # The inbox's usual questions: open items by due date, mine, newest first.
+        Index("ix_submissions_status_due_at", "status", "due_at"),
+        Index("ix_submissions_assignee_status", "assignee_id", "status"),
+        Index("ix_submissions_submitted_at_id", "submitted_at", "id"),
+        Index("ix_submissions_kind_status", "kind", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default=SubmissionStatus.NEW)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    case: Mapped[Case] = relationship()
+    submitted_by: Mapped[User] = relationship(foreign_keys=[submitted_by_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    events: Mapped[list["SubmissionEvent"]] = relationship(back_populates="submission", order_by="SubmissionEvent.id")
+
+    # Optimistic locking: an UPDATE from a stale copy matches no row and raises StaleDataError.
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def kind_label(self) -> str:
+        return SubmissionKind(self.kind).label
+
+    @property
+    def status_label(self) -> str:
+        return SubmissionStatus(self.status).label
+
+
+class SubmissionEvent(db.Model):
+    """One transition or message on a submission: who, when, from, to, what was said."""
+
+    __tablename__ = "submission_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    message: Mapped[str | None] = mapped_column(Text)
+
+    submission: Mapped[Submission] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

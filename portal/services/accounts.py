@@ -1,0 +1,237 @@
+"""Accounts: sign-in with throttling, server-side sessions, password reset and invitations."""
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import delete, func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.models import AccountToken, LoginAttempt, Role, User, UserSession
+from portal.models.base import utcnow
+from portal.services import audit, notifications
+from portal.services.access import invitable_roles
+from portal.services.errors import InvalidInput, NotFound, Throttled
+
+MIN_PASSWORD_LENGTH = 12
+# Checked against when the email has no account, so that timing does not tell.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+# last_seen_at is written at most this often, so that every request is not a write.
+_TOUCH_EVERY = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    idle_timeout: timedelta = timedelta(minutes=30)
+    max_failures_per_account: int = 5
+    max_failures_per_address: int = 20
+    throttle_window: timedelta = timedelta(minutes=15)
+    reset_lifetime: timedelta = timedelta(hours=2)
+    invitation_lifetime: timedelta = timedelta(days=7)
+
+    @classmethod
+    def from_config(cls, config) -> "AccountSettings":
+        return cls(
+            idle_timeout=timedelta(minutes=config["IDLE_TIMEOUT_MINUTES"]),
+            max_failures_per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+            max_failures_per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+            throttle_window=timedelta(minutes=config["LOGIN_THROTTLE_MINUTES"]),
+            reset_lifetime=timedelta(hours=config["PASSWORD_RESET_HOURS"]),
+            invitation_lifetime=timedelta(days=config["INVITATION_DAYS"]),
+        )
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_new_password(password: str, email: str = "") -> None:
+    """A long passphrase is the rule; composition rules only make passwords worse (NIST 800-63B)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"Use at least {MIN_PASSWORD_LENGTH} characters.", field="password")
+    if len(password) > 256:
+        raise InvalidInput("Use at most 256 characters.", field="password")
+    if email and normalise_email(password) == normalise_email(email):
+        raise InvalidInput("Your password must not be your email address.", field="password")
+
+
+def set_password(session, user: User, password: str) -> None:
+    """Set a new password and end every session the user had."""
+    check_new_password(password, user.email)
+    user.password_hash = generate_password_hash(password)
+    end_all_sessions(session, user)
+
+
+# --- sign-in -----------------------------------------------------------------
+
+def _failures_since(session, column, value, since: datetime) -> tuple[int, datetime | None]:
+    count, oldest = session.execute(
+        select(func.count(LoginAttempt.id), func.min(LoginAttempt.at)).where(column == value, LoginAttempt.at >= since)
+    ).one()
+    return count, oldest
+
+
+def authenticate(session, email: str, password: str, ip_address: str, settings: AccountSettings,
+                 now: datetime | None = None) -> User | None:
+    """The active user with these credentials, or None. Raises Throttled after too many failures.
+
+    The same answer, and about the same time, whether or not the email has an account.
+    """
+    now = now or utcnow()
+    email = normalise_email(email)
+    since = now - settings.throttle_window
+    for column, value, limit in ((LoginAttempt.email, email, settings.max_failures_per_account),
+                                 (LoginAttempt.ip_address, ip_address, settings.max_failures_per_address)):
+        count, oldest = _failures_since(session, column, value, since)
+        if count >= limit:
+            retry_after = max(1, int((oldest + settings.throttle_window - now).total_seconds()))
+            raise Throttled("Too many sign-in attempts. Wait a few minutes and try again, "
+                            "or reset your password.", retry_after=retry_after)
+    user = session.scalar(select(User).where(User.email == email))
+    password_ok = check_password_hash(user.password_hash if user and user.password_hash else _DUMMY_HASH, password)
+    if user is None or not user.password_hash or not password_ok or not user.active:
+        session.add(LoginAttempt(email=email, ip_address=ip_address, at=now))
+        session.commit()
+        return None
+    session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+    return user
+
+
+def start_session(session, user: User, ip_address: str | None, user_agent: str | None,
+                  now: datetime | None = None) -> str:
+    """Open a server-side session; the returned token goes in the session cookie."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    session.add(UserSession(token_hash=_hash_token(token), user_id=user.id, created_at=now, last_seen_at=now,
+                            ip_address=ip_address, user_agent=(user_agent or "")[:300]))
+    audit.record(session, actor=user, action="signed_in", object_type="user", object_id=user.id, ip_address=ip_address)
+    session.commit()
+    return token
+
+
+def user_for_session(session, token: str | None, settings: AccountSettings, now: datetime | None = None) -> User | None:
+    """The signed-in user for a session token, or None if it ended, idled out or never was."""
+    if not token:
+        return None
+    now = now or utcnow()
+    record = session.scalar(select(UserSession).where(UserSession.token_hash == _hash_token(token)))
+    if record is None or record.ended_at is not None or not record.user.active:
+        return None
+    if now - record.last_seen_at > settings.idle_timeout:
+        record.ended_at = now
+        session.commit()
+        return None
+    if now - record.last_seen_at > _TOUCH_EVERY:
+        record.last_seen_at = now
+        session.commit()
+    return record.user
+
+
+def end_session(session, token: str | None, now: datetime | None = None) -> None:
+    if token:
+        session.execute(update(UserSession).where(UserSession.token_hash == _hash_token(token),
+                                                  UserSession.ended_at.is_(None)).values(ended_at=now or utcnow()))
+        session.commit()
+
+
+def end_all_sessions(session, user: User, now: datetime | None = None) -> None:
+    session.execute(update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+                    .values(ended_at=now or utcnow()))
+
+
+# --- one-time tokens: password reset and invitations --------------------------
+
+def _issue_token(session, user: User, purpose: str, lifetime: timedelta, created_by: User | None,
+                 now: datetime) -> str:
+    # A new link replaces any earlier unused one of the same purpose.
+    session.execute(update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.purpose == purpose,
+                                               AccountToken.used_at.is_(None)).values(used_at=now))
+    token = secrets.token_urlsafe(32)
+    session.add(AccountToken(purpose=purpose, token_hash=_hash_token(token), user=user, created_by=created_by,
+                             created_at=now, expires_at=now + lifetime))
+    return token
+
+
+def find_token(session, token: str, purpose: str, now: datetime | None = None) -> AccountToken:
+    """The unused, unexpired token, or NotFound (the page says the link is no longer valid)."""
+    now = now or utcnow()
+    record = session.scalar(select(AccountToken).where(AccountToken.token_hash == _hash_token(token),
+                                                       AccountToken.purpose == purpose))
+    if record is None or record.used_at is not None or record.expires_at <= now:
+        raise NotFound("This link has expired or has already been used.")
+    return record
+
+
+def request_password_reset(session, email: str, settings: AccountSettings, now: datetime | None = None) -> None:
+    """Email a reset link if the address has an active account; say nothing either way."""
+    now = now or utcnow()
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.active or user.password_hash is None:
+        return
+    token = _issue_token(session, user, "reset", settings.reset_lifetime, None, now)
+    notifications.queue(session, user.email, "password_reset", user=user, token=token,
+                        expires_at=now + settings.reset_lifetime)
+    session.commit()
+
+
+def reset_password(session, token: str, password: str, now: datetime | None = None) -> User:
+    now = now or utcnow()
+    record = find_token(session, token, "reset", now)
+    set_password(session, record.user, password)
+    record.used_at = now
+    audit.record(session, actor=record.user, action="password_reset", object_type="user", object_id=record.user.id)
+    session.commit()
+    return record.user
+
+
+def invite(session, inviter: User, email: str, name: str, role: Role, settings: AccountSettings,
+           now: datetime | None = None, **profile) -> User:
+    """Create an account without a password and email a one-time link to set it."""
+    now = now or utcnow()
+    if role not in invitable_roles(inviter):
+        raise InvalidInput("You cannot invite someone with that role.", field="role")
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise InvalidInput("Enter an email address like name@example.com.", field="email") from None
+    user = session.scalar(select(User).where(User.email == email))
+    if user is not None and user.password_hash is not None:
+        raise InvalidInput("Someone with this email already has an account.", field="email")
+    if user is None:
+        user = User(email=email, name=name.strip(), role=role, active=True, **profile)
+        session.add(user)
+        session.flush()
+    token = _issue_token(session, user, "invitation", settings.invitation_lifetime, inviter, now)
+    notifications.queue(session, user.email, "invitation", user=user, inviter=inviter, token=token,
+                        expires_at=now + settings.invitation_lifetime)
+    audit.record(session, actor=inviter, action="invited", object_type="user", object_id=user.id, detail=role)
+    session.commit()
+    return user
+
+
+def accept_invitation(session, token: str, password: str, now: datetime | None = None) -> User:
+    now = now or utcnow()
+    record = find_token(session, token, "invitation", now)
+    set_password(session, record.user, password)
+    record.used_at = now
+    audit.record(session, actor=record.user, action="invitation_accepted", object_type="user", object_id=record.user.id)
+    session.commit()
+    return record.user
+
+
+def create_user(session, email: str, name: str, role: Role, password: str, **profile) -> User:
+    """Create an active account directly (the create-user and seed commands)."""
+    email = normalise_email(email)
+    if session.scalar(select(User).where(User.email == email)):
+        raise InvalidInput("Someone with this email already has an account.", field="email")
+    check_new_password(password, email)
+    user = User(email=email, name=name, role=role, password_hash=generate_password_hash(password), active=True,
+                **profile)
+    session.add(user)
+    session.flush()
+    return user

@@ -1,0 +1,68 @@
+"""Cases: opening them, numbering them, and the lists each audience sees."""
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from portal.models import Case, CaseParticipant, CaseStatus, CaseType, Submission, User
+from portal.models.base import utcnow
+from portal.services import access, audit
+from portal.services.pagination import Page, paginate
+
+
+def next_case_number(session, now: datetime | None = None) -> str:
+    """Human-readable and sortable: C-<year>-<sequence within the year>."""
+    year = (now or utcnow()).year
+    prefix = f"C-{year}-"
+    last = session.scalar(select(func.max(Case.number)).where(Case.number.like(prefix + "%")))
+    sequence = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{sequence:05d}"
+
+
+def open_case(session, actor: User, employee: User, case_type: CaseType, case_manager: User | None = None,
+              leave_start: date | None = None, expected_rtw: date | None = None) -> Case:
+    case = Case(number=next_case_number(session), employee=employee, case_manager=case_manager,
+                case_type=case_type, status=CaseStatus.OPEN, leave_start=leave_start, expected_rtw=expected_rtw)
+    session.add(case)
+    session.flush()
+    audit.record(session, actor=actor, action="case_opened", object_type="case", object_id=case.id, case_id=case.id)
+    return case
+
+
+def cases_for_employee(session, employee: User) -> list[Case]:
+    query = (access.visible_cases(employee).options(joinedload(Case.case_manager))
+             .order_by(Case.opened_at.desc()))
+    return list(session.scalars(query))
+
+
+def open_cases_of_reports(session, supervisor: User) -> list[Case]:
+    """The supervisor's direct reports' cases that are not closed: work status and dates, nothing medical."""
+    query = (access.visible_cases(supervisor).where(Case.status != CaseStatus.CLOSED)
+             .options(joinedload(Case.employee), joinedload(Case.case_manager))
+             .order_by(Case.expected_rtw.is_(None), Case.expected_rtw))
+    return list(session.scalars(query))
+
+
+def patients_of_clinician(session, clinician: User, today: date | None = None) -> list[CaseParticipant]:
+    """The clinician's live authorisations, each with its case and employee."""
+    today = today or utcnow().date()
+    query = (select(CaseParticipant).join(Case, CaseParticipant.case_id == Case.id)
+             .where(CaseParticipant.clinician_id == clinician.id, CaseParticipant.revoked_at.is_(None),
+                    CaseParticipant.valid_from <= today, CaseParticipant.valid_until >= today)
+             .options(joinedload(CaseParticipant.case).joinedload(Case.employee))
+             .order_by(Case.number))
+    return list(session.scalars(query))
+
+
+def recent_submissions(session, user: User, limit: int = 10) -> list[Submission]:
+    query = (access.visible_submissions(user).options(joinedload(Submission.case))
+             .order_by(Submission.submitted_at.desc(), Submission.id.desc()).limit(limit))
+    return list(session.scalars(query))
+
+
+def inbox_page(session, case_manager: User, page: int, per_page: int) -> Page:
+    """One page of the inbox, newest first, in a fixed number of queries."""
+    query = (access.visible_submissions(case_manager)
+             .options(joinedload(Submission.case).joinedload(Case.employee), joinedload(Submission.assignee))
+             .order_by(Submission.submitted_at.desc(), Submission.id.desc()))
+    return paginate(session, query, page, per_page)

@@ -1,0 +1,28 @@
+"""Domain errors. The web layer maps each to a response; services only raise them."""
+
+
+class DomainError(Exception):
+    """A rule refused the action; ``str(error)`` is a message fit to show the user."""
+
+
+class NotFound(DomainError):
+    """The object does not exist, or the user may not know that it does (answers 404)."""
+
+    def __init__(self, message: str = "Not found") -> None:
+        super().__init__(message)
+
+
+class InvalidInput(DomainError):
+    """Input that breaks a rule; ``field`` names the form field it belongs to, if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class Throttled(DomainError):
+    """Too many attempts; try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -1,0 +1,35 @@
+"""Notifications: render an email's text and HTML templates and queue it in the outbox.
+
+Emails say what happened and give a link; they never carry medical detail.
+The caller commits, so the email is queued in the same transaction as its cause.
+"""
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+
+from portal.models import OutboundEmail
+
+SUBJECTS = {
+    "password_reset": "Reset your password",
+    "invitation": "You are invited to the return-to-work portal",
+}
+
+
+def portal_url(endpoint: str, **values) -> str:
+    """An absolute link to the portal, built from PORTAL_BASE_URL (no request needed)."""
+    base = urlsplit(current_app.config["PORTAL_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def queue(session, to_address: str, template: str, **context) -> OutboundEmail:
+    context.setdefault("portal_name", current_app.config["PORTAL_NAME"])
+    email = OutboundEmail(
+        to_address=to_address,
+        subject=SUBJECTS[template],
+        body_text=render_template(f"email/{template}.txt", portal_url=portal_url, **context),
+        body_html=render_template(f"email/{template}.html", portal_url=portal_url, **context),
+        template=template,
+    )
+    session.add(email)
+    return email

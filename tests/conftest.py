@@ -1,0 +1,152 @@
+"""Fixtures: an app on a migrated database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
+a real SMTP server on a free loopback port, and signed-in clients for each role."""
+import os
+import re
+import secrets
+import tempfile
+import uuid
+from pathlib import Path
+
+# Before the portal is imported: its instance folder and secret key must not be the developer's.
+_TMP = Path(tempfile.mkdtemp(prefix="portal-tests-"))
+os.environ["PORTAL_INSTANCE_PATH"] = str(_TMP / "instance")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
+
+import pytest  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from portal import create_app  # noqa: E402
+from portal.extensions import db  # noqa: E402
+from tests import factories  # noqa: E402
+from tests.smtp import SMTPServer  # noqa: E402
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+DATABASE_FIXTURES = {"app", "database_url", "db_session"}
+
+
+def pytest_report_header(config):
+    if POSTGRES_URL:
+        return f"database: PostgreSQL ({POSTGRES_URL.rsplit('@', 1)[-1]}), database-touching tests only"
+    return "database: SQLite (set TEST_DATABASE_URL to run against PostgreSQL)"
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, run again only what touches the database; postgres_only tests need it."""
+    if POSTGRES_URL:
+        selected = [item for item in items if DATABASE_FIXTURES & set(item.fixturenames)]
+        config.hook.pytest_deselected(items=[item for item in items if item not in selected])
+        items[:] = selected
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: run with TEST_DATABASE_URL (make test does when it can)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    if not POSTGRES_URL:
+        yield f"sqlite:///{_TMP / 'test.sqlite3'}"
+        return
+    name = f"portal_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def _migrated_app(database_url, smtp_server):
+    from flask_migrate import upgrade
+
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_FOLDER": str(_TMP / "uploads"),
+        "MAIL_SERVER": smtp_server.host,
+        "MAIL_PORT": smtp_server.port,
+        "PORTAL_BASE_URL": "http://portal.test",
+    })
+    with app.app_context():
+        upgrade()  # the schema comes from the migrations, never from create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(_migrated_app, smtp_server):
+    """The app, in an app context, on an empty database; rows are wiped after each test."""
+    smtp_server.messages.clear()
+    with _migrated_app.app_context():
+        yield _migrated_app
+        db.session.remove()
+        tables = [table for table in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as connection:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def db_session(app):
+    return db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class WebActions:
+    """Drive the portal as a browser would: forms carry the CSRF token from the page."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf_token(self, path: str = "/login") -> str:
+        page = self.client.get(path).get_data(as_text=True)
+        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
+            re.search(r'name="csrf_token" value="([^"]+)"', page) or \
+            re.search(r'"X-CSRFToken": "([^"]+)"', page)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def post_form(self, path: str, data: dict, token_from: str | None = None, **kwargs):
+        data = {"csrf_token": self.csrf_token(token_from or path), **data}
+        return self.client.post(path, data=data, **kwargs)
+
+    def login(self, email: str, password: str = factories.PASSWORD, **kwargs):
+        return self.post_form("/login", {"email": email, "password": password}, **kwargs)
+
+    def logout(self):
+        return self.post_form("/logout", {}, token_from="/")
+
+
+@pytest.fixture
+def web(client):
+    return WebActions(client)
+
+
+@pytest.fixture
+def login_as(app, web, db_session):
+    """``login_as("employee")`` creates an account of that role and signs the client in."""
+
+    def sign_in(role: str, **attributes):
+        user = factories.user(db_session, role=role, **attributes)
+        db_session.commit()
+        response = web.login(user.email)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return user
+
+    return sign_in

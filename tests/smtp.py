@@ -1,0 +1,44 @@
+"""A real SMTP server for the tests (aiosmtpd) on a free loopback port."""
+import socket
+from email import message_from_bytes, policy
+
+from aiosmtpd.controller import Controller
+
+
+class _Collector:
+    def __init__(self, messages: list):
+        self.messages = messages
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append({"to": list(envelope.rcpt_tos), "from": envelope.mail_from, "message": message})
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SMTPServer:
+    """Collects every message it receives in ``messages``; can be stopped and started again."""
+
+    host = "127.0.0.1"
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.messages: list[dict] = []
+        self._controller = None
+
+    def start(self) -> None:
+        self._controller = Controller(_Collector(self.messages), hostname=self.host, port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def body_of(self, index: int = -1) -> str:
+        return self.messages[index]["message"].get_body(preferencelist=("plain",)).get_content()
