@@ -1,5 +1,6 @@
 """Fixtures: an app on a migrated database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
 a real SMTP server on a free loopback port, and signed-in clients for each role."""
+import contextvars
 import os
 import re
 import secrets
@@ -13,6 +14,7 @@ os.environ["PORTAL_INSTANCE_PATH"] = str(_TMP / "instance")
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
 
 import pytest  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from portal import create_app  # noqa: E402
@@ -66,6 +68,14 @@ def smtp_server():
     server.stop()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (its own ``g`` and database session), as in
+    production, even while the test holds one; otherwise Flask would reuse the test's."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def _migrated_app(database_url, smtp_server):
     from flask_migrate import upgrade
@@ -78,6 +88,7 @@ def _migrated_app(database_url, smtp_server):
         "MAIL_PORT": smtp_server.port,
         "PORTAL_BASE_URL": "http://portal.test",
     })
+    app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()  # the schema comes from the migrations, never from create_all()
     yield app
@@ -115,7 +126,7 @@ class WebActions:
         self.client = client
 
     def csrf_token(self, path: str = "/login") -> str:
-        page = self.client.get(path).get_data(as_text=True)
+        page = self.client.get(path, follow_redirects=True).get_data(as_text=True)
         match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
             re.search(r'name="csrf_token" value="([^"]+)"', page) or \
             re.search(r'"X-CSRFToken": "([^"]+)"', page)

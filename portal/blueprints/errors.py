@@ -1,11 +1,11 @@
 """Error pages: each status has a plain-language page; htmx requests get the message alone."""
-from flask import request
+from flask import g, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound as HTTPNotFound
 
 from portal.blueprints import render_fragment, render_page
-from portal.extensions import db
+from portal.extensions import db, login_manager
 from portal.services.errors import NotFound, Throttled
 
 MESSAGES = {
@@ -24,7 +24,7 @@ MESSAGES = {
 
 def render_error(status: int, detail: str | None = None):
     title, advice = MESSAGES[status]
-    context = {"status": status, "title": title, "advice": advice, "detail": detail}
+    context = {"code": status, "title": title, "advice": advice, "detail": detail}
     if request.headers.get("HX-Request"):
         return render_fragment("errors/error.html", "content", status, **context)
     return render_page("errors/error.html", status, **context)
@@ -49,6 +49,8 @@ def register(app) -> None:
     def database_unavailable(error):
         db.session.rollback()
         app.logger.error("database unavailable: %s", error)
+        # Render as signed out: loading the user would ask the database again.
+        g._login_user = login_manager.anonymous_user()
         return render_error(503)
 
     @app.errorhandler(HTTPException)

@@ -40,5 +40,5 @@ def paginate(session, query: Select, page: int, per_page: int) -> Page:
     page = min(max(1, page), pages)
     result = session.execute(query.limit(per_page).offset((page - 1) * per_page))
     # One entity per row gives the objects; several columns give the rows.
-    items = list(result.scalars()) if len(query.selected_columns) == 1 else list(result.all())
+    items = list(result.scalars()) if len(query.column_descriptions) == 1 else list(result.all())
     return Page(items=items, page=page, per_page=per_page, total=total)
