@@ -1,0 +1,62 @@
+"""The flask portal commands: seed-demo and create-user."""
+import pytest
+
+from portal.extensions import db
+from portal.models import Case, CaseParticipant, Role, User
+from portal.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+HOMES = {Role.EMPLOYEE: "/employee/", Role.CLINICIAN: "/clinician/", Role.SUPERVISOR: "/supervisor/",
+         Role.CASE_MANAGER: "/inbox/", Role.ADMIN: "/admin/"}
+
+
+@pytest.fixture
+def cli(app):
+    return app.test_cli_runner()
+
+
+def test_seed_demo_runs_without_force_only_on_the_embedded_sqlite_database(cli):
+    result = cli.invoke(args=["portal", "seed-demo"])
+    if db.engine.dialect.name == "sqlite":
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code != 0 and "--force" in result.output
+        assert db.session.query(User).count() == 0
+
+
+def test_seed_demo_creates_each_demo_account_and_a_case_and_can_run_again(cli, db_session):
+    for _ in range(2):
+        result = cli.invoke(args=["portal", "seed-demo", "--force"])
+        assert result.exit_code == 0, result.output
+    assert db_session.query(User).count() == len(DEMO_ACCOUNTS)
+    assert db_session.query(Case).count() == 1 and db_session.query(CaseParticipant).count() == 1
+    for email, _name, _role in DEMO_ACCOUNTS:
+        assert email in result.output
+    assert f"password for all: {DEMO_PASSWORD}" in result.output
+
+
+@pytest.mark.parametrize("email, role", [(email, role) for email, _name, role in DEMO_ACCOUNTS])
+def test_each_demo_account_signs_in_and_sees_the_demo_case(cli, web, email, role):
+    cli.invoke(args=["portal", "seed-demo", "--force"])
+    response = web.login(email, DEMO_PASSWORD)
+    assert response.headers["Location"] == HOMES[role]
+    page = web.client.get(HOMES[role]).get_data(as_text=True)
+    if role in (Role.EMPLOYEE, Role.CLINICIAN, Role.SUPERVISOR):
+        assert "C-" in page, f"{role} sees no demo case"
+
+
+def test_create_user_makes_an_account_that_can_sign_in(cli, web):
+    result = cli.invoke(args=["portal", "create-user", "--email", "First.Admin@Example.test", "--name", "First Admin",
+                              "--role", "admin", "--password", "a long admin passphrase"])
+    assert result.exit_code == 0, result.output
+    assert web.login("first.admin@example.test", "a long admin passphrase").headers["Location"] == "/admin/"
+
+
+def test_create_user_refuses_a_short_password_and_a_taken_email(cli):
+    short = cli.invoke(args=["portal", "create-user", "--email", "a@example.test", "--name", "A", "--role", "admin",
+                             "--password", "short"])
+    assert short.exit_code != 0 and "at least 12" in short.output
+    args = ["portal", "create-user", "--email", "a@example.test", "--name", "A", "--role", "employee",
+            "--password", "long enough passphrase"]
+    assert cli.invoke(args=args).exit_code == 0
+    taken = cli.invoke(args=args)
+    assert taken.exit_code != 0 and "already has an account" in taken.output
