@@ -123,3 +123,12 @@ def test_a_database_that_is_down_gives_a_clear_page_and_healthz_says_so(web, log
     response = web.client.get("/employee/")
     assert response.status_code == 503
     assert "could not reach the database, so nothing was saved" in response.get_data(as_text=True)
+
+
+def test_each_error_status_has_its_own_plain_language_page(app):
+    from portal.blueprints.errors import MESSAGES, render_error
+
+    for status, (title, _advice) in MESSAGES.items():
+        with app.test_request_context("/"):
+            body, code = render_error(status)
+        assert code == status and f"<title>{title} – " in body and f"Error code {status}." in body
