@@ -86,5 +86,14 @@ class Config:
         self.PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)
         self.INVITATION_DAYS = _int("INVITATION_DAYS", 7)
 
+        # Deadlines (portal/services/deadlines.py): business days skip weekends and public holidays.
+        self.DEADLINE_TRIAGE_BUSINESS_DAYS = _int("DEADLINE_TRIAGE_BUSINESS_DAYS", 2)
+        self.DEADLINE_INFORMATION_DAYS = _int("DEADLINE_INFORMATION_DAYS", 15)
+        self.DEADLINE_INCOMPLETE_CERTIFICATION_DAYS = _int("DEADLINE_INCOMPLETE_CERTIFICATION_DAYS", 7)
+        self.DEADLINE_DOCUMENT_REQUEST_DAYS = _int("DEADLINE_DOCUMENT_REQUEST_DAYS", 15)
+        self.HOLIDAY_COUNTRY = os.environ.get("HOLIDAY_COUNTRY", "US")
+        self.HOLIDAY_SUBDIVISION = os.environ.get("HOLIDAY_SUBDIVISION") or None
+        self.PORTAL_TIMEZONE = os.environ.get("PORTAL_TIMEZONE", "UTC")
+
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which has its own idle limit
         self.PAGE_SIZE = _int("PAGE_SIZE", 25)

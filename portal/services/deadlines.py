@@ -1,0 +1,108 @@
+"""Deadlines, computed here and nowhere else.
+
+Business-day rules skip weekends and the public holidays of the program's
+country (the maintained ``holidays`` library, not a hand-made list); calendar-day
+rules count every day. A deadline falls at the end of its day in the program's
+time zone, so "due 5 December" means all of 5 December where the program is.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+
+@dataclass(frozen=True)
+class DeadlineSettings:
+    triage_business_days: int = 2
+    # 15 calendar days: the FMLA certification period (29 CFR 825.305(b)).
+    information_days: int = 15
+    # 7 calendar days to cure an incomplete certification (29 CFR 825.305(c)).
+    incomplete_certification_days: int = 7
+    document_request_days: int = 15
+    holiday_country: str = "US"
+    holiday_subdivision: str | None = None
+    timezone: str = "UTC"
+
+    @classmethod
+    def from_config(cls, config) -> "DeadlineSettings":
+        return cls(
+            triage_business_days=config["DEADLINE_TRIAGE_BUSINESS_DAYS"],
+            information_days=config["DEADLINE_INFORMATION_DAYS"],
+            incomplete_certification_days=config["DEADLINE_INCOMPLETE_CERTIFICATION_DAYS"],
+            document_request_days=config["DEADLINE_DOCUMENT_REQUEST_DAYS"],
+            holiday_country=config["HOLIDAY_COUNTRY"],
+            holiday_subdivision=config["HOLIDAY_SUBDIVISION"],
+            timezone=config["PORTAL_TIMEZONE"],
+        )
+
+
+class DueState(StrEnum):
+    OVERDUE = "overdue"
+    DUE_TODAY = "due_today"
+    DUE_SOON = "due_soon"  # within two days
+    LATER = "later"
+
+
+@lru_cache(maxsize=32)
+def _holidays(country: str, subdivision: str | None, year: int):
+    return holidays.country_holidays(country, subdiv=subdivision, years=year)
+
+
+def is_business_day(day: date, settings: DeadlineSettings) -> bool:
+    return day.weekday() < 5 and day not in _holidays(settings.holiday_country, settings.holiday_subdivision, day.year)
+
+
+def add_business_days(start: date, days: int, settings: DeadlineSettings) -> date:
+    """The date ``days`` business days after ``start`` (which itself does not count)."""
+    day = start
+    remaining = days
+    while remaining > 0:
+        day += timedelta(days=1)
+        if is_business_day(day, settings):
+            remaining -= 1
+    return day
+
+
+def local_date(moment: datetime, settings: DeadlineSettings) -> date:
+    return moment.astimezone(ZoneInfo(settings.timezone)).date()
+
+
+def end_of_day(day: date, settings: DeadlineSettings) -> datetime:
+    """The last moment of ``day`` in the program's time zone, as an aware datetime."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=ZoneInfo(settings.timezone))
+
+
+def triage_due(received_at: datetime, settings: DeadlineSettings) -> datetime:
+    """A new submission is triaged within N business days of receipt."""
+    return end_of_day(add_business_days(local_date(received_at, settings), settings.triage_business_days, settings),
+                      settings)
+
+
+def information_due_date(requested_at: datetime, settings: DeadlineSettings,
+                         incomplete_certification: bool = False) -> date:
+    """The default date for a reply to a request for more information (the case manager may change it)."""
+    days = settings.incomplete_certification_days if incomplete_certification else settings.information_days
+    return local_date(requested_at, settings) + timedelta(days=days)
+
+
+def document_request_due_date(requested_at: datetime, settings: DeadlineSettings) -> date:
+    return local_date(requested_at, settings) + timedelta(days=settings.document_request_days)
+
+
+def days_remaining(due_at: datetime, now: datetime, settings: DeadlineSettings) -> int:
+    """Whole days from today to the due day: 0 on the day, negative once overdue."""
+    return (local_date(due_at, settings) - local_date(now, settings)).days
+
+
+def due_state(due_at: datetime | None, now: datetime, settings: DeadlineSettings) -> DueState | None:
+    if due_at is None:
+        return None
+    if now > due_at:
+        return DueState.OVERDUE
+    remaining = days_remaining(due_at, now, settings)
+    if remaining == 0:
+        return DueState.DUE_TODAY
+    return DueState.DUE_SOON if remaining <= 2 else DueState.LATER
