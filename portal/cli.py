@@ -1,11 +1,17 @@
 """``flask portal ...`` commands: seed-demo, create-user, deliver-mail."""
+import os
+import signal
+import socket
+import threading
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
-from portal.extensions import db
+from portal.extensions import db, mail
 from portal.models import Role
-from portal.services import accounts, demo
+from portal.services import accounts, demo, mailer
 from portal.services.errors import InvalidInput
 
 portal_cli = AppGroup("portal", help="Portal administration commands.")
@@ -38,3 +44,51 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Created {user.role_enum.label.lower()} {user.email}.")
+
+
+@portal_cli.command("deliver-mail")
+@click.option("--loop", is_flag=True, help="Keep delivering until stopped (Ctrl-C or SIGTERM).")
+@click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds between looks at the outbox, with --loop.")
+def deliver_mail(loop: bool, interval: float) -> None:
+    """Send the queued email that is due: once, or with --loop until stopped."""
+    worker_id = f"{socket.gethostname()}:{os.getpid()}"
+    if not loop:
+        try:
+            report = mailer.deliver_due(db.session, mail, worker_id)
+        except SQLAlchemyError as error:
+            raise click.ClickException(f"The database is not available: {_first_line(error)}") from None
+        click.echo(f"Mail delivery: {report}.")
+        return
+
+    # A signal only asks the loop to stop, so the batch in hand is sent and recorded first;
+    # a second Ctrl-C interrupts at once.
+    stop = threading.Event()
+
+    def request_stop(signum, frame):
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = {number: signal.signal(number, request_stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    click.echo(f"Delivering mail as {worker_id} every {interval:g}s; Ctrl-C or SIGTERM stops.")
+    try:
+        while not stop.is_set():
+            try:
+                report = mailer.deliver_due(db.session, mail, worker_id)
+            except SQLAlchemyError as error:
+                # The database may be restarting: what is claimed waits for its lease; try again later.
+                db.session.rollback()
+                current_app.logger.error("Mail delivery: database not available, retrying in %gs: %s",
+                                         interval, _first_line(error))
+            else:
+                if report.sent or report.retried or report.failed:
+                    click.echo(f"Mail delivery: {report}.")
+            stop.wait(interval)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    click.echo("Mail delivery stopped.")
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().partition("\n")[0]
