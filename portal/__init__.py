@@ -62,11 +62,12 @@ def register_blueprints(app: Flask) -> None:
     from portal.blueprints.auth.routes import bp as auth_bp
     from portal.blueprints.clinician.routes import bp as clinician_bp
     from portal.blueprints.employee.routes import bp as employee_bp
+    from portal.blueprints.files.routes import bp as files_bp
     from portal.blueprints.health import bp as health_bp
     from portal.blueprints.inbox.routes import bp as inbox_bp
     from portal.blueprints.supervisor.routes import bp as supervisor_bp
 
-    for blueprint in (auth_bp, employee_bp, clinician_bp, supervisor_bp, inbox_bp, admin_bp, health_bp):
+    for blueprint in (auth_bp, employee_bp, clinician_bp, supervisor_bp, inbox_bp, admin_bp, files_bp, health_bp):
         app.register_blueprint(blueprint)
 
 

@@ -45,3 +45,43 @@ def authorisation(session, case: Case, clinician: User, **attributes) -> CasePar
     session.add(record)
     session.flush()
     return record
+
+
+def pdf_bytes(pages: int = 1, **save_options) -> bytes:
+    """A real PDF made by pikepdf; ``save_options`` go to ``Pdf.save`` (encryption=...)."""
+    import io
+
+    import pikepdf
+
+    document = pikepdf.new()
+    for _ in range(pages):
+        document.add_blank_page()
+    buffer = io.BytesIO()
+    document.save(buffer, **save_options)
+    return buffer.getvalue()
+
+
+def image_bytes(image_format: str = "JPEG", size: tuple[int, int] = (32, 24)) -> bytes:
+    """A real image made by Pillow: JPEG, PNG, TIFF or HEIF."""
+    import io
+
+    import pillow_heif
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+def stored_file(session, case: Case, upload_folder, content: bytes | None = None, name: str = "report.pdf",
+                uploaded_by: User | None = None, **options):
+    """A file stored through the storage service (which commits), a one-page PDF unless told otherwise."""
+    import io
+
+    from portal.services import storage
+
+    with storage.saving(session):
+        return storage.store_upload(session, io.BytesIO(content or pdf_bytes()), name, case=case,
+                                    uploaded_by=uploaded_by or case.employee, upload_folder=upload_folder,
+                                    max_bytes=25 * 1024 * 1024, **options)
