@@ -19,9 +19,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
+    register_security(app)  # first: its body-size check must run before CSRF reads the form
     register_extensions(app)
     register_blueprints(app)
-    register_security(app)
     register_template_helpers(app)
     register_error_pages(app)
     register_cli(app)
@@ -72,8 +72,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from portal.blueprints.security import add_security_headers
+    from portal.blueprints.security import add_security_headers, refuse_oversized_body
 
+    app.before_request(refuse_oversized_body)
     app.after_request(add_security_headers)
 
 

@@ -1,7 +1,7 @@
 """One package per audience. ``audience_blueprint`` checks the role once, for every route."""
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template, request
 from flask_login import current_user
-from jinja2_fragments.flask import render_block
+from jinja2_fragments.flask import render_block, render_blocks
 
 from portal.services import access
 
@@ -30,6 +30,28 @@ def render_page(template: str, status: int = 200, **context):
     return render_template(template, **context), status
 
 
-def render_fragment(template: str, block: str, status: int = 200, **context):
-    """One named block of a screen's template, for an htmx swap: the same markup as the page."""
-    return render_block(template, block, **context), status
+def render_fragment(template: str, block: str | list[str], status: int = 200, **context):
+    """Named blocks of a screen's template, for an htmx swap: the same markup as the page.
+
+    Several blocks render one after the other: the first is the swap target's
+    content, the others carry ``hx-swap-oob`` and update their own regions.
+    """
+    if isinstance(block, str):
+        return render_block(template, block, **context), status
+    return render_blocks(template, block, **context), status
+
+
+def htmx_redirect(location: str):
+    """After a successful post: a 303 redirect, or for htmx an ``HX-Location`` it follows itself."""
+    if request.headers.get("HX-Request"):
+        return "", 200, {"HX-Location": location}
+    return redirect(location, code=303)
+
+
+def form_error(form, error) -> None:
+    """Put a service's InvalidInput next to its field, or at the top of the form."""
+    field = getattr(error, "field", None)
+    if field and field in form:
+        form[field].errors = [*form[field].errors, str(error)]
+    else:
+        form.form_errors.append(str(error))

@@ -1,4 +1,6 @@
-"""Headers every response carries."""
+"""Headers every response carries, and the body-size check every request meets first."""
+from flask import abort, current_app, request
+
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
@@ -15,3 +17,14 @@ def add_security_headers(response):
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def refuse_oversized_body():
+    """Refuse a body whose declared length is over the limit before anything reads it.
+
+    Werkzeug would otherwise start spooling it to a temporary file that its parser
+    leaves open when it gives up half-way.
+    """
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if limit is not None and request.content_length is not None and request.content_length > limit:
+        abort(413)

@@ -3,8 +3,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, session as cookie_session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from wtforms import SelectChoice
 
-from portal.blueprints import render_page
+from portal.blueprints import form_error, render_page
 from portal.blueprints.auth.forms import ForgotPasswordForm, InvitationForm, LoginForm, NewPasswordForm
 from portal.extensions import db
 from portal.models import Role
@@ -30,13 +31,6 @@ def safe_next(target: str | None) -> str | None:
 
 def _home_url() -> str:
     return url_for(access.HOME_ENDPOINT[current_user.role_enum])
-
-
-def _field_error(form, error: InvalidInput) -> None:
-    if error.field and error.field in form:
-        form[error.field].errors.append(str(error))
-    else:
-        form.form_errors.append(str(error))
 
 
 @bp.get("/")
@@ -99,7 +93,7 @@ def _set_password_screen(purpose: str, token: str, complete, title: str, done_me
         try:
             complete(db.session, token, form.password.data)
         except InvalidInput as error:
-            _field_error(form, error)
+            form_error(form, error)
         else:
             if current_user.is_authenticated:
                 logout_user()
@@ -129,13 +123,13 @@ def invite():
     if not roles:
         abort(404)
     form = InvitationForm()
-    form.role.choices = [("", "Choose a role")] + [(role.value, role.label) for role in roles]
+    form.role.choices = [SelectChoice("", "Choose a role")] + [SelectChoice(role.value, role.label) for role in roles]
     if form.validate_on_submit():
         try:
             user = accounts.invite(db.session, current_user, form.email.data, form.name.data, Role(form.role.data),
                                    _settings())
         except InvalidInput as error:
-            _field_error(form, error)
+            form_error(form, error)
         else:
             flash(f"Invitation sent to {user.email}. The link works once and expires in "
                   f"{current_app.config['INVITATION_DAYS']} days.", "success")
