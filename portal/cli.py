@@ -12,6 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from portal.extensions import db, mail
 from portal.models import Role
 from portal.services import accounts, demo, mailer
+from portal.services.deadlines import DeadlineSettings
+from portal.services.documents import UploadLimits
 from portal.services.errors import InvalidInput
 
 portal_cli = AppGroup("portal", help="Portal administration commands.")
@@ -24,7 +26,7 @@ def seed_demo(force: bool) -> None:
     if db.engine.dialect.name != "sqlite" and not force:
         raise click.ClickException("This database is not the embedded SQLite one. Demo accounts have a published "
                                    "password; add --force if you really mean to seed it.")
-    demo.seed(db.session)
+    demo.seed(db.session, UploadLimits.from_config(current_app.config), DeadlineSettings.from_config(current_app.config))
     click.echo("Demo accounts (password for all: %s, for demonstration only):" % demo.DEMO_PASSWORD)
     for email, _name, role in demo.DEMO_ACCOUNTS:
         click.echo(f"  {Role(role).label:<13} {email}")

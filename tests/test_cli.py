@@ -2,7 +2,7 @@
 import pytest
 
 from portal.extensions import db
-from portal.models import Case, CaseParticipant, Role, User
+from portal.models import Case, CaseParticipant, InformationRequest, Role, Submission, User
 from portal.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 HOMES = {Role.EMPLOYEE: "/employee/", Role.CLINICIAN: "/clinician/", Role.SUPERVISOR: "/supervisor/",
@@ -29,6 +29,7 @@ def test_seed_demo_creates_each_demo_account_and_a_case_and_can_run_again(cli, d
         assert result.exit_code == 0, result.output
     assert db_session.query(User).count() == len(DEMO_ACCOUNTS)
     assert db_session.query(Case).count() == 1 and db_session.query(CaseParticipant).count() == 1
+    assert db_session.query(Submission).count() == 1 and db_session.query(InformationRequest).count() == 1
     for email, _name, _role in DEMO_ACCOUNTS:
         assert email in result.output
     assert f"password for all: {DEMO_PASSWORD}" in result.output
@@ -42,6 +43,10 @@ def test_each_demo_account_signs_in_and_sees_the_demo_case(cli, web, email, role
     page = web.client.get(HOMES[role]).get_data(as_text=True)
     if role in (Role.EMPLOYEE, Role.CLINICIAN, Role.SUPERVISOR):
         assert "C-" in page, f"{role} sees no demo case"
+    if role == Role.EMPLOYEE:
+        assert "FMLA certification of a health condition" in page  # asked of them, with its due date
+    if role == Role.CASE_MANAGER:
+        assert "Work status or return-to-work note (1 file)" in page  # waiting in the inbox
 
 
 def test_create_user_makes_an_account_that_can_sign_in(cli, web):

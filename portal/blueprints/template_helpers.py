@@ -1,21 +1,31 @@
 """Filters and globals the templates share."""
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_login import current_user
 
-from portal.services import access
+from portal.services import access, deadlines
+
+
+def _program_time(value: datetime) -> datetime:
+    # Deadlines fall at the end of a day where the program is, so dates are shown there too.
+    return value.astimezone(ZoneInfo(current_app.config["PORTAL_TIMEZONE"]))
 
 
 def format_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        value = _program_time(value)
     return f"{value:%-d %b %Y}"
 
 
 def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
-    return f"{value.astimezone(UTC):%-d %b %Y, %H:%M} UTC"
+    local = _program_time(value)
+    return f"{local:%-d %b %Y, %H:%M} {local.tzname()}"
 
 
 def format_size(size: int) -> str:
@@ -24,6 +34,21 @@ def format_size(size: int) -> str:
             return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{size:.1f} MB"
+
+
+EMPLOYEE_STATUS = {
+    "new": "Received, waiting for review",
+    "in_review": "In review",
+    "needs_info": "We need more information from you",
+    "accepted": "Accepted",
+    "declined": "Declined",
+    "withdrawn": "Withdrawn",
+}
+
+
+def employee_status(submission) -> str:
+    """A submission's status as the person who sent it reads it."""
+    return EMPLOYEE_STATUS[submission.status]
 
 
 def home_endpoint() -> str | None:
@@ -37,4 +62,6 @@ def register(app) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.globals["home_endpoint"] = home_endpoint
+    app.jinja_env.globals["employee_status"] = employee_status
+    app.jinja_env.globals["due_days"] = deadlines.days_remaining
     app.jinja_env.globals["portal_name"] = lambda: app.config["PORTAL_NAME"]

@@ -1,13 +1,15 @@
 """All models, imported here so that Alembic and the app see the whole schema."""
 from portal.models.audit import AuditEvent
 from portal.models.case import AuthorisationScope, Case, CaseParticipant, CaseStatus, CaseType
+from portal.models.document import DocumentSubmission, DocumentType, InformationRequest
 from portal.models.file import StoredFile
 from portal.models.outbox import EmailStatus, OutboundEmail
 from portal.models.submission import OPEN_STATUSES, Submission, SubmissionEvent, SubmissionKind, SubmissionStatus
 from portal.models.user import AccountToken, LoginAttempt, Role, User, UserSession
 
 __all__ = [
-    "AccountToken", "AuditEvent", "AuthorisationScope", "Case", "CaseParticipant",
-    "CaseStatus", "CaseType", "EmailStatus", "LoginAttempt", "OPEN_STATUSES", "OutboundEmail", "Role",
-    "StoredFile", "Submission", "SubmissionEvent", "SubmissionKind", "SubmissionStatus", "User", "UserSession",
+    "AccountToken", "AuditEvent", "AuthorisationScope", "Case", "CaseParticipant", "CaseStatus", "CaseType",
+    "DocumentSubmission", "DocumentType", "EmailStatus", "InformationRequest", "LoginAttempt", "OPEN_STATUSES",
+    "OutboundEmail", "Role", "StoredFile", "Submission", "SubmissionEvent", "SubmissionKind", "SubmissionStatus",
+    "User", "UserSession",
 ]

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.models.base import UTCDateTime, utcnow
 from portal.models.case import Case
+from portal.models.submission import Submission
 from portal.models.user import User
 
 
@@ -28,4 +29,5 @@ class StoredFile(db.Model):
     is_medical: Mapped[bool] = mapped_column(default=True)
 
     case: Mapped[Case] = relationship()
+    submission: Mapped[Submission | None] = relationship()
     uploaded_by: Mapped[User] = relationship()

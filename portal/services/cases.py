@@ -4,9 +4,11 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from portal.models import Case, CaseParticipant, CaseStatus, CaseType, Submission, User
+from portal.models import (Case, CaseParticipant, CaseStatus, CaseType, InformationRequest, Role, StoredFile, Submission,
+                           SubmissionStatus, User)
 from portal.models.base import utcnow
 from portal.services import access, audit
+from portal.services.errors import InvalidInput
 from portal.services.pagination import Page, paginate
 
 
@@ -66,3 +68,30 @@ def inbox_page(session, case_manager: User, page: int, per_page: int) -> Page:
              .options(joinedload(Submission.case).joinedload(Case.employee), joinedload(Submission.assignee))
              .order_by(Submission.submitted_at.desc(), Submission.id.desc()))
     return paginate(session, query, page, per_page)
+
+
+def case_managers(session) -> list[User]:
+    return list(session.scalars(select(User).where(User.role == Role.CASE_MANAGER, User.active).order_by(User.name)))
+
+
+def case_manager(session, user_id: int | None) -> User:
+    user = session.get(User, user_id) if user_id else None
+    if user is None or user.role != Role.CASE_MANAGER or not user.active:
+        raise InvalidInput("Choose an active case manager.", field="assignee")
+    return user
+
+
+def case_overview(session, case: Case) -> dict:
+    """What a case manager sees on a case: its items, what is asked of the employee, what is filed."""
+    items = list(session.scalars(select(Submission).where(Submission.case_id == case.id)
+                                 .options(joinedload(Submission.assignee))
+                                 .order_by(Submission.submitted_at.desc(), Submission.id.desc())))
+    requests = list(session.scalars(select(InformationRequest)
+                                    .where(InformationRequest.case_id == case.id, InformationRequest.closed_at.is_(None))
+                                    .options(joinedload(InformationRequest.submission))
+                                    .order_by(InformationRequest.due_at)))
+    filed = list(session.scalars(select(StoredFile).join(Submission, StoredFile.submission_id == Submission.id)
+                                 .where(StoredFile.case_id == case.id, Submission.status == SubmissionStatus.ACCEPTED)
+                                 .options(joinedload(StoredFile.submission))
+                                 .order_by(StoredFile.uploaded_at.desc())))
+    return {"submissions": items, "requests": requests, "filed_files": filed}

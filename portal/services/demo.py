@@ -2,14 +2,18 @@
 
 Idempotent: running it again changes nothing that is already there.
 """
+import io
 from datetime import timedelta
 
+import pikepdf
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from portal.models import AuthorisationScope, Case, CaseParticipant, CaseType, Role, User
+from portal.models import AuthorisationScope, Case, CaseParticipant, CaseType, DocumentType, Role, User
 from portal.models.base import utcnow
-from portal.services import cases
+from portal.services import cases, documents
+from portal.services.deadlines import DeadlineSettings
+from portal.services.documents import Upload, UploadLimits
 
 DEMO_PASSWORD = "demo-password"
 DEMO_ACCOUNTS = [
@@ -32,7 +36,20 @@ def _account(session, email: str, name: str, role: Role) -> User:
     return user
 
 
-def seed(session) -> None:
+def _demo_pdf() -> bytes:
+    """A one-page PDF saying what it is, so that the demo inbox has a real document to review."""
+    document = pikepdf.new()
+    page = document.add_blank_page(page_size=(612, 792))
+    font = document.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                     BaseFont=pikepdf.Name.Helvetica))
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.Contents = document.make_stream(b"BT /F1 18 Tf 72 700 Td (Demo work status note) Tj ET")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def seed(session, limits: UploadLimits, settings: DeadlineSettings) -> None:
     users = {role: _account(session, email, name, role) for email, name, role in DEMO_ACCOUNTS}
     employee, manager = users[Role.EMPLOYEE], users[Role.CASE_MANAGER]
     employee.supervisor_id = users[Role.SUPERVISOR].id
@@ -44,4 +61,10 @@ def seed(session) -> None:
         session.add(CaseParticipant(case=case, clinician=users[Role.CLINICIAN], granted_by_id=employee.id,
                                     scope=AuthorisationScope.WORK_STATUS_AND_MEDICAL_DOCUMENTS,
                                     valid_from=today - timedelta(days=10), valid_until=today + timedelta(days=355)))
+        session.commit()
+        documents.send_document(session, employee, case, DocumentType.WORK_STATUS_NOTE, None,
+                                "From my appointment last week.", [Upload(io.BytesIO(_demo_pdf()), "work-status.pdf")],
+                                limits, settings)
+        documents.request_document(session, manager, case, DocumentType.FMLA_CERTIFICATION, "",
+                                   today + timedelta(days=settings.document_request_days), settings)
     session.commit()

@@ -26,3 +26,10 @@ class Throttled(DomainError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class Conflict(DomainError):
+    """Someone else changed the object first, or the action does not fit its current state.
+
+    The message says what happened; the caller shows it with the current state.
+    """

@@ -12,6 +12,11 @@ from portal.models import OutboundEmail
 SUBJECTS = {
     "password_reset": "Reset your password",
     "invitation": "You are invited to the return-to-work portal",
+    "submission_received": "New item to review",
+    "information_requested": "Your case manager needs more information",
+    "information_provided": "The employee has replied",
+    "submission_decided": "A decision on something you sent",
+    "document_requested": "Your case manager has asked for a document",
 }
 
 

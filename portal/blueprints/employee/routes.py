@@ -1,14 +1,111 @@
-"""The employee's own view of their cases."""
+"""The employee's own view: their cases, what we need from them, and the documents they send."""
+from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
-from portal.blueprints import audience_blueprint, render_page
+from portal.blueprints import audience_blueprint, form_error, htmx_redirect, render_fragment, render_page
+from portal.blueprints.employee.forms import DocumentForm, ReplyForm, WithdrawForm
 from portal.extensions import db
-from portal.services import cases
+from portal.models.base import utcnow
+from portal.services import access, cases, documents, submissions
+from portal.services.deadlines import DeadlineSettings
+from portal.services.errors import Conflict, InvalidInput
 
 bp = audience_blueprint("employee", "/employee")
+
+
+def _settings() -> DeadlineSettings:
+    return DeadlineSettings.from_config(current_app.config)
+
+
+def _uploads(field) -> list[documents.Upload]:
+    # A browser sends one empty part when no file was chosen.
+    return [documents.Upload(f.stream, f.filename) for f in field.data or [] if f and f.filename]
 
 
 @bp.get("/")
 def home():
     return render_page("employee/home.html", cases=cases.cases_for_employee(db.session, current_user),
-                       submissions=cases.recent_submissions(db.session, current_user))
+                       requests=documents.open_requests(db.session, current_user),
+                       activity=documents.recent_activity(db.session, current_user),
+                       now=utcnow(), settings=_settings())
+
+
+@bp.route("/cases/<int:case_id>/documents/new", methods=["GET", "POST"])
+def send_document(case_id: int):
+    case = access.get_case(db.session, current_user, case_id)
+    form = DocumentForm()
+    answering = None
+    request_id = request.args.get("request", type=int) or (form.request_id.data and int(form.request_id.data))
+    if request_id:
+        answering = documents.open_request_for(db.session, current_user, request_id)
+        if answering is not None and not form.is_submitted():
+            form.document_type.data = answering.document_type
+            form.request_id.data = str(answering.id)
+    if form.validate_on_submit():
+        try:
+            submission = documents.send_document(
+                db.session, current_user, case, form.document_type.data, form.description.data, form.note.data,
+                _uploads(form.files), documents.UploadLimits.from_config(current_app.config), _settings(),
+                answering=answering)
+        except (InvalidInput, Conflict) as error:
+            form_error(form, error)
+        else:
+            flash(f"Received: {submission.reference}. It is waiting for review.", "success")
+            return htmx_redirect(url_for("employee.submission", submission_id=submission.id))
+    context = {"case": case, "form": form, "answering": answering}
+    status = 422 if form.is_submitted() else 200
+    if request.headers.get("HX-Request") and form.is_submitted():
+        return render_fragment("employee/send_document.html", "document_form", status, **context)
+    return render_page("employee/send_document.html", status, **context)
+
+
+def _submission_screen(submission, reply_form, status=200):
+    return render_page("employee/submission.html", status, submission=submission,
+                       files=documents.files_of(db.session, submission), reply_form=reply_form,
+                       withdraw_form=WithdrawForm(formdata=None, version=submission.version),
+                       open_request=next((r for r in documents.open_requests(db.session, current_user)
+                                          if r.submission_id == submission.id), None))
+
+
+@bp.get("/submissions/<int:submission_id>")
+def submission(submission_id: int):
+    item = access.get_submission(db.session, current_user, submission_id)
+    return _submission_screen(item, ReplyForm(version=item.version))
+
+
+@bp.post("/submissions/<int:submission_id>/reply")
+def reply(submission_id: int):
+    item = access.get_submission(db.session, current_user, submission_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            documents.provide_information(db.session, current_user, item, form.message.data, _uploads(form.files),
+                                          documents.UploadLimits.from_config(current_app.config), _settings(),
+                                          expected_version=int(form.version.data or 0) or None)
+        except (InvalidInput, Conflict) as error:
+            form_error(form, error)
+        else:
+            flash("Thank you. Your reply has gone to your case manager.", "success")
+            return htmx_redirect(url_for("employee.submission", submission_id=item.id))
+    return _submission_screen(item, form, 422)
+
+
+@bp.post("/submissions/<int:submission_id>/withdraw")
+def withdraw(submission_id: int):
+    item = access.get_submission(db.session, current_user, submission_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            submissions.withdraw(db.session, item, current_user, int(form.version.data or 0) or None)
+        except Conflict as error:
+            flash(str(error), "error")
+        else:
+            flash(f"{item.reference} is withdrawn.", "success")
+    return redirect(url_for("employee.submission", submission_id=item.id), code=303)
+
+
+@bp.get("/history")
+def history():
+    page = documents.history_page(db.session, current_user, request.args.get("page", 1, type=int),
+                                  current_app.config["PAGE_SIZE"])
+    return render_page("employee/history.html", page=page)

@@ -1,16 +1,153 @@
-"""The case manager's inbox."""
-from flask import current_app, request
+"""The case manager's inbox: the list, the review screen and its actions, and the case page."""
+from flask import current_app, flash, request, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
-from portal.blueprints import audience_blueprint, render_page
+from portal.blueprints import audience_blueprint, form_error, htmx_redirect, render_fragment, render_page
+from portal.blueprints.inbox.forms import (ActionForm, AssignForm, DeclineForm, DocumentRequestForm,
+                                           RequestInformationForm)
 from portal.extensions import db
-from portal.services import cases
+from portal.models.base import utcnow
+from portal.services import access, audit, cases, documents, submissions
+from portal.services.deadlines import DeadlineSettings, document_request_due_date
+from portal.services.errors import Conflict, InvalidInput
 
 bp = audience_blueprint("inbox", "/inbox")
+
+
+def _settings() -> DeadlineSettings:
+    return DeadlineSettings.from_config(current_app.config)
+
+
+def _version(form) -> int | None:
+    return int(form.version.data) if (form.version.data or "").isdigit() else None
 
 
 @bp.get("/")
 def home():
     page = cases.inbox_page(db.session, current_user, request.args.get("page", 1, type=int),
                             current_app.config["PAGE_SIZE"])
-    return render_page("inbox/home.html", page=page)
+    return render_page("inbox/home.html", page=page, now=utcnow(), settings=_settings())
+
+
+def _review_forms(item, **replacing) -> dict:
+    """Fresh forms for the item's current version; ``formdata=None`` so a post's values do not leak in."""
+    assign = AssignForm(formdata=None, version=item.version, assignee=item.assignee_id)
+    assign.assignee.choices = _case_manager_choices()
+    forms = {"action_form": ActionForm(formdata=None, version=item.version), "assign_form": assign,
+             "information_form": RequestInformationForm(formdata=None, version=item.version),
+             "decline_form": DeclineForm(formdata=None, version=item.version)}
+    forms.update(replacing)
+    return forms
+
+
+def _case_manager_choices() -> list[SelectChoice]:
+    return [SelectChoice(m.id, m.name) for m in cases.case_managers(db.session)]
+
+
+def _review(item, status: int = 200, notice=None, **replacing):
+    """The review screen: the whole page, or for htmx the pane, the item's row and the notice."""
+    context = {"submission": item, "files": documents.files_of(db.session, item), "now": utcnow(),
+               "settings": _settings(), "actions": submissions.allowed_actions(item), "notice": notice,
+               **_review_forms(item, **replacing)}
+    if request.headers.get("HX-Request") and request.method == "POST":
+        return render_fragment("inbox/review.html", ["review_pane", "oob_updates"], status, **context)
+    return render_page("inbox/review.html", status, **context)
+
+
+@bp.get("/submissions/<int:submission_id>")
+def review(submission_id: int):
+    item = access.get_submission(db.session, current_user, submission_id)
+    audit.record(db.session, actor=current_user, action="submission_viewed", object_type="submission",
+                 object_id=item.id, case_id=item.case_id, ip_address=request.remote_addr)
+    db.session.commit()
+    return _review(item)
+
+
+def _act(submission_id: int, form_class, form_name: str, perform, done: str):
+    """Run one review action; answer with the updated screen, or the form with its errors."""
+    item = access.get_submission(db.session, current_user, submission_id)
+    form = form_class()
+    if form_class is AssignForm:
+        form.assignee.choices = _case_manager_choices()
+    if not form.validate_on_submit():
+        return _review(item, 422, **{form_name: form})
+    try:
+        perform(item, form)
+    except Conflict as error:
+        return _review(item, 409, notice=("error", str(error)))
+    except InvalidInput as error:
+        form_error(form, error)
+        return _review(item, 422, **{form_name: form})
+    if request.headers.get("HX-Request"):
+        return _review(item, notice=("success", done))
+    flash(done, "success")
+    return htmx_redirect(url_for("inbox.review", submission_id=item.id))
+
+
+@bp.post("/submissions/<int:submission_id>/claim")
+def claim(submission_id: int):
+    return _act(submission_id, ActionForm, "action_form",
+                lambda item, form: submissions.claim(db.session, item, current_user, _version(form)),
+                "You have claimed this item.")
+
+
+@bp.post("/submissions/<int:submission_id>/assign")
+def assign(submission_id: int):
+    def perform(item, form):
+        assignee = cases.case_manager(db.session, form.assignee.data)
+        submissions.assign(db.session, item, current_user, assignee, _version(form))
+
+    return _act(submission_id, AssignForm, "assign_form", perform, "Assigned.")
+
+
+@bp.post("/submissions/<int:submission_id>/request-information")
+def request_information(submission_id: int):
+    return _act(submission_id, RequestInformationForm, "information_form",
+                lambda item, form: submissions.request_information(
+                    db.session, item, current_user, form.message.data, form.due_date.data, _version(form),
+                    _settings(), incomplete_certification=form.incomplete_certification.data),
+                "Request sent. The employee has been emailed.")
+
+
+@bp.post("/submissions/<int:submission_id>/accept")
+def accept(submission_id: int):
+    return _act(submission_id, ActionForm, "action_form",
+                lambda item, form: submissions.decide(db.session, item, current_user, True, _version(form)),
+                "Accepted and filed to the case. The employee has been emailed.")
+
+
+@bp.post("/submissions/<int:submission_id>/decline")
+def decline(submission_id: int):
+    return _act(submission_id, DeclineForm, "decline_form",
+                lambda item, form: submissions.decide(db.session, item, current_user, False, _version(form),
+                                                      reason=form.reason.data),
+                "Declined. The employee has been emailed the reason.")
+
+
+def _case_screen(case, form, status=200):
+    return render_page("inbox/case.html", status, case=case, form=form, now=utcnow(), settings=_settings(),
+                       **cases.case_overview(db.session, case))
+
+
+@bp.get("/cases/<int:case_id>")
+def case(case_id: int):
+    record = access.get_case(db.session, current_user, case_id)
+    form = DocumentRequestForm(due_date=document_request_due_date(utcnow(), _settings()))
+    return _case_screen(record, form)
+
+
+@bp.post("/cases/<int:case_id>/request-document")
+def request_document(case_id: int):
+    record = access.get_case(db.session, current_user, case_id)
+    form = DocumentRequestForm()
+    if form.validate_on_submit():
+        try:
+            documents.request_document(db.session, current_user, record, form.document_type.data, form.message.data,
+                                       form.due_date.data, _settings())
+        except InvalidInput as error:
+            form_error(form, error)
+        else:
+            flash("Request sent. It is on the employee's list, and they have been emailed.", "success")
+            return htmx_redirect(url_for("inbox.case", case_id=record.id))
+    return _case_screen(record, form, 422)

@@ -8,7 +8,26 @@
     if (summary) { summary.focus(); }
   }
   document.addEventListener("DOMContentLoaded", function () { focusErrorSummary(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { focusErrorSummary(event.detail.target); });
+
+  // After an htmx swap, focus goes to the error summary if there is one, else to the updated region's heading.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (target.querySelector("[data-focus-on-load]")) { focusErrorSummary(target); return; }
+    var heading = target.querySelector("[data-focus-after-swap]");
+    if (heading) { heading.focus(); }
+  });
+
+  // Upload progress for forms marked data-upload-progress (without JavaScript they post as plain forms).
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var form = event.target.closest ? event.target.closest("[data-upload-progress]") : null;
+    if (!form || !event.detail.lengthComputable) { return; }
+    var box = form.querySelector(".upload-progress");
+    var bar = form.querySelector("progress");
+    if (box && bar) {
+      box.hidden = false;
+      bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+    }
+  });
 
   // An htmx request the server refused: say so in the live region instead of failing silently.
   document.addEventListener("htmx:responseError", function (event) {

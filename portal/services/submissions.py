@@ -1,0 +1,173 @@
+"""The submission lifecycle, the same for every kind of inbox item.
+
+    new -> in_review -> (needs_info -> in_review)* -> accepted | declined
+    new -> withdrawn (by the submitter, before review)
+
+Every action names the version of the item the user saw. If someone else
+changed it since, or two people act at the same moment, exactly one wins: the
+other gets a Conflict that says what happened, and nothing of theirs is saved.
+"""
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.models import InformationRequest, Role, Submission, SubmissionEvent, SubmissionStatus, User
+from portal.models.base import utcnow
+from portal.services import audit, notifications
+from portal.services.deadlines import DeadlineSettings, end_of_day, information_due_date, local_date
+from portal.services.errors import Conflict, InvalidInput
+
+S = SubmissionStatus
+# action: (statuses it may start from, status it leads to, past tense for the history)
+TRANSITIONS = {
+    "claim": ((S.NEW, S.IN_REVIEW, S.NEEDS_INFO), None, "claimed"),
+    "assign": ((S.NEW, S.IN_REVIEW, S.NEEDS_INFO), None, "assigned"),
+    "request_information": ((S.IN_REVIEW,), S.NEEDS_INFO, "asked for more information"),
+    "provide_information": ((S.NEEDS_INFO,), S.IN_REVIEW, "sent more information"),
+    "accept": ((S.IN_REVIEW,), S.ACCEPTED, "accepted"),
+    "decline": ((S.IN_REVIEW,), S.DECLINED, "declined"),
+    "withdraw": ((S.NEW,), S.WITHDRAWN, "withdrew"),
+}
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: references are read out on the phone
+
+
+def new_reference(prefix: str) -> str:
+    code = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    return f"{prefix}-{code[:4]}-{code[4:]}"
+
+
+def allowed_actions(submission: Submission) -> set[str]:
+    return {action for action, (sources, _, _) in TRANSITIONS.items() if submission.status in sources}
+
+
+def _describe_current(session, submission: Submission) -> str:
+    last = session.scalar(select(SubmissionEvent).where(SubmissionEvent.submission_id == submission.id)
+                          .order_by(SubmissionEvent.id.desc()).limit(1))
+    state = f"It is now {submission.status_label.lower()}"
+    if submission.assignee is not None:
+        state += f", assigned to {submission.assignee.name}"
+    if last is not None and last.actor is not None:
+        verb = TRANSITIONS.get(last.action, (None, None, last.action.replace("_", " ")))[2]
+        return f"{last.actor.name} {verb} this item at {last.at:%H:%M} UTC. {state}."
+    return f"{state}."
+
+
+def transition(session, submission: Submission, actor: User, action: str, expected_version: int | None,
+               message: str | None = None, now: datetime | None = None, **changes) -> SubmissionEvent:
+    """Apply ``action`` if the item is still as the user saw it and the lifecycle allows it.
+
+    Adds the history event and the audit record; the caller adds what else
+    belongs in the same transaction and calls ``commit``.
+    """
+    now = now or utcnow()
+    if expected_version is not None and expected_version != submission.version:
+        raise Conflict("Someone changed this item while you were looking at it. " + _describe_current(session, submission)
+                       + " Your change was not made.")
+    sources, target, _ = TRANSITIONS[action]
+    if submission.status not in sources:
+        raise Conflict(f"This item is {submission.status_label.lower()}, so it cannot be "
+                       f"{'withdrawn' if action == 'withdraw' else TRANSITIONS[action][2]} now.")
+    before = submission.status
+    if target is not None:
+        submission.status = target
+    for name, value in changes.items():
+        setattr(submission, name, value)
+    event = SubmissionEvent(submission=submission, actor=actor, at=now, action=action, from_status=before,
+                            to_status=submission.status, message=message)
+    session.add(event)
+    audit.record(session, actor=actor, action=f"submission_{action}", object_type="submission",
+                 object_id=submission.id, case_id=submission.case_id, detail=f"{before} -> {submission.status}")
+    return event
+
+
+@contextmanager
+def lost_race(session, submission: Submission) -> Iterator[None]:
+    """Turn a lost race at commit (the row's version moved on) into a Conflict that says who won."""
+    try:
+        yield
+    except StaleDataError:
+        session.rollback()
+        session.refresh(submission)
+        raise Conflict("Someone else acted on this item at the same moment. " + _describe_current(session, submission)
+                       + " Your change was not made.") from None
+
+
+def commit(session, submission: Submission) -> None:
+    with lost_race(session, submission):
+        session.commit()
+
+
+def claim(session, submission: Submission, actor: User, expected_version: int | None) -> None:
+    if submission.assignee_id == actor.id:
+        raise Conflict("You have already claimed this item.")
+    if submission.assignee_id is not None:
+        raise Conflict(f"{submission.assignee.name} has already claimed this item. "
+                       + _describe_current(session, submission))
+    assign(session, submission, actor, actor, expected_version, action="claim")
+
+
+def assign(session, submission: Submission, actor: User, assignee: User, expected_version: int | None,
+           action: str = "assign") -> None:
+    if assignee.role != Role.CASE_MANAGER or not assignee.active:
+        raise InvalidInput("Choose an active case manager.", field="assignee")
+    status = S.IN_REVIEW if submission.status == S.NEW else submission.status
+    message = None if assignee == actor else f"Assigned to {assignee.name}"
+    transition(session, submission, actor, action, expected_version, message=message, assignee=assignee,
+               status=status)
+    commit(session, submission)
+
+
+def request_information(session, submission: Submission, actor: User, message: str, due_date: date | None,
+                        expected_version: int | None, settings: DeadlineSettings,
+                        incomplete_certification: bool = False, now: datetime | None = None) -> InformationRequest:
+    """Send the item back to the employee with a question, due by ``due_date``.
+
+    Without a date: 15 calendar days, or 7 to cure an incomplete certification.
+    """
+    now = now or utcnow()
+    message = (message or "").strip()
+    if not message:
+        raise InvalidInput("Say what information you need.", field="message")
+    due_date = due_date or information_due_date(now, settings, incomplete_certification)
+    if due_date <= local_date(now, settings):
+        raise InvalidInput("The reply date must be after today.", field="due_date")
+    due_at = end_of_day(due_date, settings)
+    transition(session, submission, actor, "request_information", expected_version, message=message, now=now,
+               due_at=due_at)
+    request = InformationRequest(case_id=submission.case_id, submission=submission, message=message, due_at=due_at,
+                                 requested_by=actor, requested_at=now)
+    session.add(request)
+    notifications.queue(session, submission.case.employee.email, "information_requested", submission=submission,
+                        due_at=due_at)
+    commit(session, submission)
+    return request
+
+
+def close_requests(session, submission: Submission, now: datetime) -> None:
+    session.execute(update(InformationRequest).where(InformationRequest.submission_id == submission.id,
+                                                     InformationRequest.closed_at.is_(None)).values(closed_at=now))
+
+
+def decide(session, submission: Submission, actor: User, accepted: bool, expected_version: int | None,
+           reason: str | None = None, now: datetime | None = None) -> None:
+    """Accept or decline; a decline needs a reason, which the employee sees."""
+    now = now or utcnow()
+    reason = (reason or "").strip()
+    if not accepted and not reason:
+        raise InvalidInput("Give the reason for declining. The employee will see it.", field="reason")
+    transition(session, submission, actor, "accept" if accepted else "decline", expected_version,
+               message=reason or None, now=now, due_at=None)
+    close_requests(session, submission, now)
+    notifications.queue(session, submission.case.employee.email, "submission_decided", submission=submission)
+    commit(session, submission)
+
+
+def withdraw(session, submission: Submission, actor: User, expected_version: int | None) -> None:
+    if submission.submitted_by_id != actor.id:
+        raise Conflict("Only the person who sent an item can withdraw it.")
+    transition(session, submission, actor, "withdraw", expected_version, due_at=None)
+    commit(session, submission)
