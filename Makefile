@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
+# Links in emails point where the portal is served, unless told otherwise.
+export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 # PostgreSQL for the second test run: TEST_DATABASE_URL, else the local server if it answers.
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
