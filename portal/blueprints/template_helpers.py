@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_login import current_user
 
-from portal.services import access, deadlines
+from portal.services import access, deadlines, restrictions
 
 
 def _program_time(value: datetime) -> datetime:
@@ -64,4 +64,6 @@ def register(app) -> None:
     app.jinja_env.globals["home_endpoint"] = home_endpoint
     app.jinja_env.globals["employee_status"] = employee_status
     app.jinja_env.globals["due_days"] = deadlines.days_remaining
+    app.jinja_env.globals["describe_restriction"] = restrictions.describe
+    app.jinja_env.globals["restriction_label"] = lambda key: restrictions.BY_KEY[key].label
     app.jinja_env.globals["portal_name"] = lambda: app.config["PORTAL_NAME"]

@@ -4,12 +4,13 @@ from portal.models.case import AuthorisationScope, Case, CaseParticipant, CaseSt
 from portal.models.document import DocumentSubmission, DocumentType, InformationRequest
 from portal.models.file import StoredFile
 from portal.models.outbox import EmailStatus, OutboundEmail
+from portal.models.restriction import Frequency, ReportDraft, Restriction, RestrictionReport, WorkStatus
 from portal.models.submission import OPEN_STATUSES, Submission, SubmissionEvent, SubmissionKind, SubmissionStatus
 from portal.models.user import AccountToken, LoginAttempt, Role, User, UserSession
 
 __all__ = [
     "AccountToken", "AuditEvent", "AuthorisationScope", "Case", "CaseParticipant", "CaseStatus", "CaseType",
     "DocumentSubmission", "DocumentType", "EmailStatus", "InformationRequest", "LoginAttempt", "OPEN_STATUSES",
-    "OutboundEmail", "Role", "StoredFile", "Submission", "SubmissionEvent", "SubmissionKind", "SubmissionStatus",
-    "User", "UserSession",
+    "Frequency", "OutboundEmail", "ReportDraft", "Restriction", "RestrictionReport", "Role", "StoredFile", "Submission", "SubmissionEvent", "SubmissionKind", "SubmissionStatus",
+    "User", "UserSession", "WorkStatus",
 ]

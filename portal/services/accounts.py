@@ -189,29 +189,46 @@ def reset_password(session, token: str, password: str, now: datetime | None = No
     return record.user
 
 
+def valid_email(email: str) -> str:
+    """The address normalised, or InvalidInput for the email field."""
+    try:
+        # .test addresses allowed: the demo uses them, and a real bounce shows in the outbox anyway.
+        return validate_email(email or "", check_deliverability=False, test_environment=True).normalized.lower()
+    except EmailNotValidError:
+        raise InvalidInput("Enter an email address like name@example.com.", field="email") from None
+
+
 def invite(session, inviter: User, email: str, name: str, role: Role, settings: AccountSettings,
            now: datetime | None = None, **profile) -> User:
     """Create an account without a password and email a one-time link to set it."""
-    now = now or utcnow()
     if role not in invitable_roles(inviter):
         raise InvalidInput("You cannot invite someone with that role.", field="role")
-    try:
-        # .test addresses allowed: the demo uses them, and a real bounce shows in the outbox anyway.
-        email = validate_email(email, check_deliverability=False, test_environment=True).normalized.lower()
-    except EmailNotValidError:
-        raise InvalidInput("Enter an email address like name@example.com.", field="email") from None
-    user = session.scalar(select(User).where(User.email == email))
-    if user is not None and user.password_hash is not None:
+    email = valid_email(email)
+    existing = session.scalar(select(User).where(User.email == email))
+    if existing is not None and existing.password_hash is not None:
         raise InvalidInput("Someone with this email already has an account.", field="email")
+    user = send_invitation(session, inviter, email, name, role, settings, now, **profile)
+    session.commit()
+    return user
+
+
+def send_invitation(session, inviter: User, email: str, name: str, role: Role, settings: AccountSettings,
+                    now: datetime | None = None, template: str = "invitation", **context) -> User:
+    """Create the invited account if it is new, and queue its one-time link; the caller commits.
+
+    Profile fields (organisation, phone...) in ``context`` that the User model has are set on a new account.
+    """
+    now = now or utcnow()
+    user = session.scalar(select(User).where(User.email == email))
     if user is None:
+        profile = {key: context.pop(key) for key in ("organisation", "phone", "department") if key in context}
         user = User(email=email, name=name.strip(), role=role, active=True, **profile)
         session.add(user)
         session.flush()
     token = _issue_token(session, user, "invitation", settings.invitation_lifetime, inviter, now)
-    notifications.queue(session, user.email, "invitation", user=user, inviter=inviter, token=token,
-                        expires_at=now + settings.invitation_lifetime)
+    notifications.queue(session, user.email, template, user=user, inviter=inviter, token=token,
+                        expires_at=now + settings.invitation_lifetime, **context)
     audit.record(session, actor=inviter, action="invited", object_type="user", object_id=user.id, detail=role)
-    session.commit()
     return user
 
 

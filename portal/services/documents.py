@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.models import (Case, DocumentSubmission, DocumentType, InformationRequest, Role, StoredFile, Submission,
@@ -98,7 +98,7 @@ def send_document(session, employee: User, case: Case, document_type: str, descr
         if answering is not None:
             answering.closed_at = now
             answering.answered_by_id = submission.id
-        for address in _case_manager_addresses(session, case):
+        for address in case_manager_addresses(session, case):
             notifications.queue(session, address, "submission_received", submission=submission)
     return submission
 
@@ -145,7 +145,7 @@ def request_document(session, actor: User, case: Case, document_type: str, messa
     return request
 
 
-def _case_manager_addresses(session, case: Case) -> list[str]:
+def case_manager_addresses(session, case: Case) -> list[str]:
     """The case's manager, or every active case manager while the case has none."""
     if case.case_manager is not None and case.case_manager.active:
         return [case.case_manager.email]
@@ -153,10 +153,12 @@ def _case_manager_addresses(session, case: Case) -> list[str]:
 
 
 def open_requests(session, employee: User) -> list[InformationRequest]:
-    """What we need from the employee, soonest due first."""
+    """What we need from the employee, soonest due first: document requests, and questions about what they sent."""
     query = (select(InformationRequest).join(Case, InformationRequest.case_id == Case.id)
+             .outerjoin(Submission, InformationRequest.submission_id == Submission.id)
              .where(access.case_visibility(employee), Case.employee_id == employee.id,
-                    InformationRequest.closed_at.is_(None))
+                    InformationRequest.closed_at.is_(None),
+                    or_(InformationRequest.submission_id.is_(None), Submission.submitted_by_id == employee.id))
              .options(joinedload(InformationRequest.case), joinedload(InformationRequest.submission))
              .order_by(InformationRequest.due_at))
     return list(session.scalars(query))

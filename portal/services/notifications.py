@@ -17,7 +17,14 @@ SUBJECTS = {
     "information_provided": "The employee has replied",
     "submission_decided": "A decision on something you sent",
     "document_requested": "Your case manager has asked for a document",
+    "clinician_invitation": "A patient has authorised you on the return-to-work portal",
+    "clinician_authorised": "A new patient has authorised you",
+    "report_received": "New work-status report to review",
 }
+
+
+# Where each kind of sender reads what happened to what they sent.
+SENDER_SCREENS = {"employee": "employee.submission", "clinician": "clinician.report"}
 
 
 def portal_url(endpoint: str, **values) -> str:
@@ -25,6 +32,13 @@ def portal_url(endpoint: str, **values) -> str:
     base = urlsplit(current_app.config["PORTAL_BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)
+
+
+def to_sender(session, submission, template: str, **context) -> OutboundEmail:
+    """Email the person who sent ``submission``, with a link to it in their own part of the portal."""
+    sender = submission.submitted_by
+    link = portal_url(SENDER_SCREENS[sender.role], submission_id=submission.id)
+    return queue(session, sender.email, template, submission=submission, recipient=sender, link=link, **context)
 
 
 def queue(session, to_address: str, template: str, **context) -> OutboundEmail:

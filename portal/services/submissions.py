@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.models import InformationRequest, Role, Submission, SubmissionEvent, SubmissionStatus, User
+from portal.models import InformationRequest, Role, Submission, SubmissionEvent, SubmissionKind, SubmissionStatus, User
 from portal.models.base import utcnow
 from portal.services import audit, notifications
 from portal.services.deadlines import DeadlineSettings, end_of_day, information_due_date, local_date
@@ -141,8 +141,7 @@ def request_information(session, submission: Submission, actor: User, message: s
     request = InformationRequest(case_id=submission.case_id, submission=submission, message=message, due_at=due_at,
                                  requested_by=actor, requested_at=now)
     session.add(request)
-    notifications.queue(session, submission.case.employee.email, "information_requested", submission=submission,
-                        due_at=due_at)
+    notifications.to_sender(session, submission, "information_requested", due_at=due_at)
     commit(session, submission)
     return request
 
@@ -161,8 +160,12 @@ def decide(session, submission: Submission, actor: User, accepted: bool, expecte
         raise InvalidInput("Give the reason for declining. The employee will see it.", field="reason")
     transition(session, submission, actor, "accept" if accepted else "decline", expected_version,
                message=reason or None, now=now, due_at=None)
+    if accepted and submission.kind == SubmissionKind.RESTRICTION_REPORT:
+        from portal.services import reports  # reports builds on this module
+
+        reports.take_effect(submission, now)
     close_requests(session, submission, now)
-    notifications.queue(session, submission.case.employee.email, "submission_decided", submission=submission)
+    notifications.to_sender(session, submission, "submission_decided")
     commit(session, submission)
 
 

@@ -1,8 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, MultipleFileField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from portal.models import DocumentType
+from portal.models import AuthorisationScope, DocumentType
 
 
 class DocumentForm(FlaskForm):
@@ -33,3 +33,28 @@ class ReplyForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     version = HiddenField()
+
+
+class ClinicianForm(FlaskForm):
+    """Name a treating clinician and authorise them for a case (employees, and case managers for them)."""
+
+    name = StringField("Clinician's name", validators=[DataRequired("Enter the clinician's name."), Length(max=200)])
+    practice = StringField("Practice or clinic", validators=[Optional(), Length(max=200)])
+    email = StringField("Clinician's email", validators=[DataRequired("Enter the clinician's email."), Length(max=254)])
+    phone = StringField("Phone (optional)", validators=[Optional(), Length(max=40)])
+    scope = RadioField("What they may see and send", default=AuthorisationScope.WORK_STATUS, choices=[
+        SelectChoice(AuthorisationScope.WORK_STATUS.value, "Work status and restrictions only"),
+        SelectChoice(AuthorisationScope.WORK_STATUS_AND_MEDICAL_DOCUMENTS.value,
+                     "Work status and restrictions, and medical documents on this case")])
+    valid_from = DateField("From", validators=[Optional()])
+    valid_until = DateField("Until", validators=[Optional()])
+
+    def authorisation(self) -> dict:
+        """The arguments of services.authorisations.authorise, as typed."""
+        return {"name": self.name.data, "practice": self.practice.data or "", "email": self.email.data,
+                "phone": self.phone.data or "", "scope": self.scope.data, "valid_from": self.valid_from.data,
+                "valid_until": self.valid_until.data}
+
+
+class RevokeForm(FlaskForm):
+    pass

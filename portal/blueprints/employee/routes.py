@@ -3,10 +3,11 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from portal.blueprints import audience_blueprint, form_error, htmx_redirect, render_fragment, render_page
-from portal.blueprints.employee.forms import DocumentForm, ReplyForm, WithdrawForm
+from portal.blueprints.employee.forms import ClinicianForm, DocumentForm, ReplyForm, RevokeForm, WithdrawForm
 from portal.extensions import db
 from portal.models.base import utcnow
-from portal.services import access, cases, documents, submissions
+from portal.services import access, authorisations, cases, documents, restrictions, submissions
+from portal.services.accounts import AccountSettings
 from portal.services.deadlines import DeadlineSettings
 from portal.services.errors import Conflict, InvalidInput
 
@@ -24,10 +25,46 @@ def _uploads(field) -> list[documents.Upload]:
 
 @bp.get("/")
 def home():
-    return render_page("employee/home.html", cases=cases.cases_for_employee(db.session, current_user),
+    own_cases = cases.cases_for_employee(db.session, current_user)
+    now = utcnow()
+    return render_page("employee/home.html", cases=own_cases,
+                       restrictions=restrictions.current_reports(db.session, [c.id for c in own_cases], now.date()),
                        requests=documents.open_requests(db.session, current_user),
-                       activity=documents.recent_activity(db.session, current_user),
-                       now=utcnow(), settings=_settings())
+                       activity=documents.recent_activity(db.session, current_user), now=now, settings=_settings())
+
+
+def _clinicians_screen(case, form, status=200):
+    return render_page("employee/clinicians.html", status, case=case, form=form, revoke_form=RevokeForm(formdata=None),
+                       authorisations=authorisations.for_case(db.session, case), today=utcnow().date(),
+                       is_live=authorisations.is_live)
+
+
+@bp.route("/cases/<int:case_id>/clinicians", methods=["GET", "POST"])
+def clinicians(case_id: int):
+    """Name and authorise a treating clinician, or see and revoke the authorisations given."""
+    case = access.get_case(db.session, current_user, case_id)
+    form = ClinicianForm()
+    if form.validate_on_submit():
+        try:
+            participant = authorisations.authorise(db.session, current_user, case,
+                                                   settings=AccountSettings.from_config(current_app.config),
+                                                   **form.authorisation())
+        except InvalidInput as error:
+            form_error(form, error)
+        else:
+            flash(f"{participant.clinician.name} is authorised until {participant.valid_until:%-d %B %Y}. "
+                  "We have emailed them.", "success")
+            return htmx_redirect(url_for("employee.clinicians", case_id=case.id))
+    return _clinicians_screen(case, form, 422 if form.is_submitted() else 200)
+
+
+@bp.post("/cases/<int:case_id>/clinicians/<int:participant_id>/revoke")
+def revoke_clinician(case_id: int, participant_id: int):
+    case = access.get_case(db.session, current_user, case_id)
+    if RevokeForm().validate_on_submit():
+        participant = authorisations.revoke(db.session, current_user, case, participant_id)
+        flash(f"{participant.clinician.name} can no longer see this case or send reports for it.", "success")
+    return redirect(url_for("employee.clinicians", case_id=case.id), code=303)
 
 
 @bp.route("/cases/<int:case_id>/documents/new", methods=["GET", "POST"])

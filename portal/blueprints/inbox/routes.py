@@ -4,11 +4,13 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from portal.blueprints import audience_blueprint, form_error, htmx_redirect, render_fragment, render_page
+from portal.blueprints.employee.forms import ClinicianForm
 from portal.blueprints.inbox.forms import (ActionForm, AssignForm, DeclineForm, DocumentRequestForm,
                                            RequestInformationForm)
 from portal.extensions import db
 from portal.models.base import utcnow
-from portal.services import access, audit, cases, documents, submissions
+from portal.services import access, audit, authorisations, cases, documents, restrictions, submissions
+from portal.services.accounts import AccountSettings
 from portal.services.deadlines import DeadlineSettings, document_request_due_date
 from portal.services.errors import Conflict, InvalidInput
 
@@ -47,9 +49,13 @@ def _case_manager_choices() -> list[SelectChoice]:
 
 def _review(item, status: int = 200, notice=None, **replacing):
     """The review screen: the whole page, or for htmx the pane, the item's row and the notice."""
-    context = {"submission": item, "files": documents.files_of(db.session, item), "now": utcnow(),
+    now = utcnow()
+    context = {"submission": item, "files": documents.files_of(db.session, item), "now": now,
                "settings": _settings(), "actions": submissions.allowed_actions(item), "notice": notice,
                **_review_forms(item, **replacing)}
+    if item.restriction_report is not None:
+        current = restrictions.current_report(db.session, item.case_id, now.date(), excluding=item.id)
+        context["changes"] = restrictions.compare(current, item.restriction_report)
     if request.headers.get("HX-Request") and request.method == "POST":
         return render_fragment("inbox/review.html", ["review_pane", "oob_updates"], status, **context)
     return render_page("inbox/review.html", status, **context)
@@ -125,16 +131,36 @@ def decline(submission_id: int):
                 "Declined. The employee has been emailed the reason.")
 
 
-def _case_screen(case, form, status=200):
-    return render_page("inbox/case.html", status, case=case, form=form, now=utcnow(), settings=_settings(),
-                       **cases.case_overview(db.session, case))
+def _case_screen(case, status=200, form=None, clinician_form=None):
+    now = utcnow()
+    return render_page(
+        "inbox/case.html", status, case=case, now=now, settings=_settings(),
+        form=form or DocumentRequestForm(formdata=None, due_date=document_request_due_date(now, _settings())),
+        clinician_form=clinician_form or ClinicianForm(formdata=None),
+        authorisations=authorisations.for_case(db.session, case), is_live=authorisations.is_live,
+        current=restrictions.current_report(db.session, case.id, now.date()), **cases.case_overview(db.session, case))
 
 
 @bp.get("/cases/<int:case_id>")
 def case(case_id: int):
+    return _case_screen(access.get_case(db.session, current_user, case_id))
+
+
+@bp.post("/cases/<int:case_id>/clinicians")
+def invite_clinician(case_id: int):
     record = access.get_case(db.session, current_user, case_id)
-    form = DocumentRequestForm(due_date=document_request_due_date(utcnow(), _settings()))
-    return _case_screen(record, form)
+    form = ClinicianForm()
+    if form.validate_on_submit():
+        try:
+            participant = authorisations.authorise(db.session, current_user, record,
+                                                   settings=AccountSettings.from_config(current_app.config),
+                                                   **form.authorisation())
+        except InvalidInput as error:
+            form_error(form, error)
+        else:
+            flash(f"{participant.clinician.name} is authorised for this case and has been emailed.", "success")
+            return htmx_redirect(url_for("inbox.case", case_id=record.id))
+    return _case_screen(record, 422, clinician_form=form)
 
 
 @bp.post("/cases/<int:case_id>/request-document")
@@ -150,4 +176,4 @@ def request_document(case_id: int):
         else:
             flash("Request sent. It is on the employee's list, and they have been emailed.", "success")
             return htmx_redirect(url_for("inbox.case", case_id=record.id))
-    return _case_screen(record, form, 422)
+    return _case_screen(record, 422, form=form)

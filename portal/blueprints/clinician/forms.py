@@ -1,0 +1,102 @@
+"""The work-status report form: its fields follow the dimensions in services/restrictions.py."""
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, FloatField, HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, NumberRange, Optional
+
+from portal.models import Frequency, WorkStatus
+from portal.services import restrictions
+from portal.services.restrictions import HOURS, PERMISSION, POSTURE, WEIGHT, Limit, ReportInput
+
+DIAGNOSIS_ROWS = 3
+FREQUENCY_CHOICES = [SelectChoice("", "No restriction")] + [SelectChoice(f.value, f.label) for f in Frequency]
+PERMISSION_CHOICES = [SelectChoice("", "No restriction"), SelectChoice("no", "Not allowed"),
+                      SelectChoice("yes", "Allowed")]
+
+
+def field_names(dimension) -> list[str]:
+    """The form fields that hold one dimension, in the order they are shown."""
+    return {WEIGHT: [f"{dimension.key}_pounds", f"{dimension.key}_frequency"], HOURS: [f"{dimension.key}_hours"],
+            POSTURE: [f"{dimension.key}_frequency"], PERMISSION: [f"{dimension.key}_allowed"]}[dimension.kind]
+
+
+class ReportForm(FlaskForm):
+    visit_date = DateField("Date of visit", validators=[Optional()])
+    work_status = SelectField("Work status", choices=[SelectChoice("", "Choose one")]
+                              + [SelectChoice(s.value, s.label) for s in WorkStatus])
+    effective_from = DateField("Effective from", validators=[Optional()])
+    expected_until = DateField("Expected until (optional)", validators=[Optional()])
+    other_restrictions = TextAreaField("Other restrictions (optional)", validators=[Optional(), Length(max=2000)])
+    next_visit = DateField("Next visit (optional)", validators=[Optional()])
+    estimated_full_duty = DateField("Estimated date of full duty (optional)", validators=[Optional()])
+    attested_name = StringField("Your full name", validators=[Optional(), Length(max=200)])
+    licence_number = StringField("Licence number", validators=[Optional(), Length(max=60)])
+    signed_form = FileField("Signed form (optional)")
+    action = HiddenField()
+
+    def to_input(self) -> ReportInput:
+        limits = {dimension.key: self._limit(dimension) for dimension in restrictions.DIMENSIONS}
+        diagnoses = [(self[f"diagnosis_code_{n}"].data or "", self[f"diagnosis_description_{n}"].data or "")
+                     for n in range(1, DIAGNOSIS_ROWS + 1)]
+        return ReportInput(
+            visit_date=self.visit_date.data, work_status=self.work_status.data or None,
+            effective_from=self.effective_from.data, expected_until=self.expected_until.data,
+            next_visit=self.next_visit.data, estimated_full_duty=self.estimated_full_duty.data, limits=limits,
+            other_restrictions=self.other_restrictions.data or "",
+            diagnoses=[(code, text) for code, text in diagnoses if code.strip() or text.strip()],
+            attested_name=self.attested_name.data or "", licence_number=self.licence_number.data or "")
+
+    def _limit(self, dimension) -> Limit:
+        def value(part):
+            return self[f"{dimension.key}_{part}"].data
+
+        return Limit(pounds=value("pounds") if dimension.kind == WEIGHT else None,
+                     frequency=(value("frequency") or None) if dimension.kind in (WEIGHT, POSTURE) else None,
+                     hours=value("hours") if dimension.kind == HOURS else None,
+                     allowed={"yes": True, "no": False}.get(value("allowed")) if dimension.kind == PERMISSION else None)
+
+    def check(self, today) -> bool:
+        """Parse the fields, then ask the service for every rule the report breaks; errors go by their fields.
+
+        A field that did not parse keeps its own message and is not blamed twice.
+        """
+        self.validate()
+        for key, message in restrictions.problems(self.to_input(), today).items():
+            self.error_on(key, message)
+        return not self.errors and not self.form_errors
+
+    def error_on(self, key: str, message: str) -> None:
+        if key in restrictions.BY_KEY:
+            key = field_names(restrictions.BY_KEY[key])[0]
+        elif key == "diagnoses":
+            key = "diagnosis_code_1"
+        elif key == "restrictions":
+            self.form_errors.append(message)
+            return
+        if not self[key].errors:
+            self[key].errors = [message]
+
+
+for _dimension in restrictions.DIMENSIONS:
+    label = _dimension.label
+    if _dimension.kind == WEIGHT:
+        setattr(ReportForm, f"{_dimension.key}_pounds",
+                IntegerField(f"{label}: up to (pounds)", validators=[Optional(), NumberRange(0, restrictions.MAX_POUNDS)]))
+        setattr(ReportForm, f"{_dimension.key}_frequency", SelectField(f"{label}: how often", choices=FREQUENCY_CHOICES, default=""))
+    elif _dimension.kind == HOURS:
+        setattr(ReportForm, f"{_dimension.key}_hours",
+                FloatField(f"{label}: hours a day at most", validators=[Optional(), NumberRange(0, 24)]))
+    elif _dimension.kind == POSTURE:
+        setattr(ReportForm, f"{_dimension.key}_frequency", SelectField(label, choices=FREQUENCY_CHOICES, default=""))
+    else:
+        setattr(ReportForm, f"{_dimension.key}_allowed", SelectField(label, choices=PERMISSION_CHOICES, default=""))
+for _n in range(1, DIAGNOSIS_ROWS + 1):
+    setattr(ReportForm, f"diagnosis_code_{_n}", StringField(f"Diagnosis {_n}: ICD-10-CM code",
+                                                            validators=[Optional(), Length(max=10)]))
+    setattr(ReportForm, f"diagnosis_description_{_n}", StringField(f"Diagnosis {_n}: description",
+                                                                   validators=[Optional(), Length(max=200)]))
+
+
+class ReplyForm(FlaskForm):
+    message = TextAreaField("Your reply", validators=[Optional(), Length(max=4000)])
+    version = HiddenField()
