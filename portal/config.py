@@ -94,6 +94,7 @@ class Config:
         self.HOLIDAY_COUNTRY = os.environ.get("HOLIDAY_COUNTRY", "US")
         self.HOLIDAY_SUBDIVISION = os.environ.get("HOLIDAY_SUBDIVISION") or None
         self.PORTAL_TIMEZONE = os.environ.get("PORTAL_TIMEZONE", "UTC")
+        self.DUTY_MAX_DAYS = _int("DUTY_MAX_DAYS", 90)  # longest transitional-duty assignment
 
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which has its own idle limit
         self.PAGE_SIZE = _int("PAGE_SIZE", 25)

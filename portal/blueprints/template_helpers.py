@@ -51,6 +51,18 @@ def employee_status(submission) -> str:
     return EMPLOYEE_STATUS[submission.status]
 
 
+def offer_state(submission) -> str:
+    """Where a transitional-duty offer stands, for the supervisor and the employee."""
+    offer = submission.duty_offer
+    if offer.employee_answer:
+        return f"{offer.employee_answer} by the employee on {format_date(offer.answered_at)}"
+    if offer.forwarded_at:
+        return f"forwarded to the employee, who answers by {format_date(offer.answer_by)}"
+    return {"new": "waiting for the case manager", "in_review": "with the case manager",
+            "needs_info": "the case manager needs more information", "declined": "declined by the case manager",
+            "withdrawn": "withdrawn"}.get(submission.status, submission.status_label.lower())
+
+
 def home_endpoint() -> str | None:
     if not current_user.is_authenticated:
         return None
@@ -63,7 +75,10 @@ def register(app) -> None:
     app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.globals["home_endpoint"] = home_endpoint
     app.jinja_env.globals["employee_status"] = employee_status
+    app.jinja_env.globals["offer_state"] = offer_state
     app.jinja_env.globals["due_days"] = deadlines.days_remaining
+    app.jinja_env.globals["end_of_day"] = lambda day: deadlines.end_of_day(
+        day, deadlines.DeadlineSettings.from_config(app.config))
     app.jinja_env.globals["describe_restriction"] = restrictions.describe
     app.jinja_env.globals["restriction_label"] = lambda key: restrictions.BY_KEY[key].label
     app.jinja_env.globals["portal_name"] = lambda: app.config["PORTAL_NAME"]

@@ -2,6 +2,7 @@
 from portal.models.audit import AuditEvent
 from portal.models.case import AuthorisationScope, Case, CaseParticipant, CaseStatus, CaseType
 from portal.models.document import DocumentSubmission, DocumentType, InformationRequest
+from portal.models.duty import Demand, DutyAvailability, DutyOffer
 from portal.models.file import StoredFile
 from portal.models.outbox import EmailStatus, OutboundEmail
 from portal.models.restriction import Frequency, ReportDraft, Restriction, RestrictionReport, WorkStatus
@@ -10,7 +11,7 @@ from portal.models.user import AccountToken, LoginAttempt, Role, User, UserSessi
 
 __all__ = [
     "AccountToken", "AuditEvent", "AuthorisationScope", "Case", "CaseParticipant", "CaseStatus", "CaseType",
-    "DocumentSubmission", "DocumentType", "EmailStatus", "InformationRequest", "LoginAttempt", "OPEN_STATUSES",
+    "Demand", "DocumentSubmission", "DocumentType", "DutyAvailability", "DutyOffer", "EmailStatus", "InformationRequest", "LoginAttempt", "OPEN_STATUSES",
     "Frequency", "OutboundEmail", "ReportDraft", "Restriction", "RestrictionReport", "Role", "StoredFile", "Submission", "SubmissionEvent", "SubmissionKind", "SubmissionStatus",
     "User", "UserSession", "WorkStatus",
 ]

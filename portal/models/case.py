@@ -52,6 +52,9 @@ class Case(db.Model):
     leave_start: Mapped[date | None] = mapped_column(Date)
     expected_rtw: Mapped[date | None] = mapped_column(Date)
     actual_rtw: Mapped[date | None] = mapped_column(Date)
+    # Set when the employee accepts a transitional-duty offer; the end is a deadline to act on.
+    transitional_duty_start: Mapped[date | None] = mapped_column(Date)
+    transitional_duty_end: Mapped[date | None] = mapped_column(Date)
     closure_summary: Mapped[str | None] = mapped_column(Text)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -4,7 +4,8 @@ Views and fragments ask these functions; a refusal of an object the user may
 not know exists is a NotFound (404), never a 403. The rules (DESIGN.md):
 
 - a case manager sees every case, submission and file;
-- an employee sees only their own cases, their submissions and files;
+- an employee sees only their own cases, their submissions and files, and a
+  transitional-duty offer only once the case manager has forwarded it;
 - a supervisor sees their direct reports' cases as a projection without any
   medical content, and never a medical file;
 - a clinician sees only cases whose employee authorised them, only between
@@ -16,7 +17,8 @@ from datetime import date
 
 from sqlalchemy import Select, and_, exists, false, or_, select, true
 
-from portal.models import AuthorisationScope, Case, CaseParticipant, Role, StoredFile, Submission, User
+from portal.models import (AuthorisationScope, Case, CaseParticipant, DutyOffer, Role, StoredFile, Submission,
+                           SubmissionKind, User)
 from portal.models.base import utcnow
 from portal.services.errors import NotFound
 
@@ -111,7 +113,11 @@ def submission_visibility(user: User, today: date | None = None):
     if role is Role.CASE_MANAGER:
         return true()
     if role is Role.EMPLOYEE:
-        return or_(Case.employee_id == user.id, Submission.submitted_by_id == user.id)
+        # A duty offer reaches the employee only once the case manager forwards it.
+        forwarded = (exists().where(DutyOffer.submission_id == Submission.id, DutyOffer.forwarded_at.is_not(None))
+                     .correlate(Submission))
+        return or_(and_(Case.employee_id == user.id, or_(Submission.kind != SubmissionKind.DUTY_OFFER, forwarded)),
+                   Submission.submitted_by_id == user.id)
     if role in (Role.CLINICIAN, Role.SUPERVISOR):
         return and_(Submission.submitted_by_id == user.id, case_visibility(user, today))
     return false()

@@ -19,12 +19,13 @@ SUBJECTS = {
     "document_requested": "Your case manager has asked for a document",
     "clinician_invitation": "A patient has authorised you on the return-to-work portal",
     "clinician_authorised": "A new patient has authorised you",
-    "report_received": "New work-status report to review",
+    "duty_offer_forwarded": "An offer of transitional duty",
+    "duty_offer_answered": "An answer to a transitional-duty offer",
 }
 
 
 # Where each kind of sender reads what happened to what they sent.
-SENDER_SCREENS = {"employee": "employee.submission", "clinician": "clinician.report"}
+SENDER_SCREENS = {"employee": "employee.submission", "clinician": "clinician.report", "supervisor": "supervisor.offer"}
 
 
 def portal_url(endpoint: str, **values) -> str:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 from portal.models import (Case, ReportDraft, Restriction, RestrictionReport, Submission, SubmissionEvent,
                            SubmissionKind, SubmissionStatus, User, WorkStatus)
 from portal.models.base import utcnow
-from portal.services import access, audit, notifications, restrictions, storage, submissions
+from portal.services import access, audit, notifications, offers, restrictions, storage, submissions
 from portal.services.deadlines import DeadlineSettings, triage_due
 from portal.services.documents import Upload, UploadLimits, case_manager_addresses
 from portal.services.errors import InvalidInput, NotFound
@@ -77,12 +77,15 @@ def submit(session, clinician: User, case: Case, report: ReportInput, signed_for
     return submission
 
 
-def take_effect(submission: Submission, now: datetime) -> None:
-    """Accepting a report makes it the case's current restrictions from its effective date."""
+def take_effect(session, submission: Submission, now: datetime) -> None:
+    """Accepting a report makes it the case's current restrictions from its effective date,
+    and every transitional-duty offer still in play is checked against them again."""
     report = submission.restriction_report
     report.accepted_at = now
     if report.estimated_full_duty:
         submission.case.expected_rtw = report.estimated_full_duty
+    session.flush()
+    offers.reevaluate(session, submission.case, now)
 
 
 def reports_of_clinician(session, clinician: User, limit: int = 20) -> list[Submission]:

@@ -100,7 +100,7 @@ def problems(report: ReportInput, today: date) -> dict[str, str]:
     if report.estimated_full_duty and start and report.estimated_full_duty < start:
         found["estimated_full_duty"] = "Full duty cannot be expected before this status takes effect."
     for key, limit in report.limits.items():
-        message = _limit_problem(BY_KEY[key], limit)
+        message = limit_problem(BY_KEY[key], limit)
         if message:
             found[f"{key}"] = message
     has_restriction = any(not limit.is_empty() for limit in report.limits.values()) or report.other_restrictions.strip()
@@ -122,7 +122,7 @@ def problems(report: ReportInput, today: date) -> dict[str, str]:
     return found
 
 
-def _limit_problem(dimension: Dimension, limit: Limit) -> str | None:
+def limit_problem(dimension: Dimension, limit: Limit) -> str | None:
     if dimension.kind == WEIGHT:
         if limit.pounds is not None and not 0 <= limit.pounds <= MAX_POUNDS:
             return f"{dimension.label}: enter pounds from 0 to {MAX_POUNDS}."
@@ -211,3 +211,9 @@ def compare(previous: RestrictionReport | None, report: RestrictionReport) -> li
     changes.append(Change("Other restrictions", (previous.other_restrictions or "None") if previous else "None",
                           report.other_restrictions or "None"))
     return changes
+
+
+def limits_of(rows) -> dict[str, Limit]:
+    """Restriction or demand rows as Limits by dimension, the form the matching rules take."""
+    return {row.dimension: Limit(pounds=row.pounds, frequency=row.frequency, hours=row.hours, allowed=row.allowed)
+            for row in rows}

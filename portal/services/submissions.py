@@ -160,10 +160,13 @@ def decide(session, submission: Submission, actor: User, accepted: bool, expecte
         raise InvalidInput("Give the reason for declining. The employee will see it.", field="reason")
     transition(session, submission, actor, "accept" if accepted else "decline", expected_version,
                message=reason or None, now=now, due_at=None)
-    if accepted and submission.kind == SubmissionKind.RESTRICTION_REPORT:
-        from portal.services import reports  # reports builds on this module
+    if accepted:
+        from portal.services import offers, reports  # both build on this module
 
-        reports.take_effect(submission, now)
+        if submission.kind == SubmissionKind.RESTRICTION_REPORT:
+            reports.take_effect(session, submission, now)
+        elif submission.kind == SubmissionKind.DUTY_OFFER:
+            offers.forward(session, submission, now)
     close_requests(session, submission, now)
     notifications.to_sender(session, submission, "submission_decided")
     commit(session, submission)

@@ -1,23 +1,15 @@
 """The work-status report form: its fields follow the dimensions in services/restrictions.py."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, FloatField, HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
 
-from portal.models import Frequency, WorkStatus
+from portal.blueprints.dimension_fields import add_dimension_fields, field_names, limits_from
+from portal.models import WorkStatus
 from portal.services import restrictions
-from portal.services.restrictions import HOURS, PERMISSION, POSTURE, WEIGHT, Limit, ReportInput
+from portal.services.restrictions import ReportInput
 
 DIAGNOSIS_ROWS = 3
-FREQUENCY_CHOICES = [SelectChoice("", "No restriction")] + [SelectChoice(f.value, f.label) for f in Frequency]
-PERMISSION_CHOICES = [SelectChoice("", "No restriction"), SelectChoice("no", "Not allowed"),
-                      SelectChoice("yes", "Allowed")]
-
-
-def field_names(dimension) -> list[str]:
-    """The form fields that hold one dimension, in the order they are shown."""
-    return {WEIGHT: [f"{dimension.key}_pounds", f"{dimension.key}_frequency"], HOURS: [f"{dimension.key}_hours"],
-            POSTURE: [f"{dimension.key}_frequency"], PERMISSION: [f"{dimension.key}_allowed"]}[dimension.kind]
 
 
 class ReportForm(FlaskForm):
@@ -35,7 +27,7 @@ class ReportForm(FlaskForm):
     action = HiddenField()
 
     def to_input(self) -> ReportInput:
-        limits = {dimension.key: self._limit(dimension) for dimension in restrictions.DIMENSIONS}
+        limits = limits_from(self)
         diagnoses = [(self[f"diagnosis_code_{n}"].data or "", self[f"diagnosis_description_{n}"].data or "")
                      for n in range(1, DIAGNOSIS_ROWS + 1)]
         return ReportInput(
@@ -45,15 +37,6 @@ class ReportForm(FlaskForm):
             other_restrictions=self.other_restrictions.data or "",
             diagnoses=[(code, text) for code, text in diagnoses if code.strip() or text.strip()],
             attested_name=self.attested_name.data or "", licence_number=self.licence_number.data or "")
-
-    def _limit(self, dimension) -> Limit:
-        def value(part):
-            return self[f"{dimension.key}_{part}"].data
-
-        return Limit(pounds=value("pounds") if dimension.kind == WEIGHT else None,
-                     frequency=(value("frequency") or None) if dimension.kind in (WEIGHT, POSTURE) else None,
-                     hours=value("hours") if dimension.kind == HOURS else None,
-                     allowed={"yes": True, "no": False}.get(value("allowed")) if dimension.kind == PERMISSION else None)
 
     def check(self, today) -> bool:
         """Parse the fields, then ask the service for every rule the report breaks; errors go by their fields.
@@ -77,19 +60,9 @@ class ReportForm(FlaskForm):
             self[key].errors = [message]
 
 
-for _dimension in restrictions.DIMENSIONS:
-    label = _dimension.label
-    if _dimension.kind == WEIGHT:
-        setattr(ReportForm, f"{_dimension.key}_pounds",
-                IntegerField(f"{label}: up to (pounds)", validators=[Optional(), NumberRange(0, restrictions.MAX_POUNDS)]))
-        setattr(ReportForm, f"{_dimension.key}_frequency", SelectField(f"{label}: how often", choices=FREQUENCY_CHOICES, default=""))
-    elif _dimension.kind == HOURS:
-        setattr(ReportForm, f"{_dimension.key}_hours",
-                FloatField(f"{label}: hours a day at most", validators=[Optional(), NumberRange(0, 24)]))
-    elif _dimension.kind == POSTURE:
-        setattr(ReportForm, f"{_dimension.key}_frequency", SelectField(label, choices=FREQUENCY_CHOICES, default=""))
-    else:
-        setattr(ReportForm, f"{_dimension.key}_allowed", SelectField(label, choices=PERMISSION_CHOICES, default=""))
+# Permission is asked as "may they?": "No" records that it is not allowed.
+add_dimension_fields(ReportForm, pounds="{label}: up to (pounds)", hours="{label}: hours a day at most",
+                     permission="{label}: allowed?", empty="No restriction")
 for _n in range(1, DIAGNOSIS_ROWS + 1):
     setattr(ReportForm, f"diagnosis_code_{_n}", StringField(f"Diagnosis {_n}: ICD-10-CM code",
                                                             validators=[Optional(), Length(max=10)]))

@@ -4,7 +4,8 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from portal.blueprints import audience_blueprint, form_error, htmx_redirect, render_page
-from portal.blueprints.clinician.forms import ReportForm, ReplyForm, field_names
+from portal.blueprints.clinician.forms import ReportForm, ReplyForm
+from portal.blueprints.dimension_fields import field_names
 from portal.extensions import db
 from portal.models.base import utcnow
 from portal.services import access, cases, documents, reports, restrictions

@@ -58,3 +58,7 @@ class ClinicianForm(FlaskForm):
 
 class RevokeForm(FlaskForm):
     pass
+
+
+class OfferAnswerForm(FlaskForm):
+    reason = TextAreaField("If you decline, say why", validators=[Optional(), Length(max=4000)])

@@ -3,13 +3,14 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from portal.blueprints import audience_blueprint, form_error, htmx_redirect, render_fragment, render_page
-from portal.blueprints.employee.forms import ClinicianForm, DocumentForm, ReplyForm, RevokeForm, WithdrawForm
+from portal.blueprints.employee.forms import (ClinicianForm, DocumentForm, OfferAnswerForm, ReplyForm, RevokeForm,
+                                              WithdrawForm)
 from portal.extensions import db
 from portal.models.base import utcnow
-from portal.services import access, authorisations, cases, documents, restrictions, submissions
+from portal.services import access, authorisations, cases, documents, offers, restrictions, submissions
 from portal.services.accounts import AccountSettings
 from portal.services.deadlines import DeadlineSettings
-from portal.services.errors import Conflict, InvalidInput
+from portal.services.errors import Conflict, InvalidInput, NotFound
 
 bp = audience_blueprint("employee", "/employee")
 
@@ -30,6 +31,7 @@ def home():
     return render_page("employee/home.html", cases=own_cases,
                        restrictions=restrictions.current_reports(db.session, [c.id for c in own_cases], now.date()),
                        requests=documents.open_requests(db.session, current_user),
+                       offers=offers.waiting_for_answer(db.session, current_user),
                        activity=documents.recent_activity(db.session, current_user), now=now, settings=_settings())
 
 
@@ -146,3 +148,29 @@ def history():
     page = documents.history_page(db.session, current_user, request.args.get("page", 1, type=int),
                                   current_app.config["PAGE_SIZE"])
     return render_page("employee/history.html", page=page)
+
+
+def _offer(submission_id: int):
+    submission = access.get_submission(db.session, current_user, submission_id)
+    if submission.duty_offer is None or submission.duty_offer.forwarded_at is None:
+        raise NotFound()
+    return submission
+
+
+@bp.route("/offers/<int:submission_id>", methods=["GET", "POST"])
+def offer(submission_id: int):
+    """A transitional-duty offer forwarded to the employee: read it, accept it, or decline it with a reason."""
+    submission = _offer(submission_id)
+    form = OfferAnswerForm()
+    if form.validate_on_submit():
+        accepted = request.form.get("answer") == "accept"
+        try:
+            offers.answer(db.session, current_user, submission, accepted, form.reason.data)
+        except (InvalidInput, Conflict) as error:
+            form_error(form, error)
+        else:
+            flash("Thank you. You accepted the offer; your supervisor and case manager have been told." if accepted
+                  else "You declined the offer. Your case manager will be in touch.", "success")
+            return htmx_redirect(url_for("employee.offer", submission_id=submission.id))
+    return render_page("employee/offer.html", 422 if form.is_submitted() else 200, submission=submission,
+                       offer=submission.duty_offer, form=form)

@@ -9,7 +9,7 @@ from portal.blueprints.inbox.forms import (ActionForm, AssignForm, DeclineForm, 
                                            RequestInformationForm)
 from portal.extensions import db
 from portal.models.base import utcnow
-from portal.services import access, audit, authorisations, cases, documents, restrictions, submissions
+from portal.services import access, audit, authorisations, cases, documents, offers, restrictions, submissions
 from portal.services.accounts import AccountSettings
 from portal.services.deadlines import DeadlineSettings, document_request_due_date
 from portal.services.errors import Conflict, InvalidInput
@@ -56,6 +56,8 @@ def _review(item, status: int = 200, notice=None, **replacing):
     if item.restriction_report is not None:
         current = restrictions.current_report(db.session, item.case_id, now.date(), excluding=item.id)
         context["changes"] = restrictions.compare(current, item.restriction_report)
+    if item.duty_offer is not None:
+        context["fit"] = offers.offer_fit(db.session, item, now.date())
     if request.headers.get("HX-Request") and request.method == "POST":
         return render_fragment("inbox/review.html", ["review_pane", "oob_updates"], status, **context)
     return render_page("inbox/review.html", status, **context)
@@ -138,7 +140,8 @@ def _case_screen(case, status=200, form=None, clinician_form=None):
         form=form or DocumentRequestForm(formdata=None, due_date=document_request_due_date(now, _settings())),
         clinician_form=clinician_form or ClinicianForm(formdata=None),
         authorisations=authorisations.for_case(db.session, case), is_live=authorisations.is_live,
-        current=restrictions.current_report(db.session, case.id, now.date()), **cases.case_overview(db.session, case))
+        current=restrictions.current_report(db.session, case.id, now.date()),
+        availability=offers.matching_availability(db.session, case, now.date()), **cases.case_overview(db.session, case))
 
 
 @bp.get("/cases/<int:case_id>")

@@ -1,10 +1,17 @@
-"""Supervisors: their direct reports' work status and restrictions, never medical content."""
+"""Supervisors: their direct reports' work status and restrictions (never medical content),
+transitional-duty offers, and standing light-duty availability."""
+from flask import current_app, flash, request, url_for
 from flask_login import current_user
 
-from portal.blueprints import audience_blueprint, render_page
+from portal.blueprints import audience_blueprint, form_error, htmx_redirect, render_fragment, render_page
+from portal.blueprints.dimension_fields import field_names, limits_from
+from portal.blueprints.supervisor.forms import AvailabilityForm, OfferForm
 from portal.extensions import db
+from portal.models import SubmissionKind
 from portal.models.base import utcnow
-from portal.services import cases, restrictions
+from portal.services import access, cases, offers, restrictions
+from portal.services.deadlines import DeadlineSettings
+from portal.services.errors import InvalidInput, NotFound
 
 bp = audience_blueprint("supervisor", "/supervisor")
 
@@ -13,4 +20,68 @@ bp = audience_blueprint("supervisor", "/supervisor")
 def home():
     team = cases.open_cases_of_reports(db.session, current_user)
     return render_page("supervisor/home.html", cases=team,
-                       restrictions=restrictions.current_reports(db.session, [c.id for c in team], utcnow().date()))
+                       restrictions=restrictions.current_reports(db.session, [c.id for c in team], utcnow().date()),
+                       offers=offers.offers_by(db.session, current_user))
+
+
+def _offer_screen(case, form, status=200):
+    today = utcnow().date()
+    context = {"case": case, "form": form, "dimensions": restrictions.DIMENSIONS, "field_names": field_names,
+               "fit": offers.fit(db.session, case, limits_from(form), today),
+               "max_days": current_app.config["DUTY_MAX_DAYS"]}
+    return render_page("supervisor/offer_form.html", status, **context)
+
+
+@bp.route("/cases/<int:case_id>/offer", methods=["GET", "POST"])
+def new_offer(case_id: int):
+    case = access.get_case(db.session, current_user, case_id)  # direct reports only
+    form = OfferForm()
+    if form.validate_on_submit():
+        try:
+            submission = offers.make_offer(db.session, current_user, case, form.to_input(),
+                                           DeadlineSettings.from_config(current_app.config),
+                                           current_app.config["DUTY_MAX_DAYS"])
+        except InvalidInput as error:
+            form_error(form, error)
+        else:
+            flash(f"Offer {submission.reference} sent to the case manager, who forwards it to "
+                  f"{case.employee.name}.", "success")
+            return htmx_redirect(url_for("supervisor.offer", submission_id=submission.id))
+    return _offer_screen(case, form, 422 if form.is_submitted() else 200)
+
+
+@bp.post("/cases/<int:case_id>/offer/fit")
+def offer_fit(case_id: int):
+    """The fit of the demands as typed so far (htmx); the same block the full form shows."""
+    case = access.get_case(db.session, current_user, case_id)  # direct reports only
+    form = OfferForm()
+    form.validate()  # parse what is there; errors are shown when the offer is sent
+    return render_fragment("supervisor/offer_form.html", "fit", case=case,
+                           fit=offers.fit(db.session, case, limits_from(form), utcnow().date()))
+
+
+@bp.get("/offers/<int:submission_id>")
+def offer(submission_id: int):
+    submission = access.get_submission(db.session, current_user, submission_id)
+    if submission.kind != SubmissionKind.DUTY_OFFER:
+        raise NotFound()
+    return render_page("supervisor/offer.html", submission=submission, offer=submission.duty_offer,
+                       fit=offers.offer_fit(db.session, submission, utcnow().date()))
+
+
+@bp.route("/availability", methods=["GET", "POST"])
+def availability():
+    form = AvailabilityForm()
+    if form.validate_on_submit():
+        try:
+            offers.post_availability(db.session, current_user, form.title.data or "", form.tasks.data or "",
+                                     form.places.data, form.hours_per_day.data, form.start_date.data,
+                                     form.end_date.data, limits_from(form))
+        except InvalidInput as error:
+            form_error(form, error)
+        else:
+            flash("Posted. Case managers can now match it to employees of your department.", "success")
+            return htmx_redirect(url_for("supervisor.availability"))
+    return render_page("supervisor/availability.html", 422 if form.is_submitted() else 200, form=form,
+                       posted=offers.availability_of(db.session, current_user), dimensions=restrictions.DIMENSIONS,
+                       field_names=field_names)

@@ -9,11 +9,32 @@
   }
   document.addEventListener("DOMContentLoaded", function () { focusErrorSummary(document); });
 
-  // After an htmx swap, focus goes to the error summary if there is one, else to the updated region's heading.
+  // A live region reads out what changes in it, not what it held when it arrived: after a swap that
+  // brought in a whole new page, put its messages in again, once the empty region is on the page.
+  function announceAgain() {
+    var region = document.getElementById("flash-messages");
+    if (!region || !region.firstElementChild) { return; }
+    var messages = Array.prototype.slice.call(region.childNodes);
+    region.replaceChildren();
+    setTimeout(function () { region.replaceChildren.apply(region, messages); }, 250);
+  }
+
+  // After an htmx swap, focus goes to the error summary if there is one, else to the updated region's
+  // heading; after a whole-page swap (HX-Location), to the new page's main heading.
+  // The event fires on the swapped-in content: for an outerHTML swap, detail.target is the old, detached element.
   document.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.target;
-    if (target.querySelector("[data-focus-on-load]")) { focusErrorSummary(target); return; }
-    var heading = target.querySelector("[data-focus-after-swap]");
+    var swapped = event.target;
+    if (swapped.querySelector("[data-focus-on-load]")) { focusErrorSummary(swapped); return; }
+    if (swapped === document.body) {
+      var title = document.querySelector("main h1");
+      if (title) {
+        title.setAttribute("tabindex", "-1");
+        title.focus();
+      }
+      announceAgain();
+      return;
+    }
+    var heading = swapped.querySelector("[data-focus-after-swap]");
     if (heading) { heading.focus(); }
   });
 
