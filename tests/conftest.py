@@ -143,6 +143,20 @@ class WebActions:
     def logout(self):
         return self.post_form("/logout", {}, token_from="/")
 
+    def reachable_pages(self, start: str) -> dict[str, str]:
+        """Every same-site page this user can reach by following links from ``start`` (GET only)."""
+        seen, queue, pages = set(), [start], {}
+        while queue:
+            path = queue.pop()
+            if path in seen or path.startswith(("/static/", "/logout")):
+                continue
+            seen.add(path)
+            response = self.client.get(path, follow_redirects=True)
+            if response.status_code == 200 and response.mimetype == "text/html":
+                pages[path] = response.get_data(as_text=True)
+                queue.extend(re.findall(r'href="(/[^"#]*)"', pages[path]))
+        return pages
+
 
 @pytest.fixture
 def web(client):

@@ -1,6 +1,5 @@
 """Clinicians, employees' authorisations and the effect of reports, through the test client."""
 import io
-import re
 
 import pytest
 
@@ -176,27 +175,11 @@ def test_the_employee_cannot_manage_another_employees_clinicians(people, db_sess
     assert people["employee_web"].client.get(f"/employee/cases/{other.id}/clinicians").status_code == 404
 
 
-def _pages_reachable(web, start: str) -> dict[str, str]:
-    """Every same-site page a user can reach by following links from ``start`` (GET only)."""
-    seen, queue, pages = set(), [start], {}
-    while queue:
-        path = queue.pop()
-        if path in seen or path.startswith(("/static/", "/logout")):
-            continue
-        seen.add(path)
-        response = web.client.get(path, follow_redirects=True)
-        if response.status_code != 200 or not response.mimetype == "text/html":
-            continue
-        pages[path] = response.get_data(as_text=True)
-        queue.extend(re.findall(r'href="(/[^"#]*)"', pages[path]))
-    return pages
-
-
 @pytest.mark.parametrize("viewer", ["supervisor_web", "admin_web"])
 def test_no_page_a_supervisor_or_admin_can_reach_shows_the_diagnosis(people, db_session, viewer):
     item = _accepted_report(people, db_session)
     submissions.decide(db_session, item, people["manager"], True, item.version)
-    pages = _pages_reachable(people[viewer], "/")
+    pages = people[viewer].reachable_pages("/")
     assert len(pages) >= 2
     for path, html in pages.items():
         assert DIAGNOSIS_CODE not in html and DIAGNOSIS_TEXT not in html, f"diagnosis on {path}"

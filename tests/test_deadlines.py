@@ -64,3 +64,11 @@ def test_what_is_due_soon_today_or_overdue(now, state, remaining):
 
 def test_nothing_due_has_no_state():
     assert deadlines.due_state(None, datetime.now(UTC), US) is None
+
+
+def test_an_accommodation_decision_is_due_in_15_business_days_skipping_holidays():
+    # Received Wednesday 18 Nov 2026: 15 business days, skipping Thanksgiving (26 Nov) and weekends.
+    received = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
+    assert deadlines.accommodation_decision_due(received, US) == date(2026, 12, 10)
+    # Received Friday 18 Dec 2026: skips Christmas Day and New Year's Day.
+    assert deadlines.accommodation_decision_due(datetime(2026, 12, 18, tzinfo=UTC), US) == date(2027, 1, 12)

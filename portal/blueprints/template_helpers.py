@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_login import current_user
 
-from portal.services import access, deadlines, restrictions
+from portal.models import DenialReason, HelpCategory
+from portal.services import access, accommodations, deadlines, restrictions
 
 
 def _program_time(value: datetime) -> datetime:
@@ -76,6 +77,13 @@ def register(app) -> None:
     app.jinja_env.globals["home_endpoint"] = home_endpoint
     app.jinja_env.globals["employee_status"] = employee_status
     app.jinja_env.globals["offer_state"] = offer_state
+    app.jinja_env.globals["help_categories"] = lambda: list(HelpCategory)
+    app.jinja_env.globals["denial_label"] = lambda reason: DenialReason(reason).label
+    app.jinja_env.globals["help_label"] = lambda category: HelpCategory(category).label
+    app.jinja_env.globals["log_kind"] = accommodations.LOG_KINDS.get
+    app.jinja_env.globals["log_method"] = accommodations.LOG_METHODS.get
+    app.jinja_env.globals["feasible_label"] = accommodations.FEASIBLE.get
+    app.jinja_env.globals["contact_label"] = lambda key: accommodations.CONTACT_PREFERENCES.get(key, key)
     app.jinja_env.globals["due_days"] = deadlines.days_remaining
     app.jinja_env.globals["end_of_day"] = lambda day: deadlines.end_of_day(
         day, deadlines.DeadlineSettings.from_config(app.config))

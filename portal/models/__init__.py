@@ -1,4 +1,6 @@
 """All models, imported here so that Alembic and the app see the whole schema."""
+from portal.models.accommodation import (AccommodationDraft, AccommodationRequest, Decision, DenialReason,
+                                         FeasibilityQuestion, HelpCategory, ProcessLogEntry)
 from portal.models.audit import AuditEvent
 from portal.models.case import AuthorisationScope, Case, CaseParticipant, CaseStatus, CaseType
 from portal.models.document import DocumentSubmission, DocumentType, InformationRequest
@@ -10,7 +12,8 @@ from portal.models.submission import OPEN_STATUSES, Submission, SubmissionEvent,
 from portal.models.user import AccountToken, LoginAttempt, Role, User, UserSession
 
 __all__ = [
-    "AccountToken", "AuditEvent", "AuthorisationScope", "Case", "CaseParticipant", "CaseStatus", "CaseType",
+    "AccommodationDraft", "AccommodationRequest", "Decision", "DenialReason", "FeasibilityQuestion", "HelpCategory",
+    "ProcessLogEntry", "AccountToken", "AuditEvent", "AuthorisationScope", "Case", "CaseParticipant", "CaseStatus", "CaseType",
     "Demand", "DocumentSubmission", "DocumentType", "DutyAvailability", "DutyOffer", "EmailStatus", "InformationRequest", "LoginAttempt", "OPEN_STATUSES",
     "Frequency", "OutboundEmail", "ReportDraft", "Restriction", "RestrictionReport", "Role", "StoredFile", "Submission", "SubmissionEvent", "SubmissionKind", "SubmissionStatus",
     "User", "UserSession", "WorkStatus",

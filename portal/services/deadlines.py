@@ -22,6 +22,8 @@ class DeadlineSettings:
     # 7 calendar days to cure an incomplete certification (29 CFR 825.305(c)).
     incomplete_certification_days: int = 7
     document_request_days: int = 15
+    # 15 business days: the benchmark the EEOC sets its own staff for accommodation decisions.
+    accommodation_business_days: int = 15
     holiday_country: str = "US"
     holiday_subdivision: str | None = None
     timezone: str = "UTC"
@@ -33,6 +35,7 @@ class DeadlineSettings:
             information_days=config["DEADLINE_INFORMATION_DAYS"],
             incomplete_certification_days=config["DEADLINE_INCOMPLETE_CERTIFICATION_DAYS"],
             document_request_days=config["DEADLINE_DOCUMENT_REQUEST_DAYS"],
+            accommodation_business_days=config["DEADLINE_ACCOMMODATION_BUSINESS_DAYS"],
             holiday_country=config["HOLIDAY_COUNTRY"],
             holiday_subdivision=config["HOLIDAY_SUBDIVISION"],
             timezone=config["PORTAL_TIMEZONE"],
@@ -90,6 +93,11 @@ def information_due_date(requested_at: datetime, settings: DeadlineSettings,
 
 def document_request_due_date(requested_at: datetime, settings: DeadlineSettings) -> date:
     return local_date(requested_at, settings) + timedelta(days=settings.document_request_days)
+
+
+def accommodation_decision_due(received_at: datetime, settings: DeadlineSettings) -> date:
+    """An accommodation decision is due N business days after the request arrives."""
+    return add_business_days(local_date(received_at, settings), settings.accommodation_business_days, settings)
 
 
 def days_remaining(due_at: datetime, now: datetime, settings: DeadlineSettings) -> int:

@@ -21,6 +21,9 @@ SUBJECTS = {
     "clinician_authorised": "A new patient has authorised you",
     "duty_offer_forwarded": "An offer of transitional duty",
     "duty_offer_answered": "An answer to a transitional-duty offer",
+    "feasibility_question": "A question about an accommodation in your team",
+    "feasibility_answered": "The supervisor has answered your question",
+    "accommodation_granted": "An accommodation to put in place",
 }
 
 

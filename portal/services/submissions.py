@@ -31,6 +31,8 @@ TRANSITIONS = {
     "accept": ((S.IN_REVIEW,), S.ACCEPTED, "accepted"),
     "decline": ((S.IN_REVIEW,), S.DECLINED, "declined"),
     "withdraw": ((S.NEW,), S.WITHDRAWN, "withdrew"),
+    # A denied accommodation goes back to review when the employee asks for reconsideration.
+    "reconsider": ((S.DECLINED,), S.IN_REVIEW, "asked for reconsideration"),
 }
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: references are read out on the phone
 

@@ -1,8 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectChoice, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from portal.models import DocumentType
+from portal.models import DenialReason, DocumentType
+from portal.services.accommodations import LOG_KINDS, LOG_METHODS
 
 
 class ActionForm(FlaskForm):
@@ -32,3 +33,34 @@ class DocumentRequestForm(FlaskForm):
                                 validators=[DataRequired("Choose the document you need.")])
     message = TextAreaField("Message to the employee", validators=[Length(max=4000)])
     due_date = DateField("Needed by", validators=[DataRequired("Enter the date the document is needed by.")])
+
+
+class LogEntryForm(FlaskForm):
+    occurred_on = DateField("Date", validators=[Optional()])
+    kind = SelectField("Entry", choices=[SelectChoice(key, label) for key, label in LOG_KINDS.items()])
+    method = SelectField("How", choices=[SelectChoice("", "Not applicable")]
+                         + [SelectChoice(key, label) for key, label in LOG_METHODS.items()], default="")
+    with_whom = StringField("With whom (optional)", validators=[Optional(), Length(max=200)])
+    summary = TextAreaField("What happened", validators=[Optional(), Length(max=4000)])
+    considered = StringField("Accommodation considered (if any)", validators=[Optional(), Length(max=300)])
+    effective = SelectField("Would it be effective?", default="", choices=[
+        SelectChoice("", "Not applicable"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")])
+
+
+class FeasibilityForm(FlaskForm):
+    accommodation = StringField("Accommodation to ask about", validators=[Optional(), Length(max=300)])
+    question = TextAreaField("Your question to the supervisor", validators=[Optional(), Length(max=4000)])
+
+
+class AccommodationDecisionForm(ActionForm):
+    decision = RadioField("Decision", validate_choice=False, choices=[
+        SelectChoice("granted", "Grant it"), SelectChoice("alternative", "Offer an alternative"),
+        SelectChoice("denied", "Deny it")])
+    what = TextAreaField("What exactly is granted, or the alternative offered", validators=[Optional(), Length(max=2000)])
+    why = TextAreaField("Why (for an alternative or a denial; the employee reads it)",
+                        validators=[Optional(), Length(max=4000)])
+    denial_reason = SelectField("Reason for a denial", default="", choices=[SelectChoice("", "Not a denial")]
+                                + [SelectChoice(r.value, r.label) for r in DenialReason])
+    granted_from = DateField("Granted from", validators=[Optional()])
+    granted_until = DateField("Granted until (optional)", validators=[Optional()])
+    review_date = DateField("Review date (optional)", validators=[Optional()])

@@ -5,11 +5,12 @@ from wtforms import SelectChoice
 
 from portal.blueprints import audience_blueprint, form_error, htmx_redirect, render_fragment, render_page
 from portal.blueprints.employee.forms import ClinicianForm
-from portal.blueprints.inbox.forms import (ActionForm, AssignForm, DeclineForm, DocumentRequestForm,
-                                           RequestInformationForm)
+from portal.blueprints.inbox.forms import (AccommodationDecisionForm, ActionForm, AssignForm, DeclineForm,
+                                           DocumentRequestForm, FeasibilityForm, LogEntryForm, RequestInformationForm)
 from portal.extensions import db
 from portal.models.base import utcnow
-from portal.services import access, audit, authorisations, cases, documents, offers, restrictions, submissions
+from portal.services import (access, accommodations, audit, authorisations, cases, documents, offers, restrictions,
+                             submissions)
 from portal.services.accounts import AccountSettings
 from portal.services.deadlines import DeadlineSettings, document_request_due_date
 from portal.services.errors import Conflict, InvalidInput
@@ -38,7 +39,10 @@ def _review_forms(item, **replacing) -> dict:
     assign.assignee.choices = _case_manager_choices()
     forms = {"action_form": ActionForm(formdata=None, version=item.version), "assign_form": assign,
              "information_form": RequestInformationForm(formdata=None, version=item.version),
-             "decline_form": DeclineForm(formdata=None, version=item.version)}
+             "decline_form": DeclineForm(formdata=None, version=item.version),
+             "log_form": LogEntryForm(formdata=None, occurred_on=utcnow().date()),
+             "feasibility_form": FeasibilityForm(formdata=None),
+             "decision_form": AccommodationDecisionForm(formdata=None, version=item.version)}
     forms.update(replacing)
     return forms
 
@@ -58,6 +62,9 @@ def _review(item, status: int = 200, notice=None, **replacing):
         context["changes"] = restrictions.compare(current, item.restriction_report)
     if item.duty_offer is not None:
         context["fit"] = offers.offer_fit(db.session, item, now.date())
+    if item.accommodation is not None:
+        context["log"] = accommodations.log_of(db.session, item)
+        context["questions"] = [q for q in accommodations.questions_for_request(db.session, item)]
     if request.headers.get("HX-Request") and request.method == "POST":
         return render_fragment("inbox/review.html", ["review_pane", "oob_updates"], status, **context)
     return render_page("inbox/review.html", status, **context)
@@ -141,7 +148,8 @@ def _case_screen(case, status=200, form=None, clinician_form=None):
         clinician_form=clinician_form or ClinicianForm(formdata=None),
         authorisations=authorisations.for_case(db.session, case), is_live=authorisations.is_live,
         current=restrictions.current_report(db.session, case.id, now.date()),
-        availability=offers.matching_availability(db.session, case, now.date()), **cases.case_overview(db.session, case))
+        availability=offers.matching_availability(db.session, case, now.date()),
+        reviews=accommodations.reviews_due(db.session, case), **cases.case_overview(db.session, case))
 
 
 @bp.get("/cases/<int:case_id>")
@@ -180,3 +188,55 @@ def request_document(case_id: int):
             flash("Request sent. It is on the employee's list, and they have been emailed.", "success")
             return htmx_redirect(url_for("inbox.case", case_id=record.id))
     return _case_screen(record, 422, form=form)
+
+
+@bp.post("/submissions/<int:submission_id>/log")
+def add_log_entry(submission_id: int):
+    """Append to the interactive-process log; over htmx the log section alone comes back, the entry in place."""
+    item = access.get_submission(db.session, current_user, submission_id)
+    form = LogEntryForm()
+    status = 422
+    if form.validate_on_submit():
+        try:
+            accommodations.log(db.session, current_user, item, form.occurred_on.data, form.kind.data,
+                               form.summary.data, form.method.data, form.with_whom.data, form.considered.data,
+                               {"yes": True, "no": False}.get(form.effective.data))
+        except InvalidInput as error:
+            form_error(form, error)
+        else:
+            if not request.headers.get("HX-Request"):
+                flash("Added to the log.", "success")
+                return htmx_redirect(url_for("inbox.review", submission_id=item.id))
+            form, status = LogEntryForm(formdata=None, occurred_on=utcnow().date()), 200
+    if request.headers.get("HX-Request"):
+        return render_fragment("inbox/review.html", "process_log", status, submission=item, log_form=form,
+                               log=accommodations.log_of(db.session, item))
+    return _review(item, status, log_form=form)
+
+
+@bp.post("/submissions/<int:submission_id>/ask-supervisor")
+def ask_supervisor(submission_id: int):
+    item = access.get_submission(db.session, current_user, submission_id)
+    form = FeasibilityForm()
+    if form.validate_on_submit():
+        try:
+            accommodations.ask_supervisor(db.session, current_user, item, form.accommodation.data or "",
+                                          form.question.data or "")
+        except InvalidInput as error:
+            form_error(form, error)
+        else:
+            flash("Question sent to the supervisor.", "success")
+            return htmx_redirect(url_for("inbox.review", submission_id=item.id))
+    return _review(item, 422, feasibility_form=form)
+
+
+@bp.post("/submissions/<int:submission_id>/decide")
+def decide_accommodation(submission_id: int):
+    def perform(item, form):
+        accommodations.decide(db.session, current_user, item, form.decision.data, _version(form),
+                              what=form.what.data, why=form.why.data, denial_reason=form.denial_reason.data or None,
+                              granted_from=form.granted_from.data, granted_until=form.granted_until.data,
+                              review_date=form.review_date.data)
+
+    return _act(submission_id, AccommodationDecisionForm, "decision_form", perform,
+                "Decision recorded. The employee has been emailed.")

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, FloatField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, FloatField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from portal.blueprints.dimension_fields import add_dimension_fields, limits_from
@@ -42,3 +42,9 @@ class AvailabilityForm(FlaskForm):
 for _form in (OfferForm, AvailabilityForm):
     add_dimension_fields(_form, pounds="{label}: pounds the job needs", hours="{label}: hours a day the job needs",
                          permission="{label}: does the job need it?", empty="Not needed")
+
+
+class FeasibilityAnswerForm(FlaskForm):
+    feasible = RadioField("Is it feasible in your team?", validate_choice=False, choices=[
+        SelectChoice("yes", "Yes"), SelectChoice("with_changes", "Yes, with changes"), SelectChoice("no", "No")])
+    answer = TextAreaField("Explain", validators=[Optional(), Length(max=4000)])

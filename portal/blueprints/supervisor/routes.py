@@ -5,13 +5,13 @@ from flask_login import current_user
 
 from portal.blueprints import audience_blueprint, form_error, htmx_redirect, render_fragment, render_page
 from portal.blueprints.dimension_fields import field_names, limits_from
-from portal.blueprints.supervisor.forms import AvailabilityForm, OfferForm
+from portal.blueprints.supervisor.forms import AvailabilityForm, FeasibilityAnswerForm, OfferForm
 from portal.extensions import db
 from portal.models import SubmissionKind
 from portal.models.base import utcnow
-from portal.services import access, cases, offers, restrictions
+from portal.services import access, accommodations, cases, offers, restrictions
 from portal.services.deadlines import DeadlineSettings
-from portal.services.errors import InvalidInput, NotFound
+from portal.services.errors import Conflict, InvalidInput, NotFound
 
 bp = audience_blueprint("supervisor", "/supervisor")
 
@@ -21,7 +21,28 @@ def home():
     team = cases.open_cases_of_reports(db.session, current_user)
     return render_page("supervisor/home.html", cases=team,
                        restrictions=restrictions.current_reports(db.session, [c.id for c in team], utcnow().date()),
-                       offers=offers.offers_by(db.session, current_user))
+                       offers=offers.offers_by(db.session, current_user),
+                       questions=accommodations.questions_for(db.session, current_user),
+                       granted=accommodations.granted_for_team(db.session, current_user))
+
+
+@bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
+def question(question_id: int):
+    """A case manager's feasibility question about one accommodation: nothing medical is shown here."""
+    asked = next((q for q in accommodations.questions_for(db.session, current_user) if q.id == question_id), None)
+    if asked is None:
+        raise NotFound()
+    form = FeasibilityAnswerForm()
+    if form.validate_on_submit():
+        try:
+            accommodations.answer_question(db.session, current_user, question_id, form.feasible.data or "",
+                                           form.answer.data)
+        except (InvalidInput, Conflict) as error:
+            form_error(form, error)
+        else:
+            flash("Thank you. Your answer has gone to the case manager.", "success")
+            return htmx_redirect(url_for("supervisor.home"))
+    return render_page("supervisor/question.html", 422 if form.is_submitted() else 200, question=asked, form=form)
 
 
 def _offer_screen(case, form, status=200):
