@@ -164,6 +164,18 @@ def web(client):
 
 
 @pytest.fixture
+def web_as(app):
+    """``web_as(user)``: a browser-like client of its own, signed in as that (committed) user."""
+
+    def signed_in(user) -> WebActions:
+        actions = WebActions(app.test_client())
+        assert actions.login(user.email).status_code == 303
+        return actions
+
+    return signed_in
+
+
+@pytest.fixture
 def login_as(app, web, db_session):
     """``login_as("employee")`` creates an account of that role and signs the client in."""
 

@@ -6,22 +6,18 @@ import pytest
 from portal.models import Role, Submission, SubmissionStatus
 from portal.models.base import utcnow
 from tests import factories
-from tests.conftest import WebActions
 
 DIFFICULTY = "My migraines get worse under the bright overhead lights at my desk."
 
 
 @pytest.fixture
-def team(app, db_session):
+def team(web_as, db_session):
     supervisor = factories.user(db_session, Role.SUPERVISOR, name="Sam Supervisor")
     employee = factories.user(db_session, Role.EMPLOYEE, name="Alex Employee", supervisor_id=supervisor.id)
     manager = factories.user(db_session, Role.CASE_MANAGER, name="Morgan Manager")
     case = factories.case(db_session, employee=employee, case_manager=manager)
     db_session.commit()
-    clients = {}
-    for name, user in (("supervisor", supervisor), ("employee", employee), ("manager", manager)):
-        clients[name] = WebActions(app.test_client())
-        clients[name].login(user.email)
+    clients = {"supervisor": web_as(supervisor), "employee": web_as(employee), "manager": web_as(manager)}
     return {"case": case, **clients}
 
 

@@ -8,7 +8,6 @@ from portal.models.base import utcnow
 from portal.services import submissions
 from portal.services.deadlines import DeadlineSettings
 from tests import factories
-from tests.conftest import WebActions
 
 DIAGNOSIS_CODE, DIAGNOSIS_TEXT = "S83.511A", "Sprain of anterior cruciate ligament of right knee"
 
@@ -25,7 +24,7 @@ def report_fields(**changes) -> dict:
 
 
 @pytest.fixture
-def people(app, db_session):
+def people(web_as, db_session):
     supervisor = factories.user(db_session, Role.SUPERVISOR, name="Sam Supervisor")
     employee = factories.user(db_session, Role.EMPLOYEE, name="Alex Employee", supervisor_id=supervisor.id)
     manager = factories.user(db_session, Role.CASE_MANAGER, name="Morgan Manager")
@@ -34,11 +33,8 @@ def people(app, db_session):
     case = factories.case(db_session, employee=employee, case_manager=manager)
     factories.authorisation(db_session, case, clinician)
     db_session.commit()
-    clients = {}
-    for name, user in (("supervisor", supervisor), ("employee", employee), ("manager", manager),
-                       ("clinician", clinician), ("admin", admin)):
-        clients[name] = WebActions(app.test_client())
-        clients[name].login(user.email)
+    clients = {name: web_as(user) for name, user in (("supervisor", supervisor), ("employee", employee),
+                                                      ("manager", manager), ("clinician", clinician), ("admin", admin))}
     return {"case": case, "clinician": clinician, "manager": manager, **{f"{k}_web": v for k, v in clients.items()}}
 
 

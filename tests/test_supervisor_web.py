@@ -8,21 +8,17 @@ from portal.models import CaseStatus, Role, Submission
 from portal.models.base import utcnow
 from portal.services import submissions
 from tests import factories
-from tests.conftest import WebActions
 
 
 @pytest.fixture
-def team(app, db_session):
+def team(web_as, db_session):
     supervisor = factories.user(db_session, Role.SUPERVISOR, name="Sam Supervisor", department="Assembly")
     employee = factories.user(db_session, Role.EMPLOYEE, name="Alex Employee", supervisor_id=supervisor.id,
                               department="Assembly")
     manager = factories.user(db_session, Role.CASE_MANAGER, name="Morgan Manager")
     case = factories.case(db_session, employee=employee, case_manager=manager)
     db_session.commit()
-    clients = {}
-    for name, user in (("supervisor", supervisor), ("employee", employee), ("manager", manager)):
-        clients[name] = WebActions(app.test_client())
-        clients[name].login(user.email)
+    clients = {"supervisor": web_as(supervisor), "employee": web_as(employee), "manager": web_as(manager)}
     return {"case": case, "manager_user": manager, **clients}
 
 
@@ -106,12 +102,11 @@ def test_declining_without_a_reason_is_refused(team, db_session):
     assert response.status_code == 422 and "Say why you are declining" in response.get_data(as_text=True)
 
 
-def test_an_employee_cannot_see_or_answer_another_employees_offer(team, db_session, app):
+def test_an_employee_cannot_see_or_answer_another_employees_offer(team, db_session, web_as):
     item = make_forwarded_offer(team, db_session)
-    stranger = WebActions(app.test_client())
-    user = factories.user(db_session, Role.EMPLOYEE)
+    stranger = factories.user(db_session, Role.EMPLOYEE)
     db_session.commit()
-    stranger.login(user.email)
+    stranger = web_as(stranger)
     assert stranger.client.get(f"/employee/offers/{item.id}").status_code == 404
     response = stranger.post_form(f"/employee/offers/{item.id}", {"answer": "accept"}, token_from="/employee/")
     assert response.status_code == 404

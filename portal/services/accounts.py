@@ -179,14 +179,19 @@ def request_password_reset(session, email: str, settings: AccountSettings, now: 
     session.commit()
 
 
-def reset_password(session, token: str, password: str, now: datetime | None = None) -> User:
+def _set_password_with(session, token: str, purpose: str, password: str, action: str, now: datetime | None) -> User:
+    """Use a one-time link to set the password; the link is spent only if the password is accepted."""
     now = now or utcnow()
-    record = find_token(session, token, "reset", now)
+    record = find_token(session, token, purpose, now)
     set_password(session, record.user, password)
     record.used_at = now
-    audit.record(session, actor=record.user, action="password_reset", object_type="user", object_id=record.user.id)
+    audit.record(session, actor=record.user, action=action, object_type="user", object_id=record.user.id)
     session.commit()
     return record.user
+
+
+def reset_password(session, token: str, password: str, now: datetime | None = None) -> User:
+    return _set_password_with(session, token, "reset", password, "password_reset", now)
 
 
 def valid_email(email: str) -> str:
@@ -233,13 +238,7 @@ def send_invitation(session, inviter: User, email: str, name: str, role: Role, s
 
 
 def accept_invitation(session, token: str, password: str, now: datetime | None = None) -> User:
-    now = now or utcnow()
-    record = find_token(session, token, "invitation", now)
-    set_password(session, record.user, password)
-    record.used_at = now
-    audit.record(session, actor=record.user, action="invitation_accepted", object_type="user", object_id=record.user.id)
-    session.commit()
-    return record.user
+    return _set_password_with(session, token, "invitation", password, "invitation_accepted", now)
 
 
 def create_user(session, email: str, name: str, role: Role, password: str, **profile) -> User:
