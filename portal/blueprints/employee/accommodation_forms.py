@@ -71,7 +71,7 @@ class ContactStep(StepForm):
 
 STEP_FORMS = {"difficulty": DifficultyStep, "tasks": TasksStep, "help": HelpStep, "duration": DurationStep,
               "documents": DocumentsStep, "contact": ContactStep}
-STEP_TITLES = {"difficulty": "What is making work difficult", "tasks": "The parts of your job affected",
+STEP_TITLES = {"difficulty": "What is making work difficult for you?", "tasks": "The parts of your job affected",
                "help": "What would help", "duration": "For how long", "documents": "Supporting documents",
                "contact": "How to contact you"}
 

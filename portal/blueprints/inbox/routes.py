@@ -16,6 +16,12 @@ from portal.services.deadlines import DeadlineSettings, document_request_due_dat
 from portal.services.errors import Conflict, InvalidInput
 
 bp = audience_blueprint("inbox", "/inbox")
+# What accepting did, by kind of item.
+ACCEPTED_MESSAGES = {
+    "document": "Accepted and filed to the case. The employee has been emailed.",
+    "restriction_report": "Accepted: these are now the case's current restrictions. The clinician has been emailed.",
+    "duty_offer": "Accepted and forwarded to the employee, who has been emailed.",
+}
 
 
 def _settings() -> DeadlineSettings:
@@ -127,9 +133,10 @@ def request_information(submission_id: int):
 
 @bp.post("/submissions/<int:submission_id>/accept")
 def accept(submission_id: int):
+    item = access.get_submission(db.session, current_user, submission_id)
     return _act(submission_id, ActionForm, "action_form",
                 lambda item, form: submissions.decide(db.session, item, current_user, True, _version(form)),
-                "Accepted and filed to the case. The employee has been emailed.")
+                ACCEPTED_MESSAGES.get(item.kind, "Accepted. The sender has been emailed."))
 
 
 @bp.post("/submissions/<int:submission_id>/decline")
