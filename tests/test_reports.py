@@ -194,3 +194,13 @@ def test_questions_and_decisions_on_a_report_go_to_the_clinician(db_session, cas
     asked = db_session.query(OutboundEmail).filter_by(template="information_requested").one()
     assert asked.to_address == clinician.email and f"/clinician/reports/{item.id}" in asked.body_text
     assert documents.open_requests(db_session, case.employee) == []  # not the employee's to answer
+
+
+def test_restrictions_are_current_only_for_their_dates(db_session, case, limits):
+    clinician = _clinician(db_session, case)
+    report = report_input(lift=10)
+    report.expected_until = report.effective_from + timedelta(days=14)
+    item = reports.submit(db_session, clinician, case, report, None, limits, DEADLINES)
+    _accept(db_session, item)
+    assert restrictions.current_report(db_session, case.id, report.effective_from + timedelta(days=14)) is not None
+    assert restrictions.current_report(db_session, case.id, report.effective_from + timedelta(days=15)) is None

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.models import Frequency, RestrictionReport, Submission, WorkStatus
@@ -157,14 +157,19 @@ def describe(dimension_key: str, limit: Limit | Restriction | None) -> str:
     return "Allowed" if limit.allowed else "Not allowed"
 
 
+def _in_effect(today: date):
+    """An accepted report whose dates cover today (an open end means until superseded)."""
+    return and_(RestrictionReport.accepted_at.is_not(None), RestrictionReport.effective_from <= today,
+                or_(RestrictionReport.expected_until.is_(None), RestrictionReport.expected_until >= today))
+
+
 def current_report(session, case_id: int, today: date, excluding: int | None = None) -> RestrictionReport | None:
     """The case's current restrictions: the accepted report in effect today that began last.
 
     A later report supersedes an earlier one; every report stays readable in the history.
     """
     query = (select(RestrictionReport).join(Submission, RestrictionReport.submission_id == Submission.id)
-             .where(Submission.case_id == case_id, RestrictionReport.accepted_at.is_not(None),
-                    RestrictionReport.effective_from <= today)
+             .where(Submission.case_id == case_id, _in_effect(today))
              .options(selectinload(RestrictionReport.restrictions))
              .order_by(RestrictionReport.effective_from.desc(), RestrictionReport.accepted_at.desc()).limit(1))
     if excluding is not None:
@@ -178,8 +183,7 @@ def current_reports(session, case_ids: list[int], today: date) -> dict[int, Rest
         return {}
     reports = session.scalars(
         select(RestrictionReport).join(Submission, RestrictionReport.submission_id == Submission.id)
-        .where(Submission.case_id.in_(case_ids), RestrictionReport.accepted_at.is_not(None),
-               RestrictionReport.effective_from <= today)
+        .where(Submission.case_id.in_(case_ids), _in_effect(today))
         .options(selectinload(RestrictionReport.restrictions), selectinload(RestrictionReport.submission))
         .order_by(RestrictionReport.effective_from.desc(), RestrictionReport.accepted_at.desc()))
     current: dict[int, RestrictionReport] = {}
