@@ -9,8 +9,10 @@ export FLASK_APP := wsgi
 export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 # PostgreSQL for the second test run: TEST_DATABASE_URL, else the local server if it answers.
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+# The browser suite drives Debian's Chromium (the package chromium); Playwright never downloads one.
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-sqlite test-postgres install static migrate seed clean
+.PHONY: run test test-sqlite test-browser test-postgres accessibility-report install static migrate seed clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,16 +45,29 @@ run: install static seed
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: install static test-sqlite test-postgres
+test: install static test-sqlite test-browser test-postgres
 
 test-sqlite: install static
-	$(BIN)/pytest
+	$(BIN)/pytest --ignore=tests/browser
+
+# Needs static: the htmx the pages load, and axe-core in node_modules (npm ci installs both).
+test-browser: install static
+	@if [ -x $(CHROMIUM) ]; then \
+		echo "== Running the browser suite on $$($(CHROMIUM) --version 2>/dev/null)"; \
+		$(BIN)/pytest tests/browser; \
+	else \
+		echo "== SKIPPED the browser suite: no Chromium at $(CHROMIUM) (install the Debian package chromium; .ci/run does)"; \
+	fi
+
+# docs/accessibility.md: every screen's axe, keyboard and 320 px results, written by a run of the browser suite.
+accessibility-report: install static
+	ACCESSIBILITY_REPORT=docs/accessibility.md $(BIN)/pytest tests/browser
 
 test-postgres: install static
 	@url="$${TEST_DATABASE_URL:-$(PG_URL)}"; \
 	if $(BIN)/python -m tests.pg_available "$$url"; then \
 		echo "== Running the database tests again on PostgreSQL"; \
-		TEST_DATABASE_URL="$$url" $(BIN)/pytest; \
+		TEST_DATABASE_URL="$$url" $(BIN)/pytest --ignore=tests/browser; \
 	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
 		echo "PostgreSQL is required here (REQUIRE_POSTGRES) but did not answer at $$url" >&2; exit 1; \
 	else \

@@ -1,0 +1,133 @@
+"""The portal served over real HTTP for the browser: its own database, uploads folder and mail.
+
+Separate from the Flask-client fixtures in tests/conftest.py: another app, another SQLite
+file built by the migrations and seeded with the demo data, as `make run` would have it.
+"""
+import io
+import itertools
+import re
+import threading
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import select
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from portal import create_app
+from portal.extensions import db, mail
+from portal.models import Case, DocumentType, Role, Submission, User
+from portal.services import accounts, demo, documents, mailer, submissions
+from portal.services.deadlines import DeadlineSettings
+from portal.services.documents import Upload, UploadLimits
+from tests import factories
+from tests.smtp import SMTPServer
+
+_variant = itertools.count(1)
+
+
+def a_new_pdf() -> bytes:
+    """A PDF unlike any sent before: the portal refuses a file the case already has."""
+    return factories.pdf_bytes(pages=next(_variant))
+
+
+def a_new_photo() -> bytes:
+    """A phone-camera JPEG unlike any sent before."""
+    return factories.image_bytes("JPEG", size=(640 + next(_variant), 480))
+
+
+_RESPONSE = "live_portal.response"
+
+
+class _RequestHandler(WSGIRequestHandler):
+    """Logs errors, not every request: a test's output is about the test."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+    def connection_dropped(self, error, environ=None) -> None:
+        # The browser hung up mid-response (a file preview that an htmx swap replaced). Werkzeug's
+        # development server then skips closing the response, leaking its open file; close it, as
+        # gunicorn would.
+        response = (environ or {}).get(_RESPONSE)
+        if response is not None and hasattr(response, "close"):
+            response.close()
+
+
+def _keeping_response(app):
+    def wsgi(environ, start_response):
+        environ[_RESPONSE] = app(environ, start_response)
+        return environ[_RESPONSE]
+
+    return wsgi
+
+
+class LivePortal:
+    """Started at creation, on a free loopback port; ``base_url`` says where."""
+
+    def __init__(self, folder: Path) -> None:
+        self.smtp = SMTPServer()
+        self.smtp.start()
+        self.app = create_app({
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'portal.sqlite3'}",
+            "UPLOAD_FOLDER": str(folder / "uploads"),
+            "MAIL_SERVER": self.smtp.host,
+            "MAIL_PORT": self.smtp.port,
+        })
+        with self.app.app_context():
+            upgrade()
+            demo.seed(db.session, UploadLimits.from_config(self.app.config),
+                      DeadlineSettings.from_config(self.app.config))
+        self._server = make_server("127.0.0.1", 0, _keeping_response(self.app), threaded=True,
+                                   request_handler=_RequestHandler)
+        self.base_url = f"http://127.0.0.1:{self._server.server_port}"
+        self.app.config["PORTAL_BASE_URL"] = self.base_url  # links in emails come back here
+        self._thread = threading.Thread(target=self._server.serve_forever, name="live-portal", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join()
+        with self.app.app_context():
+            db.engine.dispose()
+        self.smtp.stop()
+
+    def deliver_mail(self) -> None:
+        """What the mail worker would do next: send everything due in the outbox."""
+        with self.app.app_context():
+            mailer.deliver_due(db.session, mail, "browser-tests")
+
+    def link_in_mail(self, to: str, subject: str) -> str:
+        """Deliver the outbox, then the portal path linked in the latest such email to ``to``."""
+        self.deliver_mail()
+        for message in reversed(self.smtp.messages):
+            if to in message["to"] and message["message"]["Subject"] == subject:
+                body = message["message"].get_body(preferencelist=("plain",)).get_content()
+                link = re.search(re.escape(self.base_url) + r"(/\S*)", body)
+                assert link, f"no portal link in the email {subject!r} to {to}"
+                return link.group(1)
+        raise AssertionError(f"no email {subject!r} to {to}; sent: "
+                             f"{[(m['to'], m['message']['Subject']) for m in self.smtp.messages]}")
+
+    def create_account(self, email: str, name: str, role: Role, password: str) -> None:
+        with self.app.app_context():
+            accounts.create_user(db.session, email, name, role, password)
+            db.session.commit()
+
+    def new_document(self, note: str) -> str:
+        """The demo employee sends a PDF to their case, as the upload form would; its reference."""
+        with self.app.app_context():
+            employee = db.session.scalar(select(User).where(User.email == "employee@demo.test"))
+            case = db.session.scalar(select(Case).where(Case.employee_id == employee.id))
+            item = documents.send_document(
+                db.session, employee, case, DocumentType.WORK_STATUS_NOTE, None, note,
+                [Upload(io.BytesIO(a_new_pdf()), "work-status.pdf")], UploadLimits.from_config(self.app.config),
+                DeadlineSettings.from_config(self.app.config))
+            return item.reference
+
+    def claim_as(self, email: str, reference: str) -> None:
+        """Someone else claims the item behind the browser's back, as from another case manager's tab."""
+        with self.app.app_context():
+            actor = db.session.scalar(select(User).where(User.email == email))
+            item = db.session.scalar(select(Submission).where(Submission.reference == reference))
+            submissions.claim(db.session, item, actor, item.version)

@@ -1,0 +1,65 @@
+"""Joining by invitation and resetting a password: the screens reached from a link in an email."""
+from playwright.sync_api import expect
+
+from portal.models import Role
+from tests.browser.checks import audit
+
+NEW_PASSWORD = "four unrelated words here"
+
+
+def test_an_invited_supervisor_sets_up_their_account_and_signs_in(sign_in, portal, page):
+    admin = sign_in("admin")
+    admin.get_by_role("link", name="Invite someone").first.click()
+    admin.get_by_role("button", name="Send invitation").click()
+    expect(admin.get_by_role("alert")).to_be_focused()
+    expect(admin.get_by_role("alert").get_by_role("link")).to_have_text(
+        ["Enter the person's full name.", "Enter the person's email address.", "Choose a role."])
+    audit(admin, "Admin: invite someone, nothing entered")
+
+    admin.get_by_label("Full name").fill("Jo Newcomer")
+    admin.get_by_label("Email").fill("jo.newcomer@demo.test")
+    admin.get_by_label("Role").select_option(label="Supervisor")
+    admin.get_by_role("button", name="Send invitation").click()
+    expect(admin.get_by_role("status")).to_contain_text("Invitation sent to jo.newcomer@demo.test.")
+
+    page.goto(portal.link_in_mail("jo.newcomer@demo.test", "You are invited to the return-to-work portal"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your account")
+    audit(page, "Signed out: set up your account (invitation email)")
+    page.get_by_role("button", name="Save password").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter a new password.")
+    audit(page, "Signed out: set up your account, nothing entered")
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Type the new password again").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Save password").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Your account is ready.")
+    page.get_by_label("Email").fill("jo.newcomer@demo.test")
+    page.get_by_label("Password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your team")
+
+
+def test_a_forgotten_password_is_replaced_through_the_emailed_link(page, portal):
+    portal.create_account("forgetful@demo.test", "Fran Forgetful", Role.EMPLOYEE, "the password I forgot")
+    page.goto("/login")
+    page.get_by_role("link", name="Forgotten your password?").click()
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the email address you sign in with.")
+    audit(page, "Signed out: forgotten password, nothing entered")
+    page.get_by_label("Email").fill("forgetful@demo.test")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("status")).to_contain_text("we have sent it a link to reset the password")
+
+    page.goto(portal.link_in_mail("forgetful@demo.test", "Reset your password"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new password")
+    audit(page, "Signed out: choose a new password (reset email)")
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Type the new password again").fill("something else entirely")
+    page.get_by_role("button", name="Save password").click()
+    expect(page.get_by_role("alert")).to_contain_text("The two passwords do not match.")
+    audit(page, "Signed out: choose a new password, the two differ")
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Type the new password again").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Save password").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Your password has been changed.")

@@ -1,0 +1,82 @@
+"""Transitional duty: an offer that conflicts, fixed while it is filled in, forwarded, accepted."""
+import re
+from datetime import timedelta
+
+from playwright.sync_api import expect
+
+from portal.extensions import db
+from portal.models import Case, User
+from portal.models.base import utcnow
+from portal.services import reports, submissions
+from portal.services.deadlines import DeadlineSettings
+from portal.services.documents import UploadLimits
+from portal.services.restrictions import Limit, ReportInput
+from tests.browser.checks import audit
+
+
+def restrictions_in_effect(portal, lift_pounds: int) -> None:
+    """The demo employee's current restrictions, as an accepted report from the demo clinician leaves them."""
+    with portal.app.app_context():
+        clinician = db.session.scalar(db.select(User).filter_by(email="clinician@demo.test"))
+        manager = db.session.scalar(db.select(User).filter_by(email="manager@demo.test"))
+        case = db.session.scalar(db.select(Case).join(Case.employee).filter(User.email == "employee@demo.test"))
+        today = utcnow().date()
+        item = reports.submit(db.session, clinician, case, ReportInput(
+            visit_date=today, work_status="modified_duty", effective_from=today,
+            limits={"lift": Limit(pounds=lift_pounds, frequency="occasionally")},
+            diagnoses=[("M54.50", "Low back pain")], attested_name="Dr Casey Clinician", licence_number="MD-1"),
+            None, UploadLimits.from_config(portal.app.config), DeadlineSettings.from_config(portal.app.config))
+        submissions.claim(db.session, item, manager, item.version)
+        submissions.decide(db.session, item, manager, True, item.version)
+
+
+def test_a_conflicting_offer_is_fixed_forwarded_and_accepted(sign_in, portal):
+    restrictions_in_effect(portal, lift_pounds=20)
+    supervisor = sign_in("supervisor")
+    supervisor.get_by_role("link", name="Offer transitional duty to Alex Employee").click()
+    audit(supervisor, "Supervisor: transitional-duty offer form")
+    fit = supervisor.get_by_role("region", name=re.compile("Fit with Alex Employee"))
+    supervisor.get_by_label("Lift: pounds the job needs").fill("40")
+    supervisor.get_by_label("Lift: pounds the job needs").blur()  # a person moves on, and the change is checked
+    supervisor.get_by_label("Lift: how often").select_option(label="Frequently (1/3 to 2/3 of the day)")
+    expect(fit).to_contain_text("1 conflict with the current restrictions")
+    expect(fit.get_by_role("row").filter(has_text="Lift")).to_contain_text("Conflict")
+    supervisor.wait_for_load_state("networkidle")  # each field's change re-checks the fit; let the last land
+    audit(supervisor, "Supervisor: offer form showing a conflict")
+    supervisor.get_by_label("Lift: pounds the job needs").fill("10")
+    supervisor.get_by_label("Lift: pounds the job needs").blur()
+    supervisor.get_by_label("Lift: how often").select_option(label="Occasionally (up to 1/3 of the day)")
+    expect(fit).to_contain_text("Fits the current restrictions")
+
+    start = utcnow().date() + timedelta(days=3)
+    supervisor.get_by_label("Job title", exact=True).fill("Parts inspector")
+    supervisor.get_by_label("Tasks", exact=True).fill("Inspect finished parts at a bench, seated.")
+    supervisor.get_by_label("Location", exact=True).fill("Plant 2, inspection bay")
+    supervisor.get_by_label("Hours a day", exact=True).fill("6")
+    supervisor.get_by_label("Days", exact=True).fill("Monday to Friday, 7:00 to 13:00")
+    supervisor.get_by_label("Start date").fill(start.isoformat())
+    supervisor.get_by_label("End date").fill((start + timedelta(days=27)).isoformat())
+    supervisor.get_by_label("The employee must answer by").fill((start - timedelta(days=1)).isoformat())
+    supervisor.get_by_label("Contact person").fill("Sam Supervisor")
+    supervisor.get_by_role("button", name="Send the offer").click()
+    expect(supervisor.get_by_role("status")).to_contain_text("sent to the case manager")
+    audit(supervisor, "Supervisor: an offer sent")
+
+    manager = sign_in("case manager")
+    manager.goto(portal.link_in_mail("manager@demo.test", "New item to review"))
+    expect(manager.get_by_role("table", name="Demands and restrictions side by side")).to_contain_text("Fits")
+    audit(manager, "Case manager: reviewing a transitional-duty offer")
+    manager.get_by_role("button", name="Claim (assign to me)").click()
+    manager.get_by_role("button", name="Accept and forward to the employee").click()
+    expect(manager.get_by_role("status")).to_contain_text("forwarded to the employee")
+
+    employee = sign_in("employee")
+    employee.goto(portal.link_in_mail("employee@demo.test", "An offer of transitional duty"))
+    expect(employee.get_by_role("heading", level=1)).to_contain_text("Parts inspector")
+    audit(employee, "Employee: an offer of transitional duty")
+    employee.get_by_role("button", name="Accept the offer").click()
+    expect(employee.get_by_role("status")).to_contain_text("You accepted the offer")
+    employee.goto("/employee/")
+    expect(employee.get_by_text(re.compile("On transitional duty from"))).to_be_visible()
+    supervisor.goto("/supervisor/")
+    expect(supervisor.get_by_text(re.compile(r"accepted by the employee"))).to_be_visible()

@@ -1,0 +1,78 @@
+"""Whole tasks done with the keyboard alone (Tab, Enter, Space, typing), focus visible at every step."""
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.checks import announcements, assert_focus_visible, listen_for_announcements, tab_to
+from tests.browser.demo import DEMO_PASSWORD, EMAILS
+from tests.browser.live_portal import a_new_pdf
+
+
+def test_the_skip_link_takes_keyboard_users_past_the_header(sign_in):
+    page = sign_in("case manager")
+    tab_to(page, page.get_by_role("link", name="Skip to main content"))
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("main")).to_be_focused()
+    tab_to(page, page.get_by_role("main").get_by_role("link").first)
+
+
+def test_an_employee_signs_in_and_sends_a_document_by_keyboard_alone(page):
+    page.goto("/login")
+    tab_to(page, page.get_by_label("Email"))
+    page.keyboard.type(EMAILS["employee"])
+    tab_to(page, page.get_by_label("Password"))
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your cases")
+
+    tab_to(page, page.get_by_role("link", name=re.compile(r"^Send a document for case")))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Send a document for case"))
+    document_type = page.get_by_label("What is the document?")
+    tab_to(page, document_type)
+    page.keyboard.type("Work status")  # a closed list picks the option its letters start
+    expect(document_type).to_have_value("work_status_note")
+    tab_to(page, page.get_by_label("Files", exact=True))
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files({"name": "note-by-keyboard.pdf", "mimeType": "application/pdf", "buffer": a_new_pdf()})
+    tab_to(page, page.get_by_label("A note for your case manager (optional)"))
+    page.keyboard.type("Sent without a mouse.")
+    tab_to(page, page.get_by_role("button", name="Send"))
+    page.keyboard.press("Space")
+
+    receipt = page.get_by_role("heading", level=1)
+    expect(receipt).to_have_text("Work status or return-to-work note (1 file)")
+    expect(receipt).to_be_focused()
+    assert_focus_visible(page)
+    expect(page.get_by_role("link", name="note-by-keyboard.pdf")).to_be_visible()
+
+
+def test_a_case_manager_claims_and_asks_for_more_information_by_keyboard_alone(sign_in, portal):
+    reference = portal.new_document(note="For the keyboard review")
+    page = sign_in("case manager")
+    tab_to(page, page.get_by_role("row").filter(has_text=reference).get_by_role("link"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Work status or return-to-work note (1 file)")
+    listen_for_announcements(page)
+
+    tab_to(page, page.get_by_role("button", name="Claim (assign to me)"))
+    page.keyboard.press("Space")
+    expect(page.get_by_role("heading", name="In review, with Morgan Manager")).to_be_focused()
+    assert_focus_visible(page)
+
+    tab_to(page, page.locator("summary").get_by_text("Ask the employee for more information"))
+    page.keyboard.press("Enter")
+    tab_to(page, page.get_by_label("What do you need?"))
+    page.keyboard.type("Please send the page with the doctor's signature.")
+    incomplete = page.get_by_label("The certification is incomplete or insufficient (7-day cure period)")
+    tab_to(page, incomplete)
+    page.keyboard.press("Space")
+    expect(incomplete).to_be_checked()
+    tab_to(page, page.get_by_role("button", name="Send request"))
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="More information needed, with Morgan Manager")).to_be_focused()
+    assert_focus_visible(page)
+    assert announcements(page)[-1] == "Request sent. The employee has been emailed."

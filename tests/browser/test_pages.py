@@ -1,0 +1,99 @@
+"""Every screen of every person, reached as they would reach it, passes the accessibility checks:
+axe-core (WCAG 2.2 A and AA), the keyboard, and 320 px wide.
+
+Screens that exist only after something happens (an error, an htmx update, a link in an
+email) are checked where that happens: test_sign_in, test_htmx_swaps, test_document_flow,
+test_accounts.
+"""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.checks import audit
+
+
+def nothing(page):
+    pass
+
+
+def go(path):
+    return lambda page: page.goto(path)
+
+
+def follow(name):
+    """Follow the link with this accessible name."""
+    return lambda page: page.get_by_role("link", name=name).first.click()
+
+
+def first_item_in_inbox(page):
+    page.get_by_role("region", name="Submissions, newest first").get_by_role("link").first.click()
+
+
+def case_of_first_item(page):
+    first_item_in_inbox(page)
+    page.get_by_role("link", name=re.compile(r"^Case C-")).first.click()
+
+
+def latest_activity(page):
+    page.get_by_role("region", name="Recent activity").get_by_role("link").first.click()
+
+
+SCREENS = [
+    # (screen, who, how they get there from their home page or the sign-in page, the main heading they see)
+    ("Signed out: sign in", None, go("/login"), "Sign in"),
+    ("Signed out: forgotten password", None, follow("Forgotten your password?"), "Reset your password"),
+    ("Signed out: a link that no longer works", None, go("/reset-password/no-such-link"), "This link no longer works"),
+    ("Signed out: page not found", None, go("/no-such-page"), "Page not found"),
+    ("Employee: your cases", "employee", nothing, "Your cases"),
+    ("Employee: history", "employee", follow("History"), "Everything you have sent"),
+    ("Employee: send a document", "employee", follow(re.compile(r"^Send a document for case")),
+     re.compile(r"^Send a document for case")),
+    ("Employee: send the document asked for", "employee", follow(re.compile(r"^Send this document")),
+     re.compile(r"^Send a document for case")),
+    ("Employee: an item they sent", "employee", latest_activity, re.compile(".")),
+    ("Employee: a page of someone else's", "employee", go("/inbox/"), "Page not found"),
+    ("Employee: your clinicians", "employee", follow(re.compile(r"^Your clinicians for case")),
+     re.compile(r"^Your clinicians for case")),
+    ("Employee: ask for an accommodation", "employee", follow(re.compile(r"^Ask for an accommodation")),
+     re.compile(".")),
+    ("Clinician: your patients", "clinician", nothing, "Your patients"),
+    ("Clinician: write a work-status report", "clinician", follow(re.compile(r"^Write a work-status report")),
+     re.compile(r"^Work-status report for")),
+    ("Supervisor: your team", "supervisor", nothing, "Your team"),
+    ("Supervisor: offer transitional duty", "supervisor", follow(re.compile(r"^Offer transitional duty")),
+     re.compile(r"^Offer transitional duty to")),
+    ("Supervisor: light-duty availability", "supervisor", follow("Light-duty availability"),
+     "Light-duty availability"),
+    ("Case manager: inbox", "case manager", nothing, "Inbox"),
+    ("Case manager: review an item", "case manager", first_item_in_inbox, re.compile(".")),
+    ("Case manager: a case", "case manager", case_of_first_item, re.compile(r"^Case C-")),
+    ("Case manager: invite someone", "case manager", follow("Invite someone"), "Invite someone"),
+    ("Admin: accounts", "admin", nothing, "Accounts"),
+    ("Admin: invite someone", "admin", follow("Invite someone"), "Invite someone"),
+]
+
+
+@pytest.mark.parametrize(("screen", "who", "get_there", "heading"), SCREENS, ids=[s[0] for s in SCREENS])
+def test_screen_passes_the_accessibility_checks(page, sign_in, screen, who, get_there, heading):
+    if who is None:
+        page.goto("/login")
+    else:
+        page = sign_in(who)
+    get_there(page)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    audit(page, screen)
+
+
+def test_a_case_managers_request_for_a_document_says_what_is_missing(sign_in):
+    manager = sign_in("case manager")
+    case_of_first_item(manager)
+    manager.get_by_label("Needed by").fill("")
+    manager.get_by_role("button", name="Send request").click()
+
+    summary = manager.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text(["Choose the document you need.",
+                                                      "Enter the date the document is needed by."])
+    audit(manager, "Case manager: a case, document asked for with nothing chosen")
