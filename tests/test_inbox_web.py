@@ -58,7 +58,7 @@ def test_the_review_screen_shows_details_previews_downloads_and_history_and_is_a
     page = web.client.get(f"/inbox/submissions/{item.id}").get_data(as_text=True)
     files = db_session.query(StoredFile).order_by(StoredFile.id).all()
     assert "FMLA certification of a health condition" in page and "Two pages" in page
-    assert f'<iframe class="file-preview__frame" src="/files/{files[0].id}/view"' in page
+    assert f'href="/files/{files[0].id}/view" target="_blank" rel="noopener">Preview wh380.pdf' in page
     assert f'src="/files/{files[1].id}/view" alt="Preview of page2.jpg"' in page
     assert f'href="/files/{files[0].id}"' in page and "Alex Employee sent it." in page
     assert db_session.query(AuditEvent).filter_by(action="submission_viewed", object_id=item.id).count() == 1
