@@ -1,5 +1,4 @@
 """Clinicians, employees' authorisations and the effect of reports, through the test client."""
-import io
 
 import pytest
 

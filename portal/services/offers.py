@@ -4,7 +4,7 @@ Also the standing light-duty availability supervisors post for their department,
 and which of it fits an employee's current restrictions.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload

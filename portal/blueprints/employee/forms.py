@@ -56,8 +56,8 @@ class ClinicianForm(FlaskForm):
                 "valid_until": self.valid_until.data}
 
 
-class RevokeForm(FlaskForm):
-    pass
+class ConfirmForm(FlaskForm):
+    """Nothing but the CSRF token: a button that confirms an action (revoke, send, accept)."""
 
 
 class OfferAnswerForm(FlaskForm):

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from portal.blueprints import audience_blueprint, form_error, htmx_redirect, render_fragment, render_page
 from portal.blueprints.employee.accommodation_forms import STEP_FORMS, STEP_TITLES, DecisionAnswerForm
-from portal.blueprints.employee.forms import (ClinicianForm, DocumentForm, OfferAnswerForm, ReplyForm, RevokeForm,
+from portal.blueprints.employee.forms import (ClinicianForm, DocumentForm, OfferAnswerForm, ReplyForm, ConfirmForm,
                                               WithdrawForm)
 from portal.extensions import db
 from portal.models import HelpCategory
@@ -39,7 +39,7 @@ def home():
 
 
 def _clinicians_screen(case, form, status=200):
-    return render_page("employee/clinicians.html", status, case=case, form=form, revoke_form=RevokeForm(formdata=None),
+    return render_page("employee/clinicians.html", status, case=case, form=form, revoke_form=ConfirmForm(formdata=None),
                        authorisations=authorisations.for_case(db.session, case), today=utcnow().date(),
                        is_live=authorisations.is_live)
 
@@ -66,7 +66,7 @@ def clinicians(case_id: int):
 @bp.post("/cases/<int:case_id>/clinicians/<int:participant_id>/revoke")
 def revoke_clinician(case_id: int, participant_id: int):
     case = access.get_case(db.session, current_user, case_id)
-    if RevokeForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         participant = authorisations.revoke(db.session, current_user, case, participant_id)
         flash(f"{participant.clinician.name} can no longer see this case or send reports for it.", "success")
     return redirect(url_for("employee.clinicians", case_id=case.id), code=303)
@@ -228,7 +228,7 @@ def accommodation_check(case_id: int):
     """Check your answers, then send."""
     case = access.get_case(db.session, current_user, case_id)
     draft = accommodations.draft_for(db.session, current_user, case)
-    form = RevokeForm()  # a form with the CSRF token only
+    form = ConfirmForm()
     incomplete = accommodations.first_incomplete_step(draft.data)
     if form.validate_on_submit() and incomplete is None:
         submission = accommodations.send(db.session, current_user, case, _settings())
@@ -245,7 +245,7 @@ def accommodation_check(case_id: int):
 @bp.post("/submissions/<int:submission_id>/accept-alternative")
 def accept_alternative(submission_id: int):
     item = access.get_submission(db.session, current_user, submission_id)
-    if RevokeForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         try:
             accommodations.accept_alternative(db.session, current_user, item)
         except Conflict as error:

@@ -1,6 +1,6 @@
 """Supervisors: their direct reports' work status and restrictions (never medical content),
 transitional-duty offers, and standing light-duty availability."""
-from flask import current_app, flash, request, url_for
+from flask import current_app, flash, url_for
 from flask_login import current_user
 
 from portal.blueprints import audience_blueprint, form_error, htmx_redirect, render_fragment, render_page
