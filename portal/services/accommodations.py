@@ -11,11 +11,11 @@ from sqlalchemy.orm import joinedload
 
 from portal.models import (AccommodationDraft, AccommodationRequest, Case, Decision, DenialReason, FeasibilityQuestion,
                            HelpCategory, ProcessLogEntry, StoredFile, Submission, SubmissionEvent, SubmissionKind,
-                           SubmissionStatus, User)
+                           User)
 from portal.models.base import utcnow
-from portal.services import audit, notifications, storage, submissions
+from portal.services import notifications, storage, submissions
 from portal.services.deadlines import DeadlineSettings, accommodation_decision_due, end_of_day
-from portal.services.documents import Upload, UploadLimits, case_manager_addresses
+from portal.services.documents import Upload, UploadLimits
 from portal.services.errors import Conflict, InvalidInput, NotFound
 
 STEPS = ["difficulty", "tasks", "help", "duration", "documents", "contact"]
@@ -111,13 +111,9 @@ def send(session, employee: User, case: Case, settings: DeadlineSettings, now: d
     if step is not None:
         raise InvalidInput(next(iter(step_problems(step, data).values())), field=step)
     due = accommodation_decision_due(now, settings)
-    submission = Submission(reference=submissions.new_reference("A"), kind=SubmissionKind.ACCOMMODATION_REQUEST,
-                            case=case, submitted_by=employee, submitted_at=now, status=SubmissionStatus.NEW,
-                            due_at=end_of_day(due, settings),
-                            summary="Accommodation: " + ", ".join(HelpCategory(h["category"]).label.lower()
-                                                                  for h in data["help"]))
-    session.add(submission)
-    session.flush()
+    summary = "Accommodation: " + ", ".join(HelpCategory(h["category"]).label.lower() for h in data["help"])
+    submission = submissions.receive(session, SubmissionKind.ACCOMMODATION_REQUEST, "A", case, employee, now,
+                                     end_of_day(due, settings), summary)
     temporary = data["temporary"] == "yes"
     session.add(AccommodationRequest(
         submission=submission, difficulty=data["difficulty"].strip(), tasks_affected=data["tasks_affected"].strip(),
@@ -128,12 +124,6 @@ def send(session, employee: User, case: Case, settings: DeadlineSettings, now: d
         decision_due=due))
     for stored in draft_files(session, employee, case, data):
         stored.submission_id = submission.id
-    session.add(SubmissionEvent(submission=submission, actor=employee, at=now, action="submit",
-                                to_status=SubmissionStatus.NEW))
-    audit.record(session, actor=employee, action="submission_submit", object_type="submission",
-                 object_id=submission.id, case_id=case.id)
-    for address in case_manager_addresses(session, case):
-        notifications.queue(session, address, "submission_received", submission=submission)
     if draft.id is not None:
         session.delete(draft)
     session.commit()
@@ -191,9 +181,7 @@ def answer_question(session, supervisor: User, question_id: int, feasible: str, 
                     now: datetime | None = None) -> FeasibilityQuestion:
     """The supervisor's answer goes into the interactive-process log."""
     now = now or utcnow()
-    asked = session.get(FeasibilityQuestion, question_id)
-    if asked is None or asked.supervisor_id != supervisor.id:
-        raise NotFound()
+    asked = question_for(session, supervisor, question_id)
     if asked.answered_at is not None:
         raise Conflict("You have already answered this question.")
     if feasible not in ("yes", "with_changes", "no"):
@@ -215,6 +203,14 @@ def questions_for_request(session, submission: Submission) -> list[FeasibilityQu
     return list(session.scalars(select(FeasibilityQuestion).where(FeasibilityQuestion.submission_id == submission.id)
                                 .options(joinedload(FeasibilityQuestion.supervisor))
                                 .order_by(FeasibilityQuestion.asked_at)))
+
+
+def question_for(session, supervisor: User, question_id: int) -> FeasibilityQuestion:
+    """A feasibility question put to this supervisor, or NotFound."""
+    asked = session.get(FeasibilityQuestion, question_id)
+    if asked is None or asked.supervisor_id != supervisor.id:
+        raise NotFound()
+    return asked
 
 
 def questions_for(session, supervisor: User) -> list[FeasibilityQuestion]:
@@ -290,7 +286,7 @@ def accept_alternative(session, employee: User, submission: Submission, now: dat
     session.add(SubmissionEvent(submission=submission, actor=employee, at=request.alternative_accepted_at,
                                 action="alternative_accepted"))
     _tell_supervisor(session, submission)
-    for address in case_manager_addresses(session, submission.case):
+    for address in submissions.case_manager_addresses(session, submission.case):
         notifications.queue(session, address, "information_provided", submission=submission)
     session.commit()
 

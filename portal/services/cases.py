@@ -56,12 +56,6 @@ def patients_of_clinician(session, clinician: User, today: date | None = None) -
     return list(session.scalars(query))
 
 
-def recent_submissions(session, user: User, limit: int = 10) -> list[Submission]:
-    query = (access.visible_submissions(user).options(joinedload(Submission.case))
-             .order_by(Submission.submitted_at.desc(), Submission.id.desc()).limit(limit))
-    return list(session.scalars(query))
-
-
 def inbox_page(session, case_manager: User, page: int, per_page: int) -> Page:
     """One page of the inbox, newest first, in a fixed number of queries."""
     query = (access.visible_submissions(case_manager)

@@ -114,3 +114,10 @@ def due_state(due_at: datetime | None, now: datetime, settings: DeadlineSettings
     if remaining == 0:
         return DueState.DUE_TODAY
     return DueState.DUE_SOON if remaining <= 2 else DueState.LATER
+
+
+def item_due_state(status: str, due_at: datetime | None, now: datetime, settings: DeadlineSettings) -> DueState | None:
+    """An inbox item's due state; none once it is decided or withdrawn."""
+    from portal.models import OPEN_STATUSES  # models import nothing from services
+
+    return due_state(due_at, now, settings) if status in OPEN_STATUSES else None

@@ -6,8 +6,8 @@ from typing import BinaryIO
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.models import (Case, DocumentSubmission, DocumentType, InformationRequest, Role, StoredFile, Submission,
-                           SubmissionEvent, SubmissionKind, SubmissionStatus, User)
+from portal.models import (Case, DocumentSubmission, DocumentType, InformationRequest, StoredFile, Submission,
+                           SubmissionEvent, SubmissionKind, User)
 from portal.models.base import utcnow
 from portal.services import access, audit, notifications, storage, submissions
 from portal.services.deadlines import DeadlineSettings, end_of_day, local_date, triage_due
@@ -82,24 +82,17 @@ def send_document(session, employee: User, case: Case, document_type: str, descr
     if answering is not None and (answering.case_id != case.id or not answering.is_open or answering.document_type is None):
         raise Conflict("That request is no longer open. Your document can still be sent to the case.")
     with storage.saving(session):
-        submission = Submission(reference=submissions.new_reference("D"), kind=SubmissionKind.DOCUMENT, case=case,
-                                submitted_by=employee, submitted_at=now, status=SubmissionStatus.NEW,
-                                due_at=triage_due(now, settings), summary=document_type.label)
+        note = (note or "").strip() or None
+        submission = submissions.receive(session, SubmissionKind.DOCUMENT, "D", case, employee, now,
+                                         triage_due(now, settings), document_type.label, message=note)
         detail = DocumentSubmission(submission=submission, document_type=document_type, description=description,
-                                    note=(note or "").strip() or None)
-        session.add_all([submission, detail])
-        session.flush()
+                                    note=note)
+        session.add(detail)
         files = _store_all(session, uploads, case, submission, employee, limits)
         submission.summary = f"{detail.type_label} ({len(files)} file{'s' if len(files) != 1 else ''})"
-        session.add(SubmissionEvent(submission=submission, actor=employee, at=now, action="submit",
-                                    to_status=SubmissionStatus.NEW, message=(note or "").strip() or None))
-        audit.record(session, actor=employee, action="submission_submit", object_type="submission",
-                     object_id=submission.id, case_id=case.id)
         if answering is not None:
             answering.closed_at = now
             answering.answered_by_id = submission.id
-        for address in case_manager_addresses(session, case):
-            notifications.queue(session, address, "submission_received", submission=submission)
     return submission
 
 
@@ -143,13 +136,6 @@ def request_document(session, actor: User, case: Case, document_type: str, messa
     notifications.queue(session, case.employee.email, "document_requested", request=request)
     session.commit()
     return request
-
-
-def case_manager_addresses(session, case: Case) -> list[str]:
-    """The case's manager, or every active case manager while the case has none."""
-    if case.case_manager is not None and case.case_manager.active:
-        return [case.case_manager.email]
-    return list(session.scalars(select(User.email).where(User.role == Role.CASE_MANAGER, User.active)))
 
 
 def open_requests(session, employee: User) -> list[InformationRequest]:

@@ -19,6 +19,12 @@ class InvalidInput(DomainError):
         super().__init__(message)
         self.field = field
 
+    @classmethod
+    def first_of(cls, problems: dict[str, str]) -> "InvalidInput":
+        """The first of a rule check's problems (field: message), to refuse with."""
+        field, message = next(iter(problems.items()))
+        return cls(message, field=field)
+
 
 class Throttled(DomainError):
     """Too many attempts; try again after ``retry_after`` seconds."""

@@ -14,7 +14,6 @@ from portal.models import (Case, CaseStatus, Demand, DutyAvailability, DutyOffer
 from portal.models.base import utcnow
 from portal.services import access, audit, matching, notifications, restrictions, submissions
 from portal.services.deadlines import DeadlineSettings, triage_due
-from portal.services.documents import case_manager_addresses
 from portal.services.errors import Conflict, InvalidInput, NotFound
 from portal.services.restrictions import Limit
 
@@ -38,36 +37,45 @@ class OfferInput:
     demands: dict[str, Limit] = field(default_factory=dict)
 
 
+def _required(values: dict[str, str], messages: dict[str, str]) -> dict[str, str]:
+    return {name: message for name, message in messages.items() if not (values.get(name) or "").strip()}
+
+
+def _work_problems(hours_per_day: float | None, start: date | None, end: date | None, demands: dict[str, Limit],
+                   today: date, max_days: int) -> dict[str, str]:
+    """The rules an offer and standing availability share: hours, dates and demands."""
+    found = {}
+    if hours_per_day is None or not 0 < hours_per_day <= 24:
+        found["hours_per_day"] = "Enter the hours a day, more than 0 and at most 24."
+    if start is None:
+        found["start_date"] = "Enter the start date."
+    elif start < today:
+        found["start_date"] = "The start date cannot be in the past."
+    if end is None:
+        found["end_date"] = "Enter the end date."
+    elif start and end < start:
+        found["end_date"] = "The end date must be on or after the start date."
+    elif start and (end - start).days + 1 > max_days:
+        found["end_date"] = f"Transitional duty lasts at most {max_days} days."
+    for key, demand in demands.items():
+        message = restrictions.limit_problem(restrictions.BY_KEY[key], demand)
+        if message:
+            found[key] = message
+    return found
+
+
 def problems(offer: OfferInput, today: date, max_days: int = DEFAULT_MAX_DAYS) -> dict[str, str]:
     """Every rule the offer breaks, by form field. A written offer must state all of this."""
-    found = {}
-    for name, message in (("job_title", "Enter the job title."), ("tasks", "Describe the tasks."),
-                          ("days", "Say which days, for example Monday to Friday."),
-                          ("location", "Enter where the work is."), ("contact_name", "Enter who to contact.")):
-        if not getattr(offer, name).strip():
-            found[name] = message
-    if offer.hours_per_day is None or not 0 < offer.hours_per_day <= 24:
-        found["hours_per_day"] = "Enter the hours a day, more than 0 and at most 24."
+    found = _required(vars(offer), {"job_title": "Enter the job title.", "tasks": "Describe the tasks.",
+                                    "days": "Say which days, for example Monday to Friday.",
+                                    "location": "Enter where the work is.", "contact_name": "Enter who to contact."})
     if not offer.pay_unchanged and not offer.pay_rate.strip():
         found["pay_rate"] = "Enter the rate of pay, or say pay is unchanged."
-    if offer.start_date is None:
-        found["start_date"] = "Enter the start date."
-    elif offer.start_date < today:
-        found["start_date"] = "The start date cannot be in the past."
-    if offer.end_date is None:
-        found["end_date"] = "Enter the end date."
-    elif offer.start_date and offer.end_date < offer.start_date:
-        found["end_date"] = "The end date must be on or after the start date."
-    elif offer.start_date and (offer.end_date - offer.start_date).days + 1 > max_days:
-        found["end_date"] = f"Transitional duty lasts at most {max_days} days."
+    found.update(_work_problems(offer.hours_per_day, offer.start_date, offer.end_date, offer.demands, today, max_days))
     if offer.answer_by is None:
         found["answer_by"] = "Enter the date by which the employee must answer."
     elif offer.answer_by < today or (offer.start_date and offer.answer_by > offer.start_date):
         found["answer_by"] = "The answer date must be from today and no later than the start date."
-    for key, demand in offer.demands.items():
-        message = restrictions.limit_problem(restrictions.BY_KEY[key], demand)
-        if message:
-            found[key] = message
     return found
 
 
@@ -86,30 +94,26 @@ def make_offer(session, supervisor: User, case: Case, offer: OfferInput, setting
         raise NotFound()
     found = problems(offer, now.date(), max_days)
     if found:
-        name, message = next(iter(found.items()))
-        raise InvalidInput(message, field=name)
+        raise InvalidInput.first_of(found)
     result = fit(session, case, offer.demands, now.date())
-    submission = Submission(reference=submissions.new_reference("T"), kind=SubmissionKind.DUTY_OFFER, case=case,
-                            submitted_by=supervisor, submitted_at=now, status=SubmissionStatus.NEW,
-                            due_at=triage_due(now, settings), summary=f"{offer.job_title.strip()}: {result.summary}")
-    session.add(submission)
-    session.flush()
+    submission = submissions.receive(session, SubmissionKind.DUTY_OFFER, "T", case, supervisor, now,
+                                     triage_due(now, settings), f"{offer.job_title.strip()}: {result.summary}")
     session.add(DutyOffer(
         submission=submission, job_title=offer.job_title.strip(), tasks=offer.tasks.strip(),
         hours_per_day=offer.hours_per_day, days=offer.days.strip(), location=offer.location.strip(),
         pay_unchanged=offer.pay_unchanged, pay_rate=None if offer.pay_unchanged else offer.pay_rate.strip(),
         start_date=offer.start_date, end_date=offer.end_date, answer_by=offer.answer_by,
         contact_name=offer.contact_name.strip(), contact_phone=offer.contact_phone.strip() or None,
-        fit_summary=result.summary,
-        demands=[Demand(dimension=key, pounds=d.pounds, frequency=d.frequency, hours=d.hours, allowed=d.allowed)
-                 for key, d in offer.demands.items() if not d.is_empty()]))
-    session.add(SubmissionEvent(submission=submission, actor=supervisor, at=now, action="submit",
-                                to_status=SubmissionStatus.NEW))
-    audit.record(session, actor=supervisor, action="submission_submit", object_type="submission",
-                 object_id=submission.id, case_id=case.id)
-    for address in case_manager_addresses(session, case):
-        notifications.queue(session, address, "submission_received", submission=submission)
+        fit_summary=result.summary, demands=restrictions.rows(Demand, offer.demands)))
     session.commit()
+    return submission
+
+
+def get_offer(session, user: User, submission_id: int) -> Submission:
+    """A duty offer ``user`` may see (an employee only once it is forwarded), or NotFound."""
+    submission = access.get_submission(session, user, submission_id)
+    if submission.kind != SubmissionKind.DUTY_OFFER:
+        raise NotFound()
     return submission
 
 
@@ -147,7 +151,7 @@ def answer(session, employee: User, submission: Submission, accepted: bool, reas
                                 message=reason or None))
     audit.record(session, actor=employee, action=f"duty_offer_{offer.employee_answer}", object_type="submission",
                  object_id=submission.id, case_id=submission.case_id)
-    recipients = {submission.submitted_by.email, *case_manager_addresses(session, submission.case)}
+    recipients = {submission.submitted_by.email, *submissions.case_manager_addresses(session, submission.case)}
     for address in sorted(recipients):
         notifications.queue(session, address, "duty_offer_answered", submission=submission, offer=offer)
     session.commit()
@@ -194,20 +198,17 @@ def post_availability(session, supervisor: User, title: str, tasks: str, places:
     now = now or utcnow()
     if not supervisor.department:
         raise InvalidInput("Your account has no department; ask an admin to set it.")
-    probe = OfferInput(job_title=title, tasks=tasks, hours_per_day=hours_per_day, days="-", location="-",
-                       start_date=start_date, end_date=end_date, answer_by=start_date, contact_name="-",
-                       demands=demands)
-    found = {k: v for k, v in problems(probe, now.date(), max_days=366).items() if k != "answer_by"}
+    found = _required({"title": title, "tasks": tasks}, {"title": "Enter the job title.",
+                                                        "tasks": "Describe the tasks."})
+    found.update(_work_problems(hours_per_day, start_date, end_date, demands, now.date(), max_days=366))
     if not places or places < 1:
-        found.setdefault("places", "Enter how many places there are, at least 1.")
+        found["places"] = "Enter how many places there are, at least 1."
     if found:
-        name, message = next(iter(found.items()))
-        raise InvalidInput(message, field="title" if name == "job_title" else name)
+        raise InvalidInput.first_of(found)
     availability = DutyAvailability(
         supervisor=supervisor, department=supervisor.department, title=title.strip(), tasks=tasks.strip(),
         places=places, hours_per_day=hours_per_day, start_date=start_date, end_date=end_date, created_at=now,
-        demands=[Demand(dimension=key, pounds=d.pounds, frequency=d.frequency, hours=d.hours, allowed=d.allowed)
-                 for key, d in demands.items() if not d.is_empty()])
+        demands=restrictions.rows(Demand, demands))
     session.add(availability)
     session.commit()
     return availability

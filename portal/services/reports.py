@@ -4,12 +4,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal.models import (Case, ReportDraft, Restriction, RestrictionReport, Submission, SubmissionEvent,
-                           SubmissionKind, SubmissionStatus, User, WorkStatus)
+from portal.models import (Case, ReportDraft, Restriction, RestrictionReport, Submission, SubmissionKind, User, WorkStatus)
 from portal.models.base import utcnow
-from portal.services import access, audit, notifications, offers, restrictions, storage, submissions
+from portal.services import access, offers, restrictions, storage, submissions
 from portal.services.deadlines import DeadlineSettings, triage_due
-from portal.services.documents import Upload, UploadLimits, case_manager_addresses
+from portal.services.documents import Upload, UploadLimits
 from portal.services.errors import InvalidInput, NotFound
 from portal.services.restrictions import ReportInput
 
@@ -38,24 +37,19 @@ def submit(session, clinician: User, case: Case, report: ReportInput, signed_for
     now = now or utcnow()
     found = restrictions.problems(report, now.date())
     if found:
-        field, message = next(iter(found.items()))
-        raise InvalidInput(message, field=field)
+        raise InvalidInput.first_of(found)
     with storage.saving(session):
-        submission = Submission(reference=submissions.new_reference("R"), kind=SubmissionKind.RESTRICTION_REPORT,
-                                case=case, submitted_by=clinician, submitted_at=now, status=SubmissionStatus.NEW,
-                                due_at=triage_due(now, settings), priority=restrictions.priority(report.work_status),
-                                summary=f"Work status: {WorkStatus(report.work_status).label}")
-        session.add(submission)
-        session.flush()
+        submission = submissions.receive(session, SubmissionKind.RESTRICTION_REPORT, "R", case, clinician, now,
+                                         triage_due(now, settings),
+                                         f"Work status: {WorkStatus(report.work_status).label}",
+                                         priority=restrictions.priority(report.work_status))
         detail = RestrictionReport(
             submission=submission, visit_date=report.visit_date, work_status=report.work_status,
             effective_from=report.effective_from, expected_until=report.expected_until, next_visit=report.next_visit,
             estimated_full_duty=report.estimated_full_duty, other_restrictions=report.other_restrictions.strip() or None,
             diagnoses=[{"code": code.strip().upper(), "description": text.strip()} for code, text in report.diagnoses],
             attested_name=report.attested_name.strip(), licence_number=report.licence_number.strip(), attested_at=now,
-            restrictions=[Restriction(dimension=key, pounds=limit.pounds, frequency=limit.frequency or None,
-                                      hours=limit.hours, allowed=limit.allowed)
-                          for key, limit in report.limits.items() if not limit.is_empty()])
+            restrictions=restrictions.rows(Restriction, report.limits))
         session.add(detail)
         if signed_form is not None:
             try:
@@ -65,15 +59,9 @@ def submit(session, clinician: User, case: Case, report: ReportInput, signed_for
             except InvalidInput as error:
                 raise InvalidInput(str(error), field="signed_form") from None
             detail.signed_form_id = stored.id
-        session.add(SubmissionEvent(submission=submission, actor=clinician, at=now, action="submit",
-                                    to_status=SubmissionStatus.NEW))
-        audit.record(session, actor=clinician, action="submission_submit", object_type="submission",
-                     object_id=submission.id, case_id=case.id)
         draft = draft_for(session, clinician, case)
         if draft is not None:
             session.delete(draft)
-        for address in case_manager_addresses(session, case):
-            notifications.queue(session, address, "submission_received", submission=submission)
     return submission
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.models import Frequency, RestrictionReport, Submission, WorkStatus
@@ -158,9 +158,12 @@ def describe(dimension_key: str, limit: Limit | Restriction | None) -> str:
 
 
 def _in_effect(today: date):
-    """An accepted report whose dates cover today (an open end means until superseded)."""
-    return and_(RestrictionReport.accepted_at.is_not(None), RestrictionReport.effective_from <= today,
-                or_(RestrictionReport.expected_until.is_(None), RestrictionReport.expected_until >= today))
+    """Accepted reports whose dates cover today (an open end means until superseded), latest first."""
+    return (select(RestrictionReport).join(Submission, RestrictionReport.submission_id == Submission.id)
+            .where(RestrictionReport.accepted_at.is_not(None), RestrictionReport.effective_from <= today,
+                   or_(RestrictionReport.expected_until.is_(None), RestrictionReport.expected_until >= today))
+            .options(selectinload(RestrictionReport.restrictions))
+            .order_by(RestrictionReport.effective_from.desc(), RestrictionReport.accepted_at.desc()))
 
 
 def current_report(session, case_id: int, today: date, excluding: int | None = None) -> RestrictionReport | None:
@@ -168,10 +171,7 @@ def current_report(session, case_id: int, today: date, excluding: int | None = N
 
     A later report supersedes an earlier one; every report stays readable in the history.
     """
-    query = (select(RestrictionReport).join(Submission, RestrictionReport.submission_id == Submission.id)
-             .where(Submission.case_id == case_id, _in_effect(today))
-             .options(selectinload(RestrictionReport.restrictions))
-             .order_by(RestrictionReport.effective_from.desc(), RestrictionReport.accepted_at.desc()).limit(1))
+    query = _in_effect(today).where(Submission.case_id == case_id).limit(1)
     if excluding is not None:
         query = query.where(RestrictionReport.submission_id != excluding)
     return session.scalar(query)
@@ -181,11 +181,8 @@ def current_reports(session, case_ids: list[int], today: date) -> dict[int, Rest
     """The current report of each case, in two queries whatever the number of cases."""
     if not case_ids:
         return {}
-    reports = session.scalars(
-        select(RestrictionReport).join(Submission, RestrictionReport.submission_id == Submission.id)
-        .where(Submission.case_id.in_(case_ids), _in_effect(today))
-        .options(selectinload(RestrictionReport.restrictions), selectinload(RestrictionReport.submission))
-        .order_by(RestrictionReport.effective_from.desc(), RestrictionReport.accepted_at.desc()))
+    reports = session.scalars(_in_effect(today).where(Submission.case_id.in_(case_ids))
+                              .options(selectinload(RestrictionReport.submission)))
     current: dict[int, RestrictionReport] = {}
     for report in reports:
         current.setdefault(report.submission.case_id, report)
@@ -221,3 +218,9 @@ def limits_of(rows) -> dict[str, Limit]:
     """Restriction or demand rows as Limits by dimension, the form the matching rules take."""
     return {row.dimension: Limit(pounds=row.pounds, frequency=row.frequency, hours=row.hours, allowed=row.allowed)
             for row in rows}
+
+
+def rows(model, limits: dict[str, Limit]) -> list:
+    """Restriction or demand rows (``model``) for the dimensions that have a value."""
+    return [model(dimension=key, pounds=limit.pounds, frequency=limit.frequency or None, hours=limit.hours,
+                  allowed=limit.allowed) for key, limit in limits.items() if not limit.is_empty()]

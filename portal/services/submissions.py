@@ -42,8 +42,39 @@ def new_reference(prefix: str) -> str:
     return f"{prefix}-{code[:4]}-{code[4:]}"
 
 
-def allowed_actions(submission: Submission) -> set[str]:
-    return {action for action, (sources, _, _) in TRANSITIONS.items() if submission.status in sources}
+def case_manager_addresses(session, case) -> list[str]:
+    """The case's manager, or every active case manager while the case has none."""
+    if case.case_manager is not None and case.case_manager.active:
+        return [case.case_manager.email]
+    return list(session.scalars(select(User.email).where(User.role == Role.CASE_MANAGER, User.active)))
+
+
+def receive(session, kind: SubmissionKind, reference_prefix: str, case, sender: User, now: datetime,
+            due_at: datetime | None, summary: str, priority: int = 0, message: str | None = None) -> Submission:
+    """A new inbox item, as every kind arrives: its submit event, its audit record, and an email to
+    the case's manager. Flushed, not committed: the caller adds the kind's details in the same transaction."""
+    submission = Submission(reference=new_reference(reference_prefix), kind=kind, case=case, submitted_by=sender,
+                            submitted_at=now, status=S.NEW, due_at=due_at, summary=summary, priority=priority)
+    session.add(submission)
+    session.add(SubmissionEvent(submission=submission, actor=sender, at=now, action="submit", to_status=S.NEW,
+                                message=message))
+    session.flush()
+    audit.record(session, actor=sender, action="submission_submit", object_type="submission",
+                 object_id=submission.id, case_id=case.id)
+    for address in case_manager_addresses(session, case):
+        notifications.queue(session, address, "submission_received", submission=submission)
+    return submission
+
+
+def allowed_actions(submission: Submission, user: User) -> set[str]:
+    """What ``user`` may do to the item now: the lifecycle's transitions from its status, less
+    claiming what they already hold, and withdrawing or reconsidering what they did not send."""
+    actions = {action for action, (sources, _, _) in TRANSITIONS.items() if submission.status in sources}
+    if submission.assignee_id == user.id:
+        actions.discard("claim")
+    if submission.submitted_by_id != user.id:
+        actions -= {"withdraw", "reconsider"}
+    return actions
 
 
 def _describe_current(session, submission: Submission) -> str:

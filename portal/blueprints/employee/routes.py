@@ -103,6 +103,7 @@ def send_document(case_id: int):
 
 def _submission_screen(submission, reply_form, status=200, reconsider_form=None):
     return render_page("employee/submission.html", status, submission=submission,
+                       actions=submissions.allowed_actions(submission, current_user),
                        files=documents.files_of(db.session, submission), reply_form=reply_form,
                        withdraw_form=WithdrawForm(formdata=None, version=submission.version),
                        reconsider_form=reconsider_form or DecisionAnswerForm(formdata=None, version=submission.version),
@@ -155,17 +156,10 @@ def history():
     return render_page("employee/history.html", page=page)
 
 
-def _offer(submission_id: int):
-    submission = access.get_submission(db.session, current_user, submission_id)
-    if submission.duty_offer is None or submission.duty_offer.forwarded_at is None:
-        raise NotFound()
-    return submission
-
-
 @bp.route("/offers/<int:submission_id>", methods=["GET", "POST"])
 def offer(submission_id: int):
     """A transitional-duty offer forwarded to the employee: read it, accept it, or decline it with a reason."""
-    submission = _offer(submission_id)
+    submission = offers.get_offer(db.session, current_user, submission_id)
     form = OfferAnswerForm()
     if form.validate_on_submit():
         accepted = request.form.get("answer") == "accept"

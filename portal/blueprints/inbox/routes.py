@@ -61,7 +61,7 @@ def _review(item, status: int = 200, notice=None, **replacing):
     """The review screen: the whole page, or for htmx the pane, the item's row and the notice."""
     now = utcnow()
     context = {"submission": item, "files": documents.files_of(db.session, item), "now": now,
-               "settings": _settings(), "actions": submissions.allowed_actions(item), "notice": notice,
+               "settings": _settings(), "actions": submissions.allowed_actions(item, current_user), "notice": notice,
                **_review_forms(item, **replacing)}
     if item.restriction_report is not None:
         current = restrictions.current_report(db.session, item.case_id, now.date(), excluding=item.id)
@@ -85,12 +85,12 @@ def review(submission_id: int):
     return _review(item)
 
 
-def _act(submission_id: int, form_class, form_name: str, perform, done: str):
-    """Run one review action; answer with the updated screen, or the form with its errors."""
+def _act(submission_id: int, form, form_name: str, perform, done):
+    """Run one review action; answer with the updated screen, or the form with its errors.
+
+    ``done`` is the message on success, or a function of the item that gives it.
+    """
     item = access.get_submission(db.session, current_user, submission_id)
-    form = form_class()
-    if form_class is AssignForm:
-        form.assignee.choices = _case_manager_choices()
     if not form.validate_on_submit():
         return _review(item, 422, **{form_name: form})
     try:
@@ -100,6 +100,7 @@ def _act(submission_id: int, form_class, form_name: str, perform, done: str):
     except InvalidInput as error:
         form_error(form, error)
         return _review(item, 422, **{form_name: form})
+    done = done(item) if callable(done) else done
     if request.headers.get("HX-Request"):
         return _review(item, notice=("success", done))
     flash(done, "success")
@@ -108,7 +109,7 @@ def _act(submission_id: int, form_class, form_name: str, perform, done: str):
 
 @bp.post("/submissions/<int:submission_id>/claim")
 def claim(submission_id: int):
-    return _act(submission_id, ActionForm, "action_form",
+    return _act(submission_id, ActionForm(), "action_form",
                 lambda item, form: submissions.claim(db.session, item, current_user, _version(form)),
                 "You have claimed this item.")
 
@@ -119,12 +120,14 @@ def assign(submission_id: int):
         assignee = cases.case_manager(db.session, form.assignee.data)
         submissions.assign(db.session, item, current_user, assignee, _version(form))
 
-    return _act(submission_id, AssignForm, "assign_form", perform, "Assigned.")
+    form = AssignForm()
+    form.assignee.choices = _case_manager_choices()
+    return _act(submission_id, form, "assign_form", perform, "Assigned.")
 
 
 @bp.post("/submissions/<int:submission_id>/request-information")
 def request_information(submission_id: int):
-    return _act(submission_id, RequestInformationForm, "information_form",
+    return _act(submission_id, RequestInformationForm(), "information_form",
                 lambda item, form: submissions.request_information(
                     db.session, item, current_user, form.message.data, form.due_date.data, _version(form),
                     _settings(), incomplete_certification=form.incomplete_certification.data),
@@ -133,15 +136,14 @@ def request_information(submission_id: int):
 
 @bp.post("/submissions/<int:submission_id>/accept")
 def accept(submission_id: int):
-    item = access.get_submission(db.session, current_user, submission_id)
-    return _act(submission_id, ActionForm, "action_form",
+    return _act(submission_id, ActionForm(), "action_form",
                 lambda item, form: submissions.decide(db.session, item, current_user, True, _version(form)),
-                ACCEPTED_MESSAGES.get(item.kind, "Accepted. The sender has been emailed."))
+                lambda item: ACCEPTED_MESSAGES.get(item.kind, "Accepted. The sender has been emailed."))
 
 
 @bp.post("/submissions/<int:submission_id>/decline")
 def decline(submission_id: int):
-    return _act(submission_id, DeclineForm, "decline_form",
+    return _act(submission_id, DeclineForm(), "decline_form",
                 lambda item, form: submissions.decide(db.session, item, current_user, False, _version(form),
                                                       reason=form.reason.data),
                 "Declined. The employee has been emailed the reason.")
@@ -245,5 +247,5 @@ def decide_accommodation(submission_id: int):
                               granted_from=form.granted_from.data, granted_until=form.granted_until.data,
                               review_date=form.review_date.data)
 
-    return _act(submission_id, AccommodationDecisionForm, "decision_form", perform,
+    return _act(submission_id, AccommodationDecisionForm(), "decision_form", perform,
                 "Decision recorded. The employee has been emailed.")

@@ -7,11 +7,10 @@ from portal.blueprints import audience_blueprint, form_error, htmx_redirect, ren
 from portal.blueprints.dimension_fields import field_names, limits_from
 from portal.blueprints.supervisor.forms import AvailabilityForm, FeasibilityAnswerForm, OfferForm
 from portal.extensions import db
-from portal.models import SubmissionKind
 from portal.models.base import utcnow
 from portal.services import access, accommodations, cases, offers, restrictions
 from portal.services.deadlines import DeadlineSettings
-from portal.services.errors import Conflict, InvalidInput, NotFound
+from portal.services.errors import Conflict, InvalidInput
 
 bp = audience_blueprint("supervisor", "/supervisor")
 
@@ -29,9 +28,7 @@ def home():
 @bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
 def question(question_id: int):
     """A case manager's feasibility question about one accommodation: nothing medical is shown here."""
-    asked = next((q for q in accommodations.questions_for(db.session, current_user) if q.id == question_id), None)
-    if asked is None:
-        raise NotFound()
+    asked = accommodations.question_for(db.session, current_user, question_id)
     form = FeasibilityAnswerForm()
     if form.validate_on_submit():
         try:
@@ -83,9 +80,7 @@ def offer_fit(case_id: int):
 
 @bp.get("/offers/<int:submission_id>")
 def offer(submission_id: int):
-    submission = access.get_submission(db.session, current_user, submission_id)
-    if submission.kind != SubmissionKind.DUTY_OFFER:
-        raise NotFound()
+    submission = offers.get_offer(db.session, current_user, submission_id)
     return render_page("supervisor/offer.html", submission=submission, offer=submission.duty_offer,
                        fit=offers.offer_fit(db.session, submission, utcnow().date()))
 
