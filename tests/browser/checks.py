@@ -249,6 +249,12 @@ _LISTEN = """() => {
 }"""
 
 
+def follow(link) -> None:
+    """Click a link and wait until the page it leads to has loaded, so that nothing runs on the old one."""
+    with link.page.expect_navigation():
+        link.click()
+
+
 def listen_for_announcements(page) -> None:
     """From now on, note what a screen reader would announce from live regions on this page."""
     page.evaluate(_LISTEN)

@@ -6,14 +6,14 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.models import Role
-from tests.browser.checks import announcements, audit, listen_for_announcements
+from tests.browser.checks import announcements, audit, follow, listen_for_announcements
 from tests.browser.live_portal import a_new_pdf
 
 SEND_A_DOCUMENT = re.compile(r"^Send a document for case")
 
 
 def open_review(manager, reference: str) -> None:
-    manager.get_by_role("row").filter(has_text=reference).get_by_role("link").click()
+    follow(manager.get_by_role("row").filter(has_text=reference).get_by_role("link"))
     listen_for_announcements(manager)
 
 
@@ -113,7 +113,7 @@ def test_a_case_manager_who_lost_a_race_is_told_who_won(review, portal):
 
 def test_sending_nothing_shows_every_problem_in_place_and_focuses_them(sign_in):
     employee = sign_in("employee")
-    employee.get_by_role("link", name=SEND_A_DOCUMENT).click()
+    follow(employee.get_by_role("link", name=SEND_A_DOCUMENT))
     listen_for_announcements(employee)
     employee.get_by_role("button", name="Send").click()
 
@@ -127,7 +127,7 @@ def test_sending_nothing_shows_every_problem_in_place_and_focuses_them(sign_in):
 
 def test_a_file_that_is_not_a_document_is_refused_in_place(sign_in):
     employee = sign_in("employee")
-    employee.get_by_role("link", name=SEND_A_DOCUMENT).click()
+    follow(employee.get_by_role("link", name=SEND_A_DOCUMENT))
     employee.get_by_label("What is the document?").select_option(label="Other document")
     employee.get_by_label("Describe the document").fill("Pharmacy receipt")
     employee.get_by_label("Files", exact=True).set_input_files(
@@ -144,7 +144,7 @@ def test_a_file_that_is_not_a_document_is_refused_in_place(sign_in):
 
 def test_a_document_sent_opens_its_receipt_with_focus_on_it_and_announces_it(sign_in):
     employee = sign_in("employee")
-    employee.get_by_role("link", name=SEND_A_DOCUMENT).click()
+    follow(employee.get_by_role("link", name=SEND_A_DOCUMENT))
     employee.get_by_label("What is the document?").select_option(label="FMLA certification of a health condition")
     employee.get_by_label("Files", exact=True).set_input_files(
         {"name": "fmla.pdf", "mimeType": "application/pdf", "buffer": a_new_pdf()})
