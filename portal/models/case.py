@@ -41,7 +41,8 @@ class AuthorisationScope(StrEnum):
 
 class Case(db.Model):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_case_manager_status", "case_manager_id", "status"),)
+    __table_args__ = (Index("ix_cases_case_manager_status", "case_manager_id", "status"),
+                      Index("ix_cases_case_type", "case_type"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)

@@ -2,8 +2,8 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.extensions import db
 from portal.models.base import UTCDateTime, utcnow
@@ -47,11 +47,16 @@ OPEN_STATUSES = (SubmissionStatus.NEW, SubmissionStatus.IN_REVIEW, SubmissionSta
 class Submission(db.Model):
     __tablename__ = "submissions"
     __table_args__ = (
-        # The inbox's usual questions: open items by due date, mine, newest first.
-        Index("ix_submissions_status_due_at", "status", "due_at"),
-        Index("ix_submissions_assignee_status", "assignee_id", "status"),
+        # Each inbox view walks one of these in order and stops after a page (services/inbox.py):
+        # open items by due date, priority or arrival; one person's or nobody's; one status's;
+        # closed items newest first. The id makes each order total, for keyset pagination.
+        Index("ix_submissions_open_due", "is_open", "due_at", "id"),
+        Index("ix_submissions_open_priority", "is_open", "priority_at", "id"),
+        Index("ix_submissions_open_submitted", "is_open", "submitted_at", "id"),
+        Index("ix_submissions_assignee_open_due", "assignee_id", "is_open", "due_at", "id"),
+        Index("ix_submissions_status_due_at", "status", "due_at", "id"),
+        Index("ix_submissions_kind_open_due", "kind", "is_open", "due_at", "id"),
         Index("ix_submissions_submitted_at_id", "submitted_at", "id"),
-        Index("ix_submissions_kind_status", "kind", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,9 +66,13 @@ class Submission(db.Model):
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(20), default=SubmissionStatus.NEW)
+    # Kept with the status (below) so that "open" is one range of an index, not three.
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     priority: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The due date brought forward by what the item is (deadlines.priority_at): sorting on it is sorting by priority.
+    priority_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     summary: Mapped[str] = mapped_column(String(300), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -75,6 +84,11 @@ class Submission(db.Model):
 
     # Optimistic locking: an UPDATE from a stale copy matches no row and raises StaleDataError.
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("status")
+    def _keep_is_open(self, _key, status: str) -> str:
+        self.is_open = status in OPEN_STATUSES
+        return status
 
     @property
     def kind_label(self) -> str:

@@ -121,3 +121,60 @@ def item_due_state(status: str, due_at: datetime | None, now: datetime, settings
     from portal.models import OPEN_STATUSES  # models import nothing from services
 
     return due_state(due_at, now, settings) if status in OPEN_STATUSES else None
+
+
+# Priority: an item is worked ahead of its due date by as much as what it is warrants. Someone a
+# clinician says may not work, or an employee waiting on a decision about their job, should not
+# wait behind routine paperwork due the same day. The earlier moment is stored as the item's
+# ``priority_at``, so sorting by priority is one index walk and the order is the same as the levels.
+_LEADS = {
+    # (kind, work-status rank from restrictions.priority): (lead, why)
+    ("restriction_report", 3): (timedelta(days=2), "a clinician says the employee may not work"),
+    ("restriction_report", 2): (timedelta(days=1), "a clinician has set new restrictions to put in place"),
+    ("accommodation_request", 0): (timedelta(days=1), "an employee is waiting on an accommodation decision"),
+    ("duty_offer", 0): (timedelta(days=1), "a transitional-duty offer is waiting to reach the employee"),
+}
+
+
+class Priority(StrEnum):
+    URGENT = "urgent"  # past its brought-forward moment
+    HIGH = "high"  # within a day of it
+    NORMAL = "normal"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+def priority_lead(kind: str, work_status_rank: int) -> tuple[timedelta, str]:
+    return _LEADS.get((kind, work_status_rank), (timedelta(0), ""))
+
+
+def priority_at(kind: str, work_status_rank: int, due_at: datetime | None) -> datetime | None:
+    return None if due_at is None else due_at - priority_lead(kind, work_status_rank)[0]
+
+
+def priority(priority_moment: datetime | None, now: datetime) -> Priority | None:
+    if priority_moment is None:
+        return None
+    if now >= priority_moment:
+        return Priority.URGENT
+    return Priority.HIGH if priority_moment - now < timedelta(days=1) else Priority.NORMAL
+
+
+def priority_reason(kind: str, work_status_rank: int, due_at: datetime | None, now: datetime,
+                    settings: DeadlineSettings) -> str:
+    """Why an item has its priority, in a sentence: what it is, and how long until it is due."""
+    level = priority(priority_at(kind, work_status_rank, due_at), now)
+    if level is None:
+        return ""
+    lead, why = priority_lead(kind, work_status_rank)
+    remaining = days_remaining(due_at, now, settings)
+    if now > due_at:
+        when = "it is overdue"
+    elif remaining == 0:
+        when = "it is due today"
+    else:
+        when = f"it is due in {remaining} day{'s' if remaining != 1 else ''}"
+    ahead = f"{why}, so it is worked {lead.days} day{'s' if lead.days != 1 else ''} ahead of its due date; " if why else ""
+    return f"{level.label} priority: {ahead}{when}."

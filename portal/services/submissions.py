@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal.models import InformationRequest, Role, Submission, SubmissionEvent, SubmissionKind, SubmissionStatus, User
 from portal.models.base import utcnow
 from portal.services import audit, notifications
-from portal.services.deadlines import DeadlineSettings, end_of_day, information_due_date, local_date
+from portal.services.deadlines import DeadlineSettings, end_of_day, information_due_date, local_date, priority_at
 from portal.services.errors import Conflict, InvalidInput
 
 S = SubmissionStatus
@@ -55,6 +55,7 @@ def receive(session, kind: SubmissionKind, reference_prefix: str, case, sender: 
     the case's manager. Flushed, not committed: the caller adds the kind's details in the same transaction."""
     submission = Submission(reference=new_reference(reference_prefix), kind=kind, case=case, submitted_by=sender,
                             submitted_at=now, status=S.NEW, due_at=due_at, summary=summary, priority=priority)
+    _schedule(submission)
     session.add(submission)
     session.add(SubmissionEvent(submission=submission, actor=sender, at=now, action="submit", to_status=S.NEW,
                                 message=message))
@@ -64,6 +65,11 @@ def receive(session, kind: SubmissionKind, reference_prefix: str, case, sender: 
     for address in case_manager_addresses(session, case):
         notifications.queue(session, address, "submission_received", submission=submission)
     return submission
+
+
+def _schedule(submission: Submission) -> None:
+    """Bring the priority moment into line with the due date, which every transition may move."""
+    submission.priority_at = priority_at(submission.kind, submission.priority, submission.due_at)
 
 
 def allowed_actions(submission: Submission, user: User) -> set[str]:
@@ -109,6 +115,7 @@ def transition(session, submission: Submission, actor: User, action: str, expect
         submission.status = target
     for name, value in changes.items():
         setattr(submission, name, value)
+    _schedule(submission)
     event = SubmissionEvent(submission=submission, actor=actor, at=now, action=action, from_status=before,
                             to_status=submission.status, message=message)
     session.add(event)
