@@ -4,9 +4,10 @@ from datetime import timedelta
 
 from werkzeug.security import generate_password_hash
 
-from portal.models import AuthorisationScope, Case, CaseParticipant, CaseStatus, CaseType, Role, User
+from portal.models import (AuthorisationScope, Case, CaseParticipant, CaseStatus, CaseType, Role, Submission,
+                           SubmissionKind, SubmissionStatus, User)
 from portal.models.base import utcnow
-from portal.services import cases
+from portal.services import cases, deadlines
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = generate_password_hash(PASSWORD)  # hashed once: scrypt is slow on purpose
@@ -45,6 +46,24 @@ def authorisation(session, case: Case, clinician: User, **attributes) -> CasePar
     session.add(record)
     session.flush()
     return record
+
+
+def inbox_item(session, case: Case | None = None, kind: str = SubmissionKind.DOCUMENT,
+               status: str = SubmissionStatus.NEW, due_in: timedelta | None = timedelta(days=2),
+               received_ago: timedelta = timedelta(hours=1), **attributes) -> Submission:
+    """An inbox item with no details behind it, for the list's rules: due ``due_in`` from now."""
+    case = case or globals()["case"](session)
+    now = utcnow()
+    n = next(_sequence)
+    values = {"reference": f"X-{n:04d}-TEST", "kind": kind, "case": case, "submitted_by": case.employee,
+              "submitted_at": now - received_ago, "status": status, "summary": f"Item {n}",
+              "due_at": None if due_in is None else now + due_in}
+    values.update(attributes)
+    item = Submission(**values)
+    item.priority_at = deadlines.priority_at(item.kind, item.priority or 0, item.due_at)
+    session.add(item)
+    session.flush()
+    return item
 
 
 def pdf_bytes(pages: int = 1, **save_options) -> bytes:

@@ -27,8 +27,10 @@ def item(db_session, manager):
                                    documents.UploadLimits.from_config(current_app.config), DeadlineSettings())
 
 
-def act(web, item, action, htmx=False, **fields):
+def act(web, item, action, htmx=False, from_list=False, **fields):
     headers = {"HX-Request": "true"} if htmx else {}
+    if from_list:  # the review is the pane beside the inbox list
+        headers["HX-Current-URL"] = "http://localhost/inbox/?tab=open"
     return web.post_form(f"/inbox/submissions/{item.id}/{action}", {"version": str(item.version), **fields},
                          token_from=f"/inbox/submissions/{item.id}", headers=headers)
 
@@ -72,13 +74,20 @@ def test_claiming_as_a_plain_form_redirects_back_with_a_message(web, item, manag
     assert current(db_session, item).assignee_id == manager.id
 
 
-def test_claiming_over_htmx_swaps_the_pane_the_row_and_the_notice(web, item):
+def test_claiming_over_htmx_swaps_the_pane_and_the_notice(web, item):
     response = act(web, item, "claim", htmx=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in page
     assert page.lstrip().startswith("<section") and "data-focus-after-swap" in page
-    assert f'<tr id="submission-row-{item.id}" hx-swap-oob="true"' in page and "Morgan Manager" in page
     assert '<div id="flash-messages" hx-swap-oob="innerHTML"><p class="notice notice--success">You have claimed' in page
+    assert "submission-row-" not in page  # on its own page there is no list to update
+
+
+def test_claiming_in_the_pane_beside_the_list_updates_its_row_and_the_tab_counts(web, item):
+    page = act(web, item, "claim", htmx=True, from_list=True).get_data(as_text=True)
+    assert f'<tr id="submission-row-{item.id}" hx-swap-oob="true"' in page and "Morgan Manager" in page
+    assert '<span class="tab-count" id="count-mine" hx-swap-oob="true">1</span>' in page
+    assert '<span class="tab-count" id="count-unassigned" hx-swap-oob="true">0</span>' in page
 
 
 def test_the_fragment_is_the_same_markup_as_the_pane_in_the_full_page(web, item):
@@ -88,7 +97,7 @@ def test_the_fragment_is_the_same_markup_as_the_pane_in_the_full_page(web, item)
     def normalised(html: str) -> str:
         return re.sub(r"\s+", " ", re.sub(r'value="[^"]*\.[^"]*\.[^"]*"', 'value="token"', html)).strip()
 
-    pane = normalised(fragment.split("<template>")[0])
+    pane = normalised(fragment.split('<div id="flash-messages"')[0])
     assert len(pane) > 500 and pane in normalised(page)
 
 

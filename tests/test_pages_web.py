@@ -1,4 +1,7 @@
 """Each audience's home, the base layout, error pages and the health check, through the test client."""
+import html
+import re
+
 from sqlalchemy.exc import OperationalError
 
 from portal.models import Role, Submission, SubmissionKind
@@ -69,10 +72,13 @@ def test_the_inbox_lists_submissions_newest_first_a_page_at_a_time(app, web, db_
                                   submitted_by=case.employee, summary=f"Document number {n:04d}"))
         db_session.flush()
     db_session.commit()
-    first = web.client.get("/inbox/").get_data(as_text=True)
-    assert "Page 1 of 2" in first and first.index("Document number 0027") < first.index("Document number 0026")
-    second = web.client.get("/inbox/?page=2").get_data(as_text=True)
+    first = web.client.get("/inbox/?sort=received").get_data(as_text=True)
+    assert first.index("Document number 0027") < first.index("Document number 0026")
+    assert "Document number 0002" not in first
+    next_page = html.unescape(re.search(r'href="([^"]+)"[^>]*rel="next"', first).group(1))
+    second = web.client.get(next_page).get_data(as_text=True)
     assert "Document number 0000" in second and "Document number 0027" not in second
+    assert 'rel="next"' not in second and 'rel="prev"' in second
 
 
 def test_the_admin_home_lists_accounts_and_pending_invitations_without_cases(web, db_session, login_as):

@@ -87,6 +87,8 @@ def register(app) -> None:
     app.jinja_env.globals["due_days"] = deadlines.days_remaining
     app.jinja_env.globals["due_state"] = deadlines.due_state
     app.jinja_env.globals["item_due_state"] = deadlines.item_due_state
+    app.jinja_env.globals["priority_level"] = deadlines.priority
+    app.jinja_env.globals["priority_reason"] = deadlines.priority_reason
     app.jinja_env.globals["end_of_day"] = lambda day: deadlines.end_of_day(
         day, deadlines.DeadlineSettings.from_config(app.config))
     app.jinja_env.globals["describe_restriction"] = restrictions.describe

@@ -1,9 +1,11 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (BooleanField, DateField, Form, HiddenField, RadioField, SearchField, SelectChoice, SelectField,
+                     StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from portal.models import DenialReason, DocumentType
+from portal.models import CaseType, DenialReason, DocumentType, SubmissionKind, SubmissionStatus
 from portal.services.accommodations import LOG_KINDS, LOG_METHODS
+from portal.services.inbox import DUE_WINDOWS, SORTS
 
 
 class ActionForm(FlaskForm):
@@ -64,3 +66,29 @@ class AccommodationDecisionForm(ActionForm):
     granted_from = DateField("Granted from", validators=[Optional()])
     granted_until = DateField("Granted until (optional)", validators=[Optional()])
     review_date = DateField("Review date (optional)", validators=[Optional()])
+
+
+def _any(label: str, options) -> list[SelectChoice]:
+    return [SelectChoice("", label)] + [SelectChoice(value, text) for value, text in options]
+
+
+class InboxFilterForm(Form):
+    """The inbox's search, filters and order, read from the URL: a view is a link to share."""
+
+    q = SearchField("Search", validators=[Optional(), Length(max=100)])
+    kind = SelectField("Kind", choices=_any("Any kind", [(k.value, k.label) for k in SubmissionKind]))
+    status = SelectField("Status", choices=_any("Any status", [(s.value, s.label) for s in SubmissionStatus]))
+    assignee = SelectField("Assignee", choices=[])
+    due = SelectField("Due", choices=_any("Any time", DUE_WINDOWS.items()))
+    case_type = SelectField("Case type", choices=_any("Any case type", [(t.value, t.label) for t in CaseType]))
+    sort = SelectField("Order", choices=[SelectChoice(value, text) for value, text in SORTS.items()])
+
+
+def _optional_id(value) -> int | None:
+    return int(value) if str(value).isdigit() else None
+
+
+class BulkActionForm(FlaskForm):
+    """Claim, or assign, the rows the case manager ticked (or the one whose Claim button they pressed)."""
+
+    assignee = SelectField("Assign to", choices=[], coerce=_optional_id, validate_choice=False)

@@ -1,16 +1,19 @@
 """The case manager's inbox: the list, the review screen and its actions, and the case page."""
-from flask import current_app, flash, request, url_for
+from urllib.parse import parse_qsl, urlsplit
+
+from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from portal.blueprints import audience_blueprint, form_error, htmx_redirect, render_fragment, render_page
 from portal.blueprints.employee.forms import ClinicianForm
-from portal.blueprints.inbox.forms import (AccommodationDecisionForm, ActionForm, AssignForm, DeclineForm,
-                                           DocumentRequestForm, FeasibilityForm, LogEntryForm, RequestInformationForm)
+from portal.blueprints.inbox.forms import (AccommodationDecisionForm, ActionForm, AssignForm, BulkActionForm,
+                                           DeclineForm, DocumentRequestForm, FeasibilityForm, InboxFilterForm,
+                                           LogEntryForm, RequestInformationForm)
 from portal.extensions import db
 from portal.models.base import utcnow
-from portal.services import (access, accommodations, audit, authorisations, cases, documents, offers, restrictions,
-                             submissions)
+from portal.services import (access, accommodations, audit, authorisations, cases, documents, inbox, offers,
+                             restrictions, submissions)
 from portal.services.accounts import AccountSettings
 from portal.services.deadlines import DeadlineSettings, document_request_due_date
 from portal.services.errors import Conflict, InvalidInput
@@ -32,11 +35,99 @@ def _version(form) -> int | None:
     return int(form.version.data) if (form.version.data or "").isdigit() else None
 
 
+def _inbox_context(view: inbox.InboxView, now, **extra) -> dict:
+    """The list screen's context: one page of the view with the tab counts, and its forms."""
+    page = inbox.page(db.session, current_user, view, now, _settings(), current_app.config["PAGE_SIZE"])
+    managers = _case_manager_choices()
+    filters = InboxFilterForm(data={name: getattr(view, name) or "" for name in
+                                    ("q", "kind", "status", "assignee", "due", "case_type", "sort")})
+    filters.assignee.choices = [SelectChoice("", "Anyone"), SelectChoice("none", "Unassigned")] + [
+        SelectChoice(str(choice.value), choice.label) for choice in managers]
+    bulk_form = extra.pop("bulk_form", None) or BulkActionForm(formdata=None, prefix="bulk")
+    bulk_form.assignee.choices = [SelectChoice("", "Choose a case manager")] + managers
+    return {"page": page, "view": view, "counts": page.counts, "newest_id": page.newest_id, "new_count": 0,
+            "tabs": inbox.TABS, "sorts": inbox.SORTS, "filters": filters, "bulk_form": bulk_form, "now": now,
+            "settings": _settings(), **extra}
+
+
+def _is_history_restore() -> bool:
+    return bool(request.headers.get("HX-History-Restore-Request"))
+
+
 @bp.get("/")
 def home():
-    page = cases.inbox_page(db.session, current_user, request.args.get("page", 1, type=int),
-                            current_app.config["PAGE_SIZE"])
-    return render_page("inbox/home.html", page=page, now=utcnow(), settings=_settings())
+    """The inbox: a view's page, and with ``open`` the item beside it (a wide screen shows both)."""
+    view = inbox.InboxView.parse(request.args)
+    now = utcnow()
+    if request.headers.get("HX-Target") == "inbox-list" and not _is_history_restore():
+        return render_fragment("inbox/home.html", "inbox_list", **_inbox_context(view, now))
+    context = _inbox_context(view, now)
+    if request.args.get("open", "").isdigit():
+        context.update(_review_context(_opened(int(request.args["open"])), now))
+    return render_page("inbox/home.html", **context)
+
+
+@bp.get("/new")
+def new_items():
+    """The 30-second poll: how many items arrived in this view, and every tab's count, out of band.
+
+    Nothing moves in the list until the case manager asks; the notice is swapped only when the
+    number changes, so that a screen reader does not hear the same news every 30 seconds.
+    """
+    view = inbox.InboxView.parse(request.args)
+    now = utcnow()
+    since, shown = request.args.get("since", 0, type=int), request.args.get("shown", 0, type=int)
+    count = inbox.new_items(db.session, current_user, view, since, now, _settings())
+    counts, _ = inbox.tab_counts(db.session, current_user, now)
+    body, status = render_fragment("inbox/home.html", ["new_items", "tab_counts_oob"], view=view, newest_id=since,
+                                   new_count=count, counts=counts)
+    return body, status, {} if count != shown else {"HX-Reswap": "none"}
+
+
+@bp.post("/several")
+def act_on_several():
+    """Claim or assign the chosen items, then show the same view again with what happened."""
+    view = inbox.InboxView.parse(request.args)
+    form = BulkActionForm(prefix="bulk")
+    form.assignee.choices = _case_manager_choices()
+    one = request.form.get("claim_one", "")
+    action = "claim" if one else request.form.get("action", "")
+    ids = [int(one)] if one.isdigit() else [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    notice = None
+    if not form.validate_on_submit() or action not in ("claim", "assign"):
+        form.form_errors.append("Choose claim or assign.")
+    else:
+        try:
+            assignee = cases.case_manager(db.session, form.assignee.data) if action == "assign" else None
+            result = inbox.act_on_several(db.session, current_user, action, ids, assignee)
+            notice = ("success" if not result.refused else "error", _several_done(action, result, assignee))
+        except InvalidInput as error:
+            form.form_errors.append(str(error))
+    if request.headers.get("HX-Request"):
+        context = _inbox_context(view, utcnow(), bulk_form=form if form.form_errors else None, notice=notice)
+        return render_fragment("inbox/home.html", ["inbox_list", "flash_oob"], 422 if form.form_errors else 200,
+                               **context)
+    if form.form_errors:
+        flash(form.form_errors[0], "error")
+    elif notice:
+        flash(notice[1], notice[0])
+    return redirect(url_for("inbox.home", **view.params(after=view.after, before=view.before)), code=303)
+
+
+def _several_done(action: str, result: inbox.BulkResult, assignee) -> str:
+    done = len(result.done)
+    words = [f"{'Claimed' if action == 'claim' else f'Assigned to {assignee.name}:'} {done} item{'s' if done != 1 else ''}."]
+    words += [f"{reference} not changed: {why}" for reference, why in result.refused]
+    return " ".join(words)
+
+
+def _opened(submission_id: int):
+    """An item opened for review, recorded in the audit log (it may hold medical content)."""
+    item = access.get_submission(db.session, current_user, submission_id)
+    audit.record(db.session, actor=current_user, action="submission_viewed", object_type="submission",
+                 object_id=item.id, case_id=item.case_id, ip_address=request.remote_addr)
+    db.session.commit()
+    return item
 
 
 def _review_forms(item, **replacing) -> dict:
@@ -57,9 +148,7 @@ def _case_manager_choices() -> list[SelectChoice]:
     return [SelectChoice(m.id, m.name) for m in cases.case_managers(db.session)]
 
 
-def _review(item, status: int = 200, notice=None, **replacing):
-    """The review screen: the whole page, or for htmx the pane, the item's row and the notice."""
-    now = utcnow()
+def _review_context(item, now, notice=None, **replacing) -> dict:
     context = {"submission": item, "files": documents.files_of(db.session, item), "now": now,
                "settings": _settings(), "actions": submissions.allowed_actions(item, current_user), "notice": notice,
                **_review_forms(item, **replacing)}
@@ -71,17 +160,36 @@ def _review(item, status: int = 200, notice=None, **replacing):
     if item.accommodation is not None:
         context["log"] = accommodations.log_of(db.session, item)
         context["questions"] = [q for q in accommodations.questions_for_request(db.session, item)]
+    return context
+
+
+def _from_the_list() -> bool:
+    """Whether an htmx request comes from the inbox list, whose row and counts then update too."""
+    return urlsplit(request.headers.get("HX-Current-URL", "")).path == url_for("inbox.home")
+
+
+def _review(item, status: int = 200, notice=None, **replacing):
+    """The review screen: the whole page, or for htmx the pane, the item's row and the notice."""
+    now = utcnow()
+    context = _review_context(item, now, notice, **replacing)
     if request.headers.get("HX-Request") and request.method == "POST":
-        return render_fragment("inbox/review.html", ["review_pane", "oob_updates"], status, **context)
+        in_list = _from_the_list()
+        counts = inbox.tab_counts(db.session, current_user, now)[0] if in_list else {}
+        return render_fragment("inbox/review.html", ["review_pane", "oob_updates"], status, in_list=in_list,
+                               counts=counts, **context)
     return render_page("inbox/review.html", status, **context)
 
 
 @bp.get("/submissions/<int:submission_id>")
 def review(submission_id: int):
-    item = access.get_submission(db.session, current_user, submission_id)
-    audit.record(db.session, actor=current_user, action="submission_viewed", object_type="submission",
-                 object_id=item.id, case_id=item.case_id, ip_address=request.remote_addr)
-    db.session.commit()
+    """An item's review: its own page, or on a wide screen the pane beside the list, whose address
+    then becomes the list's with the item open in it."""
+    item = _opened(submission_id)
+    if request.headers.get("HX-Target") == "item-pane" and not _is_history_restore():
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        args = {k: v for k, v in parse_qsl(current.query) if k != "open"} | {"open": item.id}
+        body, status = render_fragment("inbox/home.html", "item_pane", **_review_context(item, utcnow()))
+        return body, status, {"HX-Push-Url": url_for("inbox.home", **args)}
     return _review(item)
 
 
