@@ -72,3 +72,29 @@ def test_an_accommodation_decision_is_due_in_15_business_days_skipping_holidays(
     assert deadlines.accommodation_decision_due(received, US) == date(2026, 12, 10)
     # Received Friday 18 Dec 2026: skips Christmas Day and New Year's Day.
     assert deadlines.accommodation_decision_due(datetime(2026, 12, 18, tzinfo=UTC), US) == date(2027, 1, 12)
+
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("kind, rank, due, level", [
+    ("document", 0, datetime(2026, 11, 25, 23, 59, 59, tzinfo=UTC), deadlines.Priority.NORMAL),
+    ("document", 0, datetime(2026, 11, 23, 23, 59, 59, tzinfo=UTC), deadlines.Priority.HIGH),   # due today
+    ("document", 0, datetime(2026, 11, 22, 23, 59, 59, tzinfo=UTC), deadlines.Priority.URGENT),  # overdue
+    # May not work: worked two days ahead, so due in two days is already urgent.
+    ("restriction_report", 3, datetime(2026, 11, 25, 8, 0, tzinfo=UTC), deadlines.Priority.URGENT),
+    ("restriction_report", 2, datetime(2026, 11, 25, 8, 0, tzinfo=UTC), deadlines.Priority.HIGH),
+    ("restriction_report", 1, datetime(2026, 11, 25, 8, 0, tzinfo=UTC), deadlines.Priority.NORMAL),  # full duty
+    ("accommodation_request", 0, datetime(2026, 11, 24, 23, 59, 59, tzinfo=UTC), deadlines.Priority.HIGH),
+])
+def test_priority_combines_what_an_item_is_with_the_time_to_its_due_date(kind, rank, due, level):
+    assert deadlines.priority(deadlines.priority_at(kind, rank, due), NOW) == level
+
+
+def test_priority_is_explained_in_words():
+    due = datetime(2026, 11, 24, 23, 59, 59, tzinfo=UTC)
+    assert deadlines.priority_reason("restriction_report", 3, due, NOW, US) == (
+        "Urgent priority: a clinician says the employee may not work, so it is worked 2 days ahead of its due "
+        "date; it is due in 1 day.")
+    assert deadlines.priority_reason("document", 0, NOW.replace(hour=8), NOW, US) == "Urgent priority: it is overdue."
+    assert deadlines.priority_reason("document", 0, None, NOW, US) == ""

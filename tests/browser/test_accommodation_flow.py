@@ -4,7 +4,7 @@ import re
 from playwright.sync_api import expect
 
 from portal.models.base import utcnow
-from tests.browser.checks import audit
+from tests.browser.checks import audit, follow
 
 PHONE = {"width": 375, "height": 740}
 
@@ -12,7 +12,7 @@ PHONE = {"width": 375, "height": 740}
 def test_an_accommodation_asked_for_on_a_phone_is_discussed_checked_with_the_supervisor_and_granted(sign_in, portal):
     employee = sign_in("employee")
     employee.set_viewport_size(PHONE)
-    employee.get_by_role("link", name=re.compile(r"^Ask for an accommodation for case")).click()
+    follow(employee.get_by_role("link", name=re.compile(r"^Ask for an accommodation for case")))
     audit(employee, "Employee: accommodation step 1, what is making work difficult")
     employee.get_by_role("button", name="Continue").click()
     expect(employee.get_by_role("alert")).to_contain_text("Say in your own words")

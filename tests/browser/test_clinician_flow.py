@@ -4,7 +4,7 @@ import re
 from playwright.sync_api import expect
 
 from portal.models.base import utcnow
-from tests.browser.checks import audit
+from tests.browser.checks import audit, follow
 
 DIAGNOSIS = "Sprain of medial collateral ligament of right knee"
 
@@ -12,7 +12,7 @@ DIAGNOSIS = "Sprain of medial collateral ligament of right knee"
 def test_an_authorised_clinician_reports_restrictions_that_the_employee_and_supervisor_then_see(sign_in, open_page,
                                                                                               portal):
     employee = sign_in("employee")
-    employee.get_by_role("link", name=re.compile(r"^Your clinicians for case")).click()
+    follow(employee.get_by_role("link", name=re.compile(r"^Your clinicians for case")))
     audit(employee, "Employee: your clinicians")
     employee.get_by_role("button", name="Authorise").click()
     expect(employee.get_by_role("alert")).to_contain_text("Enter the clinician's name.")
@@ -37,7 +37,7 @@ def test_an_authorised_clinician_reports_restrictions_that_the_employee_and_supe
     expect(clinician.get_by_role("heading", level=1)).to_have_text("Your patients")
     audit(clinician, "Clinician: patients")
 
-    clinician.get_by_role("link", name="Write a work-status report for Alex Employee").click()
+    follow(clinician.get_by_role("link", name="Write a work-status report for Alex Employee"))
     audit(clinician, "Clinician: work-status report form")
     clinician.get_by_role("button", name="Send report").click()
     expect(clinician.get_by_role("alert")).to_contain_text("Enter the date of the visit.")

@@ -11,7 +11,7 @@ from portal.services import reports, submissions
 from portal.services.deadlines import DeadlineSettings
 from portal.services.documents import UploadLimits
 from portal.services.restrictions import Limit, ReportInput
-from tests.browser.checks import audit
+from tests.browser.checks import audit, follow
 
 
 def restrictions_in_effect(portal, lift_pounds: int) -> None:
@@ -33,7 +33,7 @@ def restrictions_in_effect(portal, lift_pounds: int) -> None:
 def test_a_conflicting_offer_is_fixed_forwarded_and_accepted(sign_in, portal):
     restrictions_in_effect(portal, lift_pounds=20)
     supervisor = sign_in("supervisor")
-    supervisor.get_by_role("link", name="Offer transitional duty to Alex Employee").click()
+    follow(supervisor.get_by_role("link", name="Offer transitional duty to Alex Employee"))
     audit(supervisor, "Supervisor: transitional-duty offer form")
     fit = supervisor.get_by_role("region", name=re.compile("Fit with Alex Employee"))
     supervisor.get_by_label("Lift: pounds the job needs").fill("40")

@@ -35,6 +35,7 @@
       if (target) { target.focus(); }
     }
     if (event.target.id === "item-pane") {
+      event.target.parentElement.classList.add("inbox--with-item");
       document.querySelectorAll("tr.inbox-row[aria-current]").forEach(function (row) { row.removeAttribute("aria-current"); });
       var opened = lastRowId && document.getElementById(lastRowId);
       if (opened) { opened.setAttribute("aria-current", "true"); }
