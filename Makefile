@@ -12,7 +12,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 # The browser suite drives Debian's Chromium (the package chromium); Playwright never downloads one.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-sqlite test-browser test-postgres accessibility-report install static migrate seed clean
+.PHONY: run test test-sqlite test-browser test-postgres accessibility-report bench install static migrate seed clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,11 @@ test-postgres: install static
 	else \
 		echo "== SKIPPED the PostgreSQL run: no server answered at $$url (set TEST_DATABASE_URL to use another)"; \
 	fi
+
+# Inbox response times at 1,000, 10,000 and 100,000 submissions, on SQLite and on PostgreSQL when one answers
+# (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server). Takes several minutes.
+bench: install static
+	$(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf $(VENV) node_modules portal/static/vendor .pytest_cache

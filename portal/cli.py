@@ -1,8 +1,9 @@
-"""``flask portal ...`` commands: seed-demo, create-user, deliver-mail."""
+"""``flask portal ...`` commands: seed-demo, seed-scale, create-user, deliver-mail."""
 import os
 import signal
 import socket
 import threading
+import time
 
 import click
 from flask import current_app
@@ -10,11 +11,11 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import db, mail
-from portal.models import Role
-from portal.services import accounts, demo, mailer
-from portal.services.deadlines import DeadlineSettings
+from portal.models import OPEN_STATUSES, CaseType, Role, SubmissionKind, SubmissionStatus
+from portal.services import accounts, demo, mailer, scale
+from portal.services.deadlines import DeadlineSettings, DueState
 from portal.services.documents import UploadLimits
-from portal.services.errors import InvalidInput
+from portal.services.errors import Conflict, InvalidInput
 
 portal_cli = AppGroup("portal", help="Portal administration commands.")
 
@@ -30,6 +31,42 @@ def seed_demo(force: bool) -> None:
     click.echo("Demo accounts (password for all: %s, for demonstration only):" % demo.DEMO_PASSWORD)
     for email, _name, role in demo.DEMO_ACCOUNTS:
         click.echo(f"  {Role(role).label:<13} {email}")
+    click.echo(f"Sign in at {current_app.config['PORTAL_BASE_URL']}/login")
+
+
+@portal_cli.command("seed-scale")
+@click.option("--submissions", default=100_000, show_default=True, type=click.IntRange(min=100),
+              help="How many inbox items; there is one case for every five.")
+@click.option("--seed", default=1, show_default=True, help="The same seed builds the same program.")
+@click.option("--force", is_flag=True, help="Seed even a database that is not SQLite.")
+def seed_scale(submissions: int, seed: int, force: bool) -> None:
+    """Build a large, realistic program for load tests: cases, people and years of inbox items."""
+    if db.engine.dialect.name != "sqlite" and not force:
+        raise click.ClickException("This database is not the embedded SQLite one. Scale accounts have a published "
+                                   "password; add --force if you really mean to seed it.")
+    limits = UploadLimits.from_config(current_app.config)
+    started = time.perf_counter()
+    try:
+        built = scale.seed_scale(db.session, submissions, DeadlineSettings.from_config(current_app.config),
+                                 limits.upload_folder, limits.max_bytes, seed=seed)
+    except Conflict as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Built a program of {built.submissions:,} submissions in {time.perf_counter() - started:.1f} s.")
+    click.echo(f"  Cases: {built.cases:,} (" + ", ".join(
+        f"{CaseType(t).label.lower()} {n:,}" for t, n in sorted(built.case_types.items())) + ")")
+    click.echo("  People: " + ", ".join(f"{n:,} {Role(role).label.lower()}s" for role, n in built.people.items()))
+    click.echo("  Submissions by kind: " + ", ".join(
+        f"{SubmissionKind(kind).label.lower()} {n:,}" for kind, n in sorted(built.kinds.items())))
+    click.echo("  Submissions by status: " + ", ".join(
+        f"{status.label.lower()} {built.statuses[status]:,}" for status in SubmissionStatus))
+    open_statuses = ", ".join(f"{status.label.lower()} {built.statuses[status]:,}" for status in OPEN_STATUSES)
+    click.echo(f"  Open items: {built.open_items:,} ({open_statuses}); overdue {built.due[DueState.OVERDUE]:,}, "
+               f"due today {built.due[DueState.DUE_TODAY]:,}, due in the next two days {built.due[DueState.DUE_SOON]:,}, "
+               f"later {built.due[DueState.LATER]:,}")
+    click.echo(f"Case managers ({len(built.case_managers)}; password for every scale account: {scale.SCALE_PASSWORD}, "
+               "for testing only):")
+    for email, name in built.case_managers:
+        click.echo(f"  {email:<24} {name}")
     click.echo(f"Sign in at {current_app.config['PORTAL_BASE_URL']}/login")
 
 

@@ -1,0 +1,340 @@
+"""Inbox benchmark: how fast each inbox view answers as the program grows.
+
+For each size (1,000, 10,000 and 100,000 submissions by default) and each database (SQLite in
+a temporary file; PostgreSQL in a database created here and dropped after, when a server
+answers), builds the schema with the migrations, seeds a scale program (services/scale.py),
+signs in as its first case manager and requests every inbox view through the WSGI app, in
+process: the time is the server's, without a network. Prints p50 and p95 per view, the SQL
+statements each request runs, and at the end p95 at the largest size against the smallest,
+with the targets. Exits non-zero if any view answers other than 200.
+
+    make bench
+    .venv/bin/python scripts/bench.py --sizes 1000,10000 --requests 50 --no-postgres --output bench.md
+
+PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server as postgres.
+"""
+import argparse
+import html
+import io
+import math
+import os
+import re
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager, redirect_stderr
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urljoin
+
+# Before the portal is imported: its instance folder and secret key must be the bench's own.
+WORK = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+os.environ["PORTAL_INSTANCE_PATH"] = str(WORK / "instance")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import create_engine, event, select, text  # noqa: E402
+from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
+
+from portal import create_app  # noqa: E402
+from portal.extensions import db  # noqa: E402
+from portal.models import Case, Submission, User  # noqa: E402
+from portal.services import scale  # noqa: E402
+from portal.services.deadlines import DeadlineSettings  # noqa: E402
+
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+TARGET_P95_MS = 30.0
+TARGET_GROWTH = 1.5
+DEEP_PAGES = 20
+NEXT_LINK = re.compile(r'<a\b[^>]*\brel="next"[^>]*>')
+HREF = re.compile(r'\bhref="([^"]*)"')
+
+
+@dataclass
+class Timing:
+    view: str
+    url: str
+    status: int = 200
+    times_ms: list[float] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.times_ms)
+        return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+    @property
+    def query_count(self) -> str:
+        low, high = min(self.queries), max(self.queries)
+        return str(low) if low == high else f"{low}-{high}"
+
+
+@dataclass
+class Run:
+    database: str
+    size: int
+    seed_seconds: float
+    timings: list[Timing]
+
+
+class StatementCounter:
+    """Counts the SQL statements the engine sends, as a request's cost in round trips."""
+
+    def __init__(self, engine) -> None:
+        self.engine, self.count = engine, 0
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *args) -> None:
+        self.count += 1
+
+    def close(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+
+# --- databases -----------------------------------------------------------------------------------
+
+@contextmanager
+def sqlite_database(size: int):
+    path = WORK / f"bench-{size}.sqlite3"
+    try:
+        yield f"sqlite:///{path}"
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def postgres_reachable(url: str) -> str | None:
+    """None if the server answers, else why not."""
+    engine = create_engine(url, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        return str(error).strip().partition("\n")[0]
+    finally:
+        engine.dispose()
+    return None
+
+
+def postgres_database(server_url: str):
+    @contextmanager
+    def fresh(size: int):
+        name = f"portal_bench_{size}_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield server_url.rsplit("/", 1)[0] + "/" + name
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+    return fresh
+
+
+# --- one database at one size ------------------------------------------------------------------------
+
+def bench_one(database: str, fresh_database, size: int, warmup: int, requests: int) -> Run:
+    with fresh_database(size) as url:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": str(WORK / f"uploads-{size}"),
+                          "PORTAL_BASE_URL": "http://bench.test"})
+        with app.app_context():
+            with redirect_stderr(io.StringIO()):  # Alembic logs each migration there; a failure still raises
+                upgrade()  # the schema comes from the migrations, as in production
+            print(f"  seeding {size:,} submissions on {database} ...", flush=True)
+            started = time.perf_counter()
+            scale.seed_scale(db.session, size, DeadlineSettings.from_config(app.config), app.config["UPLOAD_FOLDER"],
+                             app.config["MAX_CONTENT_LENGTH"])
+            seed_seconds = time.perf_counter() - started
+            if db.engine.dialect.name == "postgresql":
+                # Fresh statistics, as autovacuum would gather within a minute of a bulk load.
+                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                    connection.execute(text("ANALYZE"))
+            views = inbox_views(db.session)
+            counter = StatementCounter(db.engine)
+        try:
+            client = app.test_client()
+            sign_in(client)
+            timings = measure(client, counter, deep_pages(client, views), warmup, requests)
+        finally:
+            counter.close()
+            with app.app_context():
+                db.engine.dispose()
+    return Run(database, size, seed_seconds, timings)
+
+
+def inbox_views(session) -> list[tuple[str, str]]:
+    """Every view the bench times, named, with real values to filter and search by."""
+    second_manager = session.scalar(select(User.id).where(User.email == scale.manager_email(2)))
+    number, reference, employee = session.execute(
+        select(Case.number, Submission.reference, User.name).join(Case, Submission.case_id == Case.id)
+        .join(User, Case.employee_id == User.id).where(Submission.is_open).order_by(Submission.id).limit(1)).one()
+    newest = session.scalar(select(Submission.id).order_by(Submission.id.desc()).limit(1))
+
+    def inbox(**params) -> str:
+        return "/inbox/?" + urlencode(params)
+
+    views = [(f"tab={tab}", inbox(tab=tab)) for tab in ("mine", "unassigned", "needs_info", "overdue", "closed")]
+    views += [(f"open, sort={sort}", inbox(tab="open", sort=sort)) for sort in ("due", "received", "priority")]
+    filters = [("kind", "restriction_report"), ("status", "new"), ("assignee", second_manager), ("assignee", "none"),
+               ("due", "overdue"), ("due", "today"), ("due", "week"), ("case_type", "workers_compensation")]
+    views += [(f"open, {name}={'manager2' if value == second_manager else value}", inbox(tab="open", **{name: value}))
+              for name, value in filters]
+    views += [(f"open, search {what}", inbox(tab="open", q=term))
+              for what, term in (("last name", employee.split()[-1]), ("case number", number), ("reference", reference))]
+    views += [("DEEP open, sort=received", inbox(tab="open", sort="received")), ("DEEP tab=closed", inbox(tab="closed"))]
+    views.append(("new-items poll", "/inbox/new?" + urlencode({"since": newest})))
+    return views
+
+
+def deep_pages(client, views: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Replace each DEEP view by the page reached after following its rel=next link DEEP_PAGES times."""
+    resolved = []
+    for name, url in views:
+        if name.startswith("DEEP "):
+            url, page = follow_next(client, url)
+            name = f"{name.removeprefix('DEEP ')}, page {page}"
+        resolved.append((name, url))
+    return resolved
+
+
+def follow_next(client, url: str) -> tuple[str, int]:
+    page = 1
+    while page <= DEEP_PAGES:
+        response = client.get(url)
+        link = NEXT_LINK.search(response.get_data(as_text=True)) if response.status_code == 200 else None
+        href = HREF.search(link.group(0)) if link else None
+        if href is None:
+            break  # no further page (a small program), or the page failed: measured and reported as it is
+        url = urljoin(url, html.unescape(href.group(1)))
+        page += 1
+    return url, page
+
+
+def sign_in(client) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"csrf_token": token, "email": scale.FIRST_MANAGER_EMAIL,
+                                           "password": scale.SCALE_PASSWORD})
+    if response.status_code != 303:
+        raise SystemExit(f"Could not sign in as {scale.FIRST_MANAGER_EMAIL}: {response.status_code}")
+
+
+def measure(client, counter: StatementCounter, views: list[tuple[str, str]], warmup: int, requests: int) -> list[Timing]:
+    """Request the views in turn, round after round, so that whatever else the machine does falls on all alike."""
+    timings = [Timing(name, url) for name, url in views]
+    for round_number in range(warmup + requests):
+        for timing in timings:
+            if timing.status != 200:
+                continue
+            before = counter.count
+            started = time.perf_counter()
+            response = client.get(timing.url)
+            elapsed = time.perf_counter() - started
+            if response.status_code != 200:
+                timing.status = response.status_code
+                print(f"  !!! FAILED {timing.view}: {timing.url} answered {response.status_code}", flush=True)
+            elif round_number >= warmup:
+                timing.times_ms.append(elapsed * 1000)
+                timing.queries.append(counter.count - before)
+    return timings
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table, padded so that it also reads as plain text."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+
+    def line(cells) -> str:
+        return "| " + " | ".join(str(cell).ljust(width) for cell, width in zip(cells, widths)) + " |"
+
+    return "\n".join([line(headers), line(["-" * width for width in widths]), *map(line, rows)])
+
+
+def run_report(run: Run, warmup: int, requests: int) -> str:
+    rows = [[t.view, "FAILED", str(t.status), "", t.url] if t.status != 200 else
+            [t.view, f"{t.percentile(0.5):.1f}", f"{t.percentile(0.95):.1f}", t.query_count, t.url]
+            for t in run.timings]
+    heading = (f"### {run.database}, {run.size:,} submissions\n\nSeeded in {run.seed_seconds:.1f} s; "
+               f"{requests} requests per view after {warmup} to warm up.\n")
+    return heading + "\n" + table(["view", "p50 ms", "p95 ms", "SQL per request", "URL"], rows) + "\n"
+
+
+def comparison_report(runs: list[Run]) -> str:
+    """p95 at the largest size against the smallest, per database, against the targets."""
+    parts = []
+    for database in dict.fromkeys(run.database for run in runs):
+        mine = sorted((run for run in runs if run.database == database), key=lambda run: run.size)
+        small, large = mine[0], mine[-1]
+        if small is large:
+            continue
+        rows = []
+        for before, after in zip(small.timings, large.timings):
+            if before.status != 200 or after.status != 200:
+                rows.append([after.view, "", "", "", "FAILED"])
+                continue
+            p95_small, p95_large = before.percentile(0.95), after.percentile(0.95)
+            ratio = p95_large / p95_small
+            verdict = "ok" if p95_large <= TARGET_P95_MS and ratio <= TARGET_GROWTH else "MISSED"
+            rows.append([after.view, f"{p95_small:.1f}", f"{p95_large:.1f}", f"{ratio:.2f}", verdict])
+        parts.append(f"### {database}: p95 at {large.size:,} against {small.size:,}\n\n"
+                     f"Targets: p95 ≤ {TARGET_P95_MS:g} ms at {large.size:,}, and ≤ {TARGET_GROWTH:g} × p95 at "
+                     f"{small.size:,}.\n\n"
+                     + table(["view", f"p95 ms at {small.size:,}", f"p95 ms at {large.size:,}", "ratio", "targets"],
+                             rows) + "\n")
+    return "\n".join(parts) or "One size only: no growth to compare.\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="submissions per program, comma-separated")
+    parser.add_argument("--requests", type=int, default=200, help="measured requests per view")
+    parser.add_argument("--warmup", type=int, default=20, help="requests per view before measuring")
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--output", type=Path, help="also write the report here, as Markdown")
+    options = parser.parse_args()
+    sizes = sorted(int(size.replace("_", "")) for size in options.sizes.split(","))
+
+    databases = [("SQLite", sqlite_database)]
+    if options.no_postgres:
+        print("== PostgreSQL skipped (--no-postgres)")
+    else:
+        server = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") or DEFAULT_POSTGRES
+        why_not = postgres_reachable(server)
+        if why_not:
+            print(f"== SKIPPED PostgreSQL: no server answered at {server.rsplit('@', 1)[-1]} ({why_not}); "
+                  "set BENCH_DATABASE_URL to use another")
+        else:
+            databases.append(("PostgreSQL", postgres_database(server)))
+
+    started = time.perf_counter()
+    runs, sections = [], []
+    try:
+        for database, fresh_database in databases:
+            for size in sizes:
+                run = bench_one(database, fresh_database, size, options.warmup, options.requests)
+                runs.append(run)
+                sections.append(run_report(run, options.warmup, options.requests))
+                print("\n" + sections[-1], flush=True)
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)
+    sections.append(comparison_report(runs))
+    print("\n" + sections[-1])
+    failures = [(run, timing) for run in runs for timing in run.timings if timing.status != 200]
+    print(f"Whole bench: {time.perf_counter() - started:.0f} s.")
+    if options.output:
+        options.output.write_text("# Inbox benchmark\n\n" + "\n".join(sections))
+        print(f"Report written to {options.output}.")
+    if failures:
+        print(f"\n!!! {len(failures)} view(s) did not answer 200:", file=sys.stderr)
+        for run, timing in failures:
+            print(f"!!!   {run.database} {run.size:,}: {timing.view} -> {timing.status} ({timing.url})", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
