@@ -3,9 +3,10 @@ pages, the new-items check, and acting on several items at once."""
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import CaseType, Role, Submission, SubmissionKind, SubmissionStatus
+from portal.models import CaseType, NameWord, Role, Submission, SubmissionKind, SubmissionStatus
 from portal.models.base import utcnow
 from portal.services import inbox
 from portal.services.deadlines import DeadlineSettings, end_of_day, local_date
@@ -249,3 +250,24 @@ def test_nobody_but_a_case_manager_sees_any_inbox_item(db_session):
     db_session.commit()
     page = view_of(stranger, tab="open")
     assert page.items == [] and page.counts["open"] == 0
+
+
+def test_a_persons_name_words_follow_their_name(db_session):
+    person = factories.user(db_session, Role.EMPLOYEE, name="Jordan O'Brien-Smith")
+    db_session.commit()
+    assert set(db_session.scalars(select(NameWord.word).where(NameWord.user_id == person.id))) == {
+        "jordan", "o", "brien", "smith"}
+    person.name = "Jordan Lee"
+    db_session.commit()
+    assert set(db_session.scalars(select(NameWord.word).where(NameWord.user_id == person.id))) == {"jordan", "lee"}
+
+
+def test_search_by_name_matches_the_start_of_each_word_typed(db_session, me):
+    factories.inbox_item(db_session, factories.case(
+        db_session, employee=factories.user(db_session, Role.EMPLOYEE, name="Jo Smith")))
+    both_names = factories.inbox_item(db_session, factories.case(
+        db_session, employee=factories.user(db_session, Role.EMPLOYEE, name="Jo Smithers-Brown")))
+    db_session.commit()
+    assert len(view_of(me, q="smi").items) == 2 and len(view_of(me, q="smith jo").items) == 2
+    assert references(view_of(me, q="JO SMITH BR")) == [both_names.reference]  # every word typed must match
+    assert references(view_of(me, q="mith")) == []  # the middle of a word is not a match

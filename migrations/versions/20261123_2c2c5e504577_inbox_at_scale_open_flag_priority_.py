@@ -38,6 +38,7 @@ def upgrade():
     op.create_index('ix_submissions_open_due', 'submissions', ['is_open', 'due_at', 'id'])
     op.create_index('ix_submissions_open_priority', 'submissions', ['is_open', 'priority_at', 'id'])
     op.create_index('ix_submissions_open_submitted', 'submissions', ['is_open', 'submitted_at', 'id'])
+    op.create_index('ix_submissions_open_counts', 'submissions', ['is_open', 'status', 'assignee_id', 'due_at'])
     op.create_index('ix_cases_case_type', 'cases', ['case_type'])
 
 
@@ -60,6 +61,7 @@ def _backfill():
 
 def downgrade():
     op.drop_index('ix_cases_case_type', table_name='cases')
+    op.drop_index('ix_submissions_open_counts', table_name='submissions')
     for name in ('ix_submissions_open_submitted', 'ix_submissions_open_priority', 'ix_submissions_open_due',
                  'ix_submissions_kind_open_due', 'ix_submissions_assignee_open_due', 'ix_submissions_status_due_at'):
         op.drop_index(name, table_name='submissions')

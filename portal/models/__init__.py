@@ -9,12 +9,12 @@ from portal.models.file import StoredFile
 from portal.models.outbox import EmailStatus, OutboundEmail
 from portal.models.restriction import Frequency, ReportDraft, Restriction, RestrictionReport, WorkStatus
 from portal.models.submission import OPEN_STATUSES, Submission, SubmissionEvent, SubmissionKind, SubmissionStatus
-from portal.models.user import AccountToken, LoginAttempt, Role, User, UserSession
+from portal.models.user import AccountToken, LoginAttempt, NameWord, Role, User, UserSession, name_words
 
 __all__ = [
     "AccommodationDraft", "AccommodationRequest", "Decision", "DenialReason", "FeasibilityQuestion", "HelpCategory",
     "ProcessLogEntry", "AccountToken", "AuditEvent", "AuthorisationScope", "Case", "CaseParticipant", "CaseStatus", "CaseType",
     "Demand", "DocumentSubmission", "DocumentType", "DutyAvailability", "DutyOffer", "EmailStatus", "InformationRequest", "LoginAttempt", "OPEN_STATUSES",
     "Frequency", "OutboundEmail", "ReportDraft", "Restriction", "RestrictionReport", "Role", "StoredFile", "Submission", "SubmissionEvent", "SubmissionKind", "SubmissionStatus",
-    "User", "UserSession", "WorkStatus",
+    "NameWord", "User", "UserSession", "WorkStatus", "name_words",
 ]

@@ -1,9 +1,10 @@
 """People who use the portal, their sign-in sessions, one-time tokens and sign-in attempts."""
+import re
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, Index, String, delete, event, insert
+from sqlalchemy.orm import Mapped, attributes, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import UTCDateTime, utcnow
@@ -111,3 +112,32 @@ class LoginAttempt(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     ip_address: Mapped[str] = mapped_column(String(45))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NameWord(db.Model):
+    """Each word of a person's name, lower-cased: searching by the start of any word of a name
+    ("smi" finds Jordan O'Brien-Smith) is then a range of this table's key, at any number of people."""
+
+    __tablename__ = "name_words"
+
+    # Byte order on PostgreSQL too, so that a prefix is exactly a range of the key whatever the locale.
+    word: Mapped[str] = mapped_column(String(100).with_variant(String(100, collation="C"), "postgresql"),
+                                      primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+
+
+def name_words(name: str) -> set[str]:
+    """The searchable words of a name: split at anything that is not a letter or digit."""
+    return {word[:100] for word in re.split(r"[\W_]+", name.lower()) if word}
+
+
+@event.listens_for(User, "after_insert")
+@event.listens_for(User, "after_update")
+def _index_name(_mapper, connection, user: User) -> None:
+    """Keep a person's name words with the name, whoever creates or renames them."""
+    if not attributes.get_history(user, "name").has_changes():
+        return
+    connection.execute(delete(NameWord).where(NameWord.user_id == user.id))
+    words = name_words(user.name)
+    if words:
+        connection.execute(insert(NameWord), [{"word": word, "user_id": user.id} for word in words])

@@ -123,6 +123,12 @@ def submission_visibility(user: User, today: date | None = None):
     return false()
 
 
+def inbox_visibility(user: User):
+    """SQL condition on Submission alone (no join): what the inbox lists and counts. Only case
+    managers have an inbox, and they see every submission."""
+    return true() if may_enter_area(user, "inbox") else false()
+
+
 def visible_submissions(user: User, today: date | None = None) -> Select:
     return select(Submission).join(Case, Submission.case_id == Case.id).where(submission_visibility(user, today))
 

@@ -14,7 +14,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Select, and_, case, func, select, tuple_
 from sqlalchemy.orm import aliased, contains_eager
 
-from portal.models import Case, CaseType, DutyOffer, Submission, SubmissionKind, SubmissionStatus, User
+from portal.models import (Case, CaseType, DutyOffer, NameWord, Submission, SubmissionKind, SubmissionStatus, User,
+                           name_words)
 from portal.services import access, submissions
 from portal.services.deadlines import DeadlineSettings, end_of_day, local_date
 from portal.services.errors import Conflict, InvalidInput, NotFound
@@ -118,8 +119,8 @@ def _parse_cursor(cursor: str | None) -> tuple[datetime, int] | None:
 
 
 def _search(term: str):
-    """Condition for the search box: a reference or case number (or the start of one) by its
-    index, else part of the employee's name."""
+    """Condition for the search box: a reference or case number (or the start of one), else the
+    start of words of the employee's name ("jo smi" finds Jordan Smith). Each is an index range."""
     upper = term.upper()
     if _REFERENCE.match(upper) and not upper.startswith("C-"):
         return _prefix(Submission.reference, upper)
@@ -127,12 +128,13 @@ def _search(term: str):
         return _prefix(Case.number, upper)
     if upper.isdigit():  # the sequence at the end of a case number, as people read it out
         return Case.number.like(f"%-{upper.zfill(5)}")
-    employee_ids = select(User.id).where(func.lower(User.name).contains(term.lower(), autoescape=True))
-    return Case.employee_id.in_(employee_ids)
+    words = name_words(term) or {term.lower()}
+    return and_(*(Case.employee_id.in_(select(NameWord.user_id).where(_prefix(NameWord.word, word)))
+                  for word in sorted(words)))
 
 
 def _prefix(column, prefix: str):
-    # A range rather than LIKE, so that both SQLite and PostgreSQL use the column's unique index.
+    # A range rather than LIKE, so that both SQLite and PostgreSQL use the column's index.
     return and_(column >= prefix, column < prefix + "\uffff")
 
 
@@ -185,8 +187,7 @@ def tab_counts(session, user, now: datetime) -> tuple[dict[str, int], int]:
         select(func.count(Submission.id), counted(Submission.assignee_id == user.id),
                counted(Submission.assignee_id.is_(None)), counted(Submission.status == S.NEEDS_INFO),
                counted(Submission.due_at < now), func.coalesce(func.max(Submission.id), 0))
-        .select_from(Submission).join(Case, Submission.case_id == Case.id)
-        .where(Submission.is_open, access.submission_visibility(user))).one()
+        .where(Submission.is_open, access.inbox_visibility(user))).one()
     return {"open": row[0], "mine": row[1], "unassigned": row[2], "needs_info": row[3], "overdue": row[4]}, row[5]
 
 
@@ -198,7 +199,7 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
              .join(Case, Submission.case_id == Case.id).join(employee, Case.employee_id == employee.id)
              .outerjoin(assignee, Submission.assignee_id == assignee.id)
              .outerjoin(DutyOffer, DutyOffer.submission_id == Submission.id)
-             .where(access.submission_visibility(user))
+             .where(access.inbox_visibility(user))
              .options(contains_eager(Submission.case).contains_eager(Case.employee.of_type(employee)),
                       contains_eager(Submission.assignee.of_type(assignee)), contains_eager(Submission.duty_offer)))
     query = _filtered(query, view, user, now, settings)
@@ -228,7 +229,7 @@ def new_items(session, user, view: InboxView, since: int, now: datetime, setting
     """How many items in this view arrived after ``since``; they are shown only when asked for."""
     query = (select(func.count(Submission.id)).select_from(Submission)
              .join(Case, Submission.case_id == Case.id)
-             .where(Submission.id > since, access.submission_visibility(user)))
+             .where(Submission.id > since, access.inbox_visibility(user)))
     return session.scalar(_filtered(query, view, user, now, settings))
 
 
@@ -246,7 +247,7 @@ def act_on_several(session, actor: User, action: str, submission_ids: list[int],
     if action == "assign" and assignee is None:
         raise InvalidInput("Choose a case manager to assign the items to.", field="assignee")
     result = BulkResult()
-    items = session.scalars(access.visible_submissions(actor).where(Submission.id.in_(submission_ids))
+    items = session.scalars(select(Submission).where(Submission.id.in_(submission_ids), access.inbox_visibility(actor))
                             .order_by(Submission.id)).all()
     if len(items) != len(set(submission_ids)):
         raise NotFound()
