@@ -36,14 +36,14 @@ def _account(session, email: str, name: str, role: Role) -> User:
     return user
 
 
-def _demo_pdf() -> bytes:
-    """A one-page PDF saying what it is, so that the demo inbox has a real document to review."""
+def one_page_pdf(text: str) -> bytes:
+    """A one-page PDF saying what it is, so that a demo or test program has real documents to review."""
     document = pikepdf.new()
     page = document.add_blank_page(page_size=(612, 792))
     font = document.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
                                                      BaseFont=pikepdf.Name.Helvetica))
     page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-    page.Contents = document.make_stream(b"BT /F1 18 Tf 72 700 Td (Demo work status note) Tj ET")
+    page.Contents = document.make_stream(b"BT /F1 18 Tf 72 700 Td (" + text.encode("ascii") + b") Tj ET")
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -63,7 +63,7 @@ def seed(session, limits: UploadLimits, settings: DeadlineSettings) -> None:
                                     valid_from=today - timedelta(days=10), valid_until=today + timedelta(days=355)))
         session.commit()
         documents.send_document(session, employee, case, DocumentType.WORK_STATUS_NOTE, None,
-                                "From my appointment last week.", [Upload(io.BytesIO(_demo_pdf()), "work-status.pdf")],
+                                "From my appointment last week.", [Upload(io.BytesIO(one_page_pdf("Demo work status note")), "work-status.pdf")],
                                 limits, settings)
         documents.request_document(session, manager, case, DocumentType.FMLA_CERTIFICATION, "",
                                    today + timedelta(days=settings.document_request_days), settings)

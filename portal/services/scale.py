@@ -18,7 +18,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import pikepdf
 from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
@@ -28,10 +27,10 @@ from portal.models import (OPEN_STATUSES, AccommodationRequest, AuthorisationSco
                            StoredFile, Submission, SubmissionEvent, SubmissionKind, SubmissionStatus, User, WorkStatus,
                            name_words)
 from portal.models.base import utcnow
-from portal.services import deadlines, restrictions, storage
+from portal.services import deadlines, demo, restrictions, storage
 from portal.services.deadlines import DeadlineSettings
 from portal.services.errors import Conflict
-from portal.services.submissions import _REFERENCE_ALPHABET
+from portal.services.submissions import REFERENCE_ALPHABET
 
 SCALE_PASSWORD = "scale-password"
 DOMAIN = "scale.test"
@@ -183,19 +182,6 @@ def seed_scale(session, submissions: int, settings: DeadlineSettings, upload_fol
     program.insert()
     program.attach_files(upload_folder, max_bytes)  # commits
     return program.summary
-
-
-def sample_pdf() -> bytes:
-    """A one-page PDF that says what it is: one real file behind every seeded document."""
-    document = pikepdf.new()
-    page = document.add_blank_page(page_size=(612, 792))
-    font = document.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
-                                                     BaseFont=pikepdf.Name.Helvetica))
-    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-    page.Contents = document.make_stream(b"BT /F1 18 Tf 72 700 Td (Sample document for the scale test) Tj ET")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 @dataclass(frozen=True)
@@ -373,7 +359,7 @@ class _Program:
 
     def _reference(self, kind: str) -> str:
         while True:
-            code = "".join(self.rng.choices(_REFERENCE_ALPHABET, k=8))
+            code = "".join(self.rng.choices(REFERENCE_ALPHABET, k=8))
             reference = f"{REFERENCE_PREFIX[kind]}-{code[:4]}-{code[4:]}"
             if reference not in self.references:
                 self.references.add(reference)
@@ -611,7 +597,7 @@ class _Program:
         first, *others = self.files
         with storage.saving(self.session):
             stored = storage.store_upload(
-                self.session, io.BytesIO(sample_pdf()), first["original_name"],
+                self.session, io.BytesIO(demo.one_page_pdf("Sample document for the scale test")), first["original_name"],
                 case=self.session.get(Case, first["case_id"]), uploaded_by=self.session.get(User, first["uploaded_by_id"]),
                 upload_folder=upload_folder, max_bytes=max_bytes,
                 submission=self.session.get(Submission, first["submission_id"]))

@@ -34,11 +34,11 @@ TRANSITIONS = {
     # A denied accommodation goes back to review when the employee asks for reconsideration.
     "reconsider": ((S.DECLINED,), S.IN_REVIEW, "asked for reconsideration"),
 }
-_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: references are read out on the phone
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: references are read out on the phone
 
 
 def new_reference(prefix: str) -> str:
-    code = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
     return f"{prefix}-{code[:4]}-{code[4:]}"
 
 
