@@ -88,7 +88,6 @@ class InboxView:
 @dataclass(frozen=True)
 class InboxPage:
     items: list[Submission]
-    view: InboxView
     next_cursor: str | None
     previous_cursor: str | None
     newest_id: int  # the poll for new items asks what arrived after this
@@ -220,7 +219,7 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
         rows.reverse()
     has_next = more if not backwards else True
     has_previous = (more if backwards else cursor is not None) and bool(rows)
-    return InboxPage(items=rows, view=view, counts=counts, newest_id=newest_id,
+    return InboxPage(items=rows, counts=counts, newest_id=newest_id,
                      next_cursor=_cursor(rows[-1], sort) if rows and has_next else None,
                      previous_cursor=_cursor(rows[0], sort) if rows and has_previous else None)
 

@@ -249,6 +249,15 @@ _LISTEN = """() => {
 }"""
 
 
+def status_message(page):
+    """The status region where the portal says what was just done (``#flash-messages``).
+
+    The inbox has a second status region, for new items, so ``get_by_role("status")`` alone
+    is ambiguous there; every screen has this one.
+    """
+    return page.locator("#flash-messages")
+
+
 def follow(link) -> None:
     """Click a link and wait until the page it leads to has loaded, so that nothing runs on the old one."""
     with link.page.expect_navigation():

@@ -7,6 +7,7 @@ import io
 import itertools
 import re
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
@@ -17,7 +18,8 @@ from portal import create_app
 from portal.extensions import db, mail
 from portal.models import Case, DocumentType, Role, Submission, User
 from portal.services import accounts, demo, documents, mailer, submissions
-from portal.services.deadlines import DeadlineSettings
+from portal.models.base import utcnow
+from portal.services.deadlines import DeadlineSettings, priority_at
 from portal.services.documents import Upload, UploadLimits
 from tests import factories
 from tests.smtp import SMTPServer
@@ -131,3 +133,11 @@ class LivePortal:
             actor = db.session.scalar(select(User).where(User.email == email))
             item = db.session.scalar(select(Submission).where(Submission.reference == reference))
             submissions.claim(db.session, item, actor, item.version)
+
+    def make_overdue(self, reference: str, days: int) -> None:
+        """Move the item's due date ``days`` into the past, as if it had waited that long since arriving."""
+        with self.app.app_context():
+            item = db.session.scalar(select(Submission).where(Submission.reference == reference))
+            item.due_at = utcnow() - timedelta(days=days)
+            item.priority_at = priority_at(item.kind, item.priority, item.due_at)
+            db.session.commit()

@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from tests.browser.checks import announcements, assert_focus_visible, listen_for_announcements, tab_to
 from tests.browser.demo import DEMO_PASSWORD, EMAILS
+from tests.browser.inbox import pane, row
 from tests.browser.live_portal import a_new_pdf
 
 
@@ -52,9 +53,16 @@ def test_an_employee_signs_in_and_sends_a_document_by_keyboard_alone(page):
 def test_a_case_manager_claims_and_asks_for_more_information_by_keyboard_alone(sign_in, portal):
     reference = portal.new_document(note="For the keyboard review")
     page = sign_in("case manager")
-    tab_to(page, page.get_by_role("row").filter(has_text=reference).get_by_role("link"))
+    tab_to(page, page.get_by_role("searchbox", name="Search", exact=True))
+    page.keyboard.type(reference)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Work status or return-to-work note (1 file)")
+    expect(page.locator("#inbox-caption")).to_contain_text("filtered")
+    tab_to(page, row(page, reference).get_by_role("link"))
+    page.keyboard.press("Enter")
+    # A wide screen: the item opens beside the list, focus on its title.
+    expect(pane(page).get_by_role("heading", level=2).first).to_have_text("Work status or return-to-work note (1 file)")
+    expect(pane(page).get_by_role("heading", level=2).first).to_be_focused()
+    assert_focus_visible(page)
     listen_for_announcements(page)
 
     tab_to(page, page.get_by_role("button", name="Claim (assign to me)"))

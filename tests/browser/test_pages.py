@@ -27,7 +27,9 @@ def follow(name):
 
 
 def first_item_in_inbox(page):
-    page.get_by_role("region", name="Submissions, newest first").get_by_role("link").first.click()
+    """The first item in the list, opened beside it (a wide screen), then on its own page."""
+    page.get_by_role("region", name=re.compile(r"^All open: ")).get_by_role("link").first.click()
+    follow(re.compile(r"^Open .* on its own page$"))(page)
 
 
 def case_of_first_item(page):
@@ -65,7 +67,7 @@ SCREENS = [
      re.compile(r"^Offer transitional duty to")),
     ("Supervisor: light-duty availability", "supervisor", follow("Light-duty availability"),
      "Light-duty availability"),
-    ("Case manager: inbox", "case manager", nothing, "Inbox"),
+    ("Case manager: inbox", "case manager", nothing, "Inbox: All open"),
     ("Case manager: review an item", "case manager", first_item_in_inbox, re.compile(".")),
     ("Case manager: a case", "case manager", case_of_first_item, re.compile(r"^Case C-")),
     ("Case manager: invite someone", "case manager", follow("Invite someone"), "Invite someone"),

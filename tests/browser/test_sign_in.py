@@ -9,7 +9,7 @@ HOMES = [
     ("employee", "/employee/", "Your cases"),
     ("clinician", "/clinician/", "Your patients"),
     ("supervisor", "/supervisor/", "Your team"),
-    ("case manager", "/inbox/", "Inbox"),
+    ("case manager", "/inbox/", "Inbox: All open"),
     ("admin", "/admin/", "Accounts"),
 ]
 

@@ -36,6 +36,10 @@
     }
     if (event.target.id === "item-pane") {
       event.target.parentElement.classList.add("inbox--with-item");
+      // portal.js tried to focus the item's title while the pane was still hidden (display: none)
+      // the first time an item opens; now that it shows, focus it.
+      var title = event.target.querySelector("[data-focus-after-swap]");
+      if (title) { title.focus(); }
       document.querySelectorAll("tr.inbox-row[aria-current]").forEach(function (row) { row.removeAttribute("aria-current"); });
       var opened = lastRowId && document.getElementById(lastRowId);
       if (opened) { opened.setAttribute("aria-current", "true"); }
