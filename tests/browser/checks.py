@@ -265,7 +265,12 @@ def follow(link) -> None:
 
 
 def listen_for_announcements(page) -> None:
-    """From now on, note what a screen reader would announce from live regions on this page."""
+    """From now on, note what a screen reader would announce from live regions on this page.
+
+    A page may have several (the inbox has two status regions: what was done, and new items);
+    each is heard on its own, its whole text once for each batch of changes inside it, and a
+    region that arrives with a swap of the content around it says nothing until it changes.
+    """
     page.evaluate(_LISTEN)
 
 

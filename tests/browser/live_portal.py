@@ -17,8 +17,8 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from portal import create_app
 from portal.extensions import db, mail
 from portal.models import Case, DocumentType, Role, Submission, User
-from portal.services import accounts, demo, documents, mailer, submissions
 from portal.models.base import utcnow
+from portal.services import accounts, demo, documents, mailer, submissions
 from portal.services.deadlines import DeadlineSettings, priority_at
 from portal.services.documents import Upload, UploadLimits
 from tests import factories
