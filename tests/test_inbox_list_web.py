@@ -51,6 +51,12 @@ def test_an_htmx_view_change_answers_with_the_list_alone_the_same_markup_as_the_
     assert normalised(fragment) in normalised(page)
 
 
+def test_the_address_kept_for_a_filtered_view_leaves_out_empty_and_default_fields(web, items):
+    response = web.client.get("/inbox/?tab=overdue&q=&kind=&status=new&assignee=&due=&case_type=&sort=due",
+                              headers=HTMX_LIST)
+    assert response.headers["HX-Push-Url"] == "/inbox/?tab=overdue&status=new"
+
+
 def test_a_history_restore_gets_the_whole_page(web, items):
     page = text(web.client.get("/inbox/?tab=open", headers={**HTMX_LIST, "HX-History-Restore-Request": "true"}))
     assert "<html" in page

@@ -60,7 +60,9 @@ def home():
     view = inbox.InboxView.parse(request.args)
     now = utcnow()
     if request.headers.get("HX-Target") == "inbox-list" and not _is_history_restore():
-        return render_fragment("inbox/home.html", "inbox_list", **_inbox_context(view, now))
+        body, status = render_fragment("inbox/home.html", "inbox_list", **_inbox_context(view, now))
+        # The address to keep is the view's own, without the empty fields a filter form sends.
+        return body, status, {"HX-Push-Url": url_for("inbox.home", **view.params(after=view.after, before=view.before))}
     context = _inbox_context(view, now)
     if request.args.get("open", "").isdigit():
         context.update(_review_context(_opened(int(request.args["open"])), now))
