@@ -193,26 +193,32 @@ def tab_counts(session, user, now: datetime) -> tuple[dict[str, int], int]:
 def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettings, per_page: int) -> InboxPage:
     """One page of the view, with every tab's count."""
     counts, newest_id = tab_counts(session, user, now)
-    employee, assignee = aliased(User), aliased(User)
-    query = (select(Submission)
-             .join(Case, Submission.case_id == Case.id).join(employee, Case.employee_id == employee.id)
-             .outerjoin(assignee, Submission.assignee_id == assignee.id)
-             .outerjoin(DutyOffer, DutyOffer.submission_id == Submission.id)
-             .where(access.inbox_visibility(user))
-             .options(contains_eager(Submission.case).contains_eager(Case.employee.of_type(employee)),
-                      contains_eager(Submission.assignee.of_type(assignee)), contains_eager(Submission.duty_offer)))
-    query = _filtered(query, view, user, now, settings)
     sort = view.effective_sort
     column, newest_first = _sort_columns(sort)
     backwards = view.before is not None and _parse_cursor(view.before) is not None
     cursor = _parse_cursor(view.before if backwards else view.after)
     # Walking back from a cursor is the same walk in the opposite direction, then turned round.
     descending = newest_first != backwards
+    order = (column.desc(), Submission.id.desc()) if descending else (column.asc(), Submission.id.asc())
+    # First the page's ids, from the view's index alone; then only those rows with their case,
+    # employee, assignee and offer, so that no database joins rows it will not show.
+    chosen = select(Submission.id).where(access.inbox_visibility(user))
+    if view.case_type or view.q:  # the only filters on the case
+        chosen = chosen.join(Case, Submission.case_id == Case.id)
+    chosen = _filtered(chosen, view, user, now, settings)
     if cursor is not None:
         key, bound = tuple_(column, Submission.id), tuple_(*cursor)
-        query = query.where(key < bound if descending else key > bound)
-    order = (column.desc(), Submission.id.desc()) if descending else (column.asc(), Submission.id.asc())
-    rows = list(session.scalars(query.order_by(*order).limit(per_page + 1)).unique())
+        chosen = chosen.where(key < bound if descending else key > bound)
+    chosen = chosen.order_by(*order).limit(per_page + 1)
+    employee, assignee = aliased(User), aliased(User)
+    query = (select(Submission)
+             .join(Case, Submission.case_id == Case.id).join(employee, Case.employee_id == employee.id)
+             .outerjoin(assignee, Submission.assignee_id == assignee.id)
+             .outerjoin(DutyOffer, DutyOffer.submission_id == Submission.id)
+             .where(Submission.id.in_(chosen.scalar_subquery()))
+             .options(contains_eager(Submission.case).contains_eager(Case.employee.of_type(employee)),
+                      contains_eager(Submission.assignee.of_type(assignee)), contains_eager(Submission.duty_offer)))
+    rows = list(session.scalars(query.order_by(*order)).unique())
     more = len(rows) > per_page
     rows = rows[:per_page]
     if backwards:
