@@ -9,7 +9,6 @@ from portal.models import (Case, CaseParticipant, CaseStatus, CaseType, Informat
 from portal.models.base import utcnow
 from portal.services import access, audit
 from portal.services.errors import InvalidInput
-from portal.services.pagination import Page, paginate
 
 
 def next_case_number(session, now: datetime | None = None) -> str:
@@ -54,14 +53,6 @@ def patients_of_clinician(session, clinician: User, today: date | None = None) -
              .options(joinedload(CaseParticipant.case).joinedload(Case.employee))
              .order_by(Case.number))
     return list(session.scalars(query))
-
-
-def inbox_page(session, case_manager: User, page: int, per_page: int) -> Page:
-    """One page of the inbox, newest first, in a fixed number of queries."""
-    query = (access.visible_submissions(case_manager)
-             .options(joinedload(Submission.case).joinedload(Case.employee), joinedload(Submission.assignee))
-             .order_by(Submission.submitted_at.desc(), Submission.id.desc()))
-    return paginate(session, query, page, per_page)
 
 
 def case_managers(session) -> list[User]:

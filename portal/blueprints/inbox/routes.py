@@ -118,7 +118,8 @@ def act_on_several():
 
 def _several_done(action: str, result: inbox.BulkResult, assignee) -> str:
     done = len(result.done)
-    words = [f"{'Claimed' if action == 'claim' else f'Assigned to {assignee.name}:'} {done} item{'s' if done != 1 else ''}."]
+    verb = "Claimed" if action == "claim" else f"Assigned to {assignee.name}:"
+    words = [f"{verb} {done} item{'s' if done != 1 else ''}."]
     words += [f"{reference} not changed: {why}" for reference, why in result.refused]
     return " ".join(words)
 
