@@ -119,17 +119,18 @@ def _parse_cursor(cursor: str | None) -> tuple[datetime, int] | None:
 
 def _search(term: str):
     """Condition for the search box: a reference or case number (or the start of one), else the
-    start of words of the employee's name ("jo smi" finds Jordan Smith). Each is an index range."""
+    start of words of the employee's name ("jo smi" finds Jordan Smith). Each is an index range,
+    and the cases it names are found once, not looked up for every item the view walks."""
     upper = term.upper()
     if _REFERENCE.match(upper) and not upper.startswith("C-"):
         return _prefix(Submission.reference, upper)
     if _CASE_NUMBER.match(upper):
-        return _prefix(Case.number, upper)
+        return Submission.case_id.in_(select(Case.id).where(_prefix(Case.number, upper)))
     if upper.isdigit():  # the sequence at the end of a case number, as people read it out
-        return Case.number.like(f"%-{upper.zfill(5)}")
+        return Submission.case_id.in_(select(Case.id).where(Case.number.like(f"%-{upper.zfill(5)}")))
     words = name_words(term) or {term.lower()}
-    return and_(*(Case.employee_id.in_(select(NameWord.user_id).where(_prefix(NameWord.word, word)))
-                  for word in sorted(words)))
+    employees = [select(NameWord.user_id).where(_prefix(NameWord.word, word)) for word in sorted(words)]
+    return Submission.case_id.in_(select(Case.id).where(*(Case.employee_id.in_(ids) for ids in employees)))
 
 
 def _prefix(column, prefix: str):
@@ -203,7 +204,7 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
     # First the page's ids, from the view's index alone; then only those rows with their case,
     # employee, assignee and offer, so that no database joins rows it will not show.
     chosen = select(Submission.id).where(access.inbox_visibility(user))
-    if view.case_type or view.q:  # the only filters on the case
+    if view.case_type:  # the only filter on the case's own columns
         chosen = chosen.join(Case, Submission.case_id == Case.id)
     chosen = _filtered(chosen, view, user, now, settings)
     if cursor is not None:
