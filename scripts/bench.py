@@ -4,7 +4,9 @@ For each size (1,000, 10,000 and 100,000 submissions by default) and each databa
 a temporary file; PostgreSQL in a database created here and dropped after, when a server
 answers), builds the schema with the migrations, seeds a scale program (services/scale.py),
 signs in as its first case manager and requests every inbox view through the WSGI app, in
-process: the time is the server's, without a network. Prints p50 and p95 per view, the SQL
+process: the time is the server's, without a network. The sizes of one database are timed
+together, view by view and round by round, so that a slower minute of the machine does not
+fall on one size only. Prints p50 and p95 per view, the SQL
 statements each request runs, and at the end p95 at the largest size against the smallest,
 with the targets. Exits non-zero if any view answers other than 200.
 
@@ -25,7 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
-from contextlib import contextmanager, redirect_stderr
+from contextlib import ExitStack, contextmanager, redirect_stderr
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urljoin
@@ -137,35 +139,54 @@ def postgres_database(server_url: str):
 
 # --- one database at one size ------------------------------------------------------------------------
 
-def bench_one(database: str, fresh_database, size: int, warmup: int, requests: int) -> Run:
-    with fresh_database(size) as url:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": str(WORK / f"uploads-{size}"),
-                          "PORTAL_BASE_URL": "http://bench.test"})
-        with app.app_context():
-            with redirect_stderr(io.StringIO()):  # Alembic logs each migration there; a failure still raises
-                upgrade()  # the schema comes from the migrations, as in production
-            print(f"  seeding {size:,} submissions on {database} ...", flush=True)
-            started = time.perf_counter()
-            scale.seed_scale(db.session, size, DeadlineSettings.from_config(app.config), app.config["UPLOAD_FOLDER"],
-                             app.config["MAX_CONTENT_LENGTH"])
-            seed_seconds = time.perf_counter() - started
-            if db.engine.dialect.name == "postgresql":
-                # What autovacuum does within a minute of a bulk load (PostgreSQL 13+ vacuums after
-                # inserts too): fresh statistics, and the visibility map that lets the tab counts
-                # read the index alone.
-                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                    connection.execute(text("VACUUM ANALYZE"))
-            views = inbox_views(db.session)
-            counter = StatementCounter(db.engine)
-        try:
-            client = app.test_client()
-            sign_in(client)
-            timings = measure(client, counter, deep_pages(client, views), warmup, requests)
-        finally:
-            counter.close()
-            with app.app_context():
-                db.engine.dispose()
-    return Run(database, size, seed_seconds, timings)
+@dataclass
+class Program:
+    """One size of program in its own database, seeded, with a signed-in client ready to time."""
+
+    size: int
+    seed_seconds: float
+    client: object
+    counter: StatementCounter
+    timings: list[Timing]
+
+
+def prepare(database: str, fresh_database, size: int, stack: ExitStack) -> Program:
+    url = stack.enter_context(fresh_database(size))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": str(WORK / f"uploads-{size}"),
+                      "PORTAL_BASE_URL": "http://bench.test"})
+    with app.app_context():
+        with redirect_stderr(io.StringIO()):  # Alembic logs each migration there; a failure still raises
+            upgrade()  # the schema comes from the migrations, as in production
+        print(f"  seeding {size:,} submissions on {database} ...", flush=True)
+        started = time.perf_counter()
+        scale.seed_scale(db.session, size, DeadlineSettings.from_config(app.config), app.config["UPLOAD_FOLDER"],
+                         app.config["MAX_CONTENT_LENGTH"])
+        seed_seconds = time.perf_counter() - started
+        if db.engine.dialect.name == "postgresql":
+            # What autovacuum does within a minute of a bulk load (PostgreSQL 13+ vacuums after
+            # inserts too): fresh statistics, and the visibility map that lets the tab counts
+            # read the index alone.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("VACUUM ANALYZE"))
+        views = inbox_views(db.session)
+        engine = db.engine
+    counter = StatementCounter(engine)
+    stack.callback(engine.dispose)  # before the database is dropped: callbacks run last in, first out
+    stack.callback(counter.close)
+    client = app.test_client()
+    sign_in(client)
+    timings = [Timing(name, url) for name, url in deep_pages(client, views)]
+    return Program(size, seed_seconds, client, counter, timings)
+
+
+def bench_database(database: str, fresh_database, sizes: list[int], warmup: int, requests: int) -> list[Run]:
+    """Every size of program on one database, all seeded first and then timed together."""
+    with ExitStack() as stack:
+        programs = [prepare(database, fresh_database, size, stack) for size in sizes]
+        print(f"  timing {len(programs[0].timings)} views at {', '.join(f'{s:,}' for s in sizes)} "
+              f"submissions together ...", flush=True)
+        measure(programs, warmup, requests)
+    return [Run(database, program.size, program.seed_seconds, program.timings) for program in programs]
 
 
 def inbox_views(session) -> list[tuple[str, str]]:
@@ -225,25 +246,26 @@ def sign_in(client) -> None:
         raise SystemExit(f"Could not sign in as {scale.FIRST_MANAGER_EMAIL}: {response.status_code}")
 
 
-def measure(client, counter: StatementCounter, views: list[tuple[str, str]], warmup: int, requests: int) -> list[Timing]:
-    """Request the views in turn, round after round, so that whatever else the machine does falls on all alike."""
-    timings = [Timing(name, url) for name, url in views]
+def measure(programs: list["Program"], warmup: int, requests: int) -> None:
+    """Request every view of every size in turn, round after round: whatever else the machine does
+    while the bench runs (a neighbour, a slower minute) falls on the small and the large program alike."""
     for round_number in range(warmup + requests):
-        for timing in timings:
-            if timing.status != 200:
-                continue
-            before = counter.count
-            started = time.perf_counter()
-            response = client.get(timing.url)
-            elapsed = time.perf_counter() - started
-            if response.status_code != 200:
-                timing.status = response.status_code
-                print(f"  !!! FAILED {timing.view}: {timing.url} answered {response.status_code}", flush=True)
-            elif round_number >= warmup:
-                timing.times_ms.append(elapsed * 1000)
-                timing.queries.append(counter.count - before)
-                timing.rows = response.get_data(as_text=True).count('<tr id="submission-row-')
-    return timings
+        for program in programs:
+            for timing in program.timings:
+                if timing.status != 200:
+                    continue
+                before = program.counter.count
+                started = time.perf_counter()
+                response = program.client.get(timing.url)
+                elapsed = time.perf_counter() - started
+                if response.status_code != 200:
+                    timing.status = response.status_code
+                    print(f"  !!! FAILED {program.size:,} {timing.view}: {timing.url} answered {response.status_code}",
+                          flush=True)
+                elif round_number >= warmup:
+                    timing.times_ms.append(elapsed * 1000)
+                    timing.queries.append(program.counter.count - before)
+                    timing.rows = response.get_data(as_text=True).count('<tr id="submission-row-')
 
 
 # --- the report ----------------------------------------------------------------------------------
@@ -319,8 +341,7 @@ def main() -> int:
     runs, sections = [], []
     try:
         for database, fresh_database in databases:
-            for size in sizes:
-                run = bench_one(database, fresh_database, size, options.warmup, options.requests)
+            for run in bench_database(database, fresh_database, sizes, options.warmup, options.requests):
                 runs.append(run)
                 sections.append(run_report(run, options.warmup, options.requests))
                 print("\n" + sections[-1], flush=True)
