@@ -217,8 +217,11 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
              .outerjoin(assignee, Submission.assignee_id == assignee.id)
              .outerjoin(DutyOffer, DutyOffer.submission_id == Submission.id)
              .where(Submission.id.in_(chosen.scalar_subquery()))
-             .options(contains_eager(Submission.case).contains_eager(Case.employee.of_type(employee)),
-                      contains_eager(Submission.assignee.of_type(assignee)), contains_eager(Submission.duty_offer)))
+             # Only what a row shows: loading whole people and cases would cost more than the query.
+             .options(contains_eager(Submission.case).load_only(Case.number, Case.employee_id)
+                      .contains_eager(Case.employee.of_type(employee)).load_only(employee.name),
+                      contains_eager(Submission.assignee.of_type(assignee)).load_only(assignee.name),
+                      contains_eager(Submission.duty_offer).load_only(DutyOffer.fit_changed_at)))
     rows = list(session.scalars(query.order_by(*order)).unique())
     more = len(rows) > per_page
     rows = rows[:per_page]
