@@ -16,6 +16,7 @@ with the targets. Exits non-zero if any view answers other than 200.
 PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server as postgres.
 """
 import argparse
+import gc
 import html
 import io
 import math
@@ -183,6 +184,8 @@ def bench_database(database: str, fresh_database, sizes: list[int], warmup: int,
     """Every size of program on one database, all seeded first and then timed together."""
     with ExitStack() as stack:
         programs = [prepare(database, fresh_database, size, stack) for size in sizes]
+        gc.collect()
+        gc.freeze()  # as wsgi.py does once the app is built
         print(f"  timing {len(programs[0].timings)} views at {', '.join(f'{s:,}' for s in sizes)} "
               f"submissions together ...", flush=True)
         measure(programs, warmup, requests)
