@@ -5,8 +5,8 @@ a temporary file; PostgreSQL in a database created here and dropped after, when 
 answers), builds the schema with the migrations, seeds a scale program (services/scale.py),
 signs in as its first case manager and requests every inbox view through the WSGI app, in
 process: the time is the server's, without a network. The sizes of one database are timed
-together, view by view and round by round, so that a slower minute of the machine does not
-fall on one size only. Prints p50 and p95 per view, the SQL
+together, round by round with every view of every size in a shuffled order, so that a slower
+minute of the machine or a pause of the process does not fall on one size or one view only. Prints p50 and p95 per view, the SQL
 statements each request runs, and at the end p95 at the largest size against the smallest,
 with the targets. Exits non-zero if any view answers other than 200.
 
@@ -21,6 +21,7 @@ import html
 import io
 import math
 import os
+import random
 import re
 import secrets
 import shutil
@@ -250,25 +251,32 @@ def sign_in(client) -> None:
 
 
 def measure(programs: list["Program"], warmup: int, requests: int) -> None:
-    """Request every view of every size in turn, round after round: whatever else the machine does
-    while the bench runs (a neighbour, a slower minute) falls on the small and the large program alike."""
+    """Request every view of every size once a round, round after round, in a shuffled order.
+
+    Rounds spread whatever else the machine does (a neighbour, a slower minute) over the small
+    and the large program alike; the shuffle spreads the process's own periodic pauses (the
+    garbage collector's passes) over every view, instead of letting them fall on whichever
+    view keeps step with them.
+    """
+    requests_of_a_round = [(program, timing) for program in programs for timing in program.timings]
+    order = random.Random(0)
     for round_number in range(warmup + requests):
-        for program in programs:
-            for timing in program.timings:
-                if timing.status != 200:
-                    continue
-                before = program.counter.count
-                started = time.perf_counter()
-                response = program.client.get(timing.url)
-                elapsed = time.perf_counter() - started
-                if response.status_code != 200:
-                    timing.status = response.status_code
-                    print(f"  !!! FAILED {program.size:,} {timing.view}: {timing.url} answered {response.status_code}",
-                          flush=True)
-                elif round_number >= warmup:
-                    timing.times_ms.append(elapsed * 1000)
-                    timing.queries.append(program.counter.count - before)
-                    timing.rows = response.get_data(as_text=True).count('<tr id="submission-row-')
+        order.shuffle(requests_of_a_round)
+        for program, timing in requests_of_a_round:
+            if timing.status != 200:
+                continue
+            before = program.counter.count
+            started = time.perf_counter()
+            response = program.client.get(timing.url)
+            elapsed = time.perf_counter() - started
+            if response.status_code != 200:
+                timing.status = response.status_code
+                print(f"  !!! FAILED {program.size:,} {timing.view}: {timing.url} answered {response.status_code}",
+                      flush=True)
+            elif round_number >= warmup:
+                timing.times_ms.append(elapsed * 1000)
+                timing.queries.append(program.counter.count - before)
+                timing.rows = response.get_data(as_text=True).count('<tr id="submission-row-')
 
 
 # --- the report ----------------------------------------------------------------------------------
