@@ -4,8 +4,9 @@ Every view is one walk of an index in the view's order (see the Submission model
 indexes) that stops after a page, so a page costs the same at item 20 and at item
 20,000: pagination is by keyset (the last row's sort value and id), never by offset.
 A request runs a fixed set of queries whatever the page size or data size: the tab
-counts (one aggregate over the open items), the page (one query, its case, employee,
-assignee and duty offer joined in), and the list of case managers.
+counts (one aggregate over the open items; Closed is history and has no count), the page
+(its ids chosen from the view's index, then only those rows with their case, employee,
+assignee and duty offer), and the list of case managers.
 """
 import re
 from dataclasses import dataclass, field, replace
@@ -29,7 +30,6 @@ TABS = {
     "open": "All open",
     "closed": "Closed",
 }
-COUNTED_TABS = ("mine", "unassigned", "needs_info", "overdue", "open")  # closed is history: no live count
 SORTS = {"due": "Due date", "priority": "Priority", "received": "Received, newest first"}
 DUE_WINDOWS = {"overdue": "Overdue", "today": "Due today", "week": "Due this week"}
 _REFERENCE = re.compile(r"^[A-Z]-[A-Z0-9]{1,4}(-[A-Z0-9]{0,4})?$")
