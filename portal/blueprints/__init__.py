@@ -1,9 +1,12 @@
 """One package per audience. ``audience_blueprint`` checks the role once, for every route."""
-from flask import Blueprint, abort, redirect, render_template, request
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
 
 from portal.services import access
+from portal.services.errors import Conflict, InvalidInput
 
 
 def audience_blueprint(area: str, url_prefix: str) -> Blueprint:
@@ -46,6 +49,25 @@ def htmx_redirect(location: str):
     if request.headers.get("HX-Request"):
         return "", 200, {"HX-Location": location}
     return redirect(location, code=303)
+
+
+def post_form(form, perform: Callable[[], object], done: Callable[[object], tuple[str, str]]):
+    """The usual form post: validate ``form``, run ``perform`` (a service), and on success flash
+    the message and go to the address that ``done`` gives for its result.
+
+    None when the form must be shown again: a refusal from the service (InvalidInput, or a
+    Conflict with what someone else did) is put next to its field.
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = perform()
+    except (InvalidInput, Conflict) as error:
+        form_error(form, error)
+        return None
+    message, location = done(result)
+    flash(message, "success")
+    return htmx_redirect(location)
 
 
 def form_error(form, error) -> None:

@@ -6,7 +6,7 @@ from flask import current_app
 from flask_login import current_user
 
 from portal.models import DenialReason, HelpCategory
-from portal.services import access, accommodations, deadlines, restrictions
+from portal.services import access, accommodations, deadlines, restrictions, submissions
 
 
 def _program_time(value: datetime) -> datetime:
@@ -87,6 +87,7 @@ def register(app) -> None:
     app.jinja_env.globals["due_days"] = deadlines.days_remaining
     app.jinja_env.globals["due_state"] = deadlines.due_state
     app.jinja_env.globals["item_due_state"] = deadlines.item_due_state
+    app.jinja_env.globals["unclaimed"] = submissions.unclaimed
     app.jinja_env.globals["priority_level"] = deadlines.priority
     app.jinja_env.globals["priority_reason"] = deadlines.priority_reason
     app.jinja_env.globals["end_of_day"] = lambda day: deadlines.end_of_day(

@@ -67,6 +67,11 @@ def receive(session, kind: SubmissionKind, reference_prefix: str, case, sender: 
     return submission
 
 
+def unclaimed(submission: Submission) -> bool:
+    """Open and nobody's yet: what a case manager may claim without taking it from a colleague."""
+    return submission.is_open and submission.assignee_id is None
+
+
 def _schedule(submission: Submission) -> None:
     """Bring the priority moment into line with the due date, which every transition may move."""
     submission.priority_at = priority_at(submission.kind, submission.priority, submission.due_at)

@@ -3,14 +3,14 @@ from flask import current_app, flash, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from portal.blueprints import audience_blueprint, form_error, htmx_redirect, render_page
+from portal.blueprints import audience_blueprint, form_error, htmx_redirect, post_form, render_page
 from portal.blueprints.clinician.forms import ReportForm, ReplyForm
 from portal.blueprints.dimension_fields import field_names
 from portal.extensions import db
 from portal.models.base import utcnow
 from portal.services import access, cases, documents, reports, restrictions
 from portal.services.deadlines import DeadlineSettings
-from portal.services.errors import Conflict, InvalidInput
+from portal.services.errors import InvalidInput
 
 bp = audience_blueprint("clinician", "/clinician")
 
@@ -72,15 +72,11 @@ def report(submission_id: int):
 def reply(submission_id: int):
     submission = reports.get_report(db.session, current_user, submission_id)
     form = ReplyForm()
-    if form.validate_on_submit():
-        try:
-            documents.provide_information(db.session, current_user, submission, form.message.data, [],
-                                          documents.UploadLimits.from_config(current_app.config),
-                                          DeadlineSettings.from_config(current_app.config),
-                                          int(form.version.data or 0) or None)
-        except (InvalidInput, Conflict) as error:
-            form_error(form, error)
-        else:
-            flash("Your reply has gone to the case manager.", "success")
-            return htmx_redirect(url_for("clinician.report", submission_id=submission.id))
+    done = post_form(form, lambda: documents.provide_information(
+        db.session, current_user, submission, form.message.data, [],
+        documents.UploadLimits.from_config(current_app.config), DeadlineSettings.from_config(current_app.config),
+        int(form.version.data or 0) or None), lambda _: (
+        "Your reply has gone to the case manager.", url_for("clinician.report", submission_id=submission.id)))
+    if done is not None:
+        return done
     return _report_view(submission, form, 422)

@@ -2,7 +2,7 @@
 from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
-from portal.blueprints import audience_blueprint, form_error, htmx_redirect, render_fragment, render_page
+from portal.blueprints import audience_blueprint, form_error, htmx_redirect, post_form, render_fragment, render_page
 from portal.blueprints.employee.accommodation_forms import STEP_FORMS, STEP_TITLES, DecisionAnswerForm
 from portal.blueprints.employee.forms import (ClinicianForm, DocumentForm, OfferAnswerForm, ReplyForm, ConfirmForm,
                                               WithdrawForm)
@@ -49,17 +49,13 @@ def clinicians(case_id: int):
     """Name and authorise a treating clinician, or see and revoke the authorisations given."""
     case = access.get_case(db.session, current_user, case_id)
     form = ClinicianForm()
-    if form.validate_on_submit():
-        try:
-            participant = authorisations.authorise(db.session, current_user, case,
-                                                   settings=AccountSettings.from_config(current_app.config),
-                                                   **form.authorisation())
-        except InvalidInput as error:
-            form_error(form, error)
-        else:
-            flash(f"{participant.clinician.name} is authorised until {participant.valid_until:%-d %B %Y}. "
-                  "We have emailed them.", "success")
-            return htmx_redirect(url_for("employee.clinicians", case_id=case.id))
+    done = post_form(form, lambda: authorisations.authorise(
+        db.session, current_user, case, settings=AccountSettings.from_config(current_app.config),
+        **form.authorisation()), lambda participant: (
+        f"{participant.clinician.name} is authorised until {participant.valid_until:%-d %B %Y}. We have emailed them.",
+        url_for("employee.clinicians", case_id=case.id)))
+    if done is not None:
+        return done
     return _clinicians_screen(case, form, 422 if form.is_submitted() else 200)
 
 
@@ -83,17 +79,14 @@ def send_document(case_id: int):
         if answering is not None and not form.is_submitted():
             form.document_type.data = answering.document_type
             form.request_id.data = str(answering.id)
-    if form.validate_on_submit():
-        try:
-            submission = documents.send_document(
-                db.session, current_user, case, form.document_type.data, form.description.data, form.note.data,
-                _uploads(form.files), documents.UploadLimits.from_config(current_app.config), _settings(),
-                answering=answering)
-        except (InvalidInput, Conflict) as error:
-            form_error(form, error)
-        else:
-            flash(f"Received: {submission.reference}. It is waiting for review.", "success")
-            return htmx_redirect(url_for("employee.submission", submission_id=submission.id))
+    done = post_form(form, lambda: documents.send_document(
+        db.session, current_user, case, form.document_type.data, form.description.data, form.note.data,
+        _uploads(form.files), documents.UploadLimits.from_config(current_app.config), _settings(),
+        answering=answering), lambda submission: (
+        f"Received: {submission.reference}. It is waiting for review.",
+        url_for("employee.submission", submission_id=submission.id)))
+    if done is not None:
+        return done
     context = {"case": case, "form": form, "answering": answering}
     status = 422 if form.is_submitted() else 200
     if request.headers.get("HX-Request") and form.is_submitted():
@@ -122,16 +115,13 @@ def submission(submission_id: int):
 def reply(submission_id: int):
     item = access.get_submission(db.session, current_user, submission_id)
     form = ReplyForm()
-    if form.validate_on_submit():
-        try:
-            documents.provide_information(db.session, current_user, item, form.message.data, _uploads(form.files),
-                                          documents.UploadLimits.from_config(current_app.config), _settings(),
-                                          expected_version=int(form.version.data or 0) or None)
-        except (InvalidInput, Conflict) as error:
-            form_error(form, error)
-        else:
-            flash("Thank you. Your reply has gone to your case manager.", "success")
-            return htmx_redirect(url_for("employee.submission", submission_id=item.id))
+    done = post_form(form, lambda: documents.provide_information(
+        db.session, current_user, item, form.message.data, _uploads(form.files),
+        documents.UploadLimits.from_config(current_app.config), _settings(),
+        expected_version=int(form.version.data or 0) or None), lambda _: (
+        "Thank you. Your reply has gone to your case manager.", url_for("employee.submission", submission_id=item.id)))
+    if done is not None:
+        return done
     return _submission_screen(item, form, 422)
 
 
@@ -161,16 +151,13 @@ def offer(submission_id: int):
     """A transitional-duty offer forwarded to the employee: read it, accept it, or decline it with a reason."""
     submission = offers.get_offer(db.session, current_user, submission_id)
     form = OfferAnswerForm()
-    if form.validate_on_submit():
-        accepted = request.form.get("answer") == "accept"
-        try:
-            offers.answer(db.session, current_user, submission, accepted, form.reason.data)
-        except (InvalidInput, Conflict) as error:
-            form_error(form, error)
-        else:
-            flash("Thank you. You accepted the offer; your supervisor and case manager have been told." if accepted
-                  else "You declined the offer. Your case manager will be in touch.", "success")
-            return htmx_redirect(url_for("employee.offer", submission_id=submission.id))
+    accepted = request.form.get("answer") == "accept"
+    done = post_form(form, lambda: offers.answer(db.session, current_user, submission, accepted, form.reason.data),
+                     lambda _: ("Thank you. You accepted the offer; your supervisor and case manager have been told."
+                                if accepted else "You declined the offer. Your case manager will be in touch.",
+                                url_for("employee.offer", submission_id=submission.id)))
+    if done is not None:
+        return done
     return render_page("employee/offer.html", 422 if form.is_submitted() else 200, submission=submission,
                        offer=submission.duty_offer, form=form)
 
@@ -253,13 +240,10 @@ def accept_alternative(submission_id: int):
 def reconsider(submission_id: int):
     item = access.get_submission(db.session, current_user, submission_id)
     form = DecisionAnswerForm()
-    if form.validate_on_submit():
-        try:
-            accommodations.request_reconsideration(db.session, current_user, item, form.reason.data,
-                                                   int(form.version.data or 0) or None, _settings())
-        except (InvalidInput, Conflict) as error:
-            form_error(form, error)
-        else:
-            flash("Your request for reconsideration has gone to your case manager.", "success")
-            return htmx_redirect(url_for("employee.submission", submission_id=item.id))
+    done = post_form(form, lambda: accommodations.request_reconsideration(
+        db.session, current_user, item, form.reason.data, int(form.version.data or 0) or None, _settings()),
+        lambda _: ("Your request for reconsideration has gone to your case manager.",
+                   url_for("employee.submission", submission_id=item.id)))
+    if done is not None:
+        return done
     return _submission_screen(item, ReplyForm(formdata=None, version=item.version), 422, reconsider_form=form)

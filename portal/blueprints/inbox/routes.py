@@ -5,7 +5,7 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from portal.blueprints import audience_blueprint, form_error, htmx_redirect, render_fragment, render_page
+from portal.blueprints import audience_blueprint, form_error, htmx_redirect, post_form, render_fragment, render_page
 from portal.blueprints.employee.forms import ClinicianForm
 from portal.blueprints.inbox.forms import (AccommodationDecisionForm, ActionForm, AssignForm, BulkActionForm,
                                            DeclineForm, DocumentRequestForm, FeasibilityForm, InboxFilterForm,
@@ -281,16 +281,13 @@ def case(case_id: int):
 def invite_clinician(case_id: int):
     record = access.get_case(db.session, current_user, case_id)
     form = ClinicianForm()
-    if form.validate_on_submit():
-        try:
-            participant = authorisations.authorise(db.session, current_user, record,
-                                                   settings=AccountSettings.from_config(current_app.config),
-                                                   **form.authorisation())
-        except InvalidInput as error:
-            form_error(form, error)
-        else:
-            flash(f"{participant.clinician.name} is authorised for this case and has been emailed.", "success")
-            return htmx_redirect(url_for("inbox.case", case_id=record.id))
+    done = post_form(form, lambda: authorisations.authorise(
+        db.session, current_user, record, settings=AccountSettings.from_config(current_app.config),
+        **form.authorisation()), lambda participant: (
+        f"{participant.clinician.name} is authorised for this case and has been emailed.",
+        url_for("inbox.case", case_id=record.id)))
+    if done is not None:
+        return done
     return _case_screen(record, 422, clinician_form=form)
 
 
@@ -298,15 +295,12 @@ def invite_clinician(case_id: int):
 def request_document(case_id: int):
     record = access.get_case(db.session, current_user, case_id)
     form = DocumentRequestForm()
-    if form.validate_on_submit():
-        try:
-            documents.request_document(db.session, current_user, record, form.document_type.data, form.message.data,
-                                       form.due_date.data, _settings())
-        except InvalidInput as error:
-            form_error(form, error)
-        else:
-            flash("Request sent. It is on the employee's list, and they have been emailed.", "success")
-            return htmx_redirect(url_for("inbox.case", case_id=record.id))
+    done = post_form(form, lambda: documents.request_document(
+        db.session, current_user, record, form.document_type.data, form.message.data, form.due_date.data,
+        _settings()), lambda _: ("Request sent. It is on the employee's list, and they have been emailed.",
+                                 url_for("inbox.case", case_id=record.id)))
+    if done is not None:
+        return done
     return _case_screen(record, 422, form=form)
 
 
@@ -338,15 +332,11 @@ def add_log_entry(submission_id: int):
 def ask_supervisor(submission_id: int):
     item = access.get_submission(db.session, current_user, submission_id)
     form = FeasibilityForm()
-    if form.validate_on_submit():
-        try:
-            accommodations.ask_supervisor(db.session, current_user, item, form.accommodation.data or "",
-                                          form.question.data or "")
-        except InvalidInput as error:
-            form_error(form, error)
-        else:
-            flash("Question sent to the supervisor.", "success")
-            return htmx_redirect(url_for("inbox.review", submission_id=item.id))
+    done = post_form(form, lambda: accommodations.ask_supervisor(
+        db.session, current_user, item, form.accommodation.data or "", form.question.data or ""),
+        lambda _: ("Question sent to the supervisor.", url_for("inbox.review", submission_id=item.id)))
+    if done is not None:
+        return done
     return _review(item, 422, feasibility_form=form)
 
 

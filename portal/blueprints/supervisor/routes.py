@@ -1,16 +1,15 @@
 """Supervisors: their direct reports' work status and restrictions (never medical content),
 transitional-duty offers, and standing light-duty availability."""
-from flask import current_app, flash, url_for
+from flask import current_app, url_for
 from flask_login import current_user
 
-from portal.blueprints import audience_blueprint, form_error, htmx_redirect, render_fragment, render_page
+from portal.blueprints import audience_blueprint, post_form, render_fragment, render_page
 from portal.blueprints.dimension_fields import field_names, limits_from
 from portal.blueprints.supervisor.forms import AvailabilityForm, FeasibilityAnswerForm, OfferForm
 from portal.extensions import db
 from portal.models.base import utcnow
 from portal.services import access, accommodations, cases, offers, restrictions
 from portal.services.deadlines import DeadlineSettings
-from portal.services.errors import Conflict, InvalidInput
 
 bp = audience_blueprint("supervisor", "/supervisor")
 
@@ -30,15 +29,11 @@ def question(question_id: int):
     """A case manager's feasibility question about one accommodation: nothing medical is shown here."""
     asked = accommodations.question_for(db.session, current_user, question_id)
     form = FeasibilityAnswerForm()
-    if form.validate_on_submit():
-        try:
-            accommodations.answer_question(db.session, current_user, question_id, form.feasible.data or "",
-                                           form.answer.data)
-        except (InvalidInput, Conflict) as error:
-            form_error(form, error)
-        else:
-            flash("Thank you. Your answer has gone to the case manager.", "success")
-            return htmx_redirect(url_for("supervisor.home"))
+    done = post_form(form, lambda: accommodations.answer_question(
+        db.session, current_user, question_id, form.feasible.data or "", form.answer.data),
+        lambda _: ("Thank you. Your answer has gone to the case manager.", url_for("supervisor.home")))
+    if done is not None:
+        return done
     return render_page("supervisor/question.html", 422 if form.is_submitted() else 200, question=asked, form=form)
 
 
@@ -54,17 +49,13 @@ def _offer_screen(case, form, status=200):
 def new_offer(case_id: int):
     case = access.get_case(db.session, current_user, case_id)  # direct reports only
     form = OfferForm()
-    if form.validate_on_submit():
-        try:
-            submission = offers.make_offer(db.session, current_user, case, form.to_input(),
-                                           DeadlineSettings.from_config(current_app.config),
-                                           current_app.config["DUTY_MAX_DAYS"])
-        except InvalidInput as error:
-            form_error(form, error)
-        else:
-            flash(f"Offer {submission.reference} sent to the case manager, who forwards it to "
-                  f"{case.employee.name}.", "success")
-            return htmx_redirect(url_for("supervisor.offer", submission_id=submission.id))
+    done = post_form(form, lambda: offers.make_offer(
+        db.session, current_user, case, form.to_input(), DeadlineSettings.from_config(current_app.config),
+        current_app.config["DUTY_MAX_DAYS"]), lambda submission: (
+        f"Offer {submission.reference} sent to the case manager, who forwards it to {case.employee.name}.",
+        url_for("supervisor.offer", submission_id=submission.id)))
+    if done is not None:
+        return done
     return _offer_screen(case, form, 422 if form.is_submitted() else 200)
 
 
@@ -88,16 +79,13 @@ def offer(submission_id: int):
 @bp.route("/availability", methods=["GET", "POST"])
 def availability():
     form = AvailabilityForm()
-    if form.validate_on_submit():
-        try:
-            offers.post_availability(db.session, current_user, form.title.data or "", form.tasks.data or "",
-                                     form.places.data, form.hours_per_day.data, form.start_date.data,
-                                     form.end_date.data, limits_from(form))
-        except InvalidInput as error:
-            form_error(form, error)
-        else:
-            flash("Posted. Case managers can now match it to employees of your department.", "success")
-            return htmx_redirect(url_for("supervisor.availability"))
+    done = post_form(form, lambda: offers.post_availability(
+        db.session, current_user, form.title.data or "", form.tasks.data or "", form.places.data,
+        form.hours_per_day.data, form.start_date.data, form.end_date.data, limits_from(form)),
+        lambda _: ("Posted. Case managers can now match it to employees of your department.",
+                   url_for("supervisor.availability")))
+    if done is not None:
+        return done
     return render_page("supervisor/availability.html", 422 if form.is_submitted() else 200, form=form,
                        posted=offers.availability_of(db.session, current_user), dimensions=restrictions.DIMENSIONS,
                        field_names=field_names)
