@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.checks import audit
+from tests.browser.checks import audit, follow as follow_link
 
 
 def nothing(page):
@@ -22,8 +22,8 @@ def go(path):
 
 
 def follow(name):
-    """Follow the link with this accessible name."""
-    return lambda page: page.get_by_role("link", name=name).first.click()
+    """Follow the link with this accessible name; the checks then run on the page it leads to."""
+    return lambda page: follow_link(page.get_by_role("link", name=name).first)
 
 
 def first_item_in_inbox(page):
@@ -34,11 +34,11 @@ def first_item_in_inbox(page):
 
 def case_of_first_item(page):
     first_item_in_inbox(page)
-    page.get_by_role("link", name=re.compile(r"^Case C-")).first.click()
+    follow_link(page.get_by_role("link", name=re.compile(r"^Case C-")).first)
 
 
 def latest_activity(page):
-    page.get_by_role("region", name="Recent activity").get_by_role("link").first.click()
+    follow_link(page.get_by_role("region", name="Recent activity").get_by_role("link").first)
 
 
 SCREENS = [
@@ -58,7 +58,7 @@ SCREENS = [
     ("Employee: your clinicians", "employee", follow(re.compile(r"^Your clinicians for case")),
      re.compile(r"^Your clinicians for case")),
     ("Employee: ask for an accommodation", "employee", follow(re.compile(r"^Ask for an accommodation")),
-     re.compile(".")),
+     "What is making work difficult for you?"),
     ("Clinician: your patients", "clinician", nothing, "Your patients"),
     ("Clinician: write a work-status report", "clinician", follow(re.compile(r"^Write a work-status report")),
      re.compile(r"^Work-status report for")),
