@@ -100,6 +100,7 @@ def _migrated_app(database_url, smtp_server):
 def app(_migrated_app, smtp_server):
     """The app, in an app context, on an empty database; rows are wiped after each test."""
     smtp_server.messages.clear()
+    smtp_server.refusals.clear()
     with _migrated_app.app_context():
         yield _migrated_app
         db.session.remove()

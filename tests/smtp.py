@@ -6,8 +6,15 @@ from aiosmtpd.controller import Controller
 
 
 class _Collector:
-    def __init__(self, messages: list):
+    def __init__(self, messages: list, refusals: dict):
         self.messages = messages
+        self.refusals = refusals
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refusals:
+            return self.refusals[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.content, policy=policy.default)
@@ -22,17 +29,22 @@ def free_port() -> int:
 
 
 class SMTPServer:
-    """Collects every message it receives in ``messages``; can be stopped and started again."""
+    """Collects every message it receives in ``messages``; can be stopped and started again.
+
+    An address in ``refusals`` is refused at RCPT with that reply, as a real server refuses
+    a mailbox that does not exist ("550 ...") or is busy for now ("450 ...").
+    """
 
     host = "127.0.0.1"
 
     def __init__(self) -> None:
         self.port = free_port()
         self.messages: list[dict] = []
+        self.refusals: dict[str, str] = {}
         self._controller = None
 
     def start(self) -> None:
-        self._controller = Controller(_Collector(self.messages), hostname=self.host, port=self.port)
+        self._controller = Controller(_Collector(self.messages, self.refusals), hostname=self.host, port=self.port)
         self._controller.start()
 
     def stop(self) -> None:

@@ -116,6 +116,24 @@ def test_retries_back_off_and_give_up_after_the_last_attempt(app, db_session, sm
         timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4), timedelta(hours=1), timedelta(hours=1)]
 
 
+def test_a_mailbox_refused_for_good_fails_at_once_and_a_busy_one_is_tried_again(app, db_session, smtp_server):
+    smtp_server.refusals["left.the.company@example.test"] = "550 5.1.1 No such mailbox here"
+    smtp_server.refusals["busy@example.test"] = "450 4.2.1 Mailbox busy, try again later"
+    gone = queue_email(db_session, "left.the.company@example.test")
+    busy = queue_email(db_session, "busy@example.test")
+    fine = queue_email(db_session, "fine@example.test")
+
+    report = mailer.deliver_due(db_session, mail, WORKER)
+
+    assert (report.sent, report.retried, report.failed) == (1, 1, 1)
+    assert [received["to"] for received in smtp_server.messages] == [["fine@example.test"]]
+    gone = reload(db_session, gone)
+    assert gone.status == EmailStatus.FAILED and gone.attempts == 1 and "No such mailbox" in gone.last_error
+    busy = reload(db_session, busy)
+    assert busy.status == EmailStatus.QUEUED and busy.attempts == 1 and "Mailbox busy" in busy.last_error
+    assert reload(db_session, fine).status == EmailStatus.SENT
+
+
 def test_a_claimed_email_is_not_claimed_again_while_its_lease_holds(app, db_session):
     queue_email(db_session)
     now = utcnow()

@@ -84,8 +84,11 @@ def deliver_due(session, mail: Mail, worker_id: str, now: datetime | None = None
     A message sent is marked sent. A message whose send fails (connection refused, SMTP
     error, timeout) counts an attempt, keeps the error in ``last_error`` and is queued again
     after 1, 2, 4 ... minutes (at most an hour); after MAIL_MAX_ATTEMPTS it is marked failed,
-    for a person to look at. When the server cannot be reached, every claimed message counts
-    a failed attempt.
+    for a person to look at. A message the server refuses for good (a 5xx reply to its
+    recipient or its content, such as a mailbox that does not exist) is marked failed at
+    once: asking again for hours changes nothing and only delays the person who must fix
+    the address. When the server cannot be reached, every claimed message counts a failed
+    attempt.
 
     Send first, record after: a database error after sending leaves the row claimed, and
     once the lease runs out another worker sends it again. The other order would lose a
@@ -144,10 +147,23 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_RETRY)
 
 
+def _refused_for_good(error: Exception) -> bool:
+    """Whether the server refused this message with a permanent (5xx) reply.
+
+    Only refusals of the message itself count: its recipient (every one, when several) or its
+    content. A 5xx when connecting or signing in, or for the sender address, is the portal's
+    setup, which someone will fix, so those are retried like any other failure.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _reply in error.recipients.values())
+    return isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
+
+
 def _record_failure(session, email: Row, worker_id: str, now: datetime, error: Exception, max_attempts: int,
                     report: DeliveryReport) -> None:
     attempts = email.attempts + 1
-    gave_up = attempts >= max_attempts
+    refused = _refused_for_good(error)
+    gave_up = refused or attempts >= max_attempts
     values = {"attempts": attempts, "last_error": f"{type(error).__name__}: {error}"[:_ERROR_LENGTH]}
     if gave_up:
         values["status"] = EmailStatus.FAILED
@@ -158,8 +174,8 @@ def _record_failure(session, email: Row, worker_id: str, now: datetime, error: E
             report.failed += 1
         else:
             report.retried += 1
-    log.warning("Outbox message %s not delivered (attempt %s of %s): %s",
-                email.id, attempts, max_attempts, values["last_error"])
+    log.warning("Outbox message %s not delivered (attempt %s of %s%s): %s", email.id, attempts, max_attempts,
+                ", refused for good" if refused else "", values["last_error"])
 
 
 def _finish(session, email_id: int, worker_id: str, **values) -> bool:
