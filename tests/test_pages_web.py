@@ -26,6 +26,13 @@ def test_the_layout_sends_the_csrf_token_with_every_htmx_request_and_configures_
     assert "/static/vendor/htmx.min.js" in page
 
 
+def test_every_page_names_an_icon_that_is_served_so_browsers_do_not_ask_for_a_missing_favicon(client):
+    page = client.get("/login").get_data(as_text=True)
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    with client.get(icon) as response:
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+
+
 def test_pages_carry_a_strict_content_security_policy(client):
     response = client.get("/login")
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
