@@ -134,6 +134,47 @@ def test_a_mailbox_refused_for_good_fails_at_once_and_a_busy_one_is_tried_again(
     assert reload(db_session, fine).status == EmailStatus.SENT
 
 
+def test_undelivered_emails_are_listed_most_recent_first_and_only_failed_ones(app, db_session):
+    now = utcnow()
+    older = queue_email(db_session, "older@example.test", status=EmailStatus.FAILED, created_at=now - timedelta(days=2))
+    newer = queue_email(db_session, "newer@example.test", status=EmailStatus.FAILED, created_at=now - timedelta(days=1))
+    queue_email(db_session, "queued@example.test")
+    queue_email(db_session, "sent@example.test", status=EmailStatus.SENT)
+
+    page = mailer.undelivered_page(db_session, 1, 10)
+
+    assert [email.id for email in page.items] == [newer.id, older.id]
+    assert mailer.undelivered_count(db_session) == 2
+
+
+def test_an_email_sent_again_starts_its_attempts_afresh_and_is_delivered(app, db_session, smtp_server):
+    smtp_server.refusals["new.starter@example.test"] = "550 5.1.1 No such mailbox here"
+    email = queue_email(db_session, "new.starter@example.test")
+    other = queue_email(db_session, "other@example.test", status=EmailStatus.FAILED, attempts=8)
+    assert mailer.deliver_due(db_session, mail, WORKER).failed == 1
+    del smtp_server.refusals["new.starter@example.test"]  # the mailbox now exists
+
+    assert mailer.send_again(db_session, email.id) == 1
+    assert mailer.send_again(db_session, email.id) == 0  # a second click changes nothing
+
+    assert reload(db_session, email).attempts == 0
+    assert reload(db_session, other).status == EmailStatus.FAILED
+    assert mailer.deliver_due(db_session, mail, WORKER).sent == 1
+    assert reload(db_session, email).status == EmailStatus.SENT
+    assert [received["to"] for received in smtp_server.messages] == [["new.starter@example.test"]]
+
+
+def test_sending_every_failed_email_again_leaves_the_others_alone(app, db_session):
+    failed = [queue_email(db_session, f"f{n}@example.test", status=EmailStatus.FAILED, attempts=8) for n in range(3)]
+    sent = queue_email(db_session, "sent@example.test", status=EmailStatus.SENT)
+
+    assert mailer.send_again(db_session) == 3
+
+    assert {reload(db_session, email).status for email in failed} == {EmailStatus.QUEUED}
+    assert reload(db_session, sent).status == EmailStatus.SENT
+    assert mailer.undelivered_count(db_session) == 0
+
+
 def test_a_claimed_email_is_not_claimed_again_while_its_lease_holds(app, db_session):
     queue_email(db_session)
     now = utcnow()

@@ -13,10 +13,12 @@ from datetime import datetime, timedelta
 import click
 from flask import current_app
 from flask_mail import Connection, Mail, Message
-from sqlalchemy import Row, and_, or_, select, update
+from sqlalchemy import Row, and_, func, or_, select, update
+from sqlalchemy.orm import load_only
 
 from portal.models import EmailStatus, OutboundEmail
 from portal.models.base import utcnow
+from portal.services.pagination import Page, paginate
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +193,39 @@ def _finish(session, email_id: int, worker_id: str, **values) -> bool:
     if result.rowcount != 1:
         log.warning("Outbox message %s was reclaimed by another worker; its outcome is theirs to record.", email_id)
     return result.rowcount == 1
+
+
+def undelivered_count(session) -> int:
+    return session.scalar(select(func.count()).where(OutboundEmail.status == EmailStatus.FAILED))
+
+
+def undelivered_page(session, page: int, per_page: int) -> Page:
+    """Emails marked failed, the most recently queued first: to whom, what, and why it failed.
+
+    Never the body: it may hold a one-time link meant for that person alone.
+    """
+    query = (select(OutboundEmail).where(OutboundEmail.status == EmailStatus.FAILED)
+             .options(load_only(OutboundEmail.to_address, OutboundEmail.subject, OutboundEmail.created_at,
+                                OutboundEmail.attempts, OutboundEmail.last_error))
+             .order_by(OutboundEmail.created_at.desc(), OutboundEmail.id.desc()))
+    return paginate(session, query, page, per_page)
+
+
+def send_again(session, email_id: int | None = None, now: datetime | None = None) -> int:
+    """Queue a failed email again (every failed one when ``email_id`` is None), with its attempts
+    counted from zero; returns how many.
+
+    For when the cause is gone: a mail server down for longer than the retries last, or a
+    mailbox that now exists. Only failed emails change, so a second click does nothing.
+    """
+    query = (update(OutboundEmail).where(OutboundEmail.status == EmailStatus.FAILED)
+             .values(status=EmailStatus.QUEUED, attempts=0, next_attempt_at=now or utcnow(),
+                     claimed_by=None, claimed_until=None))
+    if email_id is not None:
+        query = query.where(OutboundEmail.id == email_id)
+    queued = session.execute(query, execution_options={"synchronize_session": False}).rowcount
+    session.commit()
+    return queued
 
 
 def _message(email: Row, sender: str) -> Message:

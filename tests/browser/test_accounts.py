@@ -1,8 +1,9 @@
-"""Joining by invitation and resetting a password: the screens reached from a link in an email."""
+"""Joining by invitation and resetting a password: the screens reached from a link in an email;
+and an invitation the mail server refused, sent again by the admin."""
 from playwright.sync_api import expect
 
 from portal.models import Role
-from tests.browser.checks import audit
+from tests.browser.checks import audit, follow, status_message
 
 NEW_PASSWORD = "four unrelated words here"
 
@@ -63,3 +64,28 @@ def test_a_forgotten_password_is_replaced_through_the_emailed_link(page, portal)
     page.get_by_role("button", name="Save password").click()
 
     expect(page.get_by_role("status")).to_contain_text("Your password has been changed.")
+
+
+def test_an_invitation_to_a_mailbox_that_did_not_exist_yet_is_sent_again_by_the_admin(sign_in, portal):
+    portal.smtp.refusals["sam.later@demo.test"] = "550 5.1.1 No such mailbox here"
+    admin = sign_in("admin")
+    follow(admin.get_by_role("link", name="Invite someone").first)
+    admin.get_by_label("Full name").fill("Sam Later")
+    admin.get_by_label("Email").fill("sam.later@demo.test")
+    admin.get_by_label("Role").select_option(label="Employee")
+    admin.get_by_role("button", name="Send invitation").click()
+    expect(status_message(admin)).to_contain_text("Invitation sent to sam.later@demo.test.")
+    portal.deliver_mail()
+
+    admin.goto("/admin/")
+    follow(admin.get_by_role("link", name="See what failed and send again"))
+    failed = admin.get_by_role("row").filter(has_text="sam.later@demo.test")
+    expect(failed).to_contain_text("No such mailbox here")
+    audit(admin, "Admin: email not delivered")
+
+    del portal.smtp.refusals["sam.later@demo.test"]  # the mailbox has been set up
+    failed.get_by_role("button", name="Send again").click()
+    expect(status_message(admin)).to_contain_text("1 email queued to be sent again.")
+    expect(admin.get_by_text("Every email has been delivered or is still being tried.")).to_be_visible()
+    audit(admin, "Admin: email not delivered, all sent again")
+    assert portal.link_in_mail("sam.later@demo.test", "You are invited to the return-to-work portal")
