@@ -1,9 +1,10 @@
-"""``flask portal ...`` commands: seed-demo, seed-scale, create-user, deliver-mail."""
+"""``flask portal ...`` commands: seed-demo, seed-scale, create-user, deliver-mail, sweep-uploads."""
 import os
 import signal
 import socket
 import threading
 import time
+from datetime import timedelta
 
 import click
 from flask import current_app
@@ -12,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import db, mail
 from portal.models import OPEN_STATUSES, CaseType, Role, SubmissionKind, SubmissionStatus
-from portal.services import accounts, demo, mailer, scale
+from portal.services import accounts, demo, mailer, scale, storage
 from portal.services.deadlines import DeadlineSettings, DueState
 from portal.services.documents import UploadLimits
 from portal.services.errors import Conflict, InvalidInput
@@ -127,6 +128,18 @@ def deliver_mail(loop: bool, interval: float) -> None:
         for number, handler in previous.items():
             signal.signal(number, handler)
     click.echo("Mail delivery stopped.")
+
+
+@portal_cli.command("sweep-uploads")
+@click.option("--grace-hours", default=6, show_default=True, type=click.IntRange(min=1),
+              help="Leave files written more recently than this: an upload may still be in progress.")
+def sweep_uploads(grace_hours: int) -> None:
+    """Remove partial uploads and unreferenced files left by a crash; fail if a row's file is missing."""
+    report = storage.sweep(db.session, current_app.config["UPLOAD_FOLDER"], grace=timedelta(hours=grace_hours))
+    click.echo(f"Upload sweep: {report}.")
+    if report.missing:  # a failure, so that cron mails it
+        raise click.ClickException("Documents are missing from the upload folder (the warning lists their keys); "
+                                   "restore them from a backup.")
 
 
 def _first_line(error: Exception) -> str:

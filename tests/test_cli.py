@@ -1,9 +1,13 @@
-"""The flask portal commands: seed-demo and create-user."""
+"""The flask portal commands: seed-demo, create-user and sweep-uploads."""
+import os
+
 import pytest
 
 from portal.extensions import db
 from portal.models import Case, CaseParticipant, InformationRequest, Role, Submission, User
+from portal.services import storage
 from portal.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from tests import factories
 
 HOMES = {Role.EMPLOYEE: "/employee/", Role.CLINICIAN: "/clinician/", Role.SUPERVISOR: "/supervisor/",
          Role.CASE_MANAGER: "/inbox/", Role.ADMIN: "/admin/"}
@@ -65,3 +69,23 @@ def test_create_user_refuses_a_short_password_and_a_taken_email(cli):
     assert cli.invoke(args=args).exit_code == 0
     taken = cli.invoke(args=args)
     assert taken.exit_code != 0 and "already has an account" in taken.output
+
+
+def test_sweep_uploads_removes_a_crashed_upload_and_fails_when_a_row_has_lost_its_file(cli, app, db_session,
+                                                                                       tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
+    stored = factories.stored_file(db_session, factories.case(db_session), tmp_path)
+    crashed = tmp_path / storage.INCOMING / "tmpcrashed.part"
+    crashed.write_bytes(b"%PDF-1.7 half a")
+    os.utime(crashed, (0, 0))  # 1970
+
+    swept = cli.invoke(args=["portal", "sweep-uploads"])
+    assert swept.exit_code == 0, swept.output
+    assert "Upload sweep: 1 partial and 0 unreferenced files removed, 0 missing." in swept.output
+    assert not crashed.exists()
+
+    storage.path_for(stored.storage_key, tmp_path).unlink()
+    lost = cli.invoke(args=["portal", "sweep-uploads", "--grace-hours", "1"])
+    assert lost.exit_code == 1
+    assert "0 partial and 0 unreferenced files removed, 1 missing." in lost.output
+    assert "restore them from a backup" in lost.output

@@ -1,11 +1,14 @@
 """The storage service: what it keeps, what it refuses, and that files and rows never part."""
 import hashlib
 import io
+import os
+from datetime import UTC, datetime, timedelta
 
 import pikepdf
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from portal.models import StoredFile, Submission, SubmissionKind
 from portal.services import storage
@@ -15,6 +18,8 @@ from tests import factories
 MB = 1024 * 1024
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="1" height="1"/></svg>'
+NOW = datetime.now(UTC)
+HOURS = timedelta(hours=1)
 
 
 @pytest.fixture
@@ -49,6 +54,21 @@ def row_count(db_session):
 
 def database_fails(*args, **kwargs):
     raise RuntimeError("database went away")
+
+
+def written(path, ago: timedelta):
+    """Make ``path`` look last written ``ago`` before ``NOW``."""
+    stamp = (NOW - ago).timestamp()
+    os.utime(path, (stamp, stamp), follow_symlinks=False)
+    return path
+
+
+def left_by_a_crash(folder, content: bytes):
+    """A file renamed into place by a process killed before its row was committed."""
+    path = storage.path_for(storage.storage_key(hashlib.sha256(content).hexdigest()), folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return path
 
 
 def refusal(store, content, name="upload.pdf", **options) -> str:
@@ -283,3 +303,100 @@ def test_storing_outside_a_saving_block_is_a_programming_error(db_session, case,
         storage.store_upload(db_session, io.BytesIO(factories.pdf_bytes()), "x.pdf", case=case,
                              uploaded_by=case.employee, upload_folder=folder, max_bytes=MB)
     assert kept_files(folder) == []
+
+
+# What a crash leaves behind
+
+def test_the_sweep_removes_partial_uploads_left_by_a_crash_but_not_one_in_progress(db_session, folder):
+    incoming = folder / storage.INCOMING
+    incoming.mkdir(parents=True)
+    for name, ago in (("tmpcrashed.part", 7 * HOURS), ("tmpslowphone.part", timedelta(minutes=20)),
+                      ("notes.txt", 7 * HOURS)):
+        (incoming / name).write_bytes(b"%PDF-1.7 half a")
+        written(incoming / name, ago)
+
+    report = storage.sweep(db_session, folder, now=NOW)
+
+    assert (report.partial_removed, report.unreferenced_removed, report.missing) == (1, 0, 0)
+    assert kept_files(folder) == ["incoming/notes.txt", "incoming/tmpslowphone.part"]
+
+
+def test_the_sweep_removes_a_stored_file_no_row_refers_to_once_it_is_old_enough(db_session, folder):
+    orphan = written(left_by_a_crash(folder, factories.pdf_bytes()), 7 * HOURS)
+
+    assert storage.sweep(db_session, folder, now=NOW - 2 * HOURS).unreferenced_removed == 0
+    assert orphan.exists()
+    report = storage.sweep(db_session, folder, now=NOW)
+
+    assert (report.partial_removed, report.unreferenced_removed, report.missing) == (0, 1, 0)
+    assert kept_files(folder) == []
+
+
+def test_the_sweep_never_removes_a_file_a_row_refers_to(store, db_session, folder, monkeypatch):
+    monkeypatch.setattr(storage, "SWEEP_BATCH", 2)  # several queries, each for a few keys or rows
+    contents = [factories.pdf_bytes(pages=pages) for pages in (1, 2, 3)]
+    stored = [store(content) for content in contents]
+    store(contents[0], "the same again.pdf")
+    orphans = [left_by_a_crash(folder, factories.image_bytes(image_format)) for image_format in ("PNG", "JPEG")]
+    for path in folder.rglob("*"):
+        if path.is_file():
+            written(path, 90 * 24 * HOURS)
+
+    report = storage.sweep(db_session, folder, now=NOW)
+
+    assert (report.unreferenced_removed, report.missing) == (2, 0)
+    assert kept_files(folder) == sorted(file.storage_key for file in stored)
+    assert not any(path.exists() for path in orphans)
+
+
+def test_the_sweep_leaves_what_is_not_ours_and_follows_no_symlink_out_of_the_folder(db_session, folder, tmp_path):
+    sha256, linked = (hashlib.sha256(text).hexdigest() for text in (b"elsewhere", b"elsewhere too"))
+    elsewhere = tmp_path / "elsewhere"
+    outside = [elsewhere / "tmpoutside.part", elsewhere / storage.storage_key(linked), elsewhere / "target"]
+    ours_in_name_only = [f"{sha256[:2]}/{sha256.upper()}", f"{sha256[:2]}/{sha256}.pdf", f"00/{sha256}",
+                         sha256, f"{sha256[:2]}/notes.txt", f"{sha256[:2]}/{sha256[:2]}/{sha256}"]
+    for path in outside + [folder / name for name in ours_in_name_only]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"not ours")
+    (folder / storage.INCOMING).symlink_to(elsewhere)
+    (folder / linked[:2]).symlink_to(elsewhere / linked[:2])  # a directory named like ours, leading out
+    link = storage.path_for(storage.storage_key(hashlib.sha256(b"x").hexdigest()), folder)
+    link.parent.mkdir()
+    link.symlink_to(elsewhere / "target")
+    for path in [*outside, *folder.rglob("*")]:
+        written(path, 90 * 24 * HOURS)
+
+    report = storage.sweep(db_session, folder, now=NOW)
+
+    assert (report.partial_removed, report.unreferenced_removed) == (0, 0)
+    assert all(path.exists() for path in outside) and link.is_symlink()
+    assert all((folder / name).exists() for name in ours_in_name_only)
+
+
+def test_the_sweep_reports_rows_whose_file_is_missing(store, db_session, folder, caplog):
+    content = factories.pdf_bytes()
+    lost = store(content, "lost.pdf")
+    store(content, "lost too.pdf")
+    kept = store(factories.pdf_bytes(pages=2), "kept.pdf")
+    storage.path_for(lost.storage_key, folder).unlink()
+
+    report = storage.sweep(db_session, folder, now=NOW)
+
+    assert str(report) == "0 partial and 0 unreferenced files removed, 2 missing"
+    assert f"Stored files missing for 2 rows; restore them from a backup: {lost.storage_key}" in caplog.text
+    assert row_count(db_session) == 3  # a person decides what to do, not the sweep
+    assert kept_files(folder) == [kept.storage_key]
+
+
+def test_storing_bytes_again_makes_an_old_unreferenced_file_young_so_a_sweep_meanwhile_keeps_it(db_session, case,
+                                                                                                 folder):
+    content = factories.pdf_bytes()
+    orphan = written(left_by_a_crash(folder, content), 7 * HOURS)
+
+    with storage.saving(db_session):
+        storage.store_upload(db_session, io.BytesIO(content), "again.pdf", case=case, uploaded_by=case.employee,
+                             upload_folder=folder, max_bytes=MB)
+        with Session(db_session.get_bind()) as another_process:  # the new row is not committed yet
+            assert storage.sweep(another_process, folder).unreferenced_removed == 0
+
+    assert orphan.exists()

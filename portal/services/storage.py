@@ -10,9 +10,11 @@ the detected type.
 A file and its row live or die together: every ``store_upload`` runs inside
 ``with saving(session):``, which commits at the end of the block and, if anything
 in the block fails, rolls back and removes the files the block placed (never a
-file that was already stored for other rows).
+file that was already stored for other rows). What a killed process leaves behind,
+``sweep`` removes later.
 """
 import hashlib
+import logging
 import mmap
 import os
 import re
@@ -22,23 +24,29 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
 import pikepdf
 import pillow_heif
 from PIL import Image
+from sqlalchemy import select
 
 from portal.models import Case, StoredFile, Submission, User
+from portal.models.base import utcnow
 from portal.services.errors import InvalidInput
 
 pillow_heif.register_heif_opener()
+log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 64 * 1024
 MAX_NAME_LENGTH = 100  # before the extension
 INCOMING = "incoming"  # partial uploads, beside the stored files so that the final rename is atomic
 _PLACED = "storage.placed_files"  # session.info key: the files placed by the current saving() block
 _KEY = re.compile(r"([0-9a-f]{2})/\1[0-9a-f]{62}")
+SWEEP_BATCH = 500  # keys or rows per query in sweep()
 
 
 @dataclass(frozen=True)
@@ -172,6 +180,62 @@ def saving(session) -> Iterator[None]:
         session.info.pop(_PLACED, None)
 
 
+@dataclass
+class SweepReport:
+    """What one sweep of the upload folder removed, and how many rows have lost their file."""
+
+    partial_removed: int = 0
+    unreferenced_removed: int = 0
+    missing: int = 0  # rows whose file is not there
+
+    def __str__(self) -> str:
+        return (f"{self.partial_removed} partial and {self.unreferenced_removed} unreferenced files removed, "
+                f"{self.missing} missing")
+
+
+def sweep(session, upload_folder: str | os.PathLike, now: datetime | None = None,
+          grace: timedelta = timedelta(hours=6)) -> SweepReport:
+    """Remove what a crash left in the upload folder; count the rows whose file is gone.
+
+    ``saving()`` cleans up after a failure in a live process, but a process killed
+    mid-upload leaves its ``.part`` file in ``incoming/``, and one killed between the
+    rename and the commit leaves a stored file that no row refers to. Both are removed
+    once last written more than ``grace`` ago (a slow upload is still being written).
+    A file a row refers to is never removed. A row whose file is missing is only
+    counted and logged: a document is lost, and a person must look.
+    """
+    folder = Path(upload_folder).absolute()
+    cutoff = ((now or utcnow()) - grace).timestamp()
+    report = SweepReport()
+    for part in _old_files(folder / INCOMING, cutoff):
+        if part.name.endswith(".part"):
+            part.unlink(missing_ok=True)
+            report.partial_removed += 1
+
+    old_keys = _old_stored_keys(folder, cutoff)
+    while keys := list(islice(old_keys, SWEEP_BATCH)):
+        held = set(session.scalars(select(StoredFile.storage_key).where(StoredFile.storage_key.in_(keys))))
+        for key in keys:
+            # Judged again after the query: an upload of the same bytes makes the file young before its row commits.
+            if key not in held and _older_than(path := path_for(key, folder), cutoff):
+                path.unlink(missing_ok=True)
+                report.unreferenced_removed += 1
+
+    missing: set[str] = set()
+    last_id = 0
+    while rows := session.execute(select(StoredFile.id, StoredFile.storage_key).where(StoredFile.id > last_id)
+                                  .order_by(StoredFile.id).limit(SWEEP_BATCH)).all():
+        last_id = rows[-1].id
+        for row in rows:
+            if not (_KEY.fullmatch(row.storage_key) and path_for(row.storage_key, folder).is_file()):
+                report.missing += 1
+                missing.add(row.storage_key)
+    if missing:
+        log.warning("Stored files missing for %d rows; restore them from a backup: %s",
+                    report.missing, ", ".join(sorted(missing)))
+    return report
+
+
 def store_upload(session, stream: BinaryIO, original_name: str | None, *, case: Case, uploaded_by: User,
                  upload_folder: str | os.PathLike, max_bytes: int, submission: Submission | None = None,
                  is_medical: bool = True) -> StoredFile:
@@ -286,8 +350,11 @@ def _prove_image(path: Path, file_type: FileType, name: str) -> None:
 
 def _place(temp: Path, final: Path) -> bool:
     """Move the received file to its content-addressed place; False if that content is already stored."""
-    if final.exists():
+    try:
+        os.utime(final)  # in use again, so young again: sweep() leaves it for the row about to refer to it
         return False
+    except FileNotFoundError:
+        pass
     final.parent.mkdir(exist_ok=True)
     os.replace(temp, final)
     directory = os.open(final.parent, os.O_RDONLY)
@@ -296,6 +363,38 @@ def _place(temp: Path, final: Path) -> bool:
     finally:
         os.close(directory)
     return True
+
+
+def _old_stored_keys(folder: Path, cutoff: float) -> Iterator[str]:
+    """The keys of the files at content-addressed places last written before ``cutoff``."""
+    for directory in _entries(folder):
+        if len(directory.name) == 2 and directory.is_dir(follow_symlinks=False):
+            for file in _old_files(Path(directory.path), cutoff):
+                if _KEY.fullmatch(key := f"{directory.name}/{file.name}"):
+                    yield key
+
+
+def _old_files(directory: Path, cutoff: float) -> list[Path]:
+    """The regular files in ``directory`` last written before ``cutoff``. A symlink is never ours: none is followed."""
+    if directory.is_symlink():
+        return []
+    return [Path(entry.path) for entry in _entries(directory)
+            if entry.is_file(follow_symlinks=False) and _older_than(entry.path, cutoff)]
+
+
+def _entries(directory: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(directory) as entries:
+            return list(entries)
+    except FileNotFoundError:  # nothing uploaded yet
+        return []
+
+
+def _older_than(path: str | Path, cutoff: float) -> bool:
+    try:
+        return os.lstat(path).st_mtime < cutoff
+    except FileNotFoundError:  # removed meanwhile, by saving() or another sweep
+        return False
 
 
 def _human_size(size: int) -> str:
