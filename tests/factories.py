@@ -2,10 +2,11 @@
 import itertools
 from datetime import timedelta
 
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from portal.models import (AuthorisationScope, Case, CaseParticipant, CaseStatus, CaseType, Role, Submission,
-                           SubmissionKind, SubmissionStatus, User)
+from portal.models import (AuthorisationScope, Case, CaseParticipant, CaseStatus, CaseType, OutboundEmail, Role,
+                           Submission, SubmissionKind, SubmissionStatus, User)
 from portal.models.base import utcnow
 from portal.services import cases, deadlines
 
@@ -104,3 +105,9 @@ def stored_file(session, case: Case, upload_folder, content: bytes | None = None
         return storage.store_upload(session, io.BytesIO(content or pdf_bytes()), name, case=case,
                                     uploaded_by=uploaded_by or case.employee, upload_folder=upload_folder,
                                     max_bytes=25 * 1024 * 1024, **options)
+
+
+def token_in_last_email(session, path: str) -> str:
+    """The one-time token in the link to ``path`` in the newest email of the outbox."""
+    email = session.scalars(select(OutboundEmail).order_by(OutboundEmail.id.desc()).limit(1)).one()
+    return email.body_text.split(path, 1)[1].split()[0]

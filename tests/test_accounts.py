@@ -89,15 +89,10 @@ def test_weak_new_passwords_are_refused(db_session, password, message):
         accounts.set_password(db_session, user, password)
 
 
-def _token_from_last_email(db_session, path: str) -> str:
-    email = db_session.query(OutboundEmail).order_by(OutboundEmail.id.desc()).first()
-    return email.body_text.split(path, 1)[1].split()[0]
-
-
 def test_a_reset_link_works_once(db_session):
     user = factories.user(db_session, email="pat@example.test")
     accounts.request_password_reset(db_session, "pat@example.test", SETTINGS)
-    token = _token_from_last_email(db_session, "/reset-password/")
+    token = factories.token_in_last_email(db_session, "/reset-password/")
     accounts.reset_password(db_session, token, "another good passphrase")
     assert accounts.authenticate(db_session, "pat@example.test", "another good passphrase", "1.1.1.1", SETTINGS) == user
     with pytest.raises(NotFound):
@@ -108,7 +103,7 @@ def test_a_reset_link_expires(db_session):
     factories.user(db_session, email="pat@example.test")
     issued = utcnow()
     accounts.request_password_reset(db_session, "pat@example.test", SETTINGS, now=issued)
-    token = _token_from_last_email(db_session, "/reset-password/")
+    token = factories.token_in_last_email(db_session, "/reset-password/")
     with pytest.raises(NotFound):
         accounts.reset_password(db_session, token, "another good passphrase",
                                 now=issued + SETTINGS.reset_lifetime + timedelta(seconds=1))
@@ -117,7 +112,7 @@ def test_a_reset_link_expires(db_session):
 def test_a_new_reset_link_replaces_the_old_one(db_session):
     factories.user(db_session, email="pat@example.test")
     accounts.request_password_reset(db_session, "pat@example.test", SETTINGS)
-    first = _token_from_last_email(db_session, "/reset-password/")
+    first = factories.token_in_last_email(db_session, "/reset-password/")
     accounts.request_password_reset(db_session, "pat@example.test", SETTINGS)
     with pytest.raises(NotFound):
         accounts.find_token(db_session, first, "reset")
@@ -131,7 +126,7 @@ def test_a_reset_for_an_unknown_email_sends_nothing(db_session):
 def test_only_the_token_hash_is_stored(db_session):
     factories.user(db_session, email="pat@example.test")
     accounts.request_password_reset(db_session, "pat@example.test", SETTINGS)
-    token = _token_from_last_email(db_session, "/reset-password/")
+    token = factories.token_in_last_email(db_session, "/reset-password/")
     assert db_session.query(AccountToken).filter_by(token_hash=token).count() == 0
 
 
@@ -139,7 +134,7 @@ def test_an_invitation_creates_an_account_that_the_link_activates_once(db_sessio
     manager = factories.user(db_session, role=Role.CASE_MANAGER)
     invited = accounts.invite(db_session, manager, "Dr.Lee@Clinic.example", "Dr Lee", Role.CLINICIAN, SETTINGS)
     assert invited.email == "dr.lee@clinic.example" and invited.password_hash is None
-    token = _token_from_last_email(db_session, "/invitation/")
+    token = factories.token_in_last_email(db_session, "/invitation/")
     accounts.accept_invitation(db_session, token, "a good clinic passphrase")
     assert accounts.authenticate(db_session, "dr.lee@clinic.example", "a good clinic passphrase", "1.1.1.1", SETTINGS)
     with pytest.raises(NotFound):
@@ -150,7 +145,7 @@ def test_an_invitation_expires(db_session):
     admin = factories.user(db_session, role=Role.ADMIN)
     sent = utcnow()
     accounts.invite(db_session, admin, "new@example.test", "New", Role.SUPERVISOR, SETTINGS, now=sent)
-    token = _token_from_last_email(db_session, "/invitation/")
+    token = factories.token_in_last_email(db_session, "/invitation/")
     with pytest.raises(NotFound):
         accounts.accept_invitation(db_session, token, "a good passphrase here",
                                    now=sent + SETTINGS.invitation_lifetime + timedelta(minutes=1))

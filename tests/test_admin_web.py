@@ -1,10 +1,13 @@
-"""Admins see the email that could not be delivered, and send it again once the cause is fixed."""
+"""Admins: the email that could not be delivered, sent again; accounts deactivated, reactivated, invited again."""
 import html
 from datetime import timedelta
 
-from portal.models import EmailStatus, OutboundEmail, Role, User
+from sqlalchemy import select
+
+from portal.models import EmailStatus, OutboundEmail, Role, Submission, SubmissionStatus, User
 from portal.models.base import utcnow
 from portal.services import notifications
+from tests import factories
 
 PAGE = "/admin/undelivered-email"
 
@@ -65,3 +68,69 @@ def test_sending_all_again_queues_every_failed_email(web, db_session, login_as):
 def test_only_admins_see_undelivered_email(web, login_as):
     login_as(Role.CASE_MANAGER)
     assert web.client.get(PAGE).status_code == 404
+
+
+def test_the_admin_sees_what_deactivating_a_case_manager_does_then_does_it(web, db_session, login_as):
+    login_as(Role.ADMIN)
+    leaving = factories.user(db_session, Role.CASE_MANAGER, name="Lee Leaving")
+    case = factories.case(db_session)
+    items = [factories.inbox_item(db_session, case=case, status=SubmissionStatus.IN_REVIEW, assignee=leaving)
+             for _ in range(2)]
+    db_session.commit()
+    confirm = f"/admin/accounts/{leaving.id}/deactivate"
+    assert f'href="{confirm}"' in web.client.get("/admin/").get_data(as_text=True)
+
+    page = web.client.get(confirm).get_data(as_text=True)
+    assert "Deactivate Lee Leaving?" in page and "The 2 open items assigned to them go back" in page
+
+    response = web.post_form(confirm, {}, follow_redirects=True)
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Lee Leaving's account is deactivated" in page and "2 open items went back to the unassigned queue" in page
+    assert 'aria-label="Reactivate Lee Leaving"' in page
+    db_session.expire_all()
+    assert not db_session.get(User, leaving.id).active
+    assert all(db_session.get(Submission, item.id).assignee_id is None for item in items)
+
+    web.logout()
+    web.login(case.employee.email)
+    history = web.client.get(f"/employee/submissions/{items[0].id}").get_data(as_text=True)
+    assert "It is waiting for another case manager to take it up." in history
+
+
+def test_an_admin_who_tries_to_deactivate_themselves_is_told_why(web, login_as):
+    admin = login_as(Role.ADMIN)
+    response = web.post_form(f"/admin/accounts/{admin.id}/deactivate", {})
+    assert response.status_code == 422
+    assert "You cannot deactivate your own account. Ask another admin." in response.get_data(as_text=True)
+
+
+def test_the_admin_reactivates_an_account_and_invites_again_from_the_list(web, db_session, login_as):
+    login_as(Role.ADMIN)
+    back = factories.user(db_session, Role.SUPERVISOR, name="Bo Back", active=False)
+    invited = factories.user(db_session, Role.EMPLOYEE, name="Ivy Invited", email="ivy@example.test", password_hash=None)
+    db_session.commit()
+    page = web.client.get("/admin/").get_data(as_text=True)
+    assert 'aria-label="Send a new invitation to Ivy Invited"' in page
+    assert 'aria-label="Send a new invitation to Bo Back"' not in page  # has a password
+
+    reactivated = web.post_form(f"/admin/accounts/{back.id}/reactivate", {}, token_from="/admin/",
+                                follow_redirects=True)
+    assert "Bo Back&#39;s account is active again." in reactivated.get_data(as_text=True)
+    invited_again = web.post_form(f"/admin/accounts/{invited.id}/invitation", {}, token_from="/admin/",
+                                  follow_redirects=True)
+    assert "A new invitation was sent to ivy@example.test." in invited_again.get_data(as_text=True)
+    assert db_session.scalars(select(OutboundEmail).where(OutboundEmail.to_address == "ivy@example.test")).one()
+
+
+def test_reactivating_an_active_account_shows_the_reason_on_the_list(web, db_session, login_as):
+    login_as(Role.ADMIN)
+    active = factories.user(db_session, Role.EMPLOYEE, name="Al Active")
+    db_session.commit()
+    response = web.post_form(f"/admin/accounts/{active.id}/reactivate", {}, token_from="/admin/")
+    assert response.status_code == 422
+    assert "Al Active&#39;s account is already active." in response.get_data(as_text=True)
+
+
+def test_an_account_that_does_not_exist_answers_404(web, login_as):
+    login_as(Role.ADMIN)
+    assert web.client.get("/admin/accounts/999999/deactivate").status_code == 404

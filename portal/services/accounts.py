@@ -144,6 +144,12 @@ def end_all_sessions(session, user: User, now: datetime | None = None) -> None:
                     .values(ended_at=now or utcnow()))
 
 
+def spend_links(session, user: User, now: datetime | None = None) -> None:
+    """Make every unused one-time link of ``user`` stop working."""
+    session.execute(update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+                    .values(used_at=now or utcnow()))
+
+
 # --- one-time tokens: password reset and invitations --------------------------
 
 def _issue_token(session, user: User, purpose: str, lifetime: timedelta, created_by: User | None,

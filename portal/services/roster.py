@@ -1,8 +1,12 @@
-"""The roster of accounts, as admins see it: no medical content, ever."""
+"""The roster of accounts, as admins see it and change it: no medical content, ever."""
+from datetime import datetime
+
 from sqlalchemy import exists, select
 
-from portal.models import AccountToken, User
+from portal.models import AccountToken, Role, User
 from portal.models.base import utcnow
+from portal.services import accounts, audit, submissions
+from portal.services.errors import InvalidInput, NotFound
 from portal.services.pagination import Page, paginate
 
 
@@ -13,3 +17,55 @@ def accounts_page(session, page: int, per_page: int, now=None) -> Page:
                               AccountToken.used_at.is_(None), AccountToken.expires_at > now)
                .label("invitation_pending"))
     return paginate(session, select(User, pending).order_by(User.name, User.id), page, per_page)
+
+
+def account(session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def items_held(session, user: User) -> int:
+    """How many open items would go back to the unassigned queue if ``user`` were deactivated."""
+    return len(submissions.held_by(session, user)) if user.role == Role.CASE_MANAGER else 0
+
+
+def deactivate(session, admin: User, user: User, now: datetime | None = None) -> int:
+    """Stop an account at once: it can no longer sign in, its sessions and unused links end, and a
+    case manager's open items go back to the unassigned queue. Returns how many went back.
+
+    The account and everything it did stay, for the record; reactivating it undoes the stop.
+    """
+    if user.id == admin.id:
+        raise InvalidInput("You cannot deactivate your own account. Ask another admin.")
+    if not user.active:
+        raise InvalidInput(f"{user.name}'s account is already deactivated.")
+    now = now or utcnow()
+    user.active = False
+    accounts.end_all_sessions(session, user, now)
+    accounts.spend_links(session, user, now)
+    released = submissions.release_all(session, user, admin, now) if user.role == Role.CASE_MANAGER else 0
+    audit.record(session, actor=admin, action="account_deactivated", object_type="user", object_id=user.id,
+                 detail=f"{released} open items returned to the unassigned queue" if released else None)
+    session.commit()
+    return released
+
+
+def reactivate(session, admin: User, user: User) -> None:
+    """Let a deactivated account sign in again with its password (or a new invitation, if it never set one)."""
+    if user.active:
+        raise InvalidInput(f"{user.name}'s account is already active.")
+    user.active = True
+    audit.record(session, actor=admin, action="account_reactivated", object_type="user", object_id=user.id)
+    session.commit()
+
+
+def invite_again(session, admin: User, user: User, settings: accounts.AccountSettings,
+                 now: datetime | None = None) -> None:
+    """A new one-time link for someone who has not set up their account; an earlier link stops working."""
+    if user.password_hash is not None or not user.active:
+        raise InvalidInput(f"{user.name} has already set up their account." if user.active else
+                           f"{user.name}'s account is deactivated. Reactivate it first.")
+    accounts.send_invitation(session, admin, user.email, user.name, Role(user.role), settings, now)
+    session.commit()

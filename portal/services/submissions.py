@@ -33,6 +33,8 @@ TRANSITIONS = {
     "withdraw": ((S.NEW,), S.WITHDRAWN, "withdrew"),
     # A denied accommodation goes back to review when the employee asks for reconsideration.
     "reconsider": ((S.DECLINED,), S.IN_REVIEW, "asked for reconsideration"),
+    # An item whose case manager's account was stopped goes back to the unassigned queue.
+    "release": ((S.NEW, S.IN_REVIEW, S.NEEDS_INFO), None, "returned to the unassigned queue"),
 }
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: references are read out on the phone
 
@@ -164,6 +166,21 @@ def assign(session, submission: Submission, actor: User, assignee: User, expecte
     transition(session, submission, actor, action, expected_version, message=message, assignee=assignee,
                status=status)
     commit(session, submission)
+
+
+def held_by(session, case_manager: User) -> list[Submission]:
+    """The open items assigned to ``case_manager``."""
+    return list(session.scalars(select(Submission).where(Submission.assignee_id == case_manager.id,
+                                                         Submission.is_open).order_by(Submission.id)))
+
+
+def release_all(session, case_manager: User, actor: User, now: datetime) -> int:
+    """Return every open item ``case_manager`` holds to the unassigned queue, so that none waits on
+    someone who has left; the caller commits. Returns how many."""
+    held = held_by(session, case_manager)
+    for submission in held:
+        transition(session, submission, actor, "release", None, now=now, assignee=None)
+    return len(held)
 
 
 def request_information(session, submission: Submission, actor: User, message: str, due_date: date | None,

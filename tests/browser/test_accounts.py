@@ -1,5 +1,7 @@
 """Joining by invitation and resetting a password: the screens reached from a link in an email;
-and an invitation the mail server refused, sent again by the admin."""
+an invitation the mail server refused, sent again by the admin; and an account deactivated."""
+import re
+
 from playwright.sync_api import expect
 
 from portal.models import Role
@@ -89,3 +91,33 @@ def test_an_invitation_to_a_mailbox_that_did_not_exist_yet_is_sent_again_by_the_
     expect(admin.get_by_text("Every email has been delivered or is still being tried.")).to_be_visible()
     audit(admin, "Admin: email not delivered, all sent again")
     assert portal.link_in_mail("sam.later@demo.test", "You are invited to the return-to-work portal")
+
+
+def test_an_admin_deactivates_a_case_manager_who_left_and_their_item_goes_back_to_the_queue(sign_in, portal, page):
+    portal.create_account("casey.leaving@demo.test", "Casey Leaving", Role.CASE_MANAGER, NEW_PASSWORD)
+    reference = portal.new_document("Sent while Casey was still here.")
+    portal.claim_as("casey.leaving@demo.test", reference)
+    casey = page
+    casey.goto("/login")
+    casey.get_by_label("Email").fill("casey.leaving@demo.test")
+    casey.get_by_label("Password").fill(NEW_PASSWORD)
+    casey.get_by_role("button", name="Sign in").click()
+    expect(casey.get_by_role("heading", level=1)).to_have_text("Inbox: All open")
+
+    admin = sign_in("admin")
+    follow(admin.get_by_role("link", name="Deactivate Casey Leaving"))
+    expect(admin.get_by_role("heading", level=1)).to_have_text("Deactivate Casey Leaving?")
+    expect(admin.get_by_text("The 1 open item assigned to them goes back to the unassigned queue")).to_be_visible()
+    audit(admin, "Admin: deactivate an account")
+    admin.get_by_role("button", name="Deactivate Casey Leaving").click()
+    expect(status_message(admin)).to_contain_text(
+        "Casey Leaving's account is deactivated: they are signed out and cannot sign in. "
+        "1 open item went back to the unassigned queue")
+    expect(admin.get_by_role("button", name="Reactivate Casey Leaving")).to_be_visible()
+    audit(admin, "Admin: accounts, one deactivated")
+
+    casey.reload()  # signed out at once
+    expect(casey.get_by_role("heading", level=1)).to_have_text("Sign in")
+    manager = sign_in("case manager")
+    manager.get_by_role("link", name=re.compile(r"^Unassigned")).first.click()
+    expect(manager.get_by_role("row").filter(has_text=reference)).to_contain_text("Unassigned")

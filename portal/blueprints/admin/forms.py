@@ -4,6 +4,10 @@ from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
 
+class AccountActionForm(FlaskForm):
+    """Deactivate, reactivate or invite again: nothing to fill in but the CSRF token."""
+
+
 class SendAgainForm(FlaskForm):
     """One failed email (its id), or every failed one (left empty)."""
 

@@ -1,0 +1,82 @@
+"""Admins change the roster: deactivate and reactivate accounts, and invite again."""
+import pytest
+from sqlalchemy import select
+
+from portal.models import AuditEvent, Role, SubmissionEvent, SubmissionStatus as S
+from portal.services import accounts, roster
+from portal.services.errors import InvalidInput, NotFound
+from tests import factories
+
+SETTINGS = accounts.AccountSettings()
+
+
+@pytest.fixture
+def admin(db_session):
+    return factories.user(db_session, Role.ADMIN, name="Ada Admin")
+
+
+def test_deactivating_a_case_manager_signs_them_out_and_returns_their_open_items_to_the_queue(db_session, admin):
+    leaving = factories.user(db_session, Role.CASE_MANAGER, name="Lee Leaving", email="lee@example.test")
+    colleague = factories.user(db_session, Role.CASE_MANAGER)
+    held = [factories.inbox_item(db_session, status=status, assignee=leaving) for status in (S.IN_REVIEW, S.NEEDS_INFO)]
+    decided = factories.inbox_item(db_session, status=S.ACCEPTED, assignee=leaving)
+    colleagues = factories.inbox_item(db_session, status=S.IN_REVIEW, assignee=colleague)
+    session_token = accounts.start_session(db_session, leaving, None, None)
+    accounts.request_password_reset(db_session, "lee@example.test", SETTINGS)
+    reset_token = factories.token_in_last_email(db_session, "/reset-password/")
+    assert roster.items_held(db_session, leaving) == 2
+
+    assert roster.deactivate(db_session, admin, leaving) == 2
+
+    assert accounts.user_for_session(db_session, session_token, SETTINGS) is None
+    with pytest.raises(NotFound):
+        accounts.find_token(db_session, reset_token, "reset")
+    assert accounts.authenticate(db_session, "lee@example.test", factories.PASSWORD, "10.0.0.1", SETTINGS) is None
+    assert [(item.assignee_id, item.status) for item in held] == [(None, S.IN_REVIEW), (None, S.NEEDS_INFO)]
+    assert decided.assignee_id == leaving.id and colleagues.assignee_id == colleague.id  # history and others untouched
+    releases = db_session.scalars(select(SubmissionEvent).where(SubmissionEvent.action == "release")).all()
+    assert sorted(event.submission_id for event in releases) == sorted(item.id for item in held)
+    assert all(event.actor_id == admin.id for event in releases)
+    assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "account_deactivated")).object_id == leaving.id
+
+
+def test_an_admin_cannot_deactivate_themselves_nor_an_account_twice(db_session, admin):
+    with pytest.raises(InvalidInput, match="your own account"):
+        roster.deactivate(db_session, admin, admin)
+    gone = factories.user(db_session, Role.EMPLOYEE, active=False)
+    with pytest.raises(InvalidInput, match="already deactivated"):
+        roster.deactivate(db_session, admin, gone)
+    assert admin.active
+
+
+def test_a_reactivated_account_signs_in_again_with_its_password(db_session, admin):
+    back = factories.user(db_session, Role.SUPERVISOR, email="back@example.test")
+    roster.deactivate(db_session, admin, back)
+
+    roster.reactivate(db_session, admin, back)
+
+    assert accounts.authenticate(db_session, "back@example.test", factories.PASSWORD, "10.0.0.1", SETTINGS) == back
+    with pytest.raises(InvalidInput, match="already active"):
+        roster.reactivate(db_session, admin, back)
+
+
+def test_inviting_again_sends_a_new_link_and_the_old_one_stops_working(db_session, admin):
+    invited = accounts.invite(db_session, admin, "new@example.test", "New Person", Role.EMPLOYEE, SETTINGS)
+    first = factories.token_in_last_email(db_session, "/invitation/")
+
+    roster.invite_again(db_session, admin, invited, SETTINGS)
+
+    second = factories.token_in_last_email(db_session, "/invitation/")
+    assert second != first
+    with pytest.raises(NotFound):
+        accounts.find_token(db_session, first, "invitation")
+    assert accounts.accept_invitation(db_session, second, "a long enough passphrase") == invited
+    with pytest.raises(InvalidInput, match="already set up"):
+        roster.invite_again(db_session, admin, invited, SETTINGS)
+
+
+def test_a_deactivated_account_is_not_invited_again_until_reactivated(db_session, admin):
+    invited = accounts.invite(db_session, admin, "new@example.test", "New Person", Role.EMPLOYEE, SETTINGS)
+    roster.deactivate(db_session, admin, invited)
+    with pytest.raises(InvalidInput, match="Reactivate it first"):
+        roster.invite_again(db_session, admin, invited, SETTINGS)
