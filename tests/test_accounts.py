@@ -172,3 +172,31 @@ def test_emails_about_accounts_carry_a_link_and_no_secret_beyond_it(db_session):
     assert email.to_address == "pat@example.test"
     assert "http://portal.test/reset-password/" in email.body_text
     assert "http://portal.test/reset-password/" in email.body_html
+
+
+def test_changing_the_password_needs_the_current_one_and_ends_every_session(db_session):
+    user = factories.user(db_session, email="pat@example.test")
+    sessions = [accounts.start_session(db_session, user, None, None) for _ in range(2)]
+
+    with pytest.raises(InvalidInput) as refused:
+        accounts.change_password(db_session, user, "not my password", "a brand new passphrase", "10.0.0.1", SETTINGS)
+    assert refused.value.field == "current_password"
+    with pytest.raises(InvalidInput) as refused:
+        accounts.change_password(db_session, user, factories.PASSWORD, "short", "10.0.0.1", SETTINGS)
+    assert refused.value.field == "password"
+    assert all(accounts.user_for_session(db_session, token, SETTINGS) == user for token in sessions)
+
+    accounts.change_password(db_session, user, factories.PASSWORD, "a brand new passphrase", "10.0.0.1", SETTINGS)
+
+    assert all(accounts.user_for_session(db_session, token, SETTINGS) is None for token in sessions)
+    assert accounts.authenticate(db_session, "pat@example.test", factories.PASSWORD, "10.0.0.1", SETTINGS) is None
+    assert accounts.authenticate(db_session, "pat@example.test", "a brand new passphrase", "10.0.0.1", SETTINGS) == user
+
+
+def test_guessing_the_current_password_is_throttled_like_signing_in(db_session):
+    user = factories.user(db_session, email="pat@example.test")
+    for _ in range(SETTINGS.max_failures_per_account):
+        with pytest.raises(InvalidInput):
+            accounts.change_password(db_session, user, "a guess", "a brand new passphrase", "10.0.0.1", SETTINGS)
+    with pytest.raises(Throttled):
+        accounts.change_password(db_session, user, factories.PASSWORD, "a brand new passphrase", "10.0.0.1", SETTINGS)

@@ -189,3 +189,29 @@ def test_an_invitation_form_with_errors_keeps_what_was_typed(web, login_as):
     assert '<option selected value="employee">' in page
     # A case manager is not offered roles they may not invite.
     assert 'value="admin"' not in page
+
+
+def test_a_signed_in_person_changes_their_password_and_stays_signed_in_on_this_device_only(web, web_as, db_session):
+    user = factories.user(db_session, Role.SUPERVISOR, email="sam@example.test")
+    db_session.commit()
+    assert web.login("sam@example.test").status_code == 303
+    elsewhere = web_as(user)
+    assert 'href="/account/password"' in web.client.get("/supervisor/").get_data(as_text=True)
+
+    wrong = web.post_form("/account/password", {"current_password": "not it", "password": "a new passphrase",
+                                                "confirm": "a new passphrase"})
+    assert wrong.status_code == 422 and "Your current password is not right." in wrong.get_data(as_text=True)
+    assert 'aria-describedby="current_password-error' in wrong.get_data(as_text=True)
+
+    done = web.post_form("/account/password", {"current_password": factories.PASSWORD, "password": "a new passphrase",
+                                               "confirm": "a new passphrase"}, follow_redirects=True)
+
+    assert "Your password has been changed." in done.get_data(as_text=True)
+    assert web.client.get("/supervisor/").status_code == 200  # still signed in here
+    assert elsewhere.client.get("/supervisor/").status_code == 302  # signed out on the other device
+    web.logout()
+    assert web.login("sam@example.test", "a new passphrase").status_code == 303
+
+
+def test_changing_the_password_needs_a_signed_in_person(client):
+    assert client.get("/account/password").status_code == 302

@@ -67,6 +67,21 @@ def set_password(session, user: User, password: str) -> None:
     end_all_sessions(session, user)
 
 
+def change_password(session, user: User, current_password: str, new_password: str, ip_address: str,
+                    settings: AccountSettings) -> None:
+    """A signed-in user's new password, once the current one is proven as a sign-in would prove it
+    (a wrong one counts towards throttling, so a borrowed session cannot guess it).
+
+    Every session ends, on every device: the caller starts a new one for this device.
+    """
+    if authenticate(session, user.email, current_password or "", ip_address, settings) != user:
+        raise InvalidInput("Your current password is not right.", field="current_password")
+    set_password(session, user, new_password)
+    audit.record(session, actor=user, action="password_changed", object_type="user", object_id=user.id,
+                 ip_address=ip_address)
+    session.commit()
+
+
 # --- sign-in -----------------------------------------------------------------
 
 def _failures_since(session, column, value, since: datetime) -> tuple[int, datetime | None]:

@@ -121,3 +121,32 @@ def test_an_admin_deactivates_a_case_manager_who_left_and_their_item_goes_back_t
     manager = sign_in("case manager")
     manager.get_by_role("link", name=re.compile(r"^Unassigned")).first.click()
     expect(manager.get_by_role("row").filter(has_text=reference)).to_contain_text("Unassigned")
+
+
+def test_a_supervisor_changes_their_password_and_signs_in_with_the_new_one(portal, page):
+    portal.create_account("rowan.renew@demo.test", "Rowan Renew", Role.SUPERVISOR, NEW_PASSWORD)
+    page.goto("/login")
+    page.get_by_label("Email").fill("rowan.renew@demo.test")
+    page.get_by_label("Password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    follow(page.get_by_role("link", name="Change password"))
+    page.get_by_label("Current password").fill("not the password")
+    page.get_by_label("New password", exact=True).fill("five unrelated words right here")
+    page.get_by_label("Type the new password again").fill("five unrelated words right here")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("alert")).to_contain_text("Your current password is not right.")
+    expect(page.get_by_label("Current password")).to_have_attribute("aria-invalid", "true")
+    audit(page, "Signed in: change your password, the current one wrong")
+
+    page.get_by_label("Current password").fill(NEW_PASSWORD)
+    page.get_by_label("New password", exact=True).fill("five unrelated words right here")
+    page.get_by_label("Type the new password again").fill("five unrelated words right here")
+    page.get_by_role("button", name="Change password").click()
+    expect(status_message(page)).to_contain_text("Your password has been changed.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your team")
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Email").fill("rowan.renew@demo.test")
+    page.get_by_label("Password").fill("five unrelated words right here")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your team")

@@ -59,6 +59,7 @@ SCREENS = [
      re.compile(r"^Your clinicians for case")),
     ("Employee: ask for an accommodation", "employee", follow(re.compile(r"^Ask for an accommodation")),
      "What is making work difficult for you?"),
+    ("Employee: change your password", "employee", follow("Change password"), "Change your password"),
     ("Clinician: your patients", "clinician", nothing, "Your patients"),
     ("Clinician: write a work-status report", "clinician", follow(re.compile(r"^Write a work-status report")),
      re.compile(r"^Work-status report for")),

@@ -18,6 +18,10 @@ class NewPasswordForm(FlaskForm):
         DataRequired("Type the new password again."), EqualTo("password", "The two passwords do not match.")])
 
 
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+
+
 class InvitationForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired("Enter the person's full name."), Length(max=200)])
     email = EmailField("Email", validators=[DataRequired("Enter the person's email address."), Length(max=254)])

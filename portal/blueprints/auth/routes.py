@@ -5,8 +5,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, sessi
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
-from portal.blueprints import form_error, render_page
-from portal.blueprints.auth.forms import ForgotPasswordForm, InvitationForm, LoginForm, NewPasswordForm
+from portal.blueprints import form_error, post_form, render_page
+from portal.blueprints.auth.forms import (ChangePasswordForm, ForgotPasswordForm, InvitationForm, LoginForm,
+                                          NewPasswordForm)
 from portal.extensions import db
 from portal.models import Role
 from portal.services import access, accounts
@@ -69,6 +70,26 @@ def logout():
     cookie_session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    done = post_form(form, lambda: _change_password(form),
+                     lambda _: ("Your password has been changed. Any other device you were signed in on is signed out.",
+                                _home_url()))
+    if done:
+        return done
+    return render_page("auth/change_password.html", 422 if form.is_submitted() else 200, form=form)
+
+
+def _change_password(form: ChangePasswordForm) -> None:
+    accounts.change_password(db.session, current_user, form.current_password.data, form.password.data,
+                             request.remote_addr or "", _settings())
+    # Every session ended with the change; this device carries on in a new one.
+    cookie_session["sid"] = accounts.start_session(db.session, current_user, request.remote_addr,
+                                                   request.user_agent.string)
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
