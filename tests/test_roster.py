@@ -1,10 +1,10 @@
 """Admins change the roster: deactivate and reactivate accounts, and invite again."""
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from portal.models import AuditEvent, Role, SubmissionEvent, SubmissionStatus as S
-from portal.services import accounts, roster
-from portal.services.errors import InvalidInput, NotFound
+from portal.models import AuditEvent, Role, Submission, SubmissionEvent, SubmissionStatus as S, User
+from portal.services import accounts, roster, submissions
+from portal.services.errors import Conflict, InvalidInput, NotFound
 from tests import factories
 
 SETTINGS = accounts.AccountSettings()
@@ -80,3 +80,26 @@ def test_a_deactivated_account_is_not_invited_again_until_reactivated(db_session
     roster.deactivate(db_session, admin, invited)
     with pytest.raises(InvalidInput, match="Reactivate it first"):
         roster.invite_again(db_session, admin, invited, SETTINGS)
+
+
+def test_a_colleague_acting_on_an_item_at_the_same_moment_leaves_the_account_as_it_was(db_session, admin,
+                                                                                      monkeypatch):
+    leaving = factories.user(db_session, Role.CASE_MANAGER, name="Lee Leaving")
+    item = factories.inbox_item(db_session, status=S.IN_REVIEW, assignee=leaving)
+    db_session.commit()
+    held_by = submissions.held_by
+
+    def held_then_changed_elsewhere(session, case_manager):
+        held = held_by(session, case_manager)
+        # A colleague's claim between our read and our write, as the row sees it (SQLite would
+        # not let a second connection write while this transaction holds its lock).
+        session.execute(update(Submission).where(Submission.id == item.id).values(version=Submission.version + 1),
+                        execution_options={"synchronize_session": False})
+        return held
+
+    monkeypatch.setattr(submissions, "held_by", held_then_changed_elsewhere)
+    with pytest.raises(Conflict, match="Lee Leaving's items changed"):
+        roster.deactivate(db_session, admin, leaving)
+
+    db_session.expire_all()
+    assert db_session.get(User, leaving.id).active

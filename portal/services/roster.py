@@ -2,11 +2,12 @@
 from datetime import datetime
 
 from sqlalchemy import exists, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal.models import AccountToken, Role, User
 from portal.models.base import utcnow
 from portal.services import accounts, audit, submissions
-from portal.services.errors import InvalidInput, NotFound
+from portal.services.errors import Conflict, InvalidInput, NotFound
 from portal.services.pagination import Page, paginate
 
 
@@ -48,7 +49,12 @@ def deactivate(session, admin: User, user: User, now: datetime | None = None) ->
     released = submissions.release_all(session, user, admin, now) if user.role == Role.CASE_MANAGER else 0
     audit.record(session, actor=admin, action="account_deactivated", object_type="user", object_id=user.id,
                  detail=f"{released} open items returned to the unassigned queue" if released else None)
-    session.commit()
+    try:
+        session.commit()
+    except StaleDataError:  # a colleague acted on one of their items in the same moment
+        session.rollback()
+        raise Conflict(f"One of {user.name}'s items changed as you pressed the button, so nothing was done. "
+                       "Try again.") from None
     return released
 
 
