@@ -12,11 +12,24 @@ from tests import factories
 PAGE = "/admin/undelivered-email"
 
 
+REFUSED = "SMTPRecipientsRefused: 550 No such mailbox"
+
+
 def failed_reset_email(session, address="gone@example.test") -> OutboundEmail:
     user = User(email=address, name="Gone Person", role="employee", active=True)
     email = notifications.queue(session, address, "password_reset", user=user, token="one-time-t0ken",
                                 expires_at=utcnow() + timedelta(hours=2))
-    email.status, email.attempts, email.last_error = EmailStatus.FAILED, 1, "SMTPRecipientsRefused: 550 No such mailbox"
+    email.status, email.attempts, email.last_error = EmailStatus.FAILED, 1, REFUSED
+    session.commit()
+    return email
+
+
+def failed_notice(session, address="supervisor.gone@example.test") -> OutboundEmail:
+    """A failed email with no one-time link in it."""
+    email = OutboundEmail(to_address=address, subject="A question about an accommodation in your team",
+                          body_text="...", template="feasibility_question", status=EmailStatus.FAILED, attempts=8,
+                          last_error="ConnectionRefusedError: [Errno 111] Connection refused")
+    session.add(email)
     session.commit()
     return email
 
@@ -26,7 +39,7 @@ def test_the_admin_home_says_how_many_emails_could_not_be_delivered(web, db_sess
     assert "Email not delivered</a>: none." in web.client.get("/admin/").get_data(as_text=True)
 
     failed_reset_email(db_session)
-    failed_reset_email(db_session, "also.gone@example.test")
+    failed_notice(db_session)
 
     page = web.client.get("/admin/").get_data(as_text=True)
     assert "2 emails could not be delivered." in page and f'href="{PAGE}"' in page
@@ -40,11 +53,16 @@ def test_the_admin_sees_to_whom_what_and_why_but_never_the_body_with_its_link(we
 
     assert "gone@example.test" in page and "Reset your password" in page and "550 No such mailbox" in page
     assert "one-time-t0ken" not in page
+    # Its link will not work by the time it arrives: the person asks for a new one instead.
+    assert "They can ask for a new reset link from the sign-in page." in page
+    assert 'aria-label="Send again to gone@example.test' not in page
 
 
 def test_sending_again_queues_the_email_and_says_so(web, db_session, login_as):
     login_as(Role.ADMIN)
-    email = failed_reset_email(db_session)
+    email = failed_notice(db_session)
+    page = web.client.get(PAGE).get_data(as_text=True)
+    assert 'aria-label="Send again to supervisor.gone@example.test' in page
 
     response = web.post_form(PAGE, {"email_id": email.id}, follow_redirects=True)
 
@@ -54,15 +72,17 @@ def test_sending_again_queues_the_email_and_says_so(web, db_session, login_as):
     assert "Every email has been delivered or is still being tried." in response.get_data(as_text=True)
 
 
-def test_sending_all_again_queues_every_failed_email(web, db_session, login_as):
+def test_sending_all_again_queues_every_failed_email_without_a_one_time_link(web, db_session, login_as):
     login_as(Role.ADMIN)
-    emails = [failed_reset_email(db_session), failed_reset_email(db_session, "also.gone@example.test")]
+    notices = [failed_notice(db_session), failed_notice(db_session, "also.gone@example.test")]
+    reset = failed_reset_email(db_session)
 
     response = web.post_form(PAGE, {}, follow_redirects=True)
 
     assert "2 emails queued to be sent again." in response.get_data(as_text=True)
     db_session.expire_all()
-    assert {db_session.get(OutboundEmail, email.id).status for email in emails} == {EmailStatus.QUEUED}
+    assert {db_session.get(OutboundEmail, email.id).status for email in notices} == {EmailStatus.QUEUED}
+    assert db_session.get(OutboundEmail, reset.id).status == EmailStatus.FAILED
 
 
 def test_only_admins_see_undelivered_email(web, login_as):

@@ -175,6 +175,15 @@ def test_sending_every_failed_email_again_leaves_the_others_alone(app, db_sessio
     assert mailer.undelivered_count(db_session) == 0
 
 
+@pytest.mark.parametrize("template", sorted(notifications.ONE_TIME_LINK_TEMPLATES))
+def test_an_email_with_a_one_time_link_is_never_sent_again_late(app, db_session, template):
+    email = queue_email(db_session, template=template, status=EmailStatus.FAILED, attempts=8)
+
+    assert mailer.send_again(db_session, email.id) == 0
+    assert mailer.send_again(db_session) == 0
+    assert reload(db_session, email).status == EmailStatus.FAILED
+
+
 def test_a_claimed_email_is_not_claimed_again_while_its_lease_holds(app, db_session):
     queue_email(db_session)
     now = utcnow()

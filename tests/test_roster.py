@@ -2,8 +2,9 @@
 import pytest
 from sqlalchemy import select, update
 
-from portal.models import AuditEvent, Role, Submission, SubmissionEvent, SubmissionStatus as S, User
-from portal.services import accounts, roster, submissions
+from portal.models import (AuditEvent, EmailStatus, OutboundEmail, Role, Submission, SubmissionEvent,
+                           SubmissionStatus as S, User)
+from portal.services import accounts, mailer, roster, submissions
 from portal.services.errors import Conflict, InvalidInput, NotFound
 from tests import factories
 
@@ -103,3 +104,16 @@ def test_a_colleague_acting_on_an_item_at_the_same_moment_leaves_the_account_as_
 
     db_session.expire_all()
     assert db_session.get(User, leaving.id).active
+
+
+def test_a_new_invitation_takes_the_undelivered_one_off_the_list(db_session, admin, app):
+    invited = accounts.invite(db_session, admin, "new@example.test", "New Person", Role.EMPLOYEE, SETTINGS)
+    first = db_session.scalars(select(OutboundEmail)).one()
+    first.status = EmailStatus.FAILED  # the mailbox did not exist yet
+    db_session.commit()
+    assert mailer.undelivered_count(db_session) == 1
+
+    roster.invite_again(db_session, admin, invited, SETTINGS)
+
+    assert first.status == EmailStatus.REPLACED
+    assert mailer.undelivered_count(db_session) == 0

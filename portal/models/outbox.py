@@ -14,6 +14,7 @@ class EmailStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"  # gave up after the last attempt; kept for a person to look at
+    REPLACED = "replaced"  # failed, but a newer email to the address carries a new one-time link
 
 
 class OutboundEmail(db.Model):

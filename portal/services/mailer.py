@@ -18,6 +18,7 @@ from sqlalchemy.orm import load_only
 
 from portal.models import EmailStatus, OutboundEmail
 from portal.models.base import utcnow
+from portal.services.notifications import ONE_TIME_LINK_TEMPLATES
 from portal.services.pagination import Page, paginate
 
 log = logging.getLogger(__name__)
@@ -205,8 +206,8 @@ def undelivered_page(session, page: int, per_page: int) -> Page:
     Never the body: it may hold a one-time link meant for that person alone.
     """
     query = (select(OutboundEmail).where(OutboundEmail.status == EmailStatus.FAILED)
-             .options(load_only(OutboundEmail.to_address, OutboundEmail.subject, OutboundEmail.created_at,
-                                OutboundEmail.attempts, OutboundEmail.last_error))
+             .options(load_only(OutboundEmail.to_address, OutboundEmail.subject, OutboundEmail.template,
+                                OutboundEmail.created_at, OutboundEmail.attempts, OutboundEmail.last_error))
              .order_by(OutboundEmail.created_at.desc(), OutboundEmail.id.desc()))
     return paginate(session, query, page, per_page)
 
@@ -216,9 +217,12 @@ def send_again(session, email_id: int | None = None, now: datetime | None = None
     counted from zero; returns how many.
 
     For when the cause is gone: a mail server down for longer than the retries last, or a
-    mailbox that now exists. Only failed emails change, so a second click does nothing.
+    mailbox that now exists. Only failed emails change, so a second click does nothing. An
+    email with a one-time link is never sent again: its link has expired or been replaced by
+    now, so the person needs a new invitation or reset link instead.
     """
-    query = (update(OutboundEmail).where(OutboundEmail.status == EmailStatus.FAILED)
+    query = (update(OutboundEmail).where(OutboundEmail.status == EmailStatus.FAILED,
+                                         OutboundEmail.template.not_in(ONE_TIME_LINK_TEMPLATES))
              .values(status=EmailStatus.QUEUED, attempts=0, next_attempt_at=now or utcnow(),
                      claimed_by=None, claimed_until=None))
     if email_id is not None:

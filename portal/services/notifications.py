@@ -6,8 +6,9 @@ The caller commits, so the email is queued in the same transaction as its cause.
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
+from sqlalchemy import update
 
-from portal.models import OutboundEmail
+from portal.models import EmailStatus, OutboundEmail
 
 SUBJECTS = {
     "password_reset": "Reset your password",
@@ -26,6 +27,9 @@ SUBJECTS = {
     "accommodation_granted": "An accommodation to put in place",
 }
 
+# Emails whose link works once and expires. Sent again late, the link would be dead or replaced,
+# so a person asks for a new one instead.
+ONE_TIME_LINK_TEMPLATES = frozenset({"password_reset", "invitation", "clinician_invitation"})
 
 # Where each kind of sender reads what happened to what they sent.
 SENDER_SCREENS = {"employee": "employee.submission", "clinician": "clinician.report", "supervisor": "supervisor.offer"}
@@ -47,6 +51,12 @@ def to_sender(session, submission, template: str, **context) -> OutboundEmail:
 
 def queue(session, to_address: str, template: str, **context) -> OutboundEmail:
     context.setdefault("portal_name", current_app.config["PORTAL_NAME"])
+    if template in ONE_TIME_LINK_TEMPLATES:
+        # The new link replaces the old ones, so an earlier email with a link that could not be
+        # delivered is no longer anyone's to look at.
+        session.execute(update(OutboundEmail).where(
+            OutboundEmail.to_address == to_address, OutboundEmail.status == EmailStatus.FAILED,
+            OutboundEmail.template.in_(ONE_TIME_LINK_TEMPLATES)).values(status=EmailStatus.REPLACED))
     email = OutboundEmail(
         to_address=to_address,
         subject=SUBJECTS[template],

@@ -7,6 +7,7 @@ from portal.blueprints.admin.forms import AccountActionForm, SendAgainForm
 from portal.extensions import db
 from portal.services import mailer, roster
 from portal.services.accounts import AccountSettings
+from portal.services.notifications import ONE_TIME_LINK_TEMPLATES
 
 bp = audience_blueprint("admin", "/admin")
 
@@ -70,10 +71,11 @@ def undelivered_email():
         return done
     page = mailer.undelivered_page(db.session, request.args.get("page", 1, type=int),
                                    current_app.config["PAGE_SIZE"])
-    return render_page("admin/undelivered_email.html", page=page, form=form)
+    return render_page("admin/undelivered_email.html", page=page, form=form,
+                       one_time_link_templates=ONE_TIME_LINK_TEMPLATES)
 
 
 def _queued_again(queued: int) -> str:
     if not queued:
-        return "Nothing to send again: it has already been queued again."
+        return "Nothing to send again."
     return f"{queued} email{'s' if queued != 1 else ''} queued to be sent again."
