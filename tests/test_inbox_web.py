@@ -1,4 +1,5 @@
 """The case manager's screens through the test client: list, review, actions (page and htmx), case page."""
+import html
 import io
 import re
 
@@ -189,3 +190,32 @@ def test_other_roles_get_404_on_every_inbox_and_file_url(app, db_session, item, 
         response = outsider.post_form(f"/inbox/submissions/{item.id}/{action}", {"version": "1"},
                                       token_from="/login")
         assert response.status_code == 404, (role, action)
+
+
+def test_a_case_whose_manager_left_offers_to_take_it_and_the_employee_sees_who_now(web, web_as, db_session, manager):
+    leaving = factories.user(db_session, Role.CASE_MANAGER, name="Lee Leaving", active=False)
+    case = factories.case(db_session, case_manager=leaving,
+                          employee=factories.user(db_session, Role.EMPLOYEE, name="Alex Employee"))
+    db_session.commit()
+    employee = web_as(case.employee)
+    assert "Lee Leaving" not in employee.client.get("/employee/").get_data(as_text=True)
+
+    page = html.unescape(web.client.get(f"/inbox/cases/{case.id}").get_data(as_text=True))
+    assert "None: Lee Leaving's account is deactivated" in page
+    assert "Become this case's case manager" in page
+
+    taken = web.post_form(f"/inbox/cases/{case.id}/take", {}, token_from=f"/inbox/cases/{case.id}",
+                          follow_redirects=True)
+    page = html.unescape(taken.get_data(as_text=True))
+    assert "You are this case's case manager now." in page
+    assert "Become this case's case manager" not in page
+    assert "Morgan Manager" in employee.client.get("/employee/").get_data(as_text=True)
+
+    again = web.post_form(f"/inbox/cases/{case.id}/take", {}, token_from=f"/inbox/cases/{case.id}")
+    assert again.status_code == 409
+    assert "Morgan Manager is already this case's case manager." in html.unescape(again.get_data(as_text=True))
+
+
+def test_a_case_with_an_active_manager_offers_no_take_over(web, item):
+    page = web.client.get(f"/inbox/cases/{item.case_id}").get_data(as_text=True)
+    assert "Morgan Manager" in page and "Become this case" not in page

@@ -4,7 +4,7 @@ from sqlalchemy import select, update
 
 from portal.models import (AuditEvent, EmailStatus, OutboundEmail, Role, Submission, SubmissionEvent,
                            SubmissionStatus as S, User)
-from portal.services import accounts, mailer, roster, submissions
+from portal.services import accounts, cases, mailer, roster, submissions
 from portal.services.errors import Conflict, InvalidInput, NotFound
 from tests import factories
 
@@ -117,3 +117,21 @@ def test_a_new_invitation_takes_the_undelivered_one_off_the_list(db_session, adm
 
     assert first.status == EmailStatus.REPLACED
     assert mailer.undelivered_count(db_session) == 0
+
+
+def test_a_case_whose_manager_was_deactivated_has_none_until_a_colleague_takes_it(db_session, admin, app):
+    leaving = factories.user(db_session, Role.CASE_MANAGER, name="Lee Leaving")
+    colleague = factories.user(db_session, Role.CASE_MANAGER, name="Cam Colleague")
+    case = factories.case(db_session, case_manager=leaving)
+    assert submissions.case_manager_addresses(db_session, case) == [leaving.email]
+    roster.deactivate(db_session, admin, leaving)
+
+    assert case.active_case_manager is None
+    assert set(submissions.case_manager_addresses(db_session, case)) == {colleague.email}  # every active one
+
+    cases.take_case(db_session, case, colleague)
+
+    assert case.active_case_manager == colleague
+    assert submissions.case_manager_addresses(db_session, case) == [colleague.email]
+    with pytest.raises(Conflict, match="Cam Colleague is already this case's case manager."):
+        cases.take_case(db_session, case, factories.user(db_session, Role.CASE_MANAGER))

@@ -65,6 +65,11 @@ class Case(db.Model):
     participants: Mapped[list["CaseParticipant"]] = relationship(back_populates="case", order_by="CaseParticipant.id")
 
     @property
+    def active_case_manager(self) -> User | None:
+        """The case's manager while their account is active: once it is stopped, the case has none."""
+        return self.case_manager if self.case_manager is not None and self.case_manager.active else None
+
+    @property
     def type_label(self) -> str:
         return CaseType(self.case_type).label
 

@@ -8,7 +8,7 @@ from portal.models import (Case, CaseParticipant, CaseStatus, CaseType, Informat
                            SubmissionStatus, User)
 from portal.models.base import utcnow
 from portal.services import access, audit
-from portal.services.errors import InvalidInput
+from portal.services.errors import Conflict, InvalidInput
 
 
 def next_case_number(session, now: datetime | None = None) -> str:
@@ -53,6 +53,17 @@ def patients_of_clinician(session, clinician: User, today: date | None = None) -
              .options(joinedload(CaseParticipant.case).joinedload(Case.employee))
              .order_by(Case.number))
     return list(session.scalars(query))
+
+
+def take_case(session, case: Case, case_manager: User) -> None:
+    """Make ``case_manager`` the manager of a case that has none (never assigned, or theirs was
+    deactivated), so that its emails go to one person again instead of to every case manager."""
+    if case.active_case_manager is not None:
+        raise Conflict(f"{case.active_case_manager.name} is already this case's case manager.")
+    case.case_manager = case_manager
+    audit.record(session, actor=case_manager, action="case_taken", object_type="case", object_id=case.id,
+                 case_id=case.id)
+    session.commit()
 
 
 def case_managers(session) -> list[User]:

@@ -46,8 +46,8 @@ def new_reference(prefix: str) -> str:
 
 def case_manager_addresses(session, case) -> list[str]:
     """The case's manager, or every active case manager while the case has none."""
-    if case.case_manager is not None and case.case_manager.active:
-        return [case.case_manager.email]
+    if case.active_case_manager is not None:
+        return [case.active_case_manager.email]
     return list(session.scalars(select(User.email).where(User.role == Role.CASE_MANAGER, User.active)))
 
 

@@ -30,6 +30,10 @@ class DeclineForm(ActionForm):
         DataRequired("Give the reason for declining. The employee will see it."), Length(max=4000)])
 
 
+class TakeCaseForm(FlaskForm):
+    """Nothing to fill in: the case manager becomes the case's."""
+
+
 class DocumentRequestForm(FlaskForm):
     document_type = SelectField("Document", choices=[SelectChoice("", "Choose one")] + [SelectChoice(t.value, t.label) for t in DocumentType],
                                 validators=[DataRequired("Choose the document you need.")])

@@ -9,7 +9,7 @@ from portal.blueprints import audience_blueprint, form_error, htmx_redirect, pos
 from portal.blueprints.employee.forms import ClinicianForm
 from portal.blueprints.inbox.forms import (AccommodationDecisionForm, ActionForm, AssignForm, BulkActionForm,
                                            DeclineForm, DocumentRequestForm, FeasibilityForm, InboxFilterForm,
-                                           LogEntryForm, RequestInformationForm)
+                                           LogEntryForm, RequestInformationForm, TakeCaseForm)
 from portal.extensions import db
 from portal.models.base import utcnow
 from portal.services import (access, accommodations, audit, authorisations, cases, documents, inbox, offers,
@@ -260,12 +260,12 @@ def decline(submission_id: int):
                 "Declined. The employee has been emailed the reason.")
 
 
-def _case_screen(case, status=200, form=None, clinician_form=None):
+def _case_screen(case, status=200, form=None, clinician_form=None, take_form=None):
     now = utcnow()
     return render_page(
         "inbox/case.html", status, case=case, now=now, settings=_settings(),
         form=form or DocumentRequestForm(formdata=None, due_date=document_request_due_date(now, _settings())),
-        clinician_form=clinician_form or ClinicianForm(formdata=None),
+        clinician_form=clinician_form or ClinicianForm(formdata=None), take_form=take_form or TakeCaseForm(),
         authorisations=authorisations.for_case(db.session, case), is_live=authorisations.is_live,
         current=restrictions.current_report(db.session, case.id, now.date()),
         availability=offers.matching_availability(db.session, case, now.date()),
@@ -275,6 +275,18 @@ def _case_screen(case, status=200, form=None, clinician_form=None):
 @bp.get("/cases/<int:case_id>")
 def case(case_id: int):
     return _case_screen(access.get_case(db.session, current_user, case_id))
+
+
+@bp.post("/cases/<int:case_id>/take")
+def take_case(case_id: int):
+    record = access.get_case(db.session, current_user, case_id)
+    form = TakeCaseForm()
+    done = post_form(form, lambda: cases.take_case(db.session, record, current_user),
+                     lambda _: ("You are this case's case manager now. Its emails come to you.",
+                                url_for("inbox.case", case_id=record.id)))
+    if done is not None:
+        return done
+    return _case_screen(record, 409, take_form=form)
 
 
 @bp.post("/cases/<int:case_id>/clinicians")
