@@ -1,4 +1,4 @@
-"""``flask portal ...`` commands: seed-demo, seed-scale, create-user, deliver-mail, sweep-uploads."""
+"""``flask portal ...`` commands: seed-demo, seed-scale, create-user, deliver-mail, expire-drafts, sweep-uploads."""
 import os
 import signal
 import socket
@@ -13,7 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import db, mail
 from portal.models import OPEN_STATUSES, CaseType, Role, SubmissionKind, SubmissionStatus
-from portal.services import accounts, demo, mailer, scale, storage
+from portal.models.base import utcnow
+from portal.services import accommodations, accounts, demo, mailer, scale, storage
 from portal.services.deadlines import DeadlineSettings, DueState
 from portal.services.documents import UploadLimits
 from portal.services.errors import Conflict, InvalidInput
@@ -128,6 +129,17 @@ def deliver_mail(loop: bool, interval: float) -> None:
         for number, handler in previous.items():
             signal.signal(number, handler)
     click.echo("Mail delivery stopped.")
+
+
+@portal_cli.command("expire-drafts")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Untouched for this many days (default: ACCOMMODATION_DRAFT_DAYS).")
+def expire_drafts(days: int | None) -> None:
+    """Delete accommodation requests never sent and long untouched, with their documents' rows."""
+    days = days or current_app.config["ACCOMMODATION_DRAFT_DAYS"]
+    deleted = accommodations.expire_drafts(db.session, utcnow() - timedelta(days=days))
+    click.echo(f"{deleted} unsent accommodation request{'s' if deleted != 1 else ''} untouched for {days} days "
+               "deleted. Run sweep-uploads next to remove their files.")
 
 
 @portal_cli.command("sweep-uploads")

@@ -96,6 +96,8 @@ class Config:
         self.HOLIDAY_SUBDIVISION = os.environ.get("HOLIDAY_SUBDIVISION") or None
         self.PORTAL_TIMEZONE = os.environ.get("PORTAL_TIMEZONE", "UTC")
         self.DUTY_MAX_DAYS = _int("DUTY_MAX_DAYS", 90)  # longest transitional-duty assignment
+        # An accommodation request never sent is deleted, documents and all, this long after its last change.
+        self.ACCOMMODATION_DRAFT_DAYS = _int("ACCOMMODATION_DRAFT_DAYS", 30)
 
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which has its own idle limit
         self.PAGE_SIZE = _int("PAGE_SIZE", 25)

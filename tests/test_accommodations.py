@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal.models import (AccommodationDraft, OutboundEmail, ProcessLogEntry, Role, SubmissionKind,
+from portal.models import (AccommodationDraft, OutboundEmail, ProcessLogEntry, Role, StoredFile, SubmissionKind,
                            SubmissionStatus)
 from portal.models.base import utcnow
 from portal.services import accommodations, submissions
@@ -158,3 +158,23 @@ def test_asking_for_reconsideration_of_a_denial_reopens_it_in_the_inbox(db_sessi
     with pytest.raises(NotFound):
         accommodations.request_reconsideration(db_session, factories.user(db_session, Role.EMPLOYEE), item, "x",
                                                item.version, SETTINGS)
+
+
+def test_a_request_never_sent_is_deleted_with_its_documents_once_long_untouched(db_session, team, tmp_path):
+    fill_in(db_session, team, skip=("contact",))
+    left = factories.stored_file(db_session, team["case"], tmp_path, name="letter.pdf")
+    draft = accommodations.draft_for(db_session, team["employee"], team["case"])
+    abandoned_at = utcnow() - timedelta(days=40)
+    draft.data, draft.updated_at = {**draft.data, "file_ids": [left.id]}, abandoned_at
+    db_session.commit()
+    other = factories.user(db_session, Role.EMPLOYEE)
+    recent_case = factories.case(db_session, employee=other, case_type="accommodation")
+    accommodations.save_step(db_session, other, recent_case, "difficulty", {"difficulty": "Stairs."})
+    filed = factories.stored_file(db_session, team["case"], tmp_path, content=factories.image_bytes(), name="x.jpg")
+
+    assert accommodations.expire_drafts(db_session, abandoned_at) == 0  # not older than the cut-off
+    assert accommodations.expire_drafts(db_session, utcnow() - timedelta(days=30)) == 1
+
+    remaining = db_session.query(AccommodationDraft).all()
+    assert [(d.employee_id, d.case_id) for d in remaining] == [(other.id, recent_case.id)]
+    assert {f.id for f in db_session.query(StoredFile)} == {filed.id}  # only the draft's own document went

@@ -39,6 +39,8 @@ def complete_the_form(team):
 def test_each_step_leads_to_the_next_and_the_check_page_shows_every_answer(team):
     first = team["employee"].client.get(f"/employee/cases/{team['case'].id}/accommodation/difficulty")
     assert "You do not need to give a diagnosis" in first.get_data(as_text=True)
+    assert "A request you do not send is deleted, with its documents, 30 days after your last change." in " ".join(
+        first.get_data(as_text=True).split())
     response = step(team, "difficulty", {"difficulty": DIFFICULTY})
     assert response.headers["Location"].endswith("/accommodation/tasks")
     complete_the_form(team)

@@ -1,10 +1,12 @@
-"""The flask portal commands: seed-demo, create-user and sweep-uploads."""
+"""The flask portal commands: seed-demo, create-user, expire-drafts and sweep-uploads."""
 import os
+from datetime import timedelta
 
 import pytest
 
 from portal.extensions import db
-from portal.models import Case, CaseParticipant, InformationRequest, Role, Submission, User
+from portal.models import AccommodationDraft, Case, CaseParticipant, InformationRequest, Role, Submission, User
+from portal.models.base import utcnow
 from portal.services import storage
 from portal.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tests import factories
@@ -89,3 +91,23 @@ def test_sweep_uploads_removes_a_crashed_upload_and_fails_when_a_row_has_lost_it
     assert lost.exit_code == 1
     assert "0 partial and 0 unreferenced files removed, 1 missing." in lost.output
     assert "restore them from a backup" in lost.output
+
+
+def test_expire_drafts_then_sweep_uploads_remove_an_abandoned_request_and_its_document(cli, app, db_session,
+                                                                                     tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
+    case = factories.case(db_session, case_type="accommodation")
+    letter = factories.stored_file(db_session, case, tmp_path, name="letter.pdf")
+    db_session.add(AccommodationDraft(employee_id=case.employee_id, case_id=case.id,
+                                      data={"difficulty": "Stairs.", "file_ids": [letter.id]},
+                                      updated_at=utcnow() - timedelta(days=31)))
+    db_session.commit()
+    file = storage.path_for(letter.storage_key, tmp_path)
+    os.utime(file, (0, 0))  # written long ago, with the draft
+
+    expired = cli.invoke(args=["portal", "expire-drafts"])
+    assert expired.exit_code == 0, expired.output
+    assert "1 unsent accommodation request untouched for 30 days deleted." in expired.output
+    swept = cli.invoke(args=["portal", "sweep-uploads"])
+    assert "0 partial and 1 unreferenced files removed, 0 missing." in swept.output
+    assert not file.exists() and db_session.query(AccommodationDraft).count() == 0

@@ -102,6 +102,24 @@ def draft_files(session, employee: User, case: Case, data: dict) -> list[StoredF
                                                          StoredFile.submission_id.is_(None))))
 
 
+def expire_drafts(session, untouched_since: datetime) -> int:
+    """Delete the accommodation requests never sent and not changed since ``untouched_since``, with
+    the documents uploaded only for them; returns how many.
+
+    What someone wrote about their health and then left is kept for no purpose, and medical
+    detail kept for no purpose is a risk, not a record. The files themselves go with the next
+    sweep of the upload folder, once no row refers to them.
+    """
+    drafts = session.scalars(select(AccommodationDraft).where(AccommodationDraft.updated_at < untouched_since)
+                             .options(joinedload(AccommodationDraft.case))).all()
+    for draft in drafts:
+        for stored in draft_files(session, session.get(User, draft.employee_id), draft.case, draft.data):
+            session.delete(stored)
+        session.delete(draft)
+    session.commit()
+    return len(drafts)
+
+
 def send(session, employee: User, case: Case, settings: DeadlineSettings, now: datetime | None = None) -> Submission:
     """Send the checked answers: the request enters the inbox with its decision due date."""
     now = now or utcnow()
