@@ -154,3 +154,20 @@ def test_reactivating_an_active_account_shows_the_reason_on_the_list(web, db_ses
 def test_an_account_that_does_not_exist_answers_404(web, login_as):
     login_as(Role.ADMIN)
     assert web.client.get("/admin/accounts/999999/deactivate").status_code == 404
+
+
+def test_the_admin_finds_someone_and_the_pages_keep_the_search(web, db_session, login_as, app, monkeypatch):
+    login_as(Role.ADMIN)
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    for n in range(3):
+        factories.user(db_session, Role.EMPLOYEE, name=f"Pat Person{n}")
+    factories.user(db_session, Role.EMPLOYEE, name="Someone Else")
+    db_session.commit()
+
+    page = html.unescape(web.client.get("/admin/?q=pat").get_data(as_text=True))
+
+    assert "People whose name or email starts with “pat”: 3" in page
+    assert "Pat Person0" in page and "Someone Else" not in page
+    assert 'href="/admin/?page=2&amp;q=pat"' in web.client.get("/admin/?q=pat").get_data(as_text=True)
+    nobody = html.unescape(web.client.get("/admin/?q=zz").get_data(as_text=True))
+    assert "Nobody's name or email starts with “zz”." in nobody

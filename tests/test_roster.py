@@ -135,3 +135,26 @@ def test_a_case_whose_manager_was_deactivated_has_none_until_a_colleague_takes_i
     assert submissions.case_manager_addresses(db_session, case) == [colleague.email]
     with pytest.raises(Conflict, match="Cam Colleague is already this case's case manager."):
         cases.take_case(db_session, case, factories.user(db_session, Role.CASE_MANAGER))
+
+
+def test_the_accounts_list_finds_people_by_the_start_of_their_name_words_or_email(db_session, admin):
+    jordan = factories.user(db_session, Role.EMPLOYEE, name="Jordan Smith", email="j.smith@example.test")
+    factories.user(db_session, Role.EMPLOYEE, name="Jo Brown", email="brown@example.test")
+    factories.user(db_session, Role.SUPERVISOR, name="Sam Smithers", email="sam@example.test")
+
+    def found(term):
+        return [user.name for user, _pending in roster.accounts_page(db_session, 1, 20, term).items]
+
+    assert found("jo smi") == ["Jordan Smith"]  # every word must start a word of the name
+    assert found("smith") == ["Jordan Smith", "Sam Smithers"]
+    assert found("J.SMITH@") == ["Jordan Smith"]  # the start of the email, whatever the case
+    assert found("ith") == []  # not the middle of a word
+    assert found("  ") == ["Ada Admin", "Jo Brown", "Jordan Smith", "Sam Smithers"]
+    assert jordan.name in found("Jordan")
+
+
+def test_a_search_for_an_email_takes_its_characters_literally(db_session, admin):
+    factories.user(db_session, Role.EMPLOYEE, name="Quinn Q", email="q_1@example.test")
+    factories.user(db_session, Role.EMPLOYEE, name="Rory R", email="qx1@example.test")
+
+    assert [user.name for user, _ in roster.accounts_page(db_session, 1, 20, "q_1").items] == ["Quinn Q"]

@@ -15,11 +15,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Select, and_, case, func, select, tuple_
 from sqlalchemy.orm import aliased, contains_eager
 
-from portal.models import (Case, CaseType, DutyOffer, NameWord, Submission, SubmissionKind, SubmissionStatus, User,
-                           name_words)
+from portal.models import Case, CaseType, DutyOffer, Submission, SubmissionKind, SubmissionStatus, User
 from portal.services import access, submissions
 from portal.services.deadlines import DeadlineSettings, end_of_day, local_date
 from portal.services.errors import Conflict, InvalidInput, NotFound
+from portal.services.search import named, starts_with
 
 S = SubmissionStatus
 TABS = {
@@ -123,19 +123,12 @@ def _search(term: str):
     and the cases it names are found once, not looked up for every item the view walks."""
     upper = term.upper()
     if _REFERENCE.match(upper) and not upper.startswith("C-"):
-        return _prefix(Submission.reference, upper)
+        return starts_with(Submission.reference, upper)
     if _CASE_NUMBER.match(upper):
-        return Submission.case_id.in_(select(Case.id).where(_prefix(Case.number, upper)))
+        return Submission.case_id.in_(select(Case.id).where(starts_with(Case.number, upper)))
     if upper.isdigit():  # the sequence at the end of a case number, as people read it out
         return Submission.case_id.in_(select(Case.id).where(Case.number.like(f"%-{upper.zfill(5)}")))
-    words = name_words(term) or {term.lower()}
-    employees = [select(NameWord.user_id).where(_prefix(NameWord.word, word)) for word in sorted(words)]
-    return Submission.case_id.in_(select(Case.id).where(*(Case.employee_id.in_(ids) for ids in employees)))
-
-
-def _prefix(column, prefix: str):
-    # A range rather than LIKE, so that both SQLite and PostgreSQL use the column's index.
-    return and_(column >= prefix, column < prefix + "\uffff")
+    return Submission.case_id.in_(select(Case.id).where(*named(Case.employee_id, term)))
 
 
 def _tab_condition(tab: str, user, now: datetime):

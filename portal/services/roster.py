@@ -1,7 +1,8 @@
 """The roster of accounts, as admins see it and change it: no medical content, ever."""
+import re
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.models import AccountToken, Role, User
@@ -9,15 +10,27 @@ from portal.models.base import utcnow
 from portal.services import accounts, audit, submissions
 from portal.services.errors import Conflict, InvalidInput, NotFound
 from portal.services.pagination import Page, paginate
+from portal.services.search import named
 
 
-def accounts_page(session, page: int, per_page: int, now=None) -> Page:
-    """Accounts by name, each with whether an invitation is still waiting to be accepted."""
+def accounts_page(session, page: int, per_page: int, term: str = "", now=None) -> Page:
+    """Accounts by name, each with whether an invitation is still waiting to be accepted.
+
+    With ``term``: the people whose email starts with it, or whose name has words starting with
+    each of its words, as a program of thousands needs to find the one who left.
+    """
     now = now or utcnow()
     pending = (exists().where(AccountToken.user_id == User.id, AccountToken.purpose == "invitation",
                               AccountToken.used_at.is_(None), AccountToken.expires_at > now)
                .label("invitation_pending"))
-    return paginate(session, select(User, pending).order_by(User.name, User.id), page, per_page)
+    query = select(User, pending).order_by(User.name, User.id)
+    term = term.strip()
+    if term:
+        # LIKE for the email, not a range: outside the "C" collation a range can miss addresses
+        # with punctuation. The list is an admin's, of thousands at most, so a scan is cheap.
+        email_start = re.sub(r"([\\%_])", r"\\\1", term.lower()) + "%"
+        query = query.where(or_(User.email.like(email_start, escape="\\"), and_(*named(User.id, term))))
+    return paginate(session, query, page, per_page)
 
 
 def account(session, user_id: int) -> User:

@@ -108,6 +108,10 @@ def test_an_admin_deactivates_a_case_manager_who_left_and_their_item_goes_back_t
     expect(casey.get_by_role("heading", level=1)).to_have_text("Inbox: All open")
 
     admin = sign_in("admin")
+    admin.get_by_role("searchbox", name="Find someone").fill("casey lea")
+    admin.get_by_role("button", name="Search").click()
+    expect(admin.get_by_role("table")).to_have_accessible_name("People whose name or email starts with “casey lea”: 1")
+    audit(admin, "Admin: accounts, found by name")
     follow(admin.get_by_role("link", name="Deactivate Casey Leaving"))
     expect(admin.get_by_role("heading", level=1)).to_have_text("Deactivate Casey Leaving?")
     expect(admin.get_by_text("The 1 open item assigned to them goes back to the unassigned queue")).to_be_visible()

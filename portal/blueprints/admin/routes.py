@@ -19,9 +19,11 @@ def home():
 
 def _home(form: AccountActionForm):
     """The accounts list; a refused account action shows its reason at the top."""
-    page = roster.accounts_page(db.session, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    term = request.args.get("q", "").strip()
+    page = roster.accounts_page(db.session, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"],
+                                term)
     return render_page("admin/home.html", 422 if form.errors or form.form_errors else 200, page=page, form=form,
-                       undelivered=mailer.undelivered_count(db.session))
+                       term=term, undelivered=mailer.undelivered_count(db.session))
 
 
 @bp.route("/accounts/<int:user_id>/deactivate", methods=["GET", "POST"])
