@@ -1,8 +1,9 @@
 """Admins change the roster: deactivate and reactivate accounts, and invite again."""
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.models import (AuditEvent, EmailStatus, OutboundEmail, Role, Submission, SubmissionEvent,
+from portal.models import (AuditEvent, Case, EmailStatus, OutboundEmail, Role, Submission, SubmissionEvent,
                            SubmissionStatus as S, User)
 from portal.services import accounts, cases, mailer, roster, submissions
 from portal.services.errors import Conflict, InvalidInput, NotFound
@@ -158,3 +159,20 @@ def test_a_search_for_an_email_takes_its_characters_literally(db_session, admin)
     factories.user(db_session, Role.EMPLOYEE, name="Rory R", email="qx1@example.test")
 
     assert [user.name for user, _ in roster.accounts_page(db_session, 1, 20, "q_1").items] == ["Quinn Q"]
+
+
+def test_of_two_case_managers_taking_a_case_at_once_one_gets_it(db_session, admin):
+    leaving = factories.user(db_session, Role.CASE_MANAGER, name="Lee Leaving")
+    first = factories.user(db_session, Role.CASE_MANAGER, name="Fran First")
+    second = factories.user(db_session, Role.CASE_MANAGER, name="Sid Second")
+    case = factories.case(db_session, case_manager=leaving)
+    roster.deactivate(db_session, admin, leaving)
+    # The first one's press lands, committed, after the second one's case was read.
+    db_session.execute(update(Case).where(Case.id == case.id).values(case_manager_id=first.id))
+    db_session.commit()
+    set_committed_value(case, "case_manager_id", leaving.id)
+    set_committed_value(case, "case_manager", leaving)
+    assert case.active_case_manager is None  # what the second one's request saw
+
+    with pytest.raises(Conflict, match="Fran First is already this case's case manager."):
+        cases.take_case(db_session, case, second)

@@ -1,7 +1,7 @@
 """Cases: opening them, numbering them, and the lists each audience sees."""
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from portal.models import (Case, CaseParticipant, CaseStatus, CaseType, InformationRequest, Role, StoredFile, Submission,
@@ -58,12 +58,20 @@ def patients_of_clinician(session, clinician: User, today: date | None = None) -
 def take_case(session, case: Case, case_manager: User) -> None:
     """Make ``case_manager`` the manager of a case that has none (never assigned, or theirs was
     deactivated), so that its emails go to one person again instead of to every case manager."""
-    if case.active_case_manager is not None:
-        raise Conflict(f"{case.active_case_manager.name} is already this case's case manager.")
-    case.case_manager = case_manager
-    audit.record(session, actor=case_manager, action="case_taken", object_type="case", object_id=case.id,
-                 case_id=case.id)
-    session.commit()
+    if case.active_case_manager is None:
+        # Only while the case still has none: of two case managers pressing at once, one gets it.
+        orphaned = or_(Case.case_manager_id.is_(None), Case.case_manager_id.in_(select(User.id).where(~User.active)))
+        taken = session.execute(update(Case).where(Case.id == case.id, orphaned)
+                                .values(case_manager_id=case_manager.id)).rowcount
+        if taken:
+            audit.record(session, actor=case_manager, action="case_taken", object_type="case", object_id=case.id,
+                         case_id=case.id)
+            session.commit()
+            return
+        session.rollback()
+    holder = case.active_case_manager
+    raise Conflict(f"{holder.name} is already this case's case manager." if holder else
+                   "This case changed as you pressed the button. Try again.")
 
 
 def case_managers(session) -> list[User]:
