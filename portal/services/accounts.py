@@ -159,19 +159,19 @@ def end_all_sessions(session, user: User, now: datetime | None = None) -> None:
                     .values(ended_at=now or utcnow()))
 
 
-def spend_links(session, user: User, now: datetime | None = None) -> None:
-    """Make every unused one-time link of ``user`` stop working."""
-    session.execute(update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
-                    .values(used_at=now or utcnow()))
+def spend_links(session, user: User, now: datetime | None = None, purpose: str | None = None) -> None:
+    """Make the unused one-time links of ``user`` stop working: every one, or those for ``purpose``."""
+    spent = update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+    if purpose is not None:
+        spent = spent.where(AccountToken.purpose == purpose)
+    session.execute(spent.values(used_at=now or utcnow()))
 
 
 # --- one-time tokens: password reset and invitations --------------------------
 
 def _issue_token(session, user: User, purpose: str, lifetime: timedelta, created_by: User | None,
                  now: datetime) -> str:
-    # A new link replaces any earlier unused one of the same purpose.
-    session.execute(update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.purpose == purpose,
-                                               AccountToken.used_at.is_(None)).values(used_at=now))
+    spend_links(session, user, now, purpose)  # a new link replaces any earlier unused one of the same purpose
     token = secrets.token_urlsafe(32)
     session.add(AccountToken(purpose=purpose, token_hash=_hash_token(token), user=user, created_by=created_by,
                              created_at=now, expires_at=now + lifetime))

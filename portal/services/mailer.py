@@ -212,14 +212,18 @@ def undelivered_page(session, page: int, per_page: int) -> Page:
     return paginate(session, query, page, per_page)
 
 
+def may_send_again(email: OutboundEmail) -> bool:
+    """An email with a one-time link is never sent again: by now its link has expired or been replaced."""
+    return email.template not in ONE_TIME_LINK_TEMPLATES
+
+
 def send_again(session, email_id: int | None = None, now: datetime | None = None) -> int:
     """Queue a failed email again (every failed one when ``email_id`` is None), with its attempts
     counted from zero; returns how many.
 
     For when the cause is gone: a mail server down for longer than the retries last, or a
-    mailbox that now exists. Only failed emails change, so a second click does nothing. An
-    email with a one-time link is never sent again: its link has expired or been replaced by
-    now, so the person needs a new invitation or reset link instead.
+    mailbox that now exists. Only failed emails change, so a second click does nothing; and
+    only those that ``may_send_again``: the others need a new invitation or reset link.
     """
     query = (update(OutboundEmail).where(OutboundEmail.status == EmailStatus.FAILED,
                                          OutboundEmail.template.not_in(ONE_TIME_LINK_TEMPLATES))

@@ -40,6 +40,16 @@ def account(session, user_id: int) -> User:
     return user
 
 
+def actions_for(admin: User, user: User) -> set[str]:
+    """What ``admin`` may do to ``user``'s account now: the accounts list offers these, and each
+    action checks them again. Nothing on their own account, so that no admin locks themselves out."""
+    if user.id == admin.id:
+        return set()
+    if not user.active:
+        return {"reactivate"}
+    return {"deactivate", "invite_again"} if user.password_hash is None else {"deactivate"}
+
+
 def items_held(session, user: User) -> int:
     """How many open items would go back to the unassigned queue if ``user`` were deactivated."""
     return len(submissions.held_by(session, user)) if user.role == Role.CASE_MANAGER else 0
@@ -51,10 +61,9 @@ def deactivate(session, admin: User, user: User, now: datetime | None = None) ->
 
     The account and everything it did stay, for the record; reactivating it undoes the stop.
     """
-    if user.id == admin.id:
-        raise InvalidInput("You cannot deactivate your own account. Ask another admin.")
-    if not user.active:
-        raise InvalidInput(f"{user.name}'s account is already deactivated.")
+    if "deactivate" not in actions_for(admin, user):
+        raise InvalidInput("You cannot deactivate your own account. Ask another admin." if user.id == admin.id else
+                           f"{user.name}'s account is already deactivated.")
     now = now or utcnow()
     user.active = False
     accounts.end_all_sessions(session, user, now)
@@ -73,7 +82,7 @@ def deactivate(session, admin: User, user: User, now: datetime | None = None) ->
 
 def reactivate(session, admin: User, user: User) -> None:
     """Let a deactivated account sign in again with its password (or a new invitation, if it never set one)."""
-    if user.active:
+    if "reactivate" not in actions_for(admin, user):
         raise InvalidInput(f"{user.name}'s account is already active.")
     user.active = True
     audit.record(session, actor=admin, action="account_reactivated", object_type="user", object_id=user.id)
@@ -83,7 +92,7 @@ def reactivate(session, admin: User, user: User) -> None:
 def invite_again(session, admin: User, user: User, settings: accounts.AccountSettings,
                  now: datetime | None = None) -> None:
     """A new one-time link for someone who has not set up their account; an earlier link stops working."""
-    if user.password_hash is not None or not user.active:
+    if "invite_again" not in actions_for(admin, user):
         raise InvalidInput(f"{user.name} has already set up their account." if user.active else
                            f"{user.name}'s account is deactivated. Reactivate it first.")
     accounts.send_invitation(session, admin, user.email, user.name, Role(user.role), settings, now)

@@ -7,7 +7,6 @@ from portal.blueprints.admin.forms import AccountActionForm, SendAgainForm
 from portal.extensions import db
 from portal.services import mailer, roster
 from portal.services.accounts import AccountSettings
-from portal.services.notifications import ONE_TIME_LINK_TEMPLATES
 
 bp = audience_blueprint("admin", "/admin")
 
@@ -23,7 +22,8 @@ def _home(form: AccountActionForm):
     page = roster.accounts_page(db.session, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"],
                                 term)
     return render_page("admin/home.html", 422 if form.errors or form.form_errors else 200, page=page, form=form,
-                       term=term, undelivered=mailer.undelivered_count(db.session))
+                       term=term, undelivered=mailer.undelivered_count(db.session),
+                       account_actions=lambda user: roster.actions_for(current_user, user))
 
 
 @bp.route("/accounts/<int:user_id>/deactivate", methods=["GET", "POST"])
@@ -73,8 +73,7 @@ def undelivered_email():
         return done
     page = mailer.undelivered_page(db.session, request.args.get("page", 1, type=int),
                                    current_app.config["PAGE_SIZE"])
-    return render_page("admin/undelivered_email.html", page=page, form=form,
-                       one_time_link_templates=ONE_TIME_LINK_TEMPLATES)
+    return render_page("admin/undelivered_email.html", page=page, form=form, may_send_again=mailer.may_send_again)
 
 
 def _queued_again(queued: int) -> str:

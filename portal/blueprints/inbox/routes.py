@@ -162,7 +162,7 @@ def _review_context(item, now, notice=None, **replacing) -> dict:
         context["fit"] = offers.offer_fit(db.session, item, now.date())
     if item.accommodation is not None:
         context["log"] = accommodations.log_of(db.session, item)
-        context["questions"] = [q for q in accommodations.questions_for_request(db.session, item)]
+        context["questions"] = accommodations.questions_for_request(db.session, item)
     return context
 
 
