@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -44,7 +43,7 @@ def get_metadata():
 
 def render_item(type_, obj, autogen_context):
     """Write the portal's UTC timestamp type as a plain timezone-aware DateTime."""
-    from portal.models.base import UTCDateTime
+    from portal.core.columns import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

@@ -1,10 +1,13 @@
 """The return-to-work portal: ``create_app`` builds it from configuration."""
 from pathlib import Path
 
-from flask import Flask, session as cookie_session
+from flask import Flask
+from flask import session as cookie_session
 
+from portal import settings
 from portal.config import Config
-from portal.extensions import csrf, db, htmx, login_manager, mail, migrate
+from portal.extensions import csrf, db, htmx, login_manager, migrate
+from portal.extensions import mail as mail_extension  # the name "mail" is the portal.mail package once imported
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -12,16 +15,17 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; ``config`` overrides settings (tests pass theirs here)."""
     app = Flask(__name__)
-    settings = Config()
-    app.config.from_object(settings)
-    app.instance_path = settings.INSTANCE_PATH
+    defaults = Config()
+    app.config.from_object(defaults)
+    app.instance_path = defaults.INSTANCE_PATH
     if config:
         app.config.update(config)
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
     register_security(app)  # first: its body-size check must run before CSRF reads the form
+    settings.init_app(app)
     register_extensions(app)
-    register_blueprints(app)
+    register_views(app)
     register_template_helpers(app)
     register_error_pages(app)
     register_cli(app)
@@ -29,10 +33,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from portal import schema  # noqa: F401  every model, so that Alembic and the relationships see them all
+
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
-    mail.init_app(app)
+    mail_extension.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -40,13 +46,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # sessions are server-side records; see load_signed_in_user
 
-    from portal.services import accounts
+    from portal.accounts import operations as accounts
 
     @login_manager.request_loader
     def load_signed_in_user(request):
         # The cookie only carries a token; the session record decides, so logout is final.
         user = accounts.user_for_session(db.session, cookie_session.get("sid"),
-                                         accounts.AccountSettings.from_config(app.config))
+                                         settings.current().accounts)
         if user is None:
             cookie_session.pop("sid", None)
         return user
@@ -57,35 +63,43 @@ def register_extensions(app: Flask) -> None:
         return None
 
 
-def register_blueprints(app: Flask) -> None:
-    from portal.blueprints.admin.routes import bp as admin_bp
-    from portal.blueprints.auth.routes import bp as auth_bp
-    from portal.blueprints.clinician.routes import bp as clinician_bp
-    from portal.blueprints.employee.routes import bp as employee_bp
-    from portal.blueprints.files.routes import bp as files_bp
-    from portal.blueprints.health import bp as health_bp
-    from portal.blueprints.inbox.routes import bp as inbox_bp
-    from portal.blueprints.supervisor.routes import bp as supervisor_bp
+def register_views(app: Flask) -> None:
+    """The shell's blueprints, then the audiences' with every feature's views registered on them."""
+    from portal.accommodations.views import employee as _accommodations_employee  # noqa: F401
+    from portal.accommodations.views import supervisor as _accommodations_supervisor  # noqa: F401
+    from portal.accounts.views import admin as _accounts_admin  # noqa: F401
+    from portal.accounts.views.auth import bp as auth
+    from portal.cases.views import employee as _cases_employee  # noqa: F401
+    from portal.documents.views import employee as _documents_employee  # noqa: F401
+    from portal.duty.views import employee as _duty_employee  # noqa: F401
+    from portal.duty.views import supervisor as _duty_supervisor  # noqa: F401
+    from portal.files.views import bp as files
+    from portal.inbox import views as _inbox  # noqa: F401
+    from portal.mail.views import admin as _mail_admin  # noqa: F401
+    from portal.restrictions.views import clinician as _restrictions_clinician  # noqa: F401
+    from portal.web import homes as _homes  # noqa: F401
+    from portal.web.audiences import AUDIENCES
+    from portal.web.health import bp as health
 
-    for blueprint in (auth_bp, employee_bp, clinician_bp, supervisor_bp, inbox_bp, admin_bp, files_bp, health_bp):
+    for blueprint in (auth, *AUDIENCES, files, health):
         app.register_blueprint(blueprint)
 
 
 def register_security(app: Flask) -> None:
-    from portal.blueprints.security import add_security_headers, refuse_oversized_body
+    from portal.web.security import add_security_headers, refuse_oversized_body
 
     app.before_request(refuse_oversized_body)
     app.after_request(add_security_headers)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from portal.blueprints import template_helpers
+    from portal.web import template_helpers
 
     template_helpers.register(app)
 
 
 def register_error_pages(app: Flask) -> None:
-    from portal.blueprints import errors
+    from portal.web import errors
 
     errors.register(app)
 

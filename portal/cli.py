@@ -11,13 +11,19 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
+from portal import settings
+from portal.accommodations import operations as accommodations
+from portal.accounts import operations as accounts
+from portal.accounts.models import Role
+from portal.cases.models import CaseType
+from portal.core.columns import utcnow
+from portal.core.errors import Conflict, InvalidInput
+from portal.devtools import demo, scale
 from portal.extensions import db, mail
-from portal.models import OPEN_STATUSES, CaseType, Role, SubmissionKind, SubmissionStatus
-from portal.models.base import utcnow
-from portal.services import accommodations, accounts, demo, mailer, scale, storage
-from portal.services.deadlines import DeadlineSettings, DueState
-from portal.services.documents import UploadLimits
-from portal.services.errors import Conflict, InvalidInput
+from portal.files import storage
+from portal.items.deadlines import DueState
+from portal.items.models import OPEN_STATUSES, SubmissionKind, SubmissionStatus
+from portal.mail import delivery as mailer
 
 portal_cli = AppGroup("portal", help="Portal administration commands.")
 
@@ -29,7 +35,7 @@ def seed_demo(force: bool) -> None:
     if db.engine.dialect.name != "sqlite" and not force:
         raise click.ClickException("This database is not the embedded SQLite one. Demo accounts have a published "
                                    "password; add --force if you really mean to seed it.")
-    demo.seed(db.session, UploadLimits.from_config(current_app.config), DeadlineSettings.from_config(current_app.config))
+    demo.seed(db.session, settings.current().uploads, settings.current().deadlines)
     click.echo("Demo accounts (password for all: %s, for demonstration only):" % demo.DEMO_PASSWORD)
     for email, _name, role in demo.DEMO_ACCOUNTS:
         click.echo(f"  {Role(role).label:<13} {email}")
@@ -46,10 +52,10 @@ def seed_scale(submissions: int, seed: int, force: bool) -> None:
     if db.engine.dialect.name != "sqlite" and not force:
         raise click.ClickException("This database is not the embedded SQLite one. Scale accounts have a published "
                                    "password; add --force if you really mean to seed it.")
-    limits = UploadLimits.from_config(current_app.config)
+    limits = settings.current().uploads
     started = time.perf_counter()
     try:
-        built = scale.seed_scale(db.session, submissions, DeadlineSettings.from_config(current_app.config),
+        built = scale.seed_scale(db.session, submissions, settings.current().deadlines,
                                  limits.upload_folder, limits.max_bytes, seed=seed)
     except Conflict as error:
         raise click.ClickException(str(error)) from None

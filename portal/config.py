@@ -86,7 +86,7 @@ class Config:
         self.PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)
         self.INVITATION_DAYS = _int("INVITATION_DAYS", 7)
 
-        # Deadlines (portal/services/deadlines.py): business days skip weekends and public holidays.
+        # Deadlines (portal/items/deadlines.py): business days skip weekends and public holidays.
         self.DEADLINE_TRIAGE_BUSINESS_DAYS = _int("DEADLINE_TRIAGE_BUSINESS_DAYS", 2)
         self.DEADLINE_INFORMATION_DAYS = _int("DEADLINE_INFORMATION_DAYS", 15)
         self.DEADLINE_INCOMPLETE_CERTIFICATION_DAYS = _int("DEADLINE_INCOMPLETE_CERTIFICATION_DAYS", 7)

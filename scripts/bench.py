@@ -2,7 +2,7 @@
 
 For each size (1,000, 10,000 and 100,000 submissions by default) and each database (SQLite in
 a temporary file; PostgreSQL in a database created here and dropped after, when a server
-answers), builds the schema with the migrations, seeds a scale program (services/scale.py),
+answers), builds the schema with the migrations, seeds a scale program (portal/devtools/scale.py),
 signs in as its first case manager and requests every inbox view through the WSGI app, in
 process: the time is the server's, without a network. The sizes of one database are timed
 together, round by round with every view of every size in a shuffled order, so that a slower
@@ -44,10 +44,12 @@ from sqlalchemy import create_engine, event, select, text  # noqa: E402
 from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
 from portal import create_app  # noqa: E402
+from portal.accounts.models import User
+from portal.cases.models import Case  # noqa: E402
+from portal.devtools import scale  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.models import Case, Submission, User  # noqa: E402
-from portal.services import scale  # noqa: E402
-from portal.services.deadlines import DeadlineSettings  # noqa: E402
+from portal.items.deadlines import DeadlineSettings  # noqa: E402
+from portal.items.models import Submission
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGET_P95_MS = 30.0

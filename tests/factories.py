@@ -5,10 +5,13 @@ from datetime import timedelta
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from portal.models import (AuthorisationScope, Case, CaseParticipant, CaseStatus, CaseType, OutboundEmail, Role,
-                           Submission, SubmissionKind, SubmissionStatus, User)
-from portal.models.base import utcnow
-from portal.services import cases, deadlines
+from portal.accounts.models import Role, User
+from portal.cases import operations as cases
+from portal.cases.models import AuthorisationScope, Case, CaseParticipant, CaseStatus, CaseType
+from portal.core.columns import utcnow
+from portal.items import deadlines
+from portal.items.models import Submission, SubmissionKind, SubmissionStatus
+from portal.mail.models import OutboundEmail
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = generate_password_hash(PASSWORD)  # hashed once: scrypt is slow on purpose
@@ -99,7 +102,7 @@ def stored_file(session, case: Case, upload_folder, content: bytes | None = None
     """A file stored through the storage service (which commits), a one-page PDF unless told otherwise."""
     import io
 
-    from portal.services import storage
+    from portal.files import storage
 
     with storage.saving(session):
         return storage.store_upload(session, io.BytesIO(content or pdf_bytes()), name, case=case,

@@ -3,10 +3,13 @@ from datetime import timedelta
 
 import pytest
 
-from portal.models import AuthorisationScope, Role, StoredFile, Submission, SubmissionKind
-from portal.models.base import utcnow
-from portal.services import access
-from portal.services.errors import NotFound
+from portal import access
+from portal.accounts.models import Role
+from portal.cases.models import AuthorisationScope
+from portal.core.columns import utcnow
+from portal.core.errors import NotFound
+from portal.files.models import StoredFile
+from portal.items.models import Submission, SubmissionKind
 from tests import factories
 
 

@@ -4,11 +4,14 @@ from datetime import timedelta
 
 import pytest
 
+from portal.accommodations.models import AccommodationDraft
+from portal.accounts.models import Role, User
+from portal.cases.models import Case, CaseParticipant
+from portal.core.columns import utcnow
+from portal.devtools.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from portal.extensions import db
-from portal.models import AccommodationDraft, Case, CaseParticipant, InformationRequest, Role, Submission, User
-from portal.models.base import utcnow
-from portal.services import storage
-from portal.services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from portal.files import storage
+from portal.items.models import InformationRequest, Submission
 from tests import factories
 
 HOMES = {Role.EMPLOYEE: "/employee/", Role.CLINICIAN: "/clinician/", Role.SUPERVISOR: "/supervisor/",

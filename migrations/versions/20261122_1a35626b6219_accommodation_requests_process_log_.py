@@ -5,9 +5,8 @@ Revises: fb457be7cedb
 Create Date: 2026-11-22 22:36:52.497314
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '1a35626b6219'

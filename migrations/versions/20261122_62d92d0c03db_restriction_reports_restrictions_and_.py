@@ -5,9 +5,8 @@ Revises: 64a2d5efc31f
 Create Date: 2026-11-22 22:08:54.110617
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '62d92d0c03db'

@@ -5,9 +5,8 @@ Revises: 5a1a5f69f0ad
 Create Date: 2026-11-22 21:45:17.514651
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '64a2d5efc31f'

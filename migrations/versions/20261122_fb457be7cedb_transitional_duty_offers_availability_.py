@@ -5,9 +5,8 @@ Revises: 62d92d0c03db
 Create Date: 2026-11-22 22:21:11.824654
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'fb457be7cedb'

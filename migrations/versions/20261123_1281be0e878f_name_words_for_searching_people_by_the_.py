@@ -7,9 +7,8 @@ Create Date: 2026-11-23 00:25:34.599684
 """
 import re
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '1281be0e878f'

@@ -7,8 +7,8 @@ Create Date: 2026-11-23 00:03:42.666645
 """
 from datetime import UTC, timedelta
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 OPEN_STATUSES = ("new", "in_review", "needs_info")
 # deadlines._LEADS as it stands at this revision: (kind, work-status rank) -> days ahead of the due date.

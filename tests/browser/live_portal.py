@@ -15,12 +15,20 @@ from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from portal import create_app
+from portal.accounts import operations as accounts
+from portal.accounts.models import Role, User
+from portal.cases.models import Case
+from portal.core.columns import utcnow
+from portal.devtools import demo
+from portal.documents import operations as documents
+from portal.documents.models import DocumentType
 from portal.extensions import db, mail
-from portal.models import Case, DocumentType, Role, Submission, User
-from portal.models.base import utcnow
-from portal.services import accounts, demo, documents, mailer, submissions
-from portal.services.deadlines import DeadlineSettings, priority_at
-from portal.services.documents import Upload, UploadLimits
+from portal.files.storage import Upload
+from portal.items import lifecycle as submissions
+from portal.items.deadlines import priority_at
+from portal.items.models import Submission
+from portal.mail import delivery as mailer
+from portal.settings import DeadlineSettings, UploadLimits
 from tests import factories
 from tests.smtp import SMTPServer
 

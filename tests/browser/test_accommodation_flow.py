@@ -3,7 +3,7 @@ import re
 
 from playwright.sync_api import expect
 
-from portal.models.base import utcnow
+from portal.core.columns import utcnow
 from tests.browser.checks import audit, follow
 
 PHONE = {"width": 375, "height": 740}

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from portal.models import Role
+from portal.accounts.models import Role
 from tests.browser.checks import audit, follow, status_message
 
 NEW_PASSWORD = "four unrelated words here"

@@ -3,7 +3,7 @@ import re
 
 from playwright.sync_api import expect
 
-from portal.models.base import utcnow
+from portal.core.columns import utcnow
 from tests.browser.checks import audit, follow
 
 DIAGNOSIS = "Sprain of medial collateral ligament of right knee"

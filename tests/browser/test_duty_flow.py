@@ -4,13 +4,14 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from portal.accounts.models import User
+from portal.cases.models import Case
+from portal.core.columns import utcnow
 from portal.extensions import db
-from portal.models import Case, User
-from portal.models.base import utcnow
-from portal.services import reports, submissions
-from portal.services.deadlines import DeadlineSettings
-from portal.services.documents import UploadLimits
-from portal.services.restrictions import Limit, ReportInput
+from portal.items import lifecycle as submissions
+from portal.restrictions import reports
+from portal.restrictions.operations import Limit, ReportInput
+from portal.settings import DeadlineSettings, UploadLimits
 from tests.browser.checks import audit, follow
 
 

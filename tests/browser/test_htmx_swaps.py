@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from portal.models import Role
+from portal.accounts.models import Role
 from tests.browser.checks import announcements, audit, follow, listen_for_announcements, status_message
 from tests.browser.inbox import open_beside_the_list, pane, row, tab_counts
 from tests.browser.live_portal import a_new_pdf

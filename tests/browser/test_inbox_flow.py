@@ -7,8 +7,14 @@ from urllib.parse import parse_qsl, urlsplit
 
 from playwright.sync_api import expect
 
-from tests.browser.checks import (announcements, assert_focus_visible, audit, listen_for_announcements,
-                                  status_message, tab_to)
+from tests.browser.checks import (
+    announcements,
+    assert_focus_visible,
+    audit,
+    listen_for_announcements,
+    status_message,
+    tab_to,
+)
 from tests.browser.inbox import pane, row, search, tab_counts
 
 NARROW = {"width": 400, "height": 800}

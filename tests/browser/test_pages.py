@@ -10,7 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.checks import audit, follow as follow_link
+from tests.browser.checks import audit
+from tests.browser.checks import follow as follow_link
 
 
 def nothing(page):

@@ -1,0 +1,160 @@
+"""Who may see and do what: the one place that decides every read and write.
+
+Views and fragments ask these functions; a refusal of an object the user may
+not know exists is a NotFound (404), never a 403. The rules (DESIGN.md):
+
+- a case manager sees every case, submission and file;
+- an employee sees only their own cases, their submissions and files, and a
+  transitional-duty offer only once the case manager has forwarded it;
+- a supervisor sees their direct reports' cases as a projection without any
+  medical content, and never a medical file;
+- a clinician sees only cases whose employee authorised them, only between
+  the authorisation's dates and until it is revoked, and medical files only
+  when the authorisation covers them;
+- an admin manages accounts and sees no case or medical content.
+"""
+from datetime import date
+
+from sqlalchemy import Select, and_, exists, false, or_, select, true
+
+from portal.accounts.models import Role, User
+from portal.cases.models import AuthorisationScope, Case, CaseParticipant
+from portal.core.columns import utcnow
+from portal.core.errors import NotFound
+from portal.duty.models import DutyOffer
+from portal.files.models import StoredFile
+from portal.items.models import Submission, SubmissionKind
+
+# The home each role lands on, and the areas (blueprints) each role may enter.
+HOME_ENDPOINT = {
+    Role.EMPLOYEE: "employee.home",
+    Role.CLINICIAN: "clinician.home",
+    Role.SUPERVISOR: "supervisor.home",
+    Role.CASE_MANAGER: "inbox.home",
+    Role.ADMIN: "admin.home",
+}
+AREA_ROLES = {
+    "employee": {Role.EMPLOYEE},
+    "clinician": {Role.CLINICIAN},
+    "supervisor": {Role.SUPERVISOR},
+    "inbox": {Role.CASE_MANAGER},
+    "admin": {Role.ADMIN},
+}
+# Who may invite whom: admins anyone; case managers the people on their cases.
+INVITABLE_ROLES = {
+    Role.ADMIN: set(Role),
+    Role.CASE_MANAGER: {Role.EMPLOYEE, Role.CLINICIAN, Role.SUPERVISOR},
+}
+
+
+def may_enter_area(user: User, area: str) -> bool:
+    return user.is_active and Role(user.role) in AREA_ROLES.get(area, set())
+
+
+def invitable_roles(user: User) -> list[Role]:
+    allowed = INVITABLE_ROLES.get(Role(user.role), set())
+    return [role for role in Role if role in allowed]
+
+
+def _clinician_authorised(clinician_id: int, today: date, medical_documents: bool = False):
+    """SQL condition: a live authorisation of this clinician on the case in the outer query."""
+    conditions = [
+        CaseParticipant.case_id == Case.id,
+        CaseParticipant.clinician_id == clinician_id,
+        CaseParticipant.revoked_at.is_(None),
+        CaseParticipant.valid_from <= today,
+        CaseParticipant.valid_until >= today,
+    ]
+    if medical_documents:
+        conditions.append(CaseParticipant.scope == AuthorisationScope.WORK_STATUS_AND_MEDICAL_DOCUMENTS)
+    return exists().where(and_(*conditions))
+
+
+def case_visibility(user: User, today: date | None = None, medical: bool = False):
+    """SQL condition on Case: the cases ``user`` may see (with medical content, if asked)."""
+    today = today or utcnow().date()
+    if not user.is_active:
+        return false()
+    role = Role(user.role)
+    if role is Role.CASE_MANAGER:
+        return true()
+    if role is Role.EMPLOYEE:
+        return Case.employee_id == user.id
+    if role is Role.CLINICIAN:
+        return _clinician_authorised(user.id, today, medical_documents=medical)
+    if role is Role.SUPERVISOR and not medical:
+        report = select(User.id).where(User.supervisor_id == user.id)
+        return Case.employee_id.in_(report)
+    return false()
+
+
+def visible_cases(user: User, today: date | None = None) -> Select:
+    return select(Case).where(case_visibility(user, today))
+
+
+def get_case(session, user: User, case_id: int, today: date | None = None) -> Case:
+    case = session.scalar(visible_cases(user, today).where(Case.id == case_id))
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def can_see_medical(user: User, case: Case, session, today: date | None = None) -> bool:
+    """Medical content of a case: diagnosis, notes, medical documents."""
+    return session.scalar(select(case_visibility(user, today, medical=True)).select_from(Case).where(Case.id == case.id)) or False
+
+
+def submission_visibility(user: User, today: date | None = None):
+    """SQL condition on Submission (joined to Case): what ``user`` may open.
+
+    Case managers see every submission; everybody else sees what they sent,
+    and employees also see what was sent about their own cases.
+    """
+    if not user.is_active:
+        return false()
+    role = Role(user.role)
+    if role is Role.CASE_MANAGER:
+        return true()
+    if role is Role.EMPLOYEE:
+        # A duty offer reaches the employee only once the case manager forwards it.
+        forwarded = (exists().where(DutyOffer.submission_id == Submission.id, DutyOffer.forwarded_at.is_not(None))
+                     .correlate(Submission))
+        return or_(and_(Case.employee_id == user.id, or_(Submission.kind != SubmissionKind.DUTY_OFFER, forwarded)),
+                   Submission.submitted_by_id == user.id)
+    if role in (Role.CLINICIAN, Role.SUPERVISOR):
+        return and_(Submission.submitted_by_id == user.id, case_visibility(user, today))
+    return false()
+
+
+def inbox_visibility(user: User):
+    """SQL condition on Submission alone (no join): what the inbox lists and counts. Only case
+    managers have an inbox, and they see every submission."""
+    return true() if may_enter_area(user, "inbox") else false()
+
+
+def visible_submissions(user: User, today: date | None = None) -> Select:
+    return select(Submission).join(Case, Submission.case_id == Case.id).where(submission_visibility(user, today))
+
+
+def get_submission(session, user: User, submission_id: int, today: date | None = None) -> Submission:
+    submission = session.scalar(visible_submissions(user, today).where(Submission.id == submission_id))
+    if submission is None:
+        raise NotFound()
+    return submission
+
+
+def get_file(session, user: User, file_id: int, today: date | None = None) -> StoredFile:
+    """A stored file ``user`` may download: medical files need medical access to the case."""
+    query = (
+        select(StoredFile)
+        .join(Case, StoredFile.case_id == Case.id)
+        .where(StoredFile.id == file_id)
+        .where(or_(
+            and_(StoredFile.is_medical, case_visibility(user, today, medical=True)),
+            and_(~StoredFile.is_medical, case_visibility(user, today)),
+        ))
+    )
+    stored = session.scalar(query)
+    if stored is None:
+        raise NotFound()
+    return stored

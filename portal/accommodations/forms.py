@@ -1,0 +1,98 @@
+"""The accommodation request's steps, the employee's answers to a decision, and the supervisor's answer to a feasibility question."""
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length, Optional
+
+from portal.accommodations.models import HelpCategory
+from portal.accommodations.operations import CONTACT_PREFERENCES
+
+
+class StepForm(FlaskForm):
+    """A step's fields map one to one onto the draft's keys, unless a step says otherwise."""
+
+    def load(self, data: dict) -> None:
+        for field in self:
+            if field.name in data and field.name != "csrf_token":
+                field.data = date.fromisoformat(data[field.name]) if isinstance(field, DateField) and data[field.name] \
+                    else data[field.name]
+
+    def values(self) -> dict:
+        return {field.name: field.data.isoformat() if isinstance(field.data, date) else (field.data or "")
+                for field in self if field.name != "csrf_token"}
+
+
+class DifficultyStep(StepForm):
+    difficulty = TextAreaField("What is making work difficult for you?", validators=[Length(max=4000)])
+
+
+class TasksStep(StepForm):
+    tasks_affected = TextAreaField("Which parts of your job are affected?", validators=[Length(max=4000)])
+
+
+class HelpStep(StepForm):
+    def load(self, data: dict) -> None:
+        for item in data.get("help", []):
+            self[f"choose_{item['category']}"].data = True
+            self[f"help_{item['category']}"].data = item.get("description", "")
+
+    def values(self) -> dict:
+        return {"help": [{"category": category.value, "description": self[f"help_{category.value}"].data or ""}
+                         for category in HelpCategory if self[f"choose_{category.value}"].data]}
+
+
+for _category in HelpCategory:
+    setattr(HelpStep, f"choose_{_category.value}", BooleanField(_category.label))
+    setattr(HelpStep, f"help_{_category.value}", TextAreaField(f"What would help: {_category.label.lower()}",
+                                                               validators=[Optional(), Length(max=2000)]))
+
+
+class DurationStep(StepForm):
+    temporary = RadioField("For how long do you need it?", choices=[
+        SelectChoice("yes", "For a while, between dates"), SelectChoice("no", "Ongoing")], validate_choice=False)
+    needed_from = DateField("From", validators=[Optional()])
+    needed_until = DateField("Until (your best estimate)", validators=[Optional()])
+
+
+class DocumentsStep(StepForm):
+    documents = MultipleFileField("Supporting documents (optional)")
+
+    def values(self) -> dict:
+        return {}
+
+
+class ContactStep(StepForm):
+    contact_preference = RadioField("How do you prefer to be contacted?", validate_choice=False,
+                                    choices=[SelectChoice(key, label) for key, label in CONTACT_PREFERENCES.items()])
+    contact_phone = StringField("Phone number", validators=[Optional(), Length(max=40)])
+
+
+STEP_FORMS = {"difficulty": DifficultyStep, "tasks": TasksStep, "help": HelpStep, "duration": DurationStep,
+              "documents": DocumentsStep, "contact": ContactStep}
+
+
+STEP_TITLES = {"difficulty": "What is making work difficult for you?", "tasks": "The parts of your job affected",
+               "help": "What would help", "duration": "For how long", "documents": "Supporting documents",
+               "contact": "How to contact you"}
+
+
+class DecisionAnswerForm(FlaskForm):
+    reason = TextAreaField("Why the decision should be looked at again", validators=[Optional(), Length(max=4000)])
+    version = HiddenField()
+
+
+class FeasibilityAnswerForm(FlaskForm):
+    feasible = RadioField("Is it feasible in your team?", validate_choice=False, choices=[
+        SelectChoice("yes", "Yes"), SelectChoice("with_changes", "Yes, with changes"), SelectChoice("no", "No")])
+    answer = TextAreaField("Explain", validators=[Optional(), Length(max=4000)])
+

@@ -1,0 +1,360 @@
+"""Accommodation requests: the employee's guided form, the interactive process, the decision,
+and what the employee and the supervisor may do after it.
+
+What the employee writes about their difficulty, and their documents, stay with the
+case manager; the supervisor is asked about, and told of, accommodations only.
+"""
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from portal.accommodations.models import (
+    AccommodationDraft,
+    AccommodationRequest,
+    Decision,
+    DenialReason,
+    FeasibilityQuestion,
+    HelpCategory,
+    ProcessLogEntry,
+)
+from portal.accounts.models import User
+from portal.cases.models import Case
+from portal.core.columns import utcnow
+from portal.core.errors import Conflict, InvalidInput, NotFound
+from portal.files import storage
+from portal.files.models import StoredFile
+from portal.files.storage import Upload
+from portal.items import lifecycle as submissions
+from portal.items.deadlines import accommodation_decision_due, end_of_day
+from portal.items.models import Submission, SubmissionEvent, SubmissionKind
+from portal.mail import notifications
+from portal.settings import DeadlineSettings, UploadLimits
+
+STEPS = ["difficulty", "tasks", "help", "duration", "documents", "contact"]
+CONTACT_PREFERENCES = {"email": "Email", "phone": "Phone", "either": "Email or phone"}
+LOG_KINDS = {"conversation": "Conversation", "information_requested": "Information requested",
+             "information_received": "Information received", "accommodation_considered": "Accommodation considered",
+             "supervisor_input": "Supervisor's input"}
+FEASIBLE = {"yes": "yes", "with_changes": "yes, with changes", "no": "no"}
+LOG_METHODS = {"phone": "Phone", "meeting": "Meeting", "video": "Video call", "email": "Email", "letter": "Letter"}
+
+
+# --- the guided form ----------------------------------------------------------
+
+def step_problems(step: str, data: dict) -> dict[str, str]:
+    """What is missing or wrong in one step of the form, by field."""
+    found = {}
+    if step == "difficulty" and not data.get("difficulty", "").strip():
+        found["difficulty"] = "Say in your own words what is making work difficult."
+    if step == "tasks" and not data.get("tasks_affected", "").strip():
+        found["tasks_affected"] = "Say which parts of your job are affected."
+    if step == "help":
+        chosen = data.get("help", [])
+        if not chosen:
+            found["help"] = "Choose at least one kind of help."
+        for item in chosen:
+            if not item.get("description", "").strip():
+                found[f"help_{item['category']}"] = (f"Describe what would help under "
+                                                     f"“{HelpCategory(item['category']).label}”.")
+    if step == "duration":
+        if data.get("temporary") not in ("yes", "no"):
+            found["temporary"] = "Say whether you need it for a while or ongoing."
+        elif data["temporary"] == "yes":
+            start, end = data.get("needed_from"), data.get("needed_until")
+            if not start:
+                found["needed_from"] = "Enter when you need it from."
+            if not end:
+                found["needed_until"] = "Enter when you expect to need it until."
+            elif start and end < start:
+                found["needed_until"] = "The end date must be on or after the start date."
+    if step == "contact":
+        if data.get("contact_preference") not in CONTACT_PREFERENCES:
+            found["contact_preference"] = "Choose how you prefer to be contacted."
+        elif data["contact_preference"] in ("phone", "either") and not data.get("contact_phone", "").strip():
+            found["contact_phone"] = "Enter the phone number to call."
+    return found
+
+
+def first_incomplete_step(data: dict) -> str | None:
+    return next((step for step in STEPS if step_problems(step, data)), None)
+
+
+def draft_for(session, employee: User, case: Case) -> AccommodationDraft:
+    draft = session.scalar(select(AccommodationDraft).where(AccommodationDraft.employee_id == employee.id,
+                                                            AccommodationDraft.case_id == case.id))
+    return draft or AccommodationDraft(employee_id=employee.id, case_id=case.id, data={})
+
+
+def save_step(session, employee: User, case: Case, step: str, values: dict) -> dict[str, str]:
+    """Keep what the step holds, even when it has problems, so that nothing typed is lost; return the problems."""
+    draft = draft_for(session, employee, case)
+    draft.data = {**draft.data, **values}
+    session.add(draft)
+    session.commit()
+    return step_problems(step, draft.data)
+
+
+def add_document(session, employee: User, case: Case, upload: Upload, limits: UploadLimits) -> StoredFile:
+    """A supporting document, kept with the draft until the request is sent."""
+    draft = draft_for(session, employee, case)
+    with storage.saving(session):
+        stored = storage.store_upload(session, upload.stream, upload.filename, case=case, uploaded_by=employee,
+                                      upload_folder=limits.upload_folder, max_bytes=limits.max_bytes)
+        draft.data = {**draft.data, "file_ids": [*draft.data.get("file_ids", []), stored.id]}
+        session.add(draft)
+    return stored
+
+
+def draft_files(session, employee: User, case: Case, data: dict) -> list[StoredFile]:
+    ids = data.get("file_ids", [])
+    if not ids:
+        return []
+    return list(session.scalars(select(StoredFile).where(StoredFile.id.in_(ids), StoredFile.case_id == case.id,
+                                                         StoredFile.uploaded_by_id == employee.id,
+                                                         StoredFile.submission_id.is_(None))))
+
+
+def expire_drafts(session, untouched_since: datetime) -> int:
+    """Delete the accommodation requests never sent and not changed since ``untouched_since``, with
+    the documents uploaded only for them; returns how many.
+
+    What someone wrote about their health and then left is kept for no purpose, and medical
+    detail kept for no purpose is a risk, not a record. The files themselves go with the next
+    sweep of the upload folder, once no row refers to them.
+    """
+    drafts = session.scalars(select(AccommodationDraft).where(AccommodationDraft.updated_at < untouched_since)
+                             .options(joinedload(AccommodationDraft.case))).all()
+    for draft in drafts:
+        for stored in draft_files(session, session.get(User, draft.employee_id), draft.case, draft.data):
+            session.delete(stored)
+        session.delete(draft)
+    session.commit()
+    return len(drafts)
+
+
+def send(session, employee: User, case: Case, settings: DeadlineSettings, now: datetime | None = None) -> Submission:
+    """Send the checked answers: the request enters the inbox with its decision due date."""
+    now = now or utcnow()
+    draft = draft_for(session, employee, case)
+    data = draft.data
+    step = first_incomplete_step(data)
+    if step is not None:
+        raise InvalidInput(next(iter(step_problems(step, data).values())), field=step)
+    due = accommodation_decision_due(now, settings)
+    summary = "Accommodation: " + ", ".join(HelpCategory(h["category"]).label.lower() for h in data["help"])
+    submission = submissions.receive(session, SubmissionKind.ACCOMMODATION_REQUEST, "A", case, employee, now,
+                                     end_of_day(due, settings), summary)
+    temporary = data["temporary"] == "yes"
+    session.add(AccommodationRequest(
+        submission=submission, difficulty=data["difficulty"].strip(), tasks_affected=data["tasks_affected"].strip(),
+        help=data["help"], temporary=temporary,
+        needed_from=date.fromisoformat(data["needed_from"]) if temporary else None,
+        needed_until=date.fromisoformat(data["needed_until"]) if temporary else None,
+        contact_preference=data["contact_preference"], contact_phone=data.get("contact_phone", "").strip() or None,
+        decision_due=due))
+    for stored in draft_files(session, employee, case, data):
+        stored.submission_id = submission.id
+    if draft.id is not None:
+        session.delete(draft)
+    session.commit()
+    return submission
+
+
+# --- the interactive process ---------------------------------------------------
+
+def log(session, author: User, submission: Submission, occurred_on: date | None, kind: str, summary: str,
+        method: str | None = None, with_whom: str | None = None, considered: str | None = None,
+        effective: bool | None = None) -> ProcessLogEntry:
+    """Add a dated entry to the interactive-process log."""
+    if kind not in LOG_KINDS:
+        raise InvalidInput("Choose what kind of entry this is.", field="kind")
+    if not (summary or "").strip():
+        raise InvalidInput("Write what happened.", field="summary")
+    if occurred_on is None or occurred_on > utcnow().date():
+        raise InvalidInput("Enter the date it happened, today or earlier.", field="occurred_on")
+    if kind == "accommodation_considered" and not (considered or "").strip():
+        raise InvalidInput("Name the accommodation considered.", field="considered")
+    entry = ProcessLogEntry(submission_id=submission.id, author_id=author.id, occurred_on=occurred_on, kind=kind,
+                            method=method or None, with_whom=(with_whom or "").strip() or None,
+                            summary=summary.strip(), considered=(considered or "").strip() or None, effective=effective)
+    session.add(entry)
+    session.commit()
+    return entry
+
+
+def log_of(session, submission: Submission) -> list[ProcessLogEntry]:
+    return list(session.scalars(select(ProcessLogEntry).where(ProcessLogEntry.submission_id == submission.id)
+                                .options(joinedload(ProcessLogEntry.author))
+                                .order_by(ProcessLogEntry.occurred_on, ProcessLogEntry.id)))
+
+
+def ask_supervisor(session, actor: User, submission: Submission, accommodation: str, question: str,
+                   now: datetime | None = None) -> FeasibilityQuestion:
+    """Ask the employee's supervisor whether one accommodation is feasible; they see nothing medical."""
+    supervisor = submission.case.employee.supervisor
+    if supervisor is None:
+        raise InvalidInput("This employee has no supervisor on record.", field="accommodation")
+    if not accommodation.strip():
+        raise InvalidInput("Say which accommodation you are asking about.", field="accommodation")
+    if not question.strip():
+        raise InvalidInput("Write your question.", field="question")
+    asked = FeasibilityQuestion(submission=submission, supervisor=supervisor, asked_by=actor,
+                                accommodation=accommodation.strip(), question=question.strip(), asked_at=now or utcnow())
+    session.add(asked)
+    session.flush()
+    notifications.queue(session, supervisor.email, "feasibility_question", question=asked)
+    session.commit()
+    return asked
+
+
+def answer_question(session, supervisor: User, question_id: int, feasible: str, answer: str,
+                    now: datetime | None = None) -> FeasibilityQuestion:
+    """The supervisor's answer goes into the interactive-process log."""
+    now = now or utcnow()
+    asked = question_for(session, supervisor, question_id)
+    if asked.answered_at is not None:
+        raise Conflict("You have already answered this question.")
+    if feasible not in ("yes", "with_changes", "no"):
+        raise InvalidInput("Say whether it is feasible.", field="feasible")
+    if not (answer or "").strip():
+        raise InvalidInput("Explain your answer.", field="answer")
+    asked.feasible, asked.answer, asked.answered_at = feasible, answer.strip(), now
+    session.add(ProcessLogEntry(submission_id=asked.submission_id, author_id=supervisor.id, occurred_on=now.date(),
+                                kind="supervisor_input", method="email", with_whom=supervisor.name,
+                                considered=asked.accommodation, effective=None,
+                                summary=f"Feasible: {FEASIBLE[feasible]}. {asked.answer}"))
+    notifications.queue(session, asked.asked_by.email, "feasibility_answered", question=asked)
+    session.commit()
+    return asked
+
+
+
+def questions_for_request(session, submission: Submission) -> list[FeasibilityQuestion]:
+    return list(session.scalars(select(FeasibilityQuestion).where(FeasibilityQuestion.submission_id == submission.id)
+                                .options(joinedload(FeasibilityQuestion.supervisor))
+                                .order_by(FeasibilityQuestion.asked_at)))
+
+
+def question_for(session, supervisor: User, question_id: int) -> FeasibilityQuestion:
+    """A feasibility question put to this supervisor, or NotFound."""
+    asked = session.get(FeasibilityQuestion, question_id)
+    if asked is None or asked.supervisor_id != supervisor.id:
+        raise NotFound()
+    return asked
+
+
+def questions_for(session, supervisor: User) -> list[FeasibilityQuestion]:
+    return list(session.scalars(select(FeasibilityQuestion).where(FeasibilityQuestion.supervisor_id == supervisor.id)
+                                .options(joinedload(FeasibilityQuestion.submission).joinedload(Submission.case)
+                                         .joinedload(Case.employee))
+                                .order_by(FeasibilityQuestion.answered_at.is_not(None),
+                                          FeasibilityQuestion.asked_at.desc())))
+
+
+# --- the decision and after -----------------------------------------------------
+
+def decide(session, actor: User, submission: Submission, decision: str, expected_version: int | None,
+           what: str = "", why: str = "", denial_reason: str | None = None, granted_from: date | None = None,
+           granted_until: date | None = None, review_date: date | None = None,
+           now: datetime | None = None) -> None:
+    """Grant (what, from when, for how long, review date), offer an alternative (what and why), or deny
+    (a reason from the list, explained). The employee is told; the supervisor only of what was granted."""
+    now = now or utcnow()
+    request = submission.accommodation
+    what, why = (what or "").strip(), (why or "").strip()
+    if decision == Decision.GRANTED:
+        if not what:
+            raise InvalidInput("Say exactly what is granted.", field="what")
+        if granted_from is None:
+            raise InvalidInput("Enter the date it starts.", field="granted_from")
+        if granted_until and granted_until < granted_from:
+            raise InvalidInput("The end must be on or after the start.", field="granted_until")
+        if review_date and review_date < granted_from:
+            raise InvalidInput("The review date must be on or after the start.", field="review_date")
+    elif decision == Decision.ALTERNATIVE:
+        if not what:
+            raise InvalidInput("Say what alternative is offered.", field="what")
+        if not why:
+            raise InvalidInput("Say why the accommodation asked for was not chosen.", field="why")
+    elif decision == Decision.DENIED:
+        if denial_reason not in set(DenialReason):
+            raise InvalidInput("Choose the reason for the denial.", field="denial_reason")
+        if not why:
+            raise InvalidInput("Explain the denial; the employee reads it.", field="why")
+    else:
+        raise InvalidInput("Choose a decision.", field="decision")
+    action = "decline" if decision == Decision.DENIED else "accept"
+    submissions.transition(session, submission, actor, action, expected_version, now=now, due_at=None,
+                           message=f"{Decision(decision).value.capitalize()}: {what or DenialReason(denial_reason).label}")
+    request.decision, request.decision_what, request.decision_why = decision, what or None, why or None
+    request.denial_reason = denial_reason if decision == Decision.DENIED else None
+    request.granted_from = granted_from if decision == Decision.GRANTED else None
+    request.granted_until = granted_until if decision == Decision.GRANTED else None
+    request.review_date = review_date if decision == Decision.GRANTED else None
+    request.decided_at = now
+    submissions.close_requests(session, submission, now)
+    notifications.to_sender(session, submission, "submission_decided")
+    if decision == Decision.GRANTED:
+        _tell_supervisor(session, submission)
+    submissions.commit(session, submission)
+
+
+def _tell_supervisor(session, submission: Submission) -> None:
+    supervisor = submission.case.employee.supervisor
+    if supervisor is not None:
+        notifications.queue(session, supervisor.email, "accommodation_granted", submission=submission,
+                            request=submission.accommodation)
+
+
+def accept_alternative(session, employee: User, submission: Submission, now: datetime | None = None) -> None:
+    request = submission.accommodation
+    if request is None or submission.submitted_by_id != employee.id:
+        raise NotFound()
+    if request.decision != Decision.ALTERNATIVE or request.alternative_accepted_at is not None:
+        raise Conflict("There is no alternative waiting for your answer.")
+    request.alternative_accepted_at = now or utcnow()
+    session.add(SubmissionEvent(submission=submission, actor=employee, at=request.alternative_accepted_at,
+                                action="alternative_accepted"))
+    _tell_supervisor(session, submission)
+    for address in submissions.case_manager_addresses(session, submission.case):
+        notifications.queue(session, address, "information_provided", submission=submission)
+    session.commit()
+
+
+def request_reconsideration(session, employee: User, submission: Submission, reason: str,
+                            expected_version: int | None, settings: DeadlineSettings,
+                            now: datetime | None = None) -> None:
+    """The employee asks for a denial to be looked at again, with their reasons: it reopens in the inbox."""
+    now = now or utcnow()
+    request = submission.accommodation
+    if request is None or submission.submitted_by_id != employee.id:
+        raise NotFound()
+    if not (reason or "").strip():
+        raise InvalidInput("Say why the decision should be looked at again.", field="reason")
+    due = accommodation_decision_due(now, settings)
+    submissions.transition(session, submission, employee, "reconsider", expected_version, message=reason.strip(),
+                           now=now, due_at=end_of_day(due, settings))
+    request.reconsideration_reason, request.decision_due = reason.strip(), due
+    if submission.assignee is not None:
+        notifications.queue(session, submission.assignee.email, "information_provided", submission=submission)
+    submissions.commit(session, submission)
+
+
+def granted_for_team(session, supervisor: User) -> list[AccommodationRequest]:
+    """What the supervisor must put in place: granted accommodations, and alternatives the employee accepted."""
+    query = (select(AccommodationRequest).join(Submission, AccommodationRequest.submission_id == Submission.id)
+             .join(Case, Submission.case_id == Case.id).join(User, Case.employee_id == User.id)
+             .where(User.supervisor_id == supervisor.id,
+                    (AccommodationRequest.decision == Decision.GRANTED)
+                    | AccommodationRequest.alternative_accepted_at.is_not(None))
+             .options(joinedload(AccommodationRequest.submission).joinedload(Submission.case).joinedload(Case.employee))
+             .order_by(AccommodationRequest.decided_at.desc()))
+    return list(session.scalars(query))
+
+
+def reviews_due(session, case: Case) -> list[AccommodationRequest]:
+    """Granted accommodations on the case with a review date, soonest first (deadlines to act on)."""
+    return list(session.scalars(select(AccommodationRequest).join(Submission).where(
+        Submission.case_id == case.id, AccommodationRequest.decision == Decision.GRANTED,
+        AccommodationRequest.review_date.is_not(None)).order_by(AccommodationRequest.review_date)))

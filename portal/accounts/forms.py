@@ -1,0 +1,34 @@
+"""Signing in, passwords, invitations, and an admin's account actions."""
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired("Enter your email address.")])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired("Enter the email address you sign in with.")])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired("Enter a new password.")])
+    confirm = PasswordField("Type the new password again", validators=[
+        DataRequired("Type the new password again."), EqualTo("password", "The two passwords do not match.")])
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+
+
+class InvitationForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired("Enter the person's full name."), Length(max=200)])
+    email = EmailField("Email", validators=[DataRequired("Enter the person's email address."), Length(max=254)])
+    role = SelectField("Role", validators=[DataRequired("Choose a role.")])
+
+
+class AccountActionForm(FlaskForm):
+    """Deactivate, reactivate or invite again: nothing to fill in but the CSRF token."""
+

@@ -1,0 +1,143 @@
+"""People who use the portal, their sign-in sessions, one-time tokens and sign-in attempts."""
+import re
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, delete, event, insert
+from sqlalchemy.orm import Mapped, attributes, mapped_column, relationship
+
+from portal.core.columns import UTCDateTime, utcnow
+from portal.extensions import db
+
+
+class Role(StrEnum):
+    EMPLOYEE = "employee"
+    CLINICIAN = "clinician"
+    SUPERVISOR = "supervisor"
+    CASE_MANAGER = "case_manager"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {"case_manager": "Case manager"}.get(self.value, self.value.capitalize())
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    # No hash until an invitation is accepted.
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    department: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    supervisor: Mapped["User | None"] = relationship(remote_side=[id], foreign_keys=[supervisor_id])
+
+    # Flask-Login's interface, written out: these are the only ones it uses.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class UserSession(db.Model):
+    """A server-side sign-in session: logout or a password change ends it for good."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+
+    user: Mapped[User] = relationship()
+
+
+class AccountToken(db.Model):
+    """A single-use, expiring link: a password reset or an invitation. Only its hash is kept."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # "reset" or "invitation"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+class LoginAttempt(db.Model):
+    """Failed sign-ins, counted per account and per address to throttle guessing."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "at"),
+        Index("ix_login_attempts_ip_at", "ip_address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    ip_address: Mapped[str] = mapped_column(String(45))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class NameWord(db.Model):
+    """Each word of a person's name, lower-cased: searching by the start of any word of a name
+    ("smi" finds Jordan O'Brien-Smith) is then a range of this table's key, at any number of people."""
+
+    __tablename__ = "name_words"
+
+    # Byte order on PostgreSQL too, so that a prefix is exactly a range of the key whatever the locale.
+    word: Mapped[str] = mapped_column(String(100).with_variant(String(100, collation="C"), "postgresql"),
+                                      primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+
+
+def name_words(name: str) -> set[str]:
+    """The searchable words of a name: split at anything that is not a letter or digit."""
+    return {word[:100] for word in re.split(r"[\W_]+", name.lower()) if word}
+
+
+@event.listens_for(User, "after_insert")
+@event.listens_for(User, "after_update")
+def _index_name(_mapper, connection, user: User) -> None:
+    """Keep a person's name words with the name, whoever creates or renames them."""
+    if not attributes.get_history(user, "name").has_changes():
+        return
+    connection.execute(delete(NameWord).where(NameWord.user_id == user.id))
+    words = name_words(user.name)
+    if words:
+        connection.execute(insert(NameWord), [{"word": word, "user_id": user.id} for word in words])

@@ -1,0 +1,255 @@
+"""Accounts: sign-in with throttling, server-side sessions, password reset and invitations."""
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import delete, func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.access import invitable_roles
+from portal.accounts.models import AccountToken, LoginAttempt, Role, User, UserSession
+from portal.audit import operations as audit
+from portal.core.columns import utcnow
+from portal.core.errors import InvalidInput, NotFound, Throttled
+from portal.mail import notifications
+from portal.settings import AccountSettings
+
+MIN_PASSWORD_LENGTH = 12
+# Checked against when the email has no account, so that timing does not tell.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+# last_seen_at is written at most this often, so that every request is not a write.
+_TOUCH_EVERY = timedelta(seconds=60)
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_new_password(password: str, email: str = "") -> None:
+    """A long passphrase is the rule; composition rules only make passwords worse (NIST 800-63B)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"Use at least {MIN_PASSWORD_LENGTH} characters.", field="password")
+    if len(password) > 256:
+        raise InvalidInput("Use at most 256 characters.", field="password")
+    if email and normalise_email(password) == normalise_email(email):
+        raise InvalidInput("Your password must not be your email address.", field="password")
+
+
+def set_password(session, user: User, password: str) -> None:
+    """Set a new password and end every session the user had."""
+    check_new_password(password, user.email)
+    user.password_hash = generate_password_hash(password)
+    end_all_sessions(session, user)
+
+
+def change_password(session, user: User, current_password: str, new_password: str, ip_address: str,
+                    settings: AccountSettings) -> None:
+    """A signed-in user's new password, once the current one is proven as a sign-in would prove it
+    (a wrong one counts towards throttling, so a borrowed session cannot guess it).
+
+    Every session ends, on every device: the caller starts a new one for this device.
+    """
+    if authenticate(session, user.email, current_password or "", ip_address, settings) != user:
+        raise InvalidInput("Your current password is not right.", field="current_password")
+    set_password(session, user, new_password)
+    audit.record(session, actor=user, action="password_changed", object_type="user", object_id=user.id,
+                 ip_address=ip_address)
+    session.commit()
+
+
+# --- sign-in -----------------------------------------------------------------
+
+def _failures_since(session, column, value, since: datetime) -> tuple[int, datetime | None]:
+    count, oldest = session.execute(
+        select(func.count(LoginAttempt.id), func.min(LoginAttempt.at)).where(column == value, LoginAttempt.at >= since)
+    ).one()
+    return count, oldest
+
+
+def authenticate(session, email: str, password: str, ip_address: str, settings: AccountSettings,
+                 now: datetime | None = None) -> User | None:
+    """The active user with these credentials, or None. Raises Throttled after too many failures.
+
+    The same answer, and about the same time, whether or not the email has an account.
+    """
+    now = now or utcnow()
+    email = normalise_email(email)
+    since = now - settings.throttle_window
+    for column, value, limit in ((LoginAttempt.email, email, settings.max_failures_per_account),
+                                 (LoginAttempt.ip_address, ip_address, settings.max_failures_per_address)):
+        count, oldest = _failures_since(session, column, value, since)
+        if count >= limit:
+            retry_after = max(1, int((oldest + settings.throttle_window - now).total_seconds()))
+            raise Throttled("Too many sign-in attempts. Wait a few minutes and try again, "
+                            "or reset your password.", retry_after=retry_after)
+    user = session.scalar(select(User).where(User.email == email))
+    password_ok = check_password_hash(user.password_hash if user and user.password_hash else _DUMMY_HASH, password)
+    if user is None or not user.password_hash or not password_ok or not user.active:
+        session.add(LoginAttempt(email=email, ip_address=ip_address, at=now))
+        session.commit()
+        return None
+    session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+    return user
+
+
+def start_session(session, user: User, ip_address: str | None, user_agent: str | None,
+                  now: datetime | None = None) -> str:
+    """Open a server-side session; the returned token goes in the session cookie."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    session.add(UserSession(token_hash=_hash_token(token), user_id=user.id, created_at=now, last_seen_at=now,
+                            ip_address=ip_address, user_agent=(user_agent or "")[:300]))
+    audit.record(session, actor=user, action="signed_in", object_type="user", object_id=user.id, ip_address=ip_address)
+    session.commit()
+    return token
+
+
+def user_for_session(session, token: str | None, settings: AccountSettings, now: datetime | None = None) -> User | None:
+    """The signed-in user for a session token, or None if it ended, idled out or never was."""
+    if not token:
+        return None
+    now = now or utcnow()
+    record = session.scalar(select(UserSession).where(UserSession.token_hash == _hash_token(token)))
+    if record is None or record.ended_at is not None or not record.user.active:
+        return None
+    if now - record.last_seen_at > settings.idle_timeout:
+        record.ended_at = now
+        session.commit()
+        return None
+    if now - record.last_seen_at > _TOUCH_EVERY:
+        record.last_seen_at = now
+        session.commit()
+    return record.user
+
+
+def end_session(session, token: str | None, now: datetime | None = None) -> None:
+    if token:
+        session.execute(update(UserSession).where(UserSession.token_hash == _hash_token(token),
+                                                  UserSession.ended_at.is_(None)).values(ended_at=now or utcnow()))
+        session.commit()
+
+
+def end_all_sessions(session, user: User, now: datetime | None = None) -> None:
+    session.execute(update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+                    .values(ended_at=now or utcnow()))
+
+
+def spend_links(session, user: User, now: datetime | None = None, purpose: str | None = None) -> None:
+    """Make the unused one-time links of ``user`` stop working: every one, or those for ``purpose``."""
+    spent = update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+    if purpose is not None:
+        spent = spent.where(AccountToken.purpose == purpose)
+    session.execute(spent.values(used_at=now or utcnow()))
+
+
+# --- one-time tokens: password reset and invitations --------------------------
+
+def _issue_token(session, user: User, purpose: str, lifetime: timedelta, created_by: User | None,
+                 now: datetime) -> str:
+    spend_links(session, user, now, purpose)  # a new link replaces any earlier unused one of the same purpose
+    token = secrets.token_urlsafe(32)
+    session.add(AccountToken(purpose=purpose, token_hash=_hash_token(token), user=user, created_by=created_by,
+                             created_at=now, expires_at=now + lifetime))
+    return token
+
+
+def find_token(session, token: str, purpose: str, now: datetime | None = None) -> AccountToken:
+    """The unused, unexpired token, or NotFound (the page says the link is no longer valid)."""
+    now = now or utcnow()
+    record = session.scalar(select(AccountToken).where(AccountToken.token_hash == _hash_token(token),
+                                                       AccountToken.purpose == purpose))
+    if record is None or record.used_at is not None or record.expires_at <= now:
+        raise NotFound("This link has expired or has already been used.")
+    return record
+
+
+def request_password_reset(session, email: str, settings: AccountSettings, now: datetime | None = None) -> None:
+    """Email a reset link if the address has an active account; say nothing either way."""
+    now = now or utcnow()
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.active or user.password_hash is None:
+        return
+    token = _issue_token(session, user, "reset", settings.reset_lifetime, None, now)
+    notifications.queue(session, user.email, "password_reset", user=user, token=token,
+                        expires_at=now + settings.reset_lifetime)
+    session.commit()
+
+
+def _set_password_with(session, token: str, purpose: str, password: str, action: str, now: datetime | None) -> User:
+    """Use a one-time link to set the password; the link is spent only if the password is accepted."""
+    now = now or utcnow()
+    record = find_token(session, token, purpose, now)
+    set_password(session, record.user, password)
+    record.used_at = now
+    audit.record(session, actor=record.user, action=action, object_type="user", object_id=record.user.id)
+    session.commit()
+    return record.user
+
+
+def reset_password(session, token: str, password: str, now: datetime | None = None) -> User:
+    return _set_password_with(session, token, "reset", password, "password_reset", now)
+
+
+def valid_email(email: str) -> str:
+    """The address normalised, or InvalidInput for the email field."""
+    try:
+        # .test addresses allowed: the demo uses them, and a real bounce shows in the outbox anyway.
+        return validate_email(email or "", check_deliverability=False, test_environment=True).normalized.lower()
+    except EmailNotValidError:
+        raise InvalidInput("Enter an email address like name@example.com.", field="email") from None
+
+
+def invite(session, inviter: User, email: str, name: str, role: Role, settings: AccountSettings,
+           now: datetime | None = None, **profile) -> User:
+    """Create an account without a password and email a one-time link to set it."""
+    if role not in invitable_roles(inviter):
+        raise InvalidInput("You cannot invite someone with that role.", field="role")
+    email = valid_email(email)
+    existing = session.scalar(select(User).where(User.email == email))
+    if existing is not None and existing.password_hash is not None:
+        raise InvalidInput("Someone with this email already has an account.", field="email")
+    user = send_invitation(session, inviter, email, name, role, settings, now, **profile)
+    session.commit()
+    return user
+
+
+def send_invitation(session, inviter: User, email: str, name: str, role: Role, settings: AccountSettings,
+                    now: datetime | None = None, template: str = "invitation", **context) -> User:
+    """Create the invited account if it is new, and queue its one-time link; the caller commits.
+
+    Profile fields (organisation, phone...) in ``context`` that the User model has are set on a new account.
+    """
+    now = now or utcnow()
+    user = session.scalar(select(User).where(User.email == email))
+    if user is None:
+        profile = {key: context.pop(key) for key in ("organisation", "phone", "department") if key in context}
+        user = User(email=email, name=name.strip(), role=role, active=True, **profile)
+        session.add(user)
+        session.flush()
+    token = _issue_token(session, user, "invitation", settings.invitation_lifetime, inviter, now)
+    notifications.queue(session, user.email, template, user=user, inviter=inviter, token=token,
+                        expires_at=now + settings.invitation_lifetime, **context)
+    audit.record(session, actor=inviter, action="invited", object_type="user", object_id=user.id, detail=role)
+    return user
+
+
+def accept_invitation(session, token: str, password: str, now: datetime | None = None) -> User:
+    return _set_password_with(session, token, "invitation", password, "invitation_accepted", now)
+
+
+def create_user(session, email: str, name: str, role: Role, password: str, **profile) -> User:
+    """Create an active account directly (the create-user and seed commands)."""
+    email = normalise_email(email)
+    if session.scalar(select(User).where(User.email == email)):
+        raise InvalidInput("Someone with this email already has an account.", field="email")
+    check_new_password(password, email)
+    user = User(email=email, name=name, role=role, password_hash=generate_password_hash(password), active=True,
+                **profile)
+    session.add(user)
+    session.flush()
+    return user

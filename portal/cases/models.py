@@ -1,0 +1,99 @@
+"""A case: one employee's leave, accommodation or workers' compensation matter."""
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import User
+from portal.core.columns import UTCDateTime, utcnow
+from portal.extensions import db
+
+
+class CaseType(StrEnum):
+    LEAVE = "leave"
+    ACCOMMODATION = "accommodation"
+    WORKERS_COMPENSATION = "workers_compensation"
+
+    @property
+    def label(self) -> str:
+        return {"leave": "Leave", "accommodation": "Accommodation", "workers_compensation": "Workers' compensation"}[self.value]
+
+
+class CaseStatus(StrEnum):
+    INTAKE = "intake"
+    OPEN = "open"
+    TRANSITIONAL_DUTY = "transitional_duty"
+    RETURNED_TO_WORK = "returned_to_work"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class AuthorisationScope(StrEnum):
+    """What an employee lets their treating clinician see and send."""
+
+    WORK_STATUS = "work_status"
+    WORK_STATUS_AND_MEDICAL_DOCUMENTS = "work_status_and_medical_documents"
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_case_manager_status", "case_manager_id", "status"),
+                      Index("ix_cases_case_type", "case_type"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    case_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    case_type: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(30), default=CaseStatus.INTAKE)
+    leave_start: Mapped[date | None] = mapped_column(Date)
+    expected_rtw: Mapped[date | None] = mapped_column(Date)
+    actual_rtw: Mapped[date | None] = mapped_column(Date)
+    # Set when the employee accepts a transitional-duty offer; the end is a deadline to act on.
+    transitional_duty_start: Mapped[date | None] = mapped_column(Date)
+    transitional_duty_end: Mapped[date | None] = mapped_column(Date)
+    closure_summary: Mapped[str | None] = mapped_column(Text)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    employee: Mapped[User] = relationship(foreign_keys=[employee_id])
+    case_manager: Mapped[User | None] = relationship(foreign_keys=[case_manager_id])
+    participants: Mapped[list["CaseParticipant"]] = relationship(back_populates="case", order_by="CaseParticipant.id")
+
+    @property
+    def active_case_manager(self) -> User | None:
+        """The case's manager while their account is active: once it is stopped, the case has none."""
+        return self.case_manager if self.case_manager is not None and self.case_manager.active else None
+
+    @property
+    def type_label(self) -> str:
+        return CaseType(self.case_type).label
+
+    @property
+    def status_label(self) -> str:
+        return CaseStatus(self.status).label
+
+
+class CaseParticipant(db.Model):
+    """A treating clinician on a case, with the employee's authorisation and its revocation."""
+
+    __tablename__ = "case_participants"
+    __table_args__ = (Index("ix_case_participants_clinician_case", "clinician_id", "case_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    scope: Mapped[str] = mapped_column(String(40), default=AuthorisationScope.WORK_STATUS)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(back_populates="participants")
+    clinician: Mapped[User] = relationship(foreign_keys=[clinician_id])

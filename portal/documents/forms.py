@@ -1,0 +1,37 @@
+"""The employee's document forms: sending documents, replying, withdrawing."""
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, MultipleFileField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from portal.documents.models import DocumentType
+
+
+class DocumentForm(FlaskForm):
+    document_type = SelectField(
+        "What is the document?",
+        choices=[SelectChoice("", "Choose one")] + [SelectChoice(kind.value, kind.label) for kind in DocumentType],
+        validators=[DataRequired("Choose what the document is.")],
+    )
+    description = StringField("Describe the document", validators=[Optional(), Length(max=200)])
+    files = MultipleFileField("Files")
+    note = TextAreaField("A note for your case manager (optional)", validators=[Optional(), Length(max=4000)])
+    request_id = HiddenField()
+
+    def validate_files(self, field):
+        if not any(upload and upload.filename for upload in field.data or []):
+            raise ValidationError("Choose at least one file to send.")
+
+    def validate_description(self, field):
+        if self.document_type.data == DocumentType.OTHER and not (field.data or "").strip():
+            raise ValidationError("Say in a few words what the document is.")
+
+
+class ReplyForm(FlaskForm):
+    message = TextAreaField("Your reply", validators=[Optional(), Length(max=4000)])
+    files = MultipleFileField("Add files (optional)")
+    version = HiddenField()
+
+
+class WithdrawForm(FlaskForm):
+    version = HiddenField()
+

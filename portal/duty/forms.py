@@ -1,0 +1,50 @@
+"""Transitional duty: the supervisor's offer and availability, the employee's answer."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, FloatField, IntegerField, StringField, TextAreaField
+from wtforms.validators import Length, NumberRange, Optional
+
+from portal.duty.operations import OfferInput
+from portal.restrictions.fields import add_dimension_fields, limits_from
+
+
+class OfferAnswerForm(FlaskForm):
+    reason = TextAreaField("If you decline, say why", validators=[Optional(), Length(max=4000)])
+
+
+class OfferForm(FlaskForm):
+    job_title = StringField("Job title", validators=[Optional(), Length(max=200)])
+    tasks = TextAreaField("Tasks", validators=[Optional(), Length(max=4000)])
+    hours_per_day = FloatField("Hours a day", validators=[Optional(), NumberRange(0, 24)])
+    days = StringField("Days", validators=[Optional(), Length(max=200)])
+    location = StringField("Location", validators=[Optional(), Length(max=200)])
+    pay_unchanged = BooleanField("Pay is unchanged", default=True)
+    pay_rate = StringField("Rate of pay, if it changes", validators=[Optional(), Length(max=100)])
+    start_date = DateField("Start date", validators=[Optional()])
+    end_date = DateField("End date", validators=[Optional()])
+    answer_by = DateField("The employee must answer by", validators=[Optional()])
+    contact_name = StringField("Contact person", validators=[Optional(), Length(max=200)])
+    contact_phone = StringField("Contact phone (optional)", validators=[Optional(), Length(max=40)])
+
+    def to_input(self) -> OfferInput:
+        return OfferInput(job_title=self.job_title.data or "", tasks=self.tasks.data or "",
+                          hours_per_day=self.hours_per_day.data, days=self.days.data or "",
+                          location=self.location.data or "", pay_unchanged=bool(self.pay_unchanged.data),
+                          pay_rate=self.pay_rate.data or "", start_date=self.start_date.data,
+                          end_date=self.end_date.data, answer_by=self.answer_by.data,
+                          contact_name=self.contact_name.data or "", contact_phone=self.contact_phone.data or "",
+                          demands=limits_from(self))
+
+
+class AvailabilityForm(FlaskForm):
+    title = StringField("Job title", validators=[Optional(), Length(max=200)])
+    tasks = TextAreaField("Tasks", validators=[Optional(), Length(max=4000)])
+    places = IntegerField("Places", validators=[Optional(), NumberRange(1, 500)])
+    hours_per_day = FloatField("Hours a day", validators=[Optional(), NumberRange(0, 24)])
+    start_date = DateField("From", validators=[Optional()])
+    end_date = DateField("Until", validators=[Optional()])
+
+
+for _form in (OfferForm, AvailabilityForm):
+    add_dimension_fields(_form, pounds="{label}: pounds the job needs", hours="{label}: hours a day the job needs",
+                         permission="{label}: does the job need it?", empty="Not needed")
+

@@ -1,0 +1,416 @@
+"""Stored uploads: received, proven to be what they claim, and kept under a content-addressed key.
+
+An upload is streamed to a private temporary file while it is hashed and counted,
+its type is read from its first bytes (never from its name or the browser's word),
+and the file is parsed to prove it: a PDF must open with pikepdf, an image must
+decode with Pillow. Only then is it renamed into place as ``<sha256[:2]>/<sha256>``.
+The name the user gave is kept for display only, cleaned, with the extension of
+the detected type.
+
+A file and its row live or die together: every ``store_upload`` runs inside
+``with saving(session):``, which commits at the end of the block and, if anything
+in the block fails, rolls back and removes the files the block placed (never a
+file that was already stored for other rows). What a killed process leaves behind,
+``sweep`` removes later.
+"""
+import hashlib
+import logging
+import mmap
+import os
+import re
+import tempfile
+import unicodedata
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import islice
+from pathlib import Path
+from typing import BinaryIO
+
+import pikepdf
+import pillow_heif
+from PIL import Image
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.cases.models import Case
+from portal.core.columns import utcnow
+from portal.core.errors import InvalidInput
+from portal.files.models import StoredFile
+from portal.items.models import Submission
+
+pillow_heif.register_heif_opener()
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file as received: its stream and the name the user's device gave it."""
+
+    stream: BinaryIO
+    filename: str
+
+
+CHUNK_SIZE = 64 * 1024
+MAX_NAME_LENGTH = 100  # before the extension
+INCOMING = "incoming"  # partial uploads, beside the stored files so that the final rename is atomic
+_PLACED = "storage.placed_files"  # session.info key: the files placed by the current saving() block
+_KEY = re.compile(r"([0-9a-f]{2})/\1[0-9a-f]{62}")
+SWEEP_BATCH = 500  # keys or rows per query in sweep()
+
+
+@dataclass(frozen=True)
+class FileType:
+    content_type: str
+    extension: str
+    pillow_formats: tuple[str, ...] = ()  # empty for PDF, which pikepdf proves
+
+
+PDF = FileType("application/pdf", ".pdf")
+PNG = FileType("image/png", ".png", ("PNG",))
+JPEG = FileType("image/jpeg", ".jpg", ("JPEG", "MPO"))  # phone cameras write MPO, a JPEG with extra frames
+TIFF = FileType("image/tiff", ".tif", ("TIFF",))
+HEIC = FileType("image/heic", ".heic", ("HEIF",))
+HEIF = FileType("image/heif", ".heif", ("HEIF",))
+FILE_TYPES = (PDF, PNG, JPEG, TIFF, HEIC, HEIF)
+# What a browser may show in the page rather than save: PDFs and images, nothing else.
+INLINE_TYPES = frozenset(file_type.content_type for file_type in FILE_TYPES)
+
+_HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"}
+_HEIF_BRANDS = {b"mif1", b"msf1"}
+_KNOWN_EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".heic", ".heif")
+_CLAIMED_EXTENSION = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9]{1,5}")
+_RESERVED_CHARACTERS = re.compile(r'[<>:"/\\|?*]')
+# Outside its streams a PDF is plain syntax; web markup there means the file is also meant to be read as a page.
+_PDF_STREAM_OR_MARKUP = re.compile(
+    rb"(?<!end)stream[ \t]*(?:\r\n?|\n)|(?P<markup>(?i:<(?:html|script|body|iframe|svg|!doctype)))")
+
+ACCEPTED = "Send a PDF, or a photo or scan as JPEG, PNG, HEIC or TIFF."
+
+
+def detect_type(head: bytes) -> FileType | None:
+    """The type that a file's first bytes announce, if it is one we accept."""
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return TIFF
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in _HEIC_BRANDS:
+            return HEIC
+        if brand in _HEIF_BRANDS:
+            return HEIF
+    return None
+
+
+def clean_name(original: str | None) -> str:
+    """The user's name for a file, safe to show: no directories, no control or invisible characters.
+
+    NUL goes, and so does the right-to-left override that makes ``x\\u202efdp.exe``
+    read as ``xexe.pdf``.
+    """
+    name = (original or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in unicodedata.normalize("NFC", name) if not unicodedata.category(ch).startswith("C"))
+    name = " ".join(_RESERVED_CHARACTERS.sub("_", name).split())
+    return name[:MAX_NAME_LENGTH].strip(" .") or "document"
+
+
+def display_name(original: str | None, file_type: FileType) -> str:
+    """The name kept for display and download: the user's, with the detected type's extension.
+
+    The claimed extension is replaced, so ``x.pdf.exe`` holding a PDF becomes ``x.pdf``.
+    """
+    name = clean_name(original)
+    stem, dot, suffix = name.rpartition(".")
+    if dot and _CLAIMED_EXTENSION.fullmatch(suffix):
+        name = stem
+    while name.lower().endswith(_KNOWN_EXTENSIONS):  # "scan.pdf.pdf" and "x.pdf.exe" become "scan" and "x"
+        name = name.rpartition(".")[0]
+    return (name.strip(" .") or "document") + file_type.extension
+
+
+def storage_key(sha256: str) -> str:
+    return f"{sha256[:2]}/{sha256}"
+
+
+def path_for(key: str, upload_folder: str | os.PathLike) -> Path:
+    """Where a stored file lives. Only a well-formed key is accepted, so no key leaves the folder."""
+    if not _KEY.fullmatch(key):
+        raise ValueError(f"not a storage key: {key!r}")
+    return Path(upload_folder).absolute() / key
+
+
+def open_stored(stored_file: StoredFile, upload_folder: str | os.PathLike) -> BinaryIO:
+    """The stored bytes, opened for reading; the caller closes the file."""
+    return path_for(stored_file.storage_key, upload_folder).open("rb")
+
+
+def shows_inline(stored_file: StoredFile) -> bool:
+    return stored_file.content_type in INLINE_TYPES
+
+
+@contextmanager
+def saving(session) -> Iterator[None]:
+    """A transaction for uploads: commits when the block ends, or undoes files and rows together.
+
+    Use it as the unit of work around ``store_upload`` calls and whatever else
+    belongs with them::
+
+        with storage.saving(db.session):
+            storage.store_upload(db.session, upload.stream, upload.filename, case=case, ...)
+            audit.record(db.session, ...)
+
+    If anything in the block raises (a refused file, a failed flush, the commit
+    itself), the session is rolled back (all its uncommitted work, as with any
+    rollback), every file the block newly placed is removed, and the error
+    propagates. Files that were stored before the block (identical content
+    already kept for other rows) are left alone. One gap remains: if another
+    request reuses a newly placed file in the instant before this block fails,
+    its row loses the file; the same bytes sent twice at once are that rare.
+    """
+    if _PLACED in session.info:
+        raise RuntimeError("storage.saving() blocks do not nest")
+    placed: list[Path] = []
+    session.info[_PLACED] = placed
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        try:
+            session.rollback()
+        finally:
+            for path in placed:
+                path.unlink(missing_ok=True)
+        raise
+    finally:
+        session.info.pop(_PLACED, None)
+
+
+@dataclass
+class SweepReport:
+    """What one sweep of the upload folder removed, and how many rows have lost their file."""
+
+    partial_removed: int = 0
+    unreferenced_removed: int = 0
+    missing: int = 0  # rows whose file is not there
+
+    def __str__(self) -> str:
+        return (f"{self.partial_removed} partial and {self.unreferenced_removed} unreferenced files removed, "
+                f"{self.missing} missing")
+
+
+def sweep(session, upload_folder: str | os.PathLike, now: datetime | None = None,
+          grace: timedelta = timedelta(hours=6)) -> SweepReport:
+    """Remove what a crash left in the upload folder; count the rows whose file is gone.
+
+    ``saving()`` cleans up after a failure in a live process, but a process killed
+    mid-upload leaves its ``.part`` file in ``incoming/``, and one killed between the
+    rename and the commit leaves a stored file that no row refers to. Both are removed
+    once last written more than ``grace`` ago (a slow upload is still being written).
+    A file a row refers to is never removed. A row whose file is missing is only
+    counted and logged: a document is lost, and a person must look.
+    """
+    folder = Path(upload_folder).absolute()
+    cutoff = ((now or utcnow()) - grace).timestamp()
+    report = SweepReport()
+    for part in _old_files(folder / INCOMING, cutoff):
+        if part.name.endswith(".part"):
+            part.unlink(missing_ok=True)
+            report.partial_removed += 1
+
+    old_keys = _old_stored_keys(folder, cutoff)
+    while keys := list(islice(old_keys, SWEEP_BATCH)):
+        held = set(session.scalars(select(StoredFile.storage_key).where(StoredFile.storage_key.in_(keys))))
+        for key in keys:
+            # Judged again after the query: an upload of the same bytes makes the file young before its row commits.
+            if key not in held and _older_than(path := path_for(key, folder), cutoff):
+                path.unlink(missing_ok=True)
+                report.unreferenced_removed += 1
+
+    missing: set[str] = set()
+    last_id = 0
+    while rows := session.execute(select(StoredFile.id, StoredFile.storage_key).where(StoredFile.id > last_id)
+                                  .order_by(StoredFile.id).limit(SWEEP_BATCH)).all():
+        last_id = rows[-1].id
+        for row in rows:
+            if not (_KEY.fullmatch(row.storage_key) and path_for(row.storage_key, folder).is_file()):
+                report.missing += 1
+                missing.add(row.storage_key)
+    if missing:
+        log.warning("Stored files missing for %d rows; restore them from a backup: %s",
+                    report.missing, ", ".join(sorted(missing)))
+    return report
+
+
+def store_upload(session, stream: BinaryIO, original_name: str | None, *, case: Case, uploaded_by: User,
+                 upload_folder: str | os.PathLike, max_bytes: int, submission: Submission | None = None,
+                 is_medical: bool = True) -> StoredFile:
+    """Receive, prove and keep one upload; add its ``StoredFile`` row and flush.
+
+    Must run inside ``with saving(session):``, which commits. Raises
+    ``InvalidInput`` (a message for the user) for an empty or over-size file,
+    a type we do not accept, a password-protected PDF, or a file that does not
+    parse as its type; nothing is kept then.
+    """
+    placed = session.info.get(_PLACED)
+    if placed is None:
+        raise RuntimeError("store_upload must run inside `with storage.saving(session):`")
+    if submission is not None:
+        if submission.id is None:
+            session.flush()  # the row holds the submission's id, not a relationship
+        if submission.case_id != case.id:
+            raise ValueError("the submission belongs to another case")
+
+    name = clean_name(original_name)  # as the user knows it, for messages
+    incoming = Path(upload_folder) / INCOMING
+    incoming.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(dir=incoming, suffix=".part")
+    temp = Path(temp_name)
+    try:
+        sha256, size = _receive(stream, fd, max_bytes, name)
+        with temp.open("rb") as received:
+            file_type = detect_type(received.read(16))
+        if file_type is None:
+            raise InvalidInput(f"{name} is not a type of file we accept. {ACCEPTED}")
+        if file_type is PDF:
+            _prove_pdf(temp, name)
+        else:
+            _prove_image(temp, file_type, name)
+        key = storage_key(sha256)
+        final = path_for(key, upload_folder)
+        if _place(temp, final):
+            placed.append(final)
+    finally:
+        temp.unlink(missing_ok=True)
+
+    stored = StoredFile(storage_key=key, original_name=display_name(original_name, file_type), size=size,
+                        sha256=sha256, content_type=file_type.content_type, case=case, uploaded_by=uploaded_by,
+                        submission_id=submission.id if submission else None, is_medical=is_medical)
+    session.add(stored)
+    session.flush()
+    return stored
+
+
+def _receive(stream: BinaryIO, fd: int, max_bytes: int, name: str) -> tuple[str, int]:
+    """Copy the upload into ``fd`` (then durable on disk), hashing and counting; refuse past ``max_bytes``."""
+    digest = hashlib.sha256()
+    size = 0
+    with os.fdopen(fd, "wb") as out:
+        while chunk := stream.read(CHUNK_SIZE):
+            size += len(chunk)
+            if size > max_bytes:
+                raise InvalidInput(f"{name} is larger than {_human_size(max_bytes)}, the most one file may be. "
+                                   "Scan or photograph it at a lower resolution, or split it into parts.")
+            digest.update(chunk)
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    if size == 0:
+        raise InvalidInput(f"{name} is empty. Choose the file again, or take the photo again.")
+    return digest.hexdigest(), size
+
+
+def _prove_pdf(path: Path, name: str) -> None:
+    damaged = f"{name} is damaged or is not a real PDF. Open it, save or print it as a new PDF, and send it again."
+    try:
+        # No recovery: a file whose structure must be reconstructed is damaged, or hides something else.
+        with pikepdf.open(path, attempt_recovery=False) as pdf:
+            pages = len(pdf.pages)
+    except pikepdf.PasswordError:
+        raise InvalidInput(f"{name} is protected by a password. Open it, save or print it as a PDF "
+                           "without a password, and send it again.") from None
+    except Exception:  # qpdf reports hostile input with several exception types; all mean "not a PDF we can read"
+        raise InvalidInput(damaged) from None
+    if pages == 0 or _has_markup_outside_streams(path):
+        raise InvalidInput(damaged)
+
+
+def _has_markup_outside_streams(path: Path) -> bool:
+    """Whether web markup appears in a PDF's syntax, skipping stream data (binary, often compressed)."""
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        last_end = data.rfind(b"endstream")
+        position = 0
+        while match := _PDF_STREAM_OR_MARKUP.search(data, position):
+            if match["markup"]:
+                return True
+            end = data.find(b"endstream", match.end()) if match.end() < last_end else -1
+            # A "stream" with no endstream after it is not a stream: keep reading its bytes as syntax.
+            position = end + len(b"endstream") if end != -1 else match.end()
+    return False
+
+
+def _prove_image(path: Path, file_type: FileType, name: str) -> None:
+    try:
+        # Pillow warns past MAX_IMAGE_PIXELS and raises at twice that; both mean a decompression bomb here.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path, formats=file_type.pillow_formats) as image:
+                image.load()
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise InvalidInput(f"{name} has too many pixels to open safely. Send a smaller photo or a "
+                           "lower-resolution scan.") from None
+    except Exception:  # decoders report broken input with many exception types; all mean "cannot be read"
+        raise InvalidInput(f"{name} is damaged or cannot be read as an image. Take the photo again, or save it "
+                           "as JPEG or PNG, and send it again.") from None
+
+
+def _place(temp: Path, final: Path) -> bool:
+    """Move the received file to its content-addressed place; False if that content is already stored."""
+    try:
+        os.utime(final)  # in use again, so young again: sweep() leaves it for the row about to refer to it
+        return False
+    except FileNotFoundError:
+        pass
+    final.parent.mkdir(exist_ok=True)
+    os.replace(temp, final)
+    directory = os.open(final.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the rename itself must survive a crash, not only the bytes
+    finally:
+        os.close(directory)
+    return True
+
+
+def _old_stored_keys(folder: Path, cutoff: float) -> Iterator[str]:
+    """The keys of the files at content-addressed places last written before ``cutoff``."""
+    for directory in _entries(folder):
+        if len(directory.name) == 2 and directory.is_dir(follow_symlinks=False):
+            for file in _old_files(Path(directory.path), cutoff):
+                if _KEY.fullmatch(key := f"{directory.name}/{file.name}"):
+                    yield key
+
+
+def _old_files(directory: Path, cutoff: float) -> list[Path]:
+    """The regular files in ``directory`` last written before ``cutoff``. A symlink is never ours: none is followed."""
+    if directory.is_symlink():
+        return []
+    return [Path(entry.path) for entry in _entries(directory)
+            if entry.is_file(follow_symlinks=False) and _older_than(entry.path, cutoff)]
+
+
+def _entries(directory: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(directory) as entries:
+            return list(entries)
+    except FileNotFoundError:  # nothing uploaded yet
+        return []
+
+
+def _older_than(path: str | Path, cutoff: float) -> bool:
+    try:
+        return os.lstat(path).st_mtime < cutoff
+    except FileNotFoundError:  # removed meanwhile, by saving() or another sweep
+        return False
+
+
+def _human_size(size: int) -> str:
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.3g} {unit}"
+    return f"{size} bytes"

@@ -1,0 +1,113 @@
+"""The inbox's forms: filters, review actions, the case page's requests."""
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    Form,
+    HiddenField,
+    RadioField,
+    SearchField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from portal.accommodations.models import DenialReason
+from portal.accommodations.operations import LOG_KINDS, LOG_METHODS
+from portal.cases.models import CaseType
+from portal.documents.models import DocumentType
+from portal.inbox.queries import DUE_WINDOWS, SORTS
+from portal.items.models import SubmissionKind, SubmissionStatus
+
+
+class ActionForm(FlaskForm):
+    """Claim and accept: nothing to fill in but the version the case manager saw."""
+
+    version = HiddenField()
+
+
+class AssignForm(ActionForm):
+    assignee = SelectField("Assign to", coerce=int, validators=[InputRequired("Choose a case manager.")])
+
+
+class RequestInformationForm(ActionForm):
+    message = TextAreaField("What do you need?", validators=[DataRequired("Say what information you need."),
+                                                              Length(max=4000)])
+    incomplete_certification = BooleanField("The certification is incomplete or insufficient (7-day cure period)")
+    due_date = DateField("Reply needed by (optional)", validators=[Optional()])
+
+
+class DeclineForm(ActionForm):
+    reason = TextAreaField("Reason for declining", validators=[
+        DataRequired("Give the reason for declining. The employee will see it."), Length(max=4000)])
+
+
+class TakeCaseForm(FlaskForm):
+    """Nothing to fill in: the case manager becomes the case's."""
+
+
+class DocumentRequestForm(FlaskForm):
+    document_type = SelectField("Document", choices=[SelectChoice("", "Choose one")] + [SelectChoice(t.value, t.label) for t in DocumentType],
+                                validators=[DataRequired("Choose the document you need.")])
+    message = TextAreaField("Message to the employee", validators=[Length(max=4000)])
+    due_date = DateField("Needed by", validators=[DataRequired("Enter the date the document is needed by.")])
+
+
+class LogEntryForm(FlaskForm):
+    occurred_on = DateField("Date", validators=[Optional()])
+    kind = SelectField("Entry", choices=[SelectChoice(key, label) for key, label in LOG_KINDS.items()])
+    method = SelectField("How", choices=[SelectChoice("", "Not applicable")]
+                         + [SelectChoice(key, label) for key, label in LOG_METHODS.items()], default="")
+    with_whom = StringField("With whom (optional)", validators=[Optional(), Length(max=200)])
+    summary = TextAreaField("What happened", validators=[Optional(), Length(max=4000)])
+    considered = StringField("Accommodation considered (if any)", validators=[Optional(), Length(max=300)])
+    effective = SelectField("Would it be effective?", default="", choices=[
+        SelectChoice("", "Not applicable"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")])
+
+
+class FeasibilityForm(FlaskForm):
+    accommodation = StringField("Accommodation to ask about", validators=[Optional(), Length(max=300)])
+    question = TextAreaField("Your question to the supervisor", validators=[Optional(), Length(max=4000)])
+
+
+class AccommodationDecisionForm(ActionForm):
+    decision = RadioField("Decision", validate_choice=False, choices=[
+        SelectChoice("granted", "Grant it"), SelectChoice("alternative", "Offer an alternative"),
+        SelectChoice("denied", "Deny it")])
+    what = TextAreaField("What exactly is granted, or the alternative offered", validators=[Optional(), Length(max=2000)])
+    why = TextAreaField("Why (for an alternative or a denial; the employee reads it)",
+                        validators=[Optional(), Length(max=4000)])
+    denial_reason = SelectField("Reason for a denial", default="", choices=[SelectChoice("", "Not a denial")]
+                                + [SelectChoice(r.value, r.label) for r in DenialReason])
+    granted_from = DateField("Granted from", validators=[Optional()])
+    granted_until = DateField("Granted until (optional)", validators=[Optional()])
+    review_date = DateField("Review date (optional)", validators=[Optional()])
+
+
+def _any(label: str, options) -> list[SelectChoice]:
+    return [SelectChoice("", label)] + [SelectChoice(value, text) for value, text in options]
+
+
+class InboxFilterForm(Form):
+    """The inbox's search, filters and order, read from the URL: a view is a link to share."""
+
+    q = SearchField("Search", validators=[Optional(), Length(max=100)])
+    kind = SelectField("Kind", choices=_any("Any kind", [(k.value, k.label) for k in SubmissionKind]))
+    status = SelectField("Status", choices=_any("Any status", [(s.value, s.label) for s in SubmissionStatus]))
+    assignee = SelectField("Assignee", choices=[])
+    due = SelectField("Due", choices=_any("Any time", DUE_WINDOWS.items()))
+    case_type = SelectField("Case type", choices=_any("Any case type", [(t.value, t.label) for t in CaseType]))
+    sort = SelectField("Order", choices=[SelectChoice(value, text) for value, text in SORTS.items()])
+
+
+def _optional_id(value) -> int | None:
+    return int(value) if str(value).isdigit() else None
+
+
+class BulkActionForm(FlaskForm):
+    """Claim, or assign, the rows the case manager ticked (or the one whose Claim button they pressed)."""
+
+    assignee = SelectField("Assign to", choices=[], coerce=_optional_id, validate_choice=False)
+

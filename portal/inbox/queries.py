@@ -1,0 +1,271 @@
+"""The case manager's inbox: its views, their counts, and acting on several items at once.
+
+Every view is one walk of an index in the view's order (see the Submission model's
+indexes) that stops after a page, so a page costs the same at item 20 and at item
+20,000: pagination is by keyset (the last row's sort value and id), never by offset.
+A request runs a fixed set of queries whatever the page size or data size: the tab
+counts (one aggregate over the open items; Closed is history and has no count), the page
+(its ids chosen from the view's index, then only those rows with their case, employee,
+assignee and duty offer), and the list of case managers.
+"""
+import re
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Select, and_, case, func, select, tuple_
+from sqlalchemy.orm import aliased, contains_eager
+
+from portal import access
+from portal.accounts.models import User
+from portal.accounts.search import named, starts_with
+from portal.cases.models import Case, CaseType
+from portal.core.errors import Conflict, InvalidInput, NotFound
+from portal.duty.models import DutyOffer
+from portal.items import lifecycle as submissions
+from portal.items.deadlines import end_of_day, local_date
+from portal.items.models import Submission, SubmissionKind, SubmissionStatus
+from portal.settings import DeadlineSettings
+
+S = SubmissionStatus
+TABS = {
+    "mine": "Mine",
+    "unassigned": "Unassigned",
+    "needs_info": "Needs information",
+    "overdue": "Overdue",
+    "open": "All open",
+    "closed": "Closed",
+}
+SORTS = {"due": "Due date", "priority": "Priority", "received": "Received, newest first"}
+DUE_WINDOWS = {"overdue": "Overdue", "today": "Due today", "week": "Due this week"}
+_REFERENCE = re.compile(r"^[A-Z]-[A-Z0-9]{1,4}(-[A-Z0-9]{0,4})?$")
+_CASE_NUMBER = re.compile(r"^C-[0-9-]+$")
+
+
+@dataclass(frozen=True)
+class InboxView:
+    """What the case manager is looking at; the URL holds all of it (``params``)."""
+
+    tab: str = "open"
+    sort: str = "due"
+    kind: str | None = None
+    status: str | None = None
+    assignee: str | None = None  # a case manager's id, or "none"
+    due: str | None = None
+    case_type: str | None = None
+    q: str = ""
+    after: str | None = None
+    before: str | None = None
+
+    @classmethod
+    def parse(cls, args) -> "InboxView":
+        """From query parameters; a value that is not one of the choices is left out, so an old
+        bookmark still opens."""
+        def choice(name: str, allowed) -> str | None:
+            value = args.get(name) or None
+            return value if value in allowed else None
+
+        assignee = args.get("assignee") or None
+        return cls(tab=choice("tab", TABS) or "open", sort=choice("sort", SORTS) or "due",
+                   kind=choice("kind", {k.value for k in SubmissionKind}),
+                   status=choice("status", {s.value for s in SubmissionStatus}),
+                   assignee=assignee if assignee == "none" or (assignee or "").isdigit() else None,
+                   due=choice("due", DUE_WINDOWS), case_type=choice("case_type", {t.value for t in CaseType}),
+                   q=(args.get("q") or "").strip()[:100], after=args.get("after") or None,
+                   before=args.get("before") or None)
+
+    @property
+    def effective_sort(self) -> str:
+        # Closed items have no due date or priority left: history reads newest first.
+        return "received" if self.tab == "closed" else self.sort
+
+    @property
+    def filtered(self) -> bool:
+        return any((self.kind, self.status, self.assignee, self.due, self.case_type, self.q))
+
+    def params(self, **changes) -> dict:
+        """Query parameters for a link to this view with ``changes``; a new view starts at its first page."""
+        view = replace(self, **({"after": None, "before": None} | changes))
+        defaults = InboxView()
+        return {name: value for name, value in vars(view).items()
+                if value not in (None, "") and value != getattr(defaults, name)}
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    items: list[Submission]
+    next_cursor: str | None
+    previous_cursor: str | None
+    newest_id: int  # the poll for new items asks what arrived after this
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _sort_columns(sort: str):
+    """The order's columns and whether it runs newest first."""
+    if sort == "received":
+        return Submission.submitted_at, True
+    if sort == "priority":
+        return Submission.priority_at, False
+    return Submission.due_at, False
+
+
+def _cursor(item: Submission, sort: str) -> str:
+    column, _ = _sort_columns(sort)
+    value = getattr(item, column.key)
+    return f"{int(value.timestamp() * 1_000_000)}.{item.id}"
+
+
+def _parse_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    try:
+        micros, item_id = cursor.split(".")
+        return datetime.fromtimestamp(int(micros) / 1_000_000, UTC), int(item_id)
+    except (AttributeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def _search(term: str):
+    """Condition for the search box: a reference or case number (or the start of one), else the
+    start of words of the employee's name ("jo smi" finds Jordan Smith). Each is an index range,
+    and the cases it names are found once, not looked up for every item the view walks."""
+    upper = term.upper()
+    if _REFERENCE.match(upper) and not upper.startswith("C-"):
+        return starts_with(Submission.reference, upper)
+    if _CASE_NUMBER.match(upper):
+        return Submission.case_id.in_(select(Case.id).where(starts_with(Case.number, upper)))
+    if upper.isdigit():  # the sequence at the end of a case number, as people read it out
+        return Submission.case_id.in_(select(Case.id).where(Case.number.like(f"%-{upper.zfill(5)}")))
+    return Submission.case_id.in_(select(Case.id).where(*named(Case.employee_id, term)))
+
+
+def _tab_condition(tab: str, user, now: datetime):
+    return {
+        "mine": and_(Submission.assignee_id == user.id, Submission.is_open),
+        "unassigned": and_(Submission.assignee_id.is_(None), Submission.is_open),
+        "needs_info": Submission.status == S.NEEDS_INFO,
+        "overdue": and_(Submission.is_open, Submission.due_at < now),
+        "open": Submission.is_open,
+        "closed": ~Submission.is_open,
+    }[tab]
+
+
+def _due_condition(window: str, now: datetime, settings: DeadlineSettings):
+    today = local_date(now, settings)
+    if window == "overdue":
+        return and_(Submission.is_open, Submission.due_at < now)
+    if window == "today":
+        return and_(Submission.is_open, Submission.due_at >= now, Submission.due_at <= end_of_day(today, settings))
+    sunday = today + timedelta(days=6 - today.weekday())
+    return and_(Submission.is_open, Submission.due_at >= now, Submission.due_at <= end_of_day(sunday, settings))
+
+
+def _filtered(query: Select, view: InboxView, user, now: datetime, settings: DeadlineSettings) -> Select:
+    conditions = [_tab_condition(view.tab, user, now)]
+    if view.kind:
+        conditions.append(Submission.kind == view.kind)
+    if view.status:
+        conditions.append(Submission.status == view.status)
+    if view.assignee == "none":
+        conditions.append(Submission.assignee_id.is_(None))
+    elif view.assignee:
+        conditions.append(Submission.assignee_id == int(view.assignee))
+    if view.due:
+        conditions.append(_due_condition(view.due, now, settings))
+    if view.case_type:
+        conditions.append(Case.case_type == view.case_type)
+    if view.q:
+        conditions.append(_search(view.q))
+    return query.where(*conditions)
+
+
+def tab_counts(session, user, now: datetime) -> tuple[dict[str, int], int]:
+    """The live count of each tab, and the newest open item's id, in one pass over the open items."""
+    def counted(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    row = session.execute(
+        select(func.count(Submission.id), counted(Submission.assignee_id == user.id),
+               counted(Submission.assignee_id.is_(None)), counted(Submission.status == S.NEEDS_INFO),
+               counted(Submission.due_at < now), func.coalesce(func.max(Submission.id), 0))
+        .where(Submission.is_open, access.inbox_visibility(user))).one()
+    return {"open": row[0], "mine": row[1], "unassigned": row[2], "needs_info": row[3], "overdue": row[4]}, row[5]
+
+
+def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettings, per_page: int) -> InboxPage:
+    """One page of the view, with every tab's count."""
+    counts, newest_id = tab_counts(session, user, now)
+    sort = view.effective_sort
+    column, newest_first = _sort_columns(sort)
+    backwards = view.before is not None and _parse_cursor(view.before) is not None
+    cursor = _parse_cursor(view.before if backwards else view.after)
+    # Walking back from a cursor is the same walk in the opposite direction, then turned round.
+    descending = newest_first != backwards
+    order = (column.desc(), Submission.id.desc()) if descending else (column.asc(), Submission.id.asc())
+    # First the page's ids, from the view's index alone; then only those rows with their case,
+    # employee, assignee and offer, so that no database joins rows it will not show.
+    chosen = select(Submission.id).where(access.inbox_visibility(user))
+    if view.case_type:  # the only filter on the case's own columns
+        chosen = chosen.join(Case, Submission.case_id == Case.id)
+    chosen = _filtered(chosen, view, user, now, settings)
+    if cursor is not None:
+        key, bound = tuple_(column, Submission.id), tuple_(*cursor)
+        chosen = chosen.where(key < bound if descending else key > bound)
+    chosen = chosen.order_by(*order).limit(per_page + 1)
+    employee, assignee = aliased(User), aliased(User)
+    query = (select(Submission)
+             .join(Case, Submission.case_id == Case.id).join(employee, Case.employee_id == employee.id)
+             .outerjoin(assignee, Submission.assignee_id == assignee.id)
+             .outerjoin(DutyOffer, DutyOffer.submission_id == Submission.id)
+             .where(Submission.id.in_(chosen.scalar_subquery()))
+             # Only what a row shows: loading whole people and cases would cost more than the query.
+             .options(contains_eager(Submission.case).load_only(Case.number, Case.employee_id)
+                      .contains_eager(Case.employee.of_type(employee)).load_only(employee.name),
+                      contains_eager(Submission.assignee.of_type(assignee)).load_only(assignee.name),
+                      contains_eager(Submission.duty_offer).load_only(DutyOffer.fit_changed_at)))
+    rows = list(session.scalars(query.order_by(*order)).unique())
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if backwards:
+        rows.reverse()
+    has_next = more if not backwards else True
+    has_previous = (more if backwards else cursor is not None) and bool(rows)
+    return InboxPage(items=rows, counts=counts, newest_id=newest_id,
+                     next_cursor=_cursor(rows[-1], sort) if rows and has_next else None,
+                     previous_cursor=_cursor(rows[0], sort) if rows and has_previous else None)
+
+
+def new_items(session, user, view: InboxView, since: int, now: datetime, settings: DeadlineSettings) -> int:
+    """How many items in this view arrived after ``since``; they are shown only when asked for."""
+    query = (select(func.count(Submission.id)).select_from(Submission)
+             .join(Case, Submission.case_id == Case.id)
+             .where(Submission.id > since, access.inbox_visibility(user)))
+    return session.scalar(_filtered(query, view, user, now, settings))
+
+
+@dataclass
+class BulkResult:
+    done: list[Submission] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (reference, why)
+
+
+def act_on_several(session, actor: User, action: str, submission_ids: list[int], assignee: User | None = None) -> BulkResult:
+    """Claim, or assign to ``assignee``, each chosen item; one that someone else got to first is
+    left as it is and reported, and the others still go through."""
+    if not submission_ids:
+        raise InvalidInput("Choose at least one item.", field="ids")
+    if action == "assign" and assignee is None:
+        raise InvalidInput("Choose a case manager to assign the items to.", field="assignee")
+    result = BulkResult()
+    items = session.scalars(select(Submission).where(Submission.id.in_(submission_ids), access.inbox_visibility(actor))
+                            .order_by(Submission.id)).all()
+    if len(items) != len(set(submission_ids)):
+        raise NotFound()
+    for item in items:
+        try:
+            if action == "claim":
+                submissions.claim(session, item, actor, expected_version=None)
+            else:
+                submissions.assign(session, item, actor, assignee, expected_version=None)
+            result.done.append(item)
+        except Conflict as refusal:
+            session.rollback()
+            result.refused.append((item.reference, str(refusal)))
+    return result

@@ -1,0 +1,150 @@
+"""The inbox item and its history. Each kind's details live in a table of its own."""
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from portal.accounts.models import User
+from portal.cases.models import Case
+from portal.core.columns import UTCDateTime, utcnow
+from portal.extensions import db
+
+
+class SubmissionKind(StrEnum):
+    DOCUMENT = "document"
+    ACCOMMODATION_REQUEST = "accommodation_request"
+    RESTRICTION_REPORT = "restriction_report"
+    DUTY_OFFER = "duty_offer"
+
+    @property
+    def label(self) -> str:
+        return {
+            "document": "Document",
+            "accommodation_request": "Accommodation request",
+            "restriction_report": "Work-status report",
+            "duty_offer": "Transitional-duty offer",
+        }[self.value]
+
+
+class SubmissionStatus(StrEnum):
+    NEW = "new"
+    IN_REVIEW = "in_review"
+    NEEDS_INFO = "needs_info"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return {"new": "New", "in_review": "In review", "needs_info": "More information needed",
+                "accepted": "Accepted", "declined": "Declined", "withdrawn": "Withdrawn"}[self.value]
+
+
+OPEN_STATUSES = (SubmissionStatus.NEW, SubmissionStatus.IN_REVIEW, SubmissionStatus.NEEDS_INFO)
+
+
+class Submission(db.Model):
+    __tablename__ = "submissions"
+    __table_args__ = (
+        # Each inbox view walks one of these in order and stops after a page (portal/inbox/queries.py):
+        # open items by due date, priority or arrival; one person's or nobody's; one status's;
+        # closed items newest first. The id makes each order total, for keyset pagination.
+        Index("ix_submissions_open_due", "is_open", "due_at", "id"),
+        Index("ix_submissions_open_priority", "is_open", "priority_at", "id"),
+        Index("ix_submissions_open_submitted", "is_open", "submitted_at", "id"),
+        Index("ix_submissions_assignee_open_due", "assignee_id", "is_open", "due_at", "id"),
+        Index("ix_submissions_status_due_at", "status", "due_at", "id"),
+        Index("ix_submissions_kind_open_due", "kind", "is_open", "due_at", "id"),
+        Index("ix_submissions_submitted_at_id", "submitted_at", "id"),
+        # Covers the tab counts: one pass over the open items' index entries, no row read.
+        Index("ix_submissions_open_counts", "is_open", "status", "assignee_id", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default=SubmissionStatus.NEW)
+    # Kept with the status (below) so that "open" is one range of an index, not three.
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The due date brought forward by what the item is (deadlines.priority_at): sorting on it is sorting by priority.
+    priority_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    case: Mapped[Case] = relationship()
+    submitted_by: Mapped[User] = relationship(foreign_keys=[submitted_by_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    events: Mapped[list["SubmissionEvent"]] = relationship(back_populates="submission", order_by="SubmissionEvent.id")
+
+    # Optimistic locking: an UPDATE from a stale copy matches no row and raises StaleDataError.
+    __mapper_args__ = {"version_id_col": version}
+
+    @validates("status")
+    def _keep_is_open(self, _key, status: str) -> str:
+        self.is_open = status in OPEN_STATUSES
+        return status
+
+    @property
+    def kind_label(self) -> str:
+        return SubmissionKind(self.kind).label
+
+    @property
+    def status_label(self) -> str:
+        return SubmissionStatus(self.status).label
+
+
+class SubmissionEvent(db.Model):
+    """One transition or message on a submission: who, when, from, to, what was said."""
+
+    __tablename__ = "submission_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    message: Mapped[str | None] = mapped_column(Text)
+
+    submission: Mapped[Submission] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class InformationRequest(db.Model):
+    """Something a case manager needs from the employee, with its due date.
+
+    Either more information about a submission (``submission_id``), or a
+    document for the case (``document_type``), which the employee's upload answers.
+    """
+
+    __tablename__ = "information_requests"
+    __table_args__ = (Index("ix_information_requests_case_open", "case_id", "closed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
+    document_type: Mapped[str | None] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The document submission that answered a document request.
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+
+    case: Mapped[Case] = relationship()
+    submission: Mapped[Submission | None] = relationship(foreign_keys=[submission_id])
+    requested_by: Mapped[User] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

@@ -1,0 +1,68 @@
+"""Notifications: render an email's text and HTML templates and queue it in the outbox.
+
+Emails say what happened and give a link; they never carry medical detail.
+The caller commits, so the email is queued in the same transaction as its cause.
+"""
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+from sqlalchemy import update
+
+from portal.mail.models import EmailStatus, OutboundEmail
+
+SUBJECTS = {
+    "password_reset": "Reset your password",
+    "invitation": "You are invited to the return-to-work portal",
+    "submission_received": "New item to review",
+    "information_requested": "Your case manager needs more information",
+    "information_provided": "The employee has replied",
+    "submission_decided": "A decision on something you sent",
+    "document_requested": "Your case manager has asked for a document",
+    "clinician_invitation": "A patient has authorised you on the return-to-work portal",
+    "clinician_authorised": "A new patient has authorised you",
+    "duty_offer_forwarded": "An offer of transitional duty",
+    "duty_offer_answered": "An answer to a transitional-duty offer",
+    "feasibility_question": "A question about an accommodation in your team",
+    "feasibility_answered": "The supervisor has answered your question",
+    "accommodation_granted": "An accommodation to put in place",
+}
+
+# Emails whose link works once and expires. Sent again late, the link would be dead or replaced,
+# so a person asks for a new one instead.
+ONE_TIME_LINK_TEMPLATES = frozenset({"password_reset", "invitation", "clinician_invitation"})
+
+# Where each kind of sender reads what happened to what they sent.
+SENDER_SCREENS = {"employee": "employee.submission", "clinician": "clinician.report", "supervisor": "supervisor.offer"}
+
+
+def portal_url(endpoint: str, **values) -> str:
+    """An absolute link to the portal, built from PORTAL_BASE_URL (no request needed)."""
+    base = urlsplit(current_app.config["PORTAL_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def to_sender(session, submission, template: str, **context) -> OutboundEmail:
+    """Email the person who sent ``submission``, with a link to it in their own part of the portal."""
+    sender = submission.submitted_by
+    link = portal_url(SENDER_SCREENS[sender.role], submission_id=submission.id)
+    return queue(session, sender.email, template, submission=submission, recipient=sender, link=link, **context)
+
+
+def queue(session, to_address: str, template: str, **context) -> OutboundEmail:
+    context.setdefault("portal_name", current_app.config["PORTAL_NAME"])
+    if template in ONE_TIME_LINK_TEMPLATES:
+        # The new link replaces the old ones, so an earlier email with a link that could not be
+        # delivered is no longer anyone's to look at.
+        session.execute(update(OutboundEmail).where(
+            OutboundEmail.to_address == to_address, OutboundEmail.status == EmailStatus.FAILED,
+            OutboundEmail.template.in_(ONE_TIME_LINK_TEMPLATES)).values(status=EmailStatus.REPLACED))
+    email = OutboundEmail(
+        to_address=to_address,
+        subject=SUBJECTS[template],
+        body_text=render_template(f"email/{template}.txt", portal_url=portal_url, **context),
+        body_html=render_template(f"email/{template}.html", portal_url=portal_url, **context),
+        template=template,
+    )
+    session.add(email)
+    return email

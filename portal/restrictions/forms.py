@@ -1,0 +1,75 @@
+"""The clinician's work-status report and their reply to a question."""
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from portal.restrictions import operations as restrictions
+from portal.restrictions.fields import add_dimension_fields, field_names, limits_from
+from portal.restrictions.models import WorkStatus
+from portal.restrictions.operations import ReportInput
+
+DIAGNOSIS_ROWS = 3
+
+
+class ReportForm(FlaskForm):
+    visit_date = DateField("Date of visit", validators=[Optional()])
+    work_status = SelectField("Work status", choices=[SelectChoice("", "Choose one")]
+                              + [SelectChoice(s.value, s.label) for s in WorkStatus])
+    effective_from = DateField("Effective from", validators=[Optional()])
+    expected_until = DateField("Expected until (optional)", validators=[Optional()])
+    other_restrictions = TextAreaField("Other restrictions (optional)", validators=[Optional(), Length(max=2000)])
+    next_visit = DateField("Next visit (optional)", validators=[Optional()])
+    estimated_full_duty = DateField("Estimated date of full duty (optional)", validators=[Optional()])
+    attested_name = StringField("Your full name", validators=[Optional(), Length(max=200)])
+    licence_number = StringField("Licence number", validators=[Optional(), Length(max=60)])
+    signed_form = FileField("Signed form (optional)")
+    action = HiddenField()
+
+    def to_input(self) -> ReportInput:
+        limits = limits_from(self)
+        diagnoses = [(self[f"diagnosis_code_{n}"].data or "", self[f"diagnosis_description_{n}"].data or "")
+                     for n in range(1, DIAGNOSIS_ROWS + 1)]
+        return ReportInput(
+            visit_date=self.visit_date.data, work_status=self.work_status.data or None,
+            effective_from=self.effective_from.data, expected_until=self.expected_until.data,
+            next_visit=self.next_visit.data, estimated_full_duty=self.estimated_full_duty.data, limits=limits,
+            other_restrictions=self.other_restrictions.data or "",
+            diagnoses=[(code, text) for code, text in diagnoses if code.strip() or text.strip()],
+            attested_name=self.attested_name.data or "", licence_number=self.licence_number.data or "")
+
+    def check(self, today) -> bool:
+        """Parse the fields, then ask the service for every rule the report breaks; errors go by their fields.
+
+        A field that did not parse keeps its own message and is not blamed twice.
+        """
+        self.validate()
+        for key, message in restrictions.problems(self.to_input(), today).items():
+            self.error_on(key, message)
+        return not self.errors and not self.form_errors
+
+    def error_on(self, key: str, message: str) -> None:
+        if key in restrictions.BY_KEY:
+            key = field_names(restrictions.BY_KEY[key])[0]
+        elif key == "diagnoses":
+            key = "diagnosis_code_1"
+        elif key == "restrictions":
+            self.form_errors.append(message)
+            return
+        if not self[key].errors:
+            self[key].errors = [message]
+
+
+add_dimension_fields(ReportForm, pounds="{label}: up to (pounds)", hours="{label}: hours a day at most",
+                     permission="{label}: allowed?", empty="No restriction")
+for _n in range(1, DIAGNOSIS_ROWS + 1):
+    setattr(ReportForm, f"diagnosis_code_{_n}", StringField(f"Diagnosis {_n}: ICD-10-CM code",
+                                                            validators=[Optional(), Length(max=10)]))
+    setattr(ReportForm, f"diagnosis_description_{_n}", StringField(f"Diagnosis {_n}: description",
+                                                                   validators=[Optional(), Length(max=200)]))
+
+
+class ReplyForm(FlaskForm):
+    message = TextAreaField("Your reply", validators=[Optional(), Length(max=4000)])
+    version = HiddenField()
+

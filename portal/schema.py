@@ -1,0 +1,13 @@
+"""Every feature's models, imported together so that Alembic and the app see the whole schema."""
+from portal.accommodations import models as accommodations
+from portal.accounts import models as accounts
+from portal.audit import models as audit
+from portal.cases import models as cases
+from portal.documents import models as documents
+from portal.duty import models as duty
+from portal.files import models as files
+from portal.items import models as items
+from portal.mail import models as mail
+from portal.restrictions import models as restrictions
+
+FEATURES = (accounts, audit, cases, items, files, mail, documents, restrictions, duty, accommodations)

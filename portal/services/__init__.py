@@ -1,1 +1,0 @@
-"""The domain: plain functions over a Session. No request, session cookie or template here."""

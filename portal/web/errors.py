@@ -1,0 +1,69 @@
+"""Error pages: each status has a plain-language page; htmx requests get the message alone."""
+from flask import g, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import NotFound as HTTPNotFound
+
+from portal.core.errors import NotFound, Throttled
+from portal.extensions import db, login_manager
+from portal.web.responses import render_fragment, render_page
+
+MESSAGES = {
+    400: ("Something was wrong with that request", "Go back, reload the page and try again."),
+    403: ("You cannot do that", "Your account does not allow this. If you think it should, contact your case manager."),
+    404: ("Page not found", "The page or item does not exist, or your account cannot see it. Check the address, "
+          "or go back to your home page."),
+    413: ("That upload is too large", "Nothing was saved. Send smaller files, or fewer at a time."),
+    429: ("Too many attempts", "Wait a few minutes and try again."),
+    500: ("Something went wrong on our side", "Nothing you sent was lost that was confirmed to you. "
+          "Try again in a moment; if it keeps happening, contact your case manager."),
+    503: ("The portal is unavailable for a moment", "We could not reach the database, so nothing was saved. "
+          "Keep this page open and try again in a minute."),
+}
+
+
+def render_error(status: int, detail: str | None = None):
+    title, advice = MESSAGES[status]
+    context = {"code": status, "title": title, "advice": advice, "detail": detail}
+    if request.headers.get("HX-Request"):
+        return render_fragment("errors/error.html", "content", status, **context)
+    return render_page("errors/error.html", status, **context)
+
+
+def register(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, "The form had expired or was sent from somewhere else. "
+                                 "Reload the page and send it again.")
+
+    @app.errorhandler(NotFound)
+    def domain_not_found(error):
+        return render_error(404)
+
+    @app.errorhandler(Throttled)
+    def throttled(error):
+        body, status = render_error(429, str(error))
+        return body, status, {"Retry-After": str(error.retry_after)}
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        db.session.rollback()
+        app.logger.error("database unavailable: %s", error)
+        # Render as signed out: loading the user would ask the database again.
+        g._login_user = login_manager.anonymous_user()
+        return render_error(503)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code in MESSAGES:
+            return render_error(error.code)
+        return error
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error):
+        db.session.rollback()
+        return render_error(500)
+
+    # So that flask's own 404 for unknown URLs renders the same page.
+    app.register_error_handler(HTTPNotFound, lambda error: render_error(404))

@@ -1,0 +1,103 @@
+"""Filters and globals the templates share."""
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_login import current_user
+
+from portal import access, settings
+from portal.accommodations import operations as accommodations
+from portal.accommodations.models import DenialReason, HelpCategory
+from portal.documents import operations as documents
+from portal.items import deadlines
+from portal.items import lifecycle as submissions
+from portal.restrictions import operations as restrictions
+
+
+def _program_time(value: datetime) -> datetime:
+    # Deadlines fall at the end of a day where the program is, so dates are shown there too.
+    return value.astimezone(ZoneInfo(current_app.config["PORTAL_TIMEZONE"]))
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = _program_time(value)
+    return f"{value:%-d %b %Y}"
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = _program_time(value)
+    return f"{local:%-d %b %Y, %H:%M} {local.tzname()}"
+
+
+def format_size(size: int) -> str:
+    for unit in ("bytes", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} MB"
+
+
+EMPLOYEE_STATUS = {
+    "new": "Received, waiting for review",
+    "in_review": "In review",
+    "needs_info": "We need more information from you",
+    "accepted": "Accepted",
+    "declined": "Declined",
+    "withdrawn": "Withdrawn",
+}
+
+
+def employee_status(submission) -> str:
+    """A submission's status as the person who sent it reads it."""
+    return EMPLOYEE_STATUS[submission.status]
+
+
+def offer_state(submission) -> str:
+    """Where a transitional-duty offer stands, for the supervisor and the employee."""
+    offer = submission.duty_offer
+    if offer.employee_answer:
+        return f"{offer.employee_answer} by the employee on {format_date(offer.answered_at)}"
+    if offer.forwarded_at:
+        return f"forwarded to the employee, who answers by {format_date(offer.answer_by)}"
+    return {"new": "waiting for the case manager", "in_review": "with the case manager",
+            "needs_info": "the case manager needs more information", "declined": "declined by the case manager",
+            "withdrawn": "withdrawn"}.get(submission.status, submission.status_label.lower())
+
+
+def home_endpoint() -> str | None:
+    if not current_user.is_authenticated:
+        return None
+    return access.HOME_ENDPOINT.get(current_user.role_enum)
+
+
+def register(app) -> None:
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["filesize"] = format_size
+    app.jinja_env.globals["home_endpoint"] = home_endpoint
+    app.jinja_env.globals["employee_status"] = employee_status
+    app.jinja_env.globals["offer_state"] = offer_state
+    app.jinja_env.globals["request_title"] = documents.request_title
+    app.jinja_env.globals["help_categories"] = lambda: list(HelpCategory)
+    app.jinja_env.globals["denial_label"] = lambda reason: DenialReason(reason).label
+    app.jinja_env.globals["help_label"] = lambda category: HelpCategory(category).label
+    app.jinja_env.globals["log_kind"] = accommodations.LOG_KINDS.get
+    app.jinja_env.globals["log_method"] = accommodations.LOG_METHODS.get
+    app.jinja_env.globals["feasible_label"] = accommodations.FEASIBLE.get
+    app.jinja_env.globals["contact_label"] = lambda key: accommodations.CONTACT_PREFERENCES.get(key, key)
+    app.jinja_env.globals["due_days"] = deadlines.days_remaining
+    app.jinja_env.globals["due_state"] = deadlines.due_state
+    app.jinja_env.globals["item_due_state"] = deadlines.item_due_state
+    app.jinja_env.globals["unclaimed"] = submissions.unclaimed
+    app.jinja_env.globals["priority_level"] = deadlines.priority
+    app.jinja_env.globals["priority_reason"] = deadlines.priority_reason
+    app.jinja_env.globals["end_of_day"] = lambda day: deadlines.end_of_day(
+        day, settings.current().deadlines)
+    app.jinja_env.globals["describe_restriction"] = restrictions.describe
+    app.jinja_env.globals["restriction_label"] = lambda key: restrictions.BY_KEY[key].label
+    app.jinja_env.globals["portal_name"] = lambda: app.config["PORTAL_NAME"]

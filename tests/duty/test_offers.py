@@ -1,0 +1,162 @@
+"""Transitional-duty offers at the service level: the rules, forwarding, the answer, re-evaluation, availability."""
+from datetime import timedelta
+
+import pytest
+
+from portal import access
+from portal.accounts.models import Role
+from portal.cases.models import CaseStatus
+from portal.core.columns import utcnow
+from portal.core.errors import Conflict, InvalidInput, NotFound
+from portal.duty import operations as offers
+from portal.items import lifecycle as submissions
+from portal.items.models import SubmissionEvent, SubmissionKind
+from portal.mail.models import OutboundEmail
+from portal.restrictions import reports
+from portal.restrictions.operations import Limit, ReportInput
+from portal.settings import DeadlineSettings, UploadLimits
+from tests import factories
+
+DEADLINES = DeadlineSettings()
+
+
+@pytest.fixture
+def team(db_session):
+    supervisor = factories.user(db_session, Role.SUPERVISOR, name="Sam Supervisor", department="Assembly")
+    employee = factories.user(db_session, Role.EMPLOYEE, name="Alex Employee", supervisor_id=supervisor.id,
+                              department="Assembly")
+    manager = factories.user(db_session, Role.CASE_MANAGER)
+    clinician = factories.user(db_session, Role.CLINICIAN)
+    case = factories.case(db_session, employee=employee, case_manager=manager)
+    factories.authorisation(db_session, case, clinician)
+    db_session.commit()
+    return {"supervisor": supervisor, "employee": employee, "manager": manager, "clinician": clinician, "case": case}
+
+
+def offer_input(**changes) -> offers.OfferInput:
+    start = utcnow().date() + timedelta(days=3)
+    values = dict(job_title="Parts inspector", tasks="Inspect parts at a bench", hours_per_day=6, days="Monday to Friday",
+                  location="Plant 2", start_date=start, end_date=start + timedelta(days=29),
+                  answer_by=start - timedelta(days=1), contact_name="Sam Supervisor",
+                  demands={"lift": Limit(pounds=10, frequency="occasionally"), "stand": Limit(hours=2)})
+    values.update(changes)
+    return offers.OfferInput(**values)
+
+
+def accept_report(db_session, team, tmp_path, **limits):
+    today = utcnow().date()
+    report = ReportInput(visit_date=today, work_status="modified_duty", effective_from=today,
+                         limits={key: Limit(pounds=value, frequency="occasionally") for key, value in limits.items()},
+                         diagnoses=[("M54.50", "Low back pain")], attested_name="Dr Lee", licence_number="MD-1")
+    item = reports.submit(db_session, team["clinician"], team["case"], report, None,
+                          UploadLimits(str(tmp_path), 10**6, 3), DEADLINES)
+    submissions.claim(db_session, item, team["manager"], item.version)
+    submissions.decide(db_session, item, team["manager"], True, item.version)
+
+
+def forwarded(db_session, team, **changes):
+    item = offers.make_offer(db_session, team["supervisor"], team["case"], offer_input(**changes), DEADLINES)
+    submissions.claim(db_session, item, team["manager"], item.version)
+    submissions.decide(db_session, item, team["manager"], True, item.version)
+    return item
+
+
+def test_an_offer_enters_the_inbox_with_its_fit(db_session, team, tmp_path):
+    accept_report(db_session, team, tmp_path, lift=20)
+    item = offers.make_offer(db_session, team["supervisor"], team["case"], offer_input(), DEADLINES)
+    assert item.kind == SubmissionKind.DUTY_OFFER and item.reference.startswith("T-")
+    assert item.duty_offer.fit_summary.startswith("Fits")
+    assert {d.dimension for d in item.duty_offer.demands} == {"lift", "stand"}
+
+
+@pytest.mark.parametrize("changes, field, message", [
+    ({"job_title": " "}, "job_title", "job title"),
+    ({"hours_per_day": None}, "hours_per_day", "hours a day"),
+    ({"pay_unchanged": False, "pay_rate": ""}, "pay_rate", "rate of pay"),
+    ({"start_date": utcnow().date() - timedelta(days=1)}, "start_date", "in the past"),
+    ({"end_date": utcnow().date() + timedelta(days=200)}, "end_date", "at most 90 days"),
+    ({"answer_by": utcnow().date() + timedelta(days=10)}, "answer_by", "no later than the start"),
+    ({"demands": {"lift": Limit(pounds=10)}}, "lift", "both the pounds and how often"),
+])
+def test_an_offer_must_state_everything_a_written_offer_needs(db_session, team, changes, field, message):
+    found = offers.problems(offer_input(**changes), utcnow().date())
+    assert message in found[field]
+    with pytest.raises(InvalidInput):
+        offers.make_offer(db_session, team["supervisor"], team["case"], offer_input(**changes), DEADLINES)
+
+
+def test_a_supervisor_cannot_offer_duty_to_someone_who_is_not_their_report(db_session, team):
+    other = factories.user(db_session, Role.SUPERVISOR)
+    with pytest.raises(NotFound):
+        offers.make_offer(db_session, other, team["case"], offer_input(), DEADLINES)
+
+
+def test_accepting_forwards_the_offer_to_the_employee(db_session, team):
+    item = forwarded(db_session, team)
+    assert item.duty_offer.forwarded_at is not None
+    assert offers.waiting_for_answer(db_session, team["employee"]) == [item]
+    email = db_session.query(OutboundEmail).filter_by(template="duty_offer_forwarded").one()
+    assert email.to_address == team["employee"].email and "Parts inspector" in email.body_text
+
+
+def test_an_offer_not_yet_forwarded_is_invisible_to_the_employee(db_session, team):
+    item = offers.make_offer(db_session, team["supervisor"], team["case"], offer_input(), DEADLINES)
+    with pytest.raises(NotFound):
+        access.get_submission(db_session, team["employee"], item.id)
+
+
+def test_accepting_the_offer_puts_the_case_on_transitional_duty_and_tells_both(db_session, team):
+    item = forwarded(db_session, team)
+    offers.answer(db_session, team["employee"], item, True, None)
+    case = team["case"]
+    assert case.status == CaseStatus.TRANSITIONAL_DUTY
+    assert (case.transitional_duty_start, case.transitional_duty_end) == (item.duty_offer.start_date,
+                                                                          item.duty_offer.end_date)
+    told = {e.to_address for e in db_session.query(OutboundEmail).filter_by(template="duty_offer_answered")}
+    assert told == {team["supervisor"].email, team["manager"].email}
+    with pytest.raises(Conflict, match="already accepted"):
+        offers.answer(db_session, team["employee"], item, False, "Changed my mind")
+
+
+def test_declining_needs_a_reason(db_session, team):
+    item = forwarded(db_session, team)
+    with pytest.raises(InvalidInput, match="why"):
+        offers.answer(db_session, team["employee"], item, False, " ")
+    offers.answer(db_session, team["employee"], item, False, "The site is too far")
+    assert item.duty_offer.employee_answer == "declined" and team["case"].status == CaseStatus.OPEN
+
+
+def test_another_employee_cannot_answer(db_session, team):
+    item = forwarded(db_session, team)
+    with pytest.raises(NotFound):
+        offers.answer(db_session, factories.user(db_session, Role.EMPLOYEE), item, True, None)
+
+
+def test_new_restrictions_re_evaluate_open_offers_and_flag_a_change(db_session, team, tmp_path):
+    accept_report(db_session, team, tmp_path, lift=20)
+    item = offers.make_offer(db_session, team["supervisor"], team["case"], offer_input(), DEADLINES)
+    assert item.duty_offer.fit_changed_at is None
+    accept_report(db_session, team, tmp_path, lift=5)
+    db_session.refresh(item.duty_offer)
+    assert item.duty_offer.fit_changed_at is not None and "conflict" in item.duty_offer.fit_summary
+    event = db_session.query(SubmissionEvent).filter_by(submission_id=item.id, action="fit_changed").one()
+    assert "New restrictions" in event.message
+
+
+def test_availability_that_fits_best_comes_first(db_session, team, tmp_path):
+    accept_report(db_session, team, tmp_path, lift=20)
+    start, end = utcnow().date(), utcnow().date() + timedelta(days=60)
+    heavy = offers.post_availability(db_session, team["supervisor"], "Loader", "Loading trucks", 2, 8, start, end,
+                                     {"lift": Limit(pounds=50, frequency="frequently")})
+    light = offers.post_availability(db_session, team["supervisor"], "Inspector", "Bench inspection", 1, 6, start, end,
+                                     {"lift": Limit(pounds=5, frequency="occasionally")})
+    ranked = offers.matching_availability(db_session, team["case"], utcnow().date())
+    assert [row.id for row, _ in ranked] == [light.id, heavy.id]
+    assert ranked[1][1].conflicts
+
+
+def test_availability_needs_places(db_session, team):
+    start = utcnow().date()
+    with pytest.raises(InvalidInput, match="how many places"):
+        offers.post_availability(db_session, team["supervisor"], "Inspector", "Bench", 0, 6, start,
+                                 start + timedelta(days=5), {})

@@ -1,0 +1,131 @@
+"""Supervisors' transitional-duty screens, the review of an offer and the employee's answer, through the test client."""
+import re
+from datetime import timedelta
+
+import pytest
+
+from portal.accounts.models import Role
+from portal.cases.models import CaseStatus
+from portal.core.columns import utcnow
+from portal.items import lifecycle as submissions
+from portal.items.models import Submission
+from tests import factories
+
+
+@pytest.fixture
+def team(web_as, db_session):
+    supervisor = factories.user(db_session, Role.SUPERVISOR, name="Sam Supervisor", department="Assembly")
+    employee = factories.user(db_session, Role.EMPLOYEE, name="Alex Employee", supervisor_id=supervisor.id,
+                              department="Assembly")
+    manager = factories.user(db_session, Role.CASE_MANAGER, name="Morgan Manager")
+    case = factories.case(db_session, employee=employee, case_manager=manager)
+    db_session.commit()
+    clients = {"supervisor": web_as(supervisor), "employee": web_as(employee), "manager": web_as(manager)}
+    return {"case": case, "manager_user": manager, **clients}
+
+
+def offer_fields(**changes) -> dict:
+    start = utcnow().date() + timedelta(days=3)
+    fields = {"job_title": "Parts inspector", "tasks": "Inspect parts", "location": "Plant 2", "hours_per_day": "6",
+              "days": "Monday to Friday", "pay_unchanged": "y", "start_date": start.isoformat(),
+              "end_date": (start + timedelta(days=20)).isoformat(),
+              "answer_by": (start - timedelta(days=1)).isoformat(), "contact_name": "Sam Supervisor",
+              "lift_pounds": "10", "lift_frequency": "occasionally"}
+    fields.update(changes)
+    return fields
+
+
+def test_the_supervisor_home_offers_transitional_duty_per_report(team):
+    page = team["supervisor"].client.get("/supervisor/").get_data(as_text=True)
+    assert "Alex Employee" in page and f"/supervisor/cases/{team['case'].id}/offer" in page
+
+
+def test_the_offer_form_shows_the_fit_and_the_htmx_check_returns_it_alone(team):
+    path = f"/supervisor/cases/{team['case'].id}/offer"
+    page = team["supervisor"].client.get(path).get_data(as_text=True)
+    assert "No work-status report yet" in page and f'hx-post="{path}/fit"' in page
+    fragment = team["supervisor"].post_form(f"{path}/fit", offer_fields(), token_from=path,
+                                            headers={"HX-Request": "true"})
+    html = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in html and "Up to 10 lb" in html
+    assert html.lstrip().startswith("<h2") and "Fit with Alex Employee" in html
+
+
+def test_an_incomplete_offer_keeps_what_was_typed(team):
+    path = f"/supervisor/cases/{team['case'].id}/offer"
+    response = team["supervisor"].post_form(path, offer_fields(location="", end_date=""))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Enter where the work is." in page
+    assert 'value="Parts inspector"' in page
+
+
+def test_a_supervisor_cannot_offer_to_someone_who_is_not_their_report(team, db_session):
+    other = factories.case(db_session)
+    db_session.commit()
+    for path in (f"/supervisor/cases/{other.id}/offer",):
+        assert team["supervisor"].client.get(path).status_code == 404
+    response = team["supervisor"].post_form(f"/supervisor/cases/{other.id}/offer", offer_fields(),
+                                            token_from="/supervisor/")
+    assert response.status_code == 404
+
+
+def make_forwarded_offer(team, db_session) -> Submission:
+    path = f"/supervisor/cases/{team['case'].id}/offer"
+    sent = team["supervisor"].post_form(path, offer_fields())
+    assert sent.status_code == 303, sent.get_data(as_text=True)[:2000]
+    item = db_session.query(Submission).one()
+    review = team["manager"].client.get(f"/inbox/submissions/{item.id}").get_data(as_text=True)
+    assert "Demands and restrictions side by side" in review and "Unknown" in review
+    submissions.claim(db_session, item, team["manager_user"], item.version)
+    response = team["manager"].post_form(f"/inbox/submissions/{item.id}/accept", {"version": str(item.version)},
+                                         token_from=f"/inbox/submissions/{item.id}")
+    assert response.status_code == 303
+    return item
+
+
+def test_the_forwarded_offer_is_on_the_employees_home_and_accepting_starts_transitional_duty(team, db_session):
+    item = make_forwarded_offer(team, db_session)
+    home = team["employee"].client.get("/employee/").get_data(as_text=True)
+    assert "Answer an offer of transitional duty: Parts inspector" in home
+    path = f"/employee/offers/{item.id}"
+    assert "Monday to Friday" in team["employee"].client.get(path).get_data(as_text=True)
+    response = team["employee"].post_form(path, {"answer": "accept", "reason": ""})
+    assert response.status_code == 303
+    db_session.expire_all()
+    assert db_session.get(type(team["case"]), team["case"].id).status == CaseStatus.TRANSITIONAL_DUTY
+    assert "accepted by the employee" in team["supervisor"].client.get(f"/supervisor/offers/{item.id}").get_data(as_text=True)
+    assert "accepted by the employee" in team["manager"].client.get(f"/inbox/submissions/{item.id}").get_data(as_text=True)
+    assert "Transitional duty" in team["manager"].client.get(f"/inbox/cases/{team['case'].id}").get_data(as_text=True)
+
+
+def test_declining_without_a_reason_is_refused(team, db_session):
+    item = make_forwarded_offer(team, db_session)
+    response = team["employee"].post_form(f"/employee/offers/{item.id}", {"answer": "decline", "reason": ""})
+    assert response.status_code == 422 and "Say why you are declining" in response.get_data(as_text=True)
+
+
+def test_an_employee_cannot_see_or_answer_another_employees_offer(team, db_session, web_as):
+    item = make_forwarded_offer(team, db_session)
+    stranger = factories.user(db_session, Role.EMPLOYEE)
+    db_session.commit()
+    stranger = web_as(stranger)
+    assert stranger.client.get(f"/employee/offers/{item.id}").status_code == 404
+    response = stranger.post_form(f"/employee/offers/{item.id}", {"answer": "accept"}, token_from="/employee/")
+    assert response.status_code == 404
+
+
+def test_an_offer_is_not_shown_to_the_employee_before_it_is_forwarded(team, db_session):
+    team["supervisor"].post_form(f"/supervisor/cases/{team['case'].id}/offer", offer_fields())
+    item = db_session.query(Submission).one()
+    assert team["employee"].client.get(f"/employee/offers/{item.id}").status_code == 404
+    assert "Parts inspector" not in team["employee"].client.get("/employee/history").get_data(as_text=True)
+
+
+def test_the_supervisor_posts_availability_and_the_case_manager_sees_what_fits(team):
+    start = utcnow().date()
+    fields = {"title": "Bench inspector", "tasks": "Inspect", "places": "2", "hours_per_day": "4",
+              "start_date": start.isoformat(), "end_date": (start + timedelta(days=30)).isoformat(),
+              "lift_pounds": "5", "lift_frequency": "occasionally"}
+    assert team["supervisor"].post_form("/supervisor/availability", fields).status_code == 303
+    page = team["manager"].client.get(f"/inbox/cases/{team['case'].id}").get_data(as_text=True)
+    assert "Bench inspector" in page and re.search(r"Standing light duty in Assembly", page)
