@@ -31,6 +31,8 @@ from portal.items.models import Submission, SubmissionEvent, SubmissionKind
 from portal.mail import notifications
 from portal.settings import DeadlineSettings, UploadLimits
 
+# Where the employee reads what happened to their request.
+SENDER_SCREEN = "employee.submission"
 STEPS = ["difficulty", "tasks", "help", "duration", "documents", "contact"]
 CONTACT_PREFERENCES = {"email": "Email", "phone": "Phone", "either": "Email or phone"}
 LOG_KINDS = {"conversation": "Conversation", "information_requested": "Information requested",
@@ -284,20 +286,20 @@ def decide(session, actor: User, submission: Submission, decision: str, expected
             raise InvalidInput("Explain the denial; the employee reads it.", field="why")
     else:
         raise InvalidInput("Choose a decision.", field="decision")
-    action = "decline" if decision == Decision.DENIED else "accept"
-    submissions.transition(session, submission, actor, action, expected_version, now=now, due_at=None,
-                           message=f"{Decision(decision).value.capitalize()}: {what or DenialReason(denial_reason).label}")
-    request.decision, request.decision_what, request.decision_why = decision, what or None, why or None
-    request.denial_reason = denial_reason if decision == Decision.DENIED else None
-    request.granted_from = granted_from if decision == Decision.GRANTED else None
-    request.granted_until = granted_until if decision == Decision.GRANTED else None
-    request.review_date = review_date if decision == Decision.GRANTED else None
-    request.decided_at = now
-    submissions.close_requests(session, submission, now)
-    notifications.to_sender(session, submission, "submission_decided")
-    if decision == Decision.GRANTED:
-        _tell_supervisor(session, submission)
-    submissions.commit(session, submission)
+
+    def record(decided_at: datetime) -> None:
+        request.decision, request.decision_what, request.decision_why = decision, what or None, why or None
+        request.denial_reason = denial_reason if decision == Decision.DENIED else None
+        request.granted_from = granted_from if decision == Decision.GRANTED else None
+        request.granted_until = granted_until if decision == Decision.GRANTED else None
+        request.review_date = review_date if decision == Decision.GRANTED else None
+        request.decided_at = decided_at
+        if decision == Decision.GRANTED:
+            _tell_supervisor(session, submission)
+
+    submissions.decide(session, submission, actor, decision != Decision.DENIED, expected_version, SENDER_SCREEN,
+                       reason=why, now=now, take_effect=record,
+                       message=f"{Decision(decision).value.capitalize()}: {what or DenialReason(denial_reason).label}")
 
 
 def _tell_supervisor(session, submission: Submission) -> None:

@@ -54,6 +54,10 @@ def _store_all(session, uploads: list[Upload], case: Case, submission: Submissio
     return stored
 
 
+# Where the employee reads what happened to a document they sent.
+SENDER_SCREEN = "employee.submission"
+
+
 def send_document(session, employee: User, case: Case, document_type: str, description: str | None, note: str | None,
                   uploads: list[Upload], limits: UploadLimits, settings: DeadlineSettings,
                   answering: InformationRequest | None = None, now: datetime | None = None) -> Submission:

@@ -26,6 +26,8 @@ from portal.restrictions.operations import Limit
 from portal.settings import DeadlineSettings
 
 DEFAULT_MAX_DAYS = 90
+# Where the supervisor reads what happened to an offer they made.
+SENDER_SCREEN = "supervisor.offer"
 
 
 @dataclass

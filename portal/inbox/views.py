@@ -16,7 +16,7 @@ from portal.core.errors import Conflict, InvalidInput
 from portal.documents import operations as documents
 from portal.duty import operations as offers
 from portal.extensions import db
-from portal.inbox import queries
+from portal.inbox import kinds, queries
 from portal.inbox.forms import (
     AccommodationDecisionForm,
     ActionForm,
@@ -36,12 +36,6 @@ from portal.restrictions import operations as restrictions
 from portal.web.audiences import inbox
 from portal.web.responses import form_error, htmx_redirect, post_form, render_fragment, render_page
 
-# What accepting did, by kind of item.
-ACCEPTED_MESSAGES = {
-    "document": "Accepted and filed to the case. The employee has been emailed.",
-    "restriction_report": "Accepted: these are now the case's current restrictions. The clinician has been emailed.",
-    "duty_offer": "Accepted and forwarded to the employee, who has been emailed.",
-}
 
 
 
@@ -169,15 +163,7 @@ def _review_context(item, now, notice=None, **replacing) -> dict:
     context = {"submission": item, "files": documents.files_of(db.session, item), "now": now,
                "settings": settings.current().deadlines, "actions": submissions.allowed_actions(item, current_user), "notice": notice,
                **_review_forms(item, **replacing)}
-    if item.restriction_report is not None:
-        current = restrictions.current_report(db.session, item.case_id, now.date(), excluding=item.id)
-        context["changes"] = restrictions.compare(current, item.restriction_report)
-    if item.duty_offer is not None:
-        context["fit"] = offers.offer_fit(db.session, item, now.date())
-    if item.accommodation is not None:
-        context["log"] = accommodations.log_of(db.session, item)
-        context["questions"] = accommodations.questions_for_request(db.session, item)
-    return context
+    return context | kinds.review_context(db.session, item, now.date())
 
 
 def _from_the_list() -> bool:
@@ -253,7 +239,7 @@ def assign(submission_id: int):
 @inbox.post("/submissions/<int:submission_id>/request-information")
 def request_information(submission_id: int):
     return _act(submission_id, RequestInformationForm(), "information_form",
-                lambda item, form: submissions.request_information(
+                lambda item, form: kinds.request_information(
                     db.session, item, current_user, form.message.data, form.due_date.data, _version(form),
                     settings.current().deadlines, incomplete_certification=form.incomplete_certification.data),
                 "Request sent. The employee has been emailed.")
@@ -262,15 +248,14 @@ def request_information(submission_id: int):
 @inbox.post("/submissions/<int:submission_id>/accept")
 def accept(submission_id: int):
     return _act(submission_id, ActionForm(), "action_form",
-                lambda item, form: submissions.decide(db.session, item, current_user, True, _version(form)),
-                lambda item: ACCEPTED_MESSAGES.get(item.kind, "Accepted. The sender has been emailed."))
+                lambda item, form: kinds.accept(db.session, item, current_user, _version(form)),
+                lambda item: kinds.of(item).accepted_message)
 
 
 @inbox.post("/submissions/<int:submission_id>/decline")
 def decline(submission_id: int):
     return _act(submission_id, DeclineForm(), "decline_form",
-                lambda item, form: submissions.decide(db.session, item, current_user, False, _version(form),
-                                                      reason=form.reason.data),
+                lambda item, form: kinds.decline(db.session, item, current_user, _version(form), form.reason.data),
                 "Declined. The employee has been emailed the reason.")
 
 
@@ -375,5 +360,5 @@ def decide_accommodation(submission_id: int):
                               review_date=form.review_date.data)
 
     return _act(submission_id, AccommodationDecisionForm(), "decision_form", perform,
-                "Decision recorded. The employee has been emailed.")
+                lambda item: kinds.of(item).accepted_message)
 

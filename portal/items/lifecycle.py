@@ -8,7 +8,7 @@ changed it since, or two people act at the same moment, exactly one wins: the
 other gets a Conflict that says what happened, and nothing of theirs is saved.
 """
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 
@@ -187,7 +187,7 @@ def release_all(session, case_manager: User, actor: User, now: datetime) -> int:
 
 
 def request_information(session, submission: Submission, actor: User, message: str, due_date: date | None,
-                        expected_version: int | None, settings: DeadlineSettings,
+                        expected_version: int | None, settings: DeadlineSettings, sender_screen: str,
                         incomplete_certification: bool = False, now: datetime | None = None) -> InformationRequest:
     """Send the item back to the employee with a question, due by ``due_date``.
 
@@ -206,7 +206,7 @@ def request_information(session, submission: Submission, actor: User, message: s
     request = InformationRequest(case_id=submission.case_id, submission=submission, message=message, due_at=due_at,
                                  requested_by=actor, requested_at=now)
     session.add(request)
-    notifications.to_sender(session, submission, "information_requested", due_at=due_at)
+    notifications.to_sender(session, submission, sender_screen, "information_requested", due_at=due_at)
     commit(session, submission)
     return request
 
@@ -217,24 +217,23 @@ def close_requests(session, submission: Submission, now: datetime) -> None:
 
 
 def decide(session, submission: Submission, actor: User, accepted: bool, expected_version: int | None,
-           reason: str | None = None, now: datetime | None = None) -> None:
-    """Accept or decline; a decline needs a reason, which the employee sees."""
+           sender_screen: str, reason: str | None = None, now: datetime | None = None,
+           take_effect: Callable[[datetime], None] | None = None, message: str | None = None) -> None:
+    """Accept or decline, in one transaction with what accepting the item's kind does (``take_effect``).
+
+    A decline needs a reason, which the sender sees; ``message`` replaces it in the history where
+    a kind records its own decision. The sender is emailed a link to ``sender_screen``.
+    """
     now = now or utcnow()
     reason = (reason or "").strip()
     if not accepted and not reason:
         raise InvalidInput("Give the reason for declining. The employee will see it.", field="reason")
     transition(session, submission, actor, "accept" if accepted else "decline", expected_version,
-               message=reason or None, now=now, due_at=None)
-    if accepted:
-        from portal.duty import operations as offers  # both build on this module
-        from portal.restrictions import reports
-
-        if submission.kind == SubmissionKind.RESTRICTION_REPORT:
-            reports.take_effect(session, submission, now)
-        elif submission.kind == SubmissionKind.DUTY_OFFER:
-            offers.forward(session, submission, now)
+               message=message or reason or None, now=now, due_at=None)
+    if take_effect is not None:
+        take_effect(now)
     close_requests(session, submission, now)
-    notifications.to_sender(session, submission, "submission_decided")
+    notifications.to_sender(session, submission, sender_screen, "submission_decided")
     commit(session, submission)
 
 

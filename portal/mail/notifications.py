@@ -31,10 +31,6 @@ SUBJECTS = {
 # so a person asks for a new one instead.
 ONE_TIME_LINK_TEMPLATES = frozenset({"password_reset", "invitation", "clinician_invitation"})
 
-# Where each kind of sender reads what happened to what they sent.
-SENDER_SCREENS = {"employee": "employee.submission", "clinician": "clinician.report", "supervisor": "supervisor.offer"}
-
-
 def portal_url(endpoint: str, **values) -> str:
     """An absolute link to the portal, built from PORTAL_BASE_URL (no request needed)."""
     base = urlsplit(current_app.config["PORTAL_BASE_URL"])
@@ -42,10 +38,10 @@ def portal_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def to_sender(session, submission, template: str, **context) -> OutboundEmail:
-    """Email the person who sent ``submission``, with a link to it in their own part of the portal."""
+def to_sender(session, submission, screen: str, template: str, **context) -> OutboundEmail:
+    """Email the person who sent ``submission``, with a link to ``screen``, where they read it."""
     sender = submission.submitted_by
-    link = portal_url(SENDER_SCREENS[sender.role], submission_id=submission.id)
+    link = portal_url(screen, submission_id=submission.id)
     return queue(session, sender.email, template, submission=submission, recipient=sender, link=link, **context)
 
 

@@ -9,7 +9,6 @@ from portal.accounts.models import User
 from portal.cases.models import Case
 from portal.core.columns import utcnow
 from portal.core.errors import InvalidInput, NotFound
-from portal.duty import operations as offers
 from portal.files import storage
 from portal.files.storage import Upload
 from portal.items import lifecycle as submissions
@@ -19,6 +18,10 @@ from portal.restrictions import operations as restrictions
 from portal.restrictions.models import ReportDraft, Restriction, RestrictionReport, WorkStatus
 from portal.restrictions.operations import ReportInput
 from portal.settings import DeadlineSettings, UploadLimits
+
+
+# Where the clinician reads what happened to a report they sent.
+SENDER_SCREEN = "clinician.report"
 
 
 def save_draft(session, clinician: User, case: Case, data: dict, now: datetime | None = None) -> ReportDraft:
@@ -74,14 +77,12 @@ def submit(session, clinician: User, case: Case, report: ReportInput, signed_for
 
 
 def take_effect(session, submission: Submission, now: datetime) -> None:
-    """Accepting a report makes it the case's current restrictions from its effective date,
-    and every transitional-duty offer still in play is checked against them again."""
+    """Accepting a report makes it the case's current restrictions from its effective date."""
     report = submission.restriction_report
     report.accepted_at = now
     if report.estimated_full_duty:
         submission.case.expected_rtw = report.estimated_full_duty
     session.flush()
-    offers.reevaluate(session, submission.case, now)
 
 
 def reports_of_clinician(session, clinician: User, limit: int = 20) -> list[Submission]:

@@ -8,6 +8,7 @@ from portal.accounts.models import User
 from portal.cases.models import Case
 from portal.core.columns import utcnow
 from portal.extensions import db
+from portal.inbox import kinds
 from portal.items import lifecycle as submissions
 from portal.restrictions import reports
 from portal.restrictions.operations import Limit, ReportInput
@@ -28,7 +29,7 @@ def restrictions_in_effect(portal, lift_pounds: int) -> None:
             diagnoses=[("M54.50", "Low back pain")], attested_name="Dr Casey Clinician", licence_number="MD-1"),
             None, UploadLimits.from_config(portal.app.config), DeadlineSettings.from_config(portal.app.config))
         submissions.claim(db.session, item, manager, item.version)
-        submissions.decide(db.session, item, manager, True, item.version)
+        kinds.accept(db.session, item, manager, item.version)
 
 
 def test_a_conflicting_offer_is_fixed_forwarded_and_accepted(sign_in, portal):

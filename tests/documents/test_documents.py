@@ -11,6 +11,7 @@ from portal.core.columns import utcnow
 from portal.core.errors import InvalidInput
 from portal.documents import operations as documents
 from portal.files.models import StoredFile
+from portal.inbox import kinds
 from portal.items import lifecycle as submissions
 from portal.items.models import InformationRequest, Submission, SubmissionStatus
 from portal.mail.models import OutboundEmail
@@ -148,7 +149,7 @@ def test_another_employee_never_sees_the_request(db_session, case):
 def test_the_employees_reply_sends_the_item_back_to_review_with_the_files(db_session, case, limits):
     item = send(db_session, case, limits, upload(factories.pdf_bytes(), "note.pdf"))
     submissions.claim(db_session, item, case.case_manager, item.version)
-    submissions.request_information(db_session, item, case.case_manager, "Page 2 is missing.", None, item.version,
+    kinds.request_information(db_session, item, case.case_manager, "Page 2 is missing.", None, item.version,
                                     SETTINGS)
     documents.provide_information(db_session, case.employee, item, "Here it is.",
                                   [upload(factories.image_bytes(), "page2.jpg")], limits, SETTINGS, item.version)

@@ -10,6 +10,7 @@ from portal.accounts.models import Role
 from portal.core.columns import utcnow
 from portal.documents import operations as documents
 from portal.files.models import StoredFile
+from portal.inbox import kinds
 from portal.items import lifecycle as submissions
 from portal.items.models import Submission, SubmissionStatus
 from portal.settings import DeadlineSettings, UploadLimits
@@ -131,7 +132,7 @@ def _needs_info(db_session, case):
                                    UploadLimits.from_config(current_app.config),
                                    DeadlineSettings())
     submissions.claim(db_session, item, case.case_manager, item.version)
-    submissions.request_information(db_session, item, case.case_manager, "Page 2 is missing.", None, item.version,
+    kinds.request_information(db_session, item, case.case_manager, "Page 2 is missing.", None, item.version,
                                     DeadlineSettings())
     return item
 
@@ -159,7 +160,7 @@ def test_history_lists_every_submission_with_decisions_in_plain_language(web, ca
     db_session.refresh(item)
     item.status = SubmissionStatus.IN_REVIEW
     db_session.commit()
-    submissions.decide(db_session, item, case.case_manager, False, item.version, reason="The note is not signed.")
+    kinds.decline(db_session, item, case.case_manager, item.version, "The note is not signed.")
     page = web.client.get("/employee/history").get_data(as_text=True)
     assert "Morgan Manager asked for more information." in page
     assert "Morgan Manager declined it." in page and "The note is not signed." in page

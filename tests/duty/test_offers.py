@@ -9,6 +9,7 @@ from portal.cases.models import CaseStatus
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput, NotFound
 from portal.duty import operations as offers
+from portal.inbox import kinds
 from portal.items import lifecycle as submissions
 from portal.items.models import SubmissionEvent, SubmissionKind
 from portal.mail.models import OutboundEmail
@@ -51,13 +52,13 @@ def accept_report(db_session, team, tmp_path, **limits):
     item = reports.submit(db_session, team["clinician"], team["case"], report, None,
                           UploadLimits(str(tmp_path), 10**6, 3), DEADLINES)
     submissions.claim(db_session, item, team["manager"], item.version)
-    submissions.decide(db_session, item, team["manager"], True, item.version)
+    kinds.accept(db_session, item, team["manager"], item.version)
 
 
 def forwarded(db_session, team, **changes):
     item = offers.make_offer(db_session, team["supervisor"], team["case"], offer_input(**changes), DEADLINES)
     submissions.claim(db_session, item, team["manager"], item.version)
-    submissions.decide(db_session, item, team["manager"], True, item.version)
+    kinds.accept(db_session, item, team["manager"], item.version)
     return item
 
 

@@ -9,6 +9,7 @@ from portal.accounts.models import Role
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput
 from portal.extensions import db
+from portal.inbox import kinds
 from portal.items import lifecycle as submissions
 from portal.items.models import InformationRequest, Submission, SubmissionKind, SubmissionStatus
 from portal.mail.models import OutboundEmail
@@ -69,15 +70,15 @@ def test_only_an_active_case_manager_can_be_assigned(db_session, item, manager):
 
 def test_a_transition_that_does_not_exist_is_refused_clearly(db_session, item, manager):
     with pytest.raises(Conflict, match="This item is new, so it cannot be accepted now"):
-        submissions.decide(db_session, item, manager, True, item.version)
+        kinds.accept(db_session, item, manager, item.version)
     with pytest.raises(Conflict, match="cannot be asked for more information"):
-        submissions.request_information(db_session, item, manager, "Page 2?", None, item.version, SETTINGS)
+        kinds.request_information(db_session, item, manager, "Page 2?", None, item.version, SETTINGS)
 
 
 def test_a_request_for_information_is_due_in_15_days_by_default_and_emails_the_employee(db_session, item, manager):
     claimed(db_session, item, manager)
     asked = utcnow()
-    request = submissions.request_information(db_session, item, manager, "Please send page 2.", None, item.version,
+    request = kinds.request_information(db_session, item, manager, "Please send page 2.", None, item.version,
                                               SETTINGS, now=asked)
     assert item.status == SubmissionStatus.NEEDS_INFO
     assert request.due_at.date() == asked.date() + timedelta(days=15) and item.due_at == request.due_at
@@ -88,7 +89,7 @@ def test_a_request_for_information_is_due_in_15_days_by_default_and_emails_the_e
 def test_an_incomplete_certification_has_seven_days_to_cure(db_session, item, manager):
     claimed(db_session, item, manager)
     asked = utcnow()
-    request = submissions.request_information(db_session, item, manager, "Section III is blank.", None, item.version,
+    request = kinds.request_information(db_session, item, manager, "Section III is blank.", None, item.version,
                                               SETTINGS, incomplete_certification=True, now=asked)
     assert request.due_at.date() == asked.date() + timedelta(days=7)
 
@@ -96,17 +97,17 @@ def test_an_incomplete_certification_has_seven_days_to_cure(db_session, item, ma
 def test_a_request_needs_a_message_and_a_date_after_today(db_session, item, manager):
     claimed(db_session, item, manager)
     with pytest.raises(InvalidInput, match="Say what information"):
-        submissions.request_information(db_session, item, manager, "  ", None, item.version, SETTINGS)
+        kinds.request_information(db_session, item, manager, "  ", None, item.version, SETTINGS)
     with pytest.raises(InvalidInput, match="after today"):
-        submissions.request_information(db_session, item, manager, "Page 2", date.today(), item.version, SETTINGS)
+        kinds.request_information(db_session, item, manager, "Page 2", date.today(), item.version, SETTINGS)
 
 
 def test_accepting_closes_open_requests_and_tells_the_employee(db_session, item, manager):
     claimed(db_session, item, manager)
-    submissions.request_information(db_session, item, manager, "Page 2?", None, item.version, SETTINGS)
+    kinds.request_information(db_session, item, manager, "Page 2?", None, item.version, SETTINGS)
     item.status = SubmissionStatus.IN_REVIEW  # as if the employee had answered
     db_session.commit()
-    submissions.decide(db_session, item, manager, True, item.version)
+    kinds.accept(db_session, item, manager, item.version)
     assert item.status == SubmissionStatus.ACCEPTED and item.due_at is None
     assert db_session.query(InformationRequest).one().closed_at is not None
     assert db_session.query(OutboundEmail).filter_by(template="submission_decided").count() == 1
@@ -115,16 +116,16 @@ def test_accepting_closes_open_requests_and_tells_the_employee(db_session, item,
 def test_declining_needs_a_reason_that_is_kept_for_the_employee(db_session, item, manager):
     claimed(db_session, item, manager)
     with pytest.raises(InvalidInput, match="Give the reason"):
-        submissions.decide(db_session, item, manager, False, item.version, reason="")
-    submissions.decide(db_session, item, manager, False, item.version, reason="The note is not signed.")
+        kinds.decline(db_session, item, manager, item.version, "")
+    kinds.decline(db_session, item, manager, item.version, "The note is not signed.")
     assert item.status == SubmissionStatus.DECLINED and item.events[-1].message == "The note is not signed."
 
 
 def test_a_decided_item_cannot_be_decided_again(db_session, item, manager):
     claimed(db_session, item, manager)
-    submissions.decide(db_session, item, manager, True, item.version)
+    kinds.accept(db_session, item, manager, item.version)
     with pytest.raises(Conflict, match="This item is accepted"):
-        submissions.decide(db_session, item, manager, False, item.version, reason="Changed my mind")
+        kinds.decline(db_session, item, manager, item.version, "Changed my mind")
 
 
 def test_only_the_sender_can_withdraw_and_only_before_review(db_session, item, manager):

@@ -5,6 +5,7 @@ import pytest
 from portal.accounts.models import Role
 from portal.cases.models import CaseParticipant
 from portal.core.columns import utcnow
+from portal.inbox import kinds
 from portal.items import lifecycle as submissions
 from portal.items.models import Submission, SubmissionStatus
 from portal.mail.models import OutboundEmail
@@ -127,7 +128,7 @@ def test_accepted_restrictions_show_to_the_employee_and_supervisor_in_plain_lang
 
 def test_a_question_on_a_report_is_answered_by_the_clinician(people, db_session):
     item = _accepted_report(people, db_session)
-    submissions.request_information(db_session, item, people["manager"], "How long will this last?", None,
+    kinds.request_information(db_session, item, people["manager"], "How long will this last?", None,
                                     item.version, DeadlineSettings())
     web = people["clinician_web"]
     page = web.client.get(f"/clinician/reports/{item.id}").get_data(as_text=True)
@@ -176,7 +177,7 @@ def test_the_employee_cannot_manage_another_employees_clinicians(people, db_sess
 @pytest.mark.parametrize("viewer", ["supervisor_web", "admin_web"])
 def test_no_page_a_supervisor_or_admin_can_reach_shows_the_diagnosis(people, db_session, viewer):
     item = _accepted_report(people, db_session)
-    submissions.decide(db_session, item, people["manager"], True, item.version)
+    kinds.accept(db_session, item, people["manager"], item.version)
     pages = people[viewer].reachable_pages("/")
     assert len(pages) >= 2
     for path, html in pages.items():

@@ -12,6 +12,7 @@ from portal.core.columns import utcnow
 from portal.core.errors import InvalidInput, NotFound
 from portal.documents import operations as documents
 from portal.files.storage import Upload
+from portal.inbox import kinds
 from portal.items import lifecycle as submissions
 from portal.items.models import Submission, SubmissionKind, SubmissionStatus
 from portal.mail.models import OutboundEmail
@@ -169,7 +170,7 @@ def test_a_draft_is_kept_per_case_and_removed_when_the_report_is_sent(db_session
 def _accept(db_session, item):
     manager = item.case.case_manager
     submissions.claim(db_session, item, manager, item.version)
-    submissions.decide(db_session, item, manager, True, item.version)
+    kinds.accept(db_session, item, manager, item.version)
 
 
 def test_accepting_makes_a_report_current_and_a_later_one_supersedes_it(db_session, case, limits):
@@ -198,7 +199,7 @@ def test_questions_and_decisions_on_a_report_go_to_the_clinician(db_session, cas
     item = reports.submit(db_session, clinician, case, report_input("off_work"), None, limits, DEADLINES)
     manager = case.case_manager
     submissions.claim(db_session, item, manager, item.version)
-    submissions.request_information(db_session, item, manager, "Expected duration?", None, item.version, DEADLINES)
+    kinds.request_information(db_session, item, manager, "Expected duration?", None, item.version, DEADLINES)
     asked = db_session.query(OutboundEmail).filter_by(template="information_requested").one()
     assert asked.to_address == clinician.email and f"/clinician/reports/{item.id}" in asked.body_text
     assert documents.open_requests(db_session, case.employee) == []  # not the employee's to answer
