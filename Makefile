@@ -12,7 +12,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 # The browser suite drives Debian's Chromium (the package chromium); Playwright never downloads one.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-sqlite test-browser test-postgres accessibility-report bench install static migrate seed clean
+.PHONY: run lint typecheck test test-sqlite test-browser test-postgres accessibility-report bench install static migrate seed clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,15 @@ run: install static seed
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: install static test-sqlite test-browser test-postgres
+
+# Style and structure: ruff (lint and format) and the import contracts in pyproject.toml.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: install
+	$(BIN)/mypy
 
 test-sqlite: install static
 	$(BIN)/pytest --ignore=tests/browser

@@ -1,4 +1,5 @@
 """The return-to-work portal: ``create_app`` builds it from configuration."""
+
 from pathlib import Path
 
 from flask import Flask
@@ -51,8 +52,7 @@ def register_extensions(app: Flask) -> None:
     @login_manager.request_loader
     def load_signed_in_user(request):
         # The cookie only carries a token; the session record decides, so logout is final.
-        user = accounts.user_for_session(db.session, cookie_session.get("sid"),
-                                         settings.current().accounts)
+        user = accounts.user_for_session(db.session, cookie_session.get("sid"), settings.current().accounts)
         if user is None:
             cookie_session.pop("sid", None)
         return user

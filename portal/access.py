@@ -13,6 +13,7 @@ not know exists is a NotFound (404), never a 403. The rules (DESIGN.md):
   when the authorisation covers them;
 - an admin manages accounts and sees no case or medical content.
 """
+
 from datetime import date
 
 from sqlalchemy import Select, and_, exists, false, or_, select, true
@@ -101,7 +102,10 @@ def get_case(session, user: User, case_id: int, today: date | None = None) -> Ca
 
 def can_see_medical(user: User, case: Case, session, today: date | None = None) -> bool:
     """Medical content of a case: diagnosis, notes, medical documents."""
-    return session.scalar(select(case_visibility(user, today, medical=True)).select_from(Case).where(Case.id == case.id)) or False
+    return (
+        session.scalar(select(case_visibility(user, today, medical=True)).select_from(Case).where(Case.id == case.id))
+        or False
+    )
 
 
 def submission_visibility(user: User, today: date | None = None):
@@ -117,10 +121,15 @@ def submission_visibility(user: User, today: date | None = None):
         return true()
     if role is Role.EMPLOYEE:
         # A duty offer reaches the employee only once the case manager forwards it.
-        forwarded = (exists().where(DutyOffer.submission_id == Submission.id, DutyOffer.forwarded_at.is_not(None))
-                     .correlate(Submission))
-        return or_(and_(Case.employee_id == user.id, or_(Submission.kind != SubmissionKind.DUTY_OFFER, forwarded)),
-                   Submission.submitted_by_id == user.id)
+        forwarded = (
+            exists()
+            .where(DutyOffer.submission_id == Submission.id, DutyOffer.forwarded_at.is_not(None))
+            .correlate(Submission)
+        )
+        return or_(
+            and_(Case.employee_id == user.id, or_(Submission.kind != SubmissionKind.DUTY_OFFER, forwarded)),
+            Submission.submitted_by_id == user.id,
+        )
     if role in (Role.CLINICIAN, Role.SUPERVISOR):
         return and_(Submission.submitted_by_id == user.id, case_visibility(user, today))
     return false()
@@ -149,10 +158,12 @@ def get_file(session, user: User, file_id: int, today: date | None = None) -> St
         select(StoredFile)
         .join(Case, StoredFile.case_id == Case.id)
         .where(StoredFile.id == file_id)
-        .where(or_(
-            and_(StoredFile.is_medical, case_visibility(user, today, medical=True)),
-            and_(~StoredFile.is_medical, case_visibility(user, today)),
-        ))
+        .where(
+            or_(
+                and_(StoredFile.is_medical, case_visibility(user, today, medical=True)),
+                and_(~StoredFile.is_medical, case_visibility(user, today)),
+            )
+        )
     )
     stored = session.scalar(query)
     if stored is None:

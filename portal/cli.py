@@ -1,4 +1,5 @@
 """``flask portal ...`` commands: seed-demo, seed-scale, create-user, deliver-mail, expire-drafts, sweep-uploads."""
+
 import os
 import signal
 import socket
@@ -33,46 +34,67 @@ portal_cli = AppGroup("portal", help="Portal administration commands.")
 def seed_demo(force: bool) -> None:
     """Create the demo accounts and a demo case (safe to run again)."""
     if db.engine.dialect.name != "sqlite" and not force:
-        raise click.ClickException("This database is not the embedded SQLite one. Demo accounts have a published "
-                                   "password; add --force if you really mean to seed it.")
+        raise click.ClickException(
+            "This database is not the embedded SQLite one. Demo accounts have a published "
+            "password; add --force if you really mean to seed it."
+        )
     demo.seed(db.session, settings.current().uploads, settings.current().deadlines)
-    click.echo("Demo accounts (password for all: %s, for demonstration only):" % demo.DEMO_PASSWORD)
+    click.echo(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}, for demonstration only):")
     for email, _name, role in demo.DEMO_ACCOUNTS:
         click.echo(f"  {Role(role).label:<13} {email}")
     click.echo(f"Sign in at {current_app.config['PORTAL_BASE_URL']}/login")
 
 
 @portal_cli.command("seed-scale")
-@click.option("--submissions", default=100_000, show_default=True, type=click.IntRange(min=100),
-              help="How many inbox items; there is one case for every five.")
+@click.option(
+    "--submissions",
+    default=100_000,
+    show_default=True,
+    type=click.IntRange(min=100),
+    help="How many inbox items; there is one case for every five.",
+)
 @click.option("--seed", default=1, show_default=True, help="The same seed builds the same program.")
 @click.option("--force", is_flag=True, help="Seed even a database that is not SQLite.")
 def seed_scale(submissions: int, seed: int, force: bool) -> None:
     """Build a large, realistic program for load tests: cases, people and years of inbox items."""
     if db.engine.dialect.name != "sqlite" and not force:
-        raise click.ClickException("This database is not the embedded SQLite one. Scale accounts have a published "
-                                   "password; add --force if you really mean to seed it.")
+        raise click.ClickException(
+            "This database is not the embedded SQLite one. Scale accounts have a published "
+            "password; add --force if you really mean to seed it."
+        )
     limits = settings.current().uploads
     started = time.perf_counter()
     try:
-        built = scale.seed_scale(db.session, submissions, settings.current().deadlines,
-                                 limits.upload_folder, limits.max_bytes, seed=seed)
+        built = scale.seed_scale(
+            db.session, submissions, settings.current().deadlines, limits.upload_folder, limits.max_bytes, seed=seed
+        )
     except Conflict as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Built a program of {built.submissions:,} submissions in {time.perf_counter() - started:.1f} s.")
-    click.echo(f"  Cases: {built.cases:,} (" + ", ".join(
-        f"{CaseType(t).label.lower()} {n:,}" for t, n in sorted(built.case_types.items())) + ")")
+    click.echo(
+        f"  Cases: {built.cases:,} ("
+        + ", ".join(f"{CaseType(t).label.lower()} {n:,}" for t, n in sorted(built.case_types.items()))
+        + ")"
+    )
     click.echo("  People: " + ", ".join(f"{n:,} {Role(role).label.lower()}s" for role, n in built.people.items()))
-    click.echo("  Submissions by kind: " + ", ".join(
-        f"{SubmissionKind(kind).label.lower()} {n:,}" for kind, n in sorted(built.kinds.items())))
-    click.echo("  Submissions by status: " + ", ".join(
-        f"{status.label.lower()} {built.statuses[status]:,}" for status in SubmissionStatus))
+    click.echo(
+        "  Submissions by kind: "
+        + ", ".join(f"{SubmissionKind(kind).label.lower()} {n:,}" for kind, n in sorted(built.kinds.items()))
+    )
+    click.echo(
+        "  Submissions by status: "
+        + ", ".join(f"{status.label.lower()} {built.statuses[status]:,}" for status in SubmissionStatus)
+    )
     open_statuses = ", ".join(f"{status.label.lower()} {built.statuses[status]:,}" for status in OPEN_STATUSES)
-    click.echo(f"  Open items: {built.open_items:,} ({open_statuses}); overdue {built.due[DueState.OVERDUE]:,}, "
-               f"due today {built.due[DueState.DUE_TODAY]:,}, due in the next two days {built.due[DueState.DUE_SOON]:,}, "
-               f"later {built.due[DueState.LATER]:,}")
-    click.echo(f"Case managers ({len(built.case_managers)}; password for every scale account: {scale.SCALE_PASSWORD}, "
-               "for testing only):")
+    click.echo(
+        f"  Open items: {built.open_items:,} ({open_statuses}); overdue {built.due[DueState.OVERDUE]:,}, "
+        f"due today {built.due[DueState.DUE_TODAY]:,}, due in the next two days {built.due[DueState.DUE_SOON]:,}, "
+        f"later {built.due[DueState.LATER]:,}"
+    )
+    click.echo(
+        f"Case managers ({len(built.case_managers)}; password for every scale account: {scale.SCALE_PASSWORD}, "
+        "for testing only):"
+    )
     for email, name in built.case_managers:
         click.echo(f"  {email:<24} {name}")
     click.echo(f"Sign in at {current_app.config['PORTAL_BASE_URL']}/login")
@@ -95,8 +117,13 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
 
 @portal_cli.command("deliver-mail")
 @click.option("--loop", is_flag=True, help="Keep delivering until stopped (Ctrl-C or SIGTERM).")
-@click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds between looks at the outbox, with --loop.")
+@click.option(
+    "--interval",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds between looks at the outbox, with --loop.",
+)
 def deliver_mail(loop: bool, interval: float) -> None:
     """Send the queued email that is due: once, or with --loop until stopped."""
     worker_id = f"{socket.gethostname()}:{os.getpid()}"
@@ -125,8 +152,9 @@ def deliver_mail(loop: bool, interval: float) -> None:
             except SQLAlchemyError as error:
                 # The database may be restarting: what is claimed waits for its lease; try again later.
                 db.session.rollback()
-                current_app.logger.error("Mail delivery: database not available, retrying in %gs: %s",
-                                         interval, _first_line(error))
+                current_app.logger.error(
+                    "Mail delivery: database not available, retrying in %gs: %s", interval, _first_line(error)
+                )
             else:
                 if report.sent or report.retried or report.failed:
                     click.echo(f"Mail delivery: {report}.")
@@ -138,26 +166,38 @@ def deliver_mail(loop: bool, interval: float) -> None:
 
 
 @portal_cli.command("expire-drafts")
-@click.option("--days", type=click.IntRange(min=1), default=None,
-              help="Untouched for this many days (default: ACCOMMODATION_DRAFT_DAYS).")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Untouched for this many days (default: ACCOMMODATION_DRAFT_DAYS).",
+)
 def expire_drafts(days: int | None) -> None:
     """Delete accommodation requests never sent and long untouched, with their documents' rows."""
     days = days or current_app.config["ACCOMMODATION_DRAFT_DAYS"]
     deleted = accommodations.expire_drafts(db.session, utcnow() - timedelta(days=days))
-    click.echo(f"{deleted} unsent accommodation request{'s' if deleted != 1 else ''} untouched for {days} days "
-               "deleted. Run sweep-uploads next to remove their files.")
+    click.echo(
+        f"{deleted} unsent accommodation request{'s' if deleted != 1 else ''} untouched for {days} days "
+        "deleted. Run sweep-uploads next to remove their files."
+    )
 
 
 @portal_cli.command("sweep-uploads")
-@click.option("--grace-hours", default=6, show_default=True, type=click.IntRange(min=1),
-              help="Leave files written more recently than this: an upload may still be in progress.")
+@click.option(
+    "--grace-hours",
+    default=6,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Leave files written more recently than this: an upload may still be in progress.",
+)
 def sweep_uploads(grace_hours: int) -> None:
     """Remove partial uploads and unreferenced files left by a crash; fail if a row's file is missing."""
     report = storage.sweep(db.session, current_app.config["UPLOAD_FOLDER"], grace=timedelta(hours=grace_hours))
     click.echo(f"Upload sweep: {report}.")
     if report.missing:  # a failure, so that cron mails it
-        raise click.ClickException("Documents are missing from the upload folder (the warning lists their keys); "
-                                   "restore them from a backup.")
+        raise click.ClickException(
+            "Documents are missing from the upload folder (the warning lists their keys); restore them from a backup."
+        )
 
 
 def _first_line(error: Exception) -> str:

@@ -4,6 +4,7 @@ Every setting has a default that gives a working development portal: an
 embedded SQLite database and an uploads folder under ``instance/``, and mail
 printed to the console until an SMTP server is configured.
 """
+
 import os
 import secrets
 from pathlib import Path
@@ -52,7 +53,9 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'portal.sqlite3'}")
         if self.SQLALCHEMY_DATABASE_URI.startswith("postgresql://"):
             # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
-            self.SQLALCHEMY_DATABASE_URI = "postgresql+psycopg://" + self.SQLALCHEMY_DATABASE_URI[len("postgresql://"):]
+            self.SQLALCHEMY_DATABASE_URI = (
+                "postgresql+psycopg://" + self.SQLALCHEMY_DATABASE_URI[len("postgresql://") :]
+            )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(instance / "uploads"))
         self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
@@ -67,7 +70,9 @@ class Config:
         self.MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
         self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
-        self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Return-to-work portal <no-reply@portal.invalid>")
+        self.MAIL_DEFAULT_SENDER = os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Return-to-work portal <no-reply@portal.invalid>"
+        )
         self.MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
         self.MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
 

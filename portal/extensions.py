@@ -1,4 +1,5 @@
 """Extension objects, created unbound here and bound to the app in create_app."""
+
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_mail import Mail

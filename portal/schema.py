@@ -1,4 +1,5 @@
 """Every feature's models, imported together so that Alembic and the app see the whole schema."""
+
 from portal.accommodations import models as accommodations
 from portal.accounts import models as accounts
 from portal.audit import models as audit

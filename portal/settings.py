@@ -2,6 +2,7 @@
 
 Operations take them as arguments; views get the app's own with ``current()``.
 """
+
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -76,8 +77,9 @@ class Settings:
 
     @classmethod
     def from_config(cls, config) -> "Settings":
-        return cls(DeadlineSettings.from_config(config), AccountSettings.from_config(config),
-                   UploadLimits.from_config(config))
+        return cls(
+            DeadlineSettings.from_config(config), AccountSettings.from_config(config), UploadLimits.from_config(config)
+        )
 
 
 def init_app(app: Flask) -> None:

@@ -6,8 +6,8 @@ answers), builds the schema with the migrations, seeds a scale program (portal/d
 signs in as its first case manager and requests every inbox view through the WSGI app, in
 process: the time is the server's, without a network. The sizes of one database are timed
 together, round by round with every view of every size in a shuffled order, so that a slower
-minute of the machine or a pause of the process does not fall on one size or one view only. Prints p50 and p95 per view, the SQL
-statements each request runs, and at the end p95 at the largest size against the smallest,
+minute of the machine or a pause of the process does not fall on one size or one view only. Prints p50
+and p95 per view, the SQL statements each request runs, and at the end p95 at the largest size against the smallest,
 with the targets. Exits non-zero if any view answers other than 200.
 
     make bench
@@ -15,6 +15,7 @@ with the targets. Exits non-zero if any view answers other than 200.
 
 PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server as postgres.
 """
+
 import argparse
 import gc
 import html
@@ -44,12 +45,12 @@ from sqlalchemy import create_engine, event, select, text  # noqa: E402
 from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
 from portal import create_app  # noqa: E402
-from portal.accounts.models import User
+from portal.accounts.models import User  # noqa: E402
 from portal.cases.models import Case  # noqa: E402
 from portal.devtools import scale  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.items.deadlines import DeadlineSettings  # noqa: E402
-from portal.items.models import Submission
+from portal.items.models import Submission  # noqa: E402
+from portal.settings import DeadlineSettings  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGET_P95_MS = 30.0
@@ -102,6 +103,7 @@ class StatementCounter:
 
 # --- databases -----------------------------------------------------------------------------------
 
+
 @contextmanager
 def sqlite_database(size: int):
     path = WORK / f"bench-{size}.sqlite3"
@@ -143,6 +145,7 @@ def postgres_database(server_url: str):
 
 # --- one database at one size ------------------------------------------------------------------------
 
+
 @dataclass
 class Program:
     """One size of program in its own database, seeded, with a signed-in client ready to time."""
@@ -156,15 +159,25 @@ class Program:
 
 def prepare(database: str, fresh_database, size: int, stack: ExitStack) -> Program:
     url = stack.enter_context(fresh_database(size))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": str(WORK / f"uploads-{size}"),
-                      "PORTAL_BASE_URL": "http://bench.test"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "UPLOAD_FOLDER": str(WORK / f"uploads-{size}"),
+            "PORTAL_BASE_URL": "http://bench.test",
+        }
+    )
     with app.app_context():
         with redirect_stderr(io.StringIO()):  # Alembic logs each migration there; a failure still raises
             upgrade()  # the schema comes from the migrations, as in production
         print(f"  seeding {size:,} submissions on {database} ...", flush=True)
         started = time.perf_counter()
-        scale.seed_scale(db.session, size, DeadlineSettings.from_config(app.config), app.config["UPLOAD_FOLDER"],
-                         app.config["MAX_CONTENT_LENGTH"])
+        scale.seed_scale(
+            db.session,
+            size,
+            DeadlineSettings.from_config(app.config),
+            app.config["UPLOAD_FOLDER"],
+            app.config["MAX_CONTENT_LENGTH"],
+        )
         seed_seconds = time.perf_counter() - started
         if db.engine.dialect.name == "postgresql":
             # What autovacuum does within a minute of a bulk load (PostgreSQL 13+ vacuums after
@@ -189,8 +202,11 @@ def bench_database(database: str, fresh_database, sizes: list[int], warmup: int,
         programs = [prepare(database, fresh_database, size, stack) for size in sizes]
         gc.collect()
         gc.freeze()  # as wsgi.py does once the app is built
-        print(f"  timing {len(programs[0].timings)} views at {', '.join(f'{s:,}' for s in sizes)} "
-              f"submissions together ...", flush=True)
+        print(
+            f"  timing {len(programs[0].timings)} views at {', '.join(f'{s:,}' for s in sizes)} "
+            f"submissions together ...",
+            flush=True,
+        )
         measure(programs, warmup, requests)
     return [Run(database, program.size, program.seed_seconds, program.timings) for program in programs]
 
@@ -199,8 +215,13 @@ def inbox_views(session) -> list[tuple[str, str]]:
     """Every view the bench times, named, with real values to filter and search by."""
     second_manager = session.scalar(select(User.id).where(User.email == scale.manager_email(2)))
     number, reference, employee = session.execute(
-        select(Case.number, Submission.reference, User.name).join(Case, Submission.case_id == Case.id)
-        .join(User, Case.employee_id == User.id).where(Submission.is_open).order_by(Submission.id).limit(1)).one()
+        select(Case.number, Submission.reference, User.name)
+        .join(Case, Submission.case_id == Case.id)
+        .join(User, Case.employee_id == User.id)
+        .where(Submission.is_open)
+        .order_by(Submission.id)
+        .limit(1)
+    ).one()
     newest = session.scalar(select(Submission.id).order_by(Submission.id.desc()).limit(1))
 
     def inbox(**params) -> str:
@@ -208,13 +229,28 @@ def inbox_views(session) -> list[tuple[str, str]]:
 
     views = [(f"tab={tab}", inbox(tab=tab)) for tab in ("mine", "unassigned", "needs_info", "overdue", "closed")]
     views += [(f"open, sort={sort}", inbox(tab="open", sort=sort)) for sort in ("due", "received", "priority")]
-    filters = [("kind", "restriction_report"), ("status", "new"), ("assignee", second_manager), ("assignee", "none"),
-               ("due", "overdue"), ("due", "today"), ("due", "week"), ("case_type", "workers_compensation")]
-    views += [(f"open, {name}={'manager2' if value == second_manager else value}", inbox(tab="open", **{name: value}))
-              for name, value in filters]
-    views += [(f"open, search {what}", inbox(tab="open", q=term))
-              for what, term in (("last name", employee.split()[-1]), ("case number", number), ("reference", reference))]
-    views += [("DEEP open, sort=received", inbox(tab="open", sort="received")), ("DEEP tab=closed", inbox(tab="closed"))]
+    filters = [
+        ("kind", "restriction_report"),
+        ("status", "new"),
+        ("assignee", second_manager),
+        ("assignee", "none"),
+        ("due", "overdue"),
+        ("due", "today"),
+        ("due", "week"),
+        ("case_type", "workers_compensation"),
+    ]
+    views += [
+        (f"open, {name}={'manager2' if value == second_manager else value}", inbox(tab="open", **{name: value}))
+        for name, value in filters
+    ]
+    views += [
+        (f"open, search {what}", inbox(tab="open", q=term))
+        for what, term in (("last name", employee.split()[-1]), ("case number", number), ("reference", reference))
+    ]
+    views += [
+        ("DEEP open, sort=received", inbox(tab="open", sort="received")),
+        ("DEEP tab=closed", inbox(tab="closed")),
+    ]
     views.append(("new-items poll", "/inbox/new?" + urlencode({"since": newest})))
     return views
 
@@ -246,8 +282,9 @@ def follow_next(client, url: str) -> tuple[str, int]:
 def sign_in(client) -> None:
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"csrf_token": token, "email": scale.FIRST_MANAGER_EMAIL,
-                                           "password": scale.SCALE_PASSWORD})
+    response = client.post(
+        "/login", data={"csrf_token": token, "email": scale.FIRST_MANAGER_EMAIL, "password": scale.SCALE_PASSWORD}
+    )
     if response.status_code != 303:
         raise SystemExit(f"Could not sign in as {scale.FIRST_MANAGER_EMAIL}: {response.status_code}")
 
@@ -273,8 +310,10 @@ def measure(programs: list["Program"], warmup: int, requests: int) -> None:
             elapsed = time.perf_counter() - started
             if response.status_code != 200:
                 timing.status = response.status_code
-                print(f"  !!! FAILED {program.size:,} {timing.view}: {timing.url} answered {response.status_code}",
-                      flush=True)
+                print(
+                    f"  !!! FAILED {program.size:,} {timing.view}: {timing.url} answered {response.status_code}",
+                    flush=True,
+                )
             elif round_number >= warmup:
                 timing.times_ms.append(elapsed * 1000)
                 timing.queries.append(program.counter.count - before)
@@ -283,22 +322,28 @@ def measure(programs: list["Program"], warmup: int, requests: int) -> None:
 
 # --- the report ----------------------------------------------------------------------------------
 
+
 def table(headers: list[str], rows: list[list[str]]) -> str:
     """A Markdown table, padded so that it also reads as plain text."""
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
 
     def line(cells) -> str:
-        return "| " + " | ".join(str(cell).ljust(width) for cell, width in zip(cells, widths)) + " |"
+        return "| " + " | ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=True)) + " |"
 
     return "\n".join([line(headers), line(["-" * width for width in widths]), *map(line, rows)])
 
 
 def run_report(run: Run, warmup: int, requests: int) -> str:
-    rows = [[t.view, "FAILED", str(t.status), "", "", t.url] if t.status != 200 else
-            [t.view, f"{t.percentile(0.5):.1f}", f"{t.percentile(0.95):.1f}", t.query_count, str(t.rows), t.url]
-            for t in run.timings]
-    heading = (f"### {run.database}, {run.size:,} submissions\n\nSeeded in {run.seed_seconds:.1f} s; "
-               f"{requests} requests per view after {warmup} to warm up.\n")
+    rows = [
+        [t.view, "FAILED", str(t.status), "", "", t.url]
+        if t.status != 200
+        else [t.view, f"{t.percentile(0.5):.1f}", f"{t.percentile(0.95):.1f}", t.query_count, str(t.rows), t.url]
+        for t in run.timings
+    ]
+    heading = (
+        f"### {run.database}, {run.size:,} submissions\n\nSeeded in {run.seed_seconds:.1f} s; "
+        f"{requests} requests per view after {warmup} to warm up.\n"
+    )
     return heading + "\n" + table(["view", "p50 ms", "p95 ms", "SQL per request", "rows", "URL"], rows) + "\n"
 
 
@@ -311,20 +356,40 @@ def comparison_report(runs: list[Run]) -> str:
         if small is large:
             continue
         rows = []
-        for before, after in zip(small.timings, large.timings):
+        for before, after in zip(small.timings, large.timings, strict=True):
             if before.status != 200 or after.status != 200:
                 rows.append([after.view, "", "", "", "", "FAILED"])
                 continue
             p95_small, p95_large = before.percentile(0.95), after.percentile(0.95)
             ratio = p95_large / p95_small
             verdict = "ok" if p95_large <= TARGET_P95_MS and ratio <= TARGET_GROWTH else "MISSED"
-            rows.append([after.view, f"{p95_small:.1f}", f"{p95_large:.1f}", f"{ratio:.2f}",
-                         f"{before.rows} / {after.rows}", verdict])
-        parts.append(f"### {database}: p95 at {large.size:,} against {small.size:,}\n\n"
-                     f"Targets: p95 ≤ {TARGET_P95_MS:g} ms at {large.size:,}, and ≤ {TARGET_GROWTH:g} × p95 at "
-                     f"{small.size:,}.\n\n"
-                     + table(["view", f"p95 ms at {small.size:,}", f"p95 ms at {large.size:,}", "ratio",
-                              "rows on the page", "targets"], rows) + "\n")
+            rows.append(
+                [
+                    after.view,
+                    f"{p95_small:.1f}",
+                    f"{p95_large:.1f}",
+                    f"{ratio:.2f}",
+                    f"{before.rows} / {after.rows}",
+                    verdict,
+                ]
+            )
+        parts.append(
+            f"### {database}: p95 at {large.size:,} against {small.size:,}\n\n"
+            f"Targets: p95 ≤ {TARGET_P95_MS:g} ms at {large.size:,}, and ≤ {TARGET_GROWTH:g} × p95 at "
+            f"{small.size:,}.\n\n"
+            + table(
+                [
+                    "view",
+                    f"p95 ms at {small.size:,}",
+                    f"p95 ms at {large.size:,}",
+                    "ratio",
+                    "rows on the page",
+                    "targets",
+                ],
+                rows,
+            )
+            + "\n"
+        )
     return "\n".join(parts) or "One size only: no growth to compare.\n"
 
 
@@ -345,8 +410,10 @@ def main() -> int:
         server = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") or DEFAULT_POSTGRES
         why_not = postgres_reachable(server)
         if why_not:
-            print(f"== SKIPPED PostgreSQL: no server answered at {server.rsplit('@', 1)[-1]} ({why_not}); "
-                  "set BENCH_DATABASE_URL to use another")
+            print(
+                f"== SKIPPED PostgreSQL: no server answered at {server.rsplit('@', 1)[-1]} ({why_not}); "
+                "set BENCH_DATABASE_URL to use another"
+            )
         else:
             databases.append(("PostgreSQL", postgres_database(server)))
 
@@ -370,7 +437,9 @@ def main() -> int:
     if failures:
         print(f"\n!!! {len(failures)} view(s) did not answer 200:", file=sys.stderr)
         for run, timing in failures:
-            print(f"!!!   {run.database} {run.size:,}: {timing.view} -> {timing.status} ({timing.url})", file=sys.stderr)
+            print(
+                f"!!!   {run.database} {run.size:,}: {timing.view} -> {timing.status} ({timing.url})", file=sys.stderr
+            )
         return 1
     return 0
 

@@ -1,5 +1,6 @@
 """Fixtures: an app on a migrated database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
 a real SMTP server on a free loopback port, and signed-in clients for each role."""
+
 import contextvars
 import os
 import re
@@ -80,14 +81,16 @@ class IsolatedClient(FlaskClient):
 def _migrated_app(database_url, smtp_server):
     from flask_migrate import upgrade
 
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "UPLOAD_FOLDER": str(_TMP / "uploads"),
-        "MAIL_SERVER": smtp_server.host,
-        "MAIL_PORT": smtp_server.port,
-        "PORTAL_BASE_URL": "http://portal.test",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "UPLOAD_FOLDER": str(_TMP / "uploads"),
+            "MAIL_SERVER": smtp_server.host,
+            "MAIL_PORT": smtp_server.port,
+            "PORTAL_BASE_URL": "http://portal.test",
+        }
+    )
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()  # the schema comes from the migrations, never from create_all()
@@ -128,9 +131,11 @@ class WebActions:
 
     def csrf_token(self, path: str = "/login") -> str:
         page = self.client.get(path, follow_redirects=True).get_data(as_text=True)
-        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
-            re.search(r'name="csrf_token" value="([^"]+)"', page) or \
-            re.search(r'"X-CSRFToken": "([^"]+)"', page)
+        match = (
+            re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+            or re.search(r'name="csrf_token" value="([^"]+)"', page)
+            or re.search(r'"X-CSRFToken": "([^"]+)"', page)
+        )
         assert match, f"no CSRF token on {path}"
         return match.group(1)
 

@@ -1,4 +1,5 @@
 """Factories: the smallest real objects a test needs, with sensible defaults."""
+
 import itertools
 from datetime import timedelta
 
@@ -20,8 +21,13 @@ _sequence = itertools.count(1)
 
 def user(session, role: str = Role.EMPLOYEE, **attributes) -> User:
     n = next(_sequence)
-    values = {"email": f"{role}{n}@example.test", "name": f"{role.replace('_', ' ').title()} {n}",
-              "password_hash": _PASSWORD_HASH, "active": True, "role": role}
+    values = {
+        "email": f"{role}{n}@example.test",
+        "name": f"{role.replace('_', ' ').title()} {n}",
+        "password_hash": _PASSWORD_HASH,
+        "active": True,
+        "role": role,
+    }
     values.update(attributes)
     account = User(**values)
     session.add(account)
@@ -31,8 +37,13 @@ def user(session, role: str = Role.EMPLOYEE, **attributes) -> User:
 
 def case(session, employee: User | None = None, case_manager: User | None = None, **attributes) -> Case:
     employee = employee or user(session, Role.EMPLOYEE)
-    values = {"number": cases.next_case_number(session), "employee": employee, "case_manager": case_manager,
-              "case_type": CaseType.LEAVE, "status": CaseStatus.OPEN}
+    values = {
+        "number": cases.next_case_number(session),
+        "employee": employee,
+        "case_manager": case_manager,
+        "case_type": CaseType.LEAVE,
+        "status": CaseStatus.OPEN,
+    }
     values.update(attributes)
     record = Case(**values)
     session.add(record)
@@ -42,9 +53,14 @@ def case(session, employee: User | None = None, case_manager: User | None = None
 
 def authorisation(session, case: Case, clinician: User, **attributes) -> CaseParticipant:
     today = utcnow().date()
-    values = {"case": case, "clinician": clinician, "granted_by_id": case.employee_id,
-              "scope": AuthorisationScope.WORK_STATUS, "valid_from": today - timedelta(days=1),
-              "valid_until": today + timedelta(days=365)}
+    values = {
+        "case": case,
+        "clinician": clinician,
+        "granted_by_id": case.employee_id,
+        "scope": AuthorisationScope.WORK_STATUS,
+        "valid_from": today - timedelta(days=1),
+        "valid_until": today + timedelta(days=365),
+    }
     values.update(attributes)
     record = CaseParticipant(**values)
     session.add(record)
@@ -52,16 +68,29 @@ def authorisation(session, case: Case, clinician: User, **attributes) -> CasePar
     return record
 
 
-def inbox_item(session, case: Case | None = None, kind: str = SubmissionKind.DOCUMENT,
-               status: str = SubmissionStatus.NEW, due_in: timedelta | None = timedelta(days=2),
-               received_ago: timedelta = timedelta(hours=1), **attributes) -> Submission:
+def inbox_item(
+    session,
+    case: Case | None = None,
+    kind: str = SubmissionKind.DOCUMENT,
+    status: str = SubmissionStatus.NEW,
+    due_in: timedelta | None = timedelta(days=2),
+    received_ago: timedelta = timedelta(hours=1),
+    **attributes,
+) -> Submission:
     """An inbox item with no details behind it, for the list's rules: due ``due_in`` from now."""
     case = case or globals()["case"](session)
     now = utcnow()
     n = next(_sequence)
-    values = {"reference": f"X-{n:04d}-TEST", "kind": kind, "case": case, "submitted_by": case.employee,
-              "submitted_at": now - received_ago, "status": status, "summary": f"Item {n}",
-              "due_at": None if due_in is None else now + due_in}
+    values = {
+        "reference": f"X-{n:04d}-TEST",
+        "kind": kind,
+        "case": case,
+        "submitted_by": case.employee,
+        "submitted_at": now - received_ago,
+        "status": status,
+        "summary": f"Item {n}",
+        "due_at": None if due_in is None else now + due_in,
+    }
     values.update(attributes)
     item = Submission(**values)
     item.priority_at = deadlines.priority_at(item.kind, item.priority or 0, item.due_at)
@@ -97,17 +126,31 @@ def image_bytes(image_format: str = "JPEG", size: tuple[int, int] = (32, 24)) ->
     return buffer.getvalue()
 
 
-def stored_file(session, case: Case, upload_folder, content: bytes | None = None, name: str = "report.pdf",
-                uploaded_by: User | None = None, **options):
+def stored_file(
+    session,
+    case: Case,
+    upload_folder,
+    content: bytes | None = None,
+    name: str = "report.pdf",
+    uploaded_by: User | None = None,
+    **options,
+):
     """A file stored through the storage service (which commits), a one-page PDF unless told otherwise."""
     import io
 
     from portal.files import storage
 
     with storage.saving(session):
-        return storage.store_upload(session, io.BytesIO(content or pdf_bytes()), name, case=case,
-                                    uploaded_by=uploaded_by or case.employee, upload_folder=upload_folder,
-                                    max_bytes=25 * 1024 * 1024, **options)
+        return storage.store_upload(
+            session,
+            io.BytesIO(content or pdf_bytes()),
+            name,
+            case=case,
+            uploaded_by=uploaded_by or case.employee,
+            upload_folder=upload_folder,
+            max_bytes=25 * 1024 * 1024,
+            **options,
+        )
 
 
 def token_in_last_email(session, path: str) -> str:

@@ -1,4 +1,5 @@
 """Exit 0 if the PostgreSQL server at the given URL answers, 1 otherwise (make test uses it)."""
+
 import sys
 
 from sqlalchemy import create_engine, text

@@ -1,4 +1,5 @@
 """A real SMTP server for the tests (aiosmtpd) on a free loopback port."""
+
 import socket
 from email import message_from_bytes, policy
 

@@ -1,4 +1,5 @@
 """The access policy, rule by rule: who may see which case, submission and file."""
+
 from datetime import timedelta
 
 import pytest
@@ -25,9 +26,17 @@ def world(db_session):
     other_case = factories.case(db_session, employee=other_employee)
     authorisation = factories.authorisation(db_session, case, clinician)
     db_session.commit()
-    return {"supervisor": supervisor, "employee": employee, "other_employee": other_employee, "manager": manager,
-            "clinician": clinician, "admin": factories.user(db_session, Role.ADMIN), "case": case,
-            "other_case": other_case, "authorisation": authorisation}
+    return {
+        "supervisor": supervisor,
+        "employee": employee,
+        "other_employee": other_employee,
+        "manager": manager,
+        "clinician": clinician,
+        "admin": factories.user(db_session, Role.ADMIN),
+        "case": case,
+        "other_case": other_case,
+        "authorisation": authorisation,
+    }
 
 
 def _sees(db_session, user, case) -> bool:
@@ -39,7 +48,9 @@ def _sees(db_session, user, case) -> bool:
 
 
 def test_a_case_manager_sees_every_case(db_session, world):
-    assert _sees(db_session, world["manager"], world["case"]) and _sees(db_session, world["manager"], world["other_case"])
+    assert _sees(db_session, world["manager"], world["case"]) and _sees(
+        db_session, world["manager"], world["other_case"]
+    )
 
 
 def test_an_employee_sees_only_their_own_case(db_session, world):
@@ -91,8 +102,13 @@ def test_medical_content_needs_the_medical_documents_scope_for_a_clinician(db_se
 
 
 def _submission(db_session, case, by) -> Submission:
-    submission = Submission(reference=f"S-{case.id}-{by.id}", kind=SubmissionKind.DOCUMENT, case=case,
-                            submitted_by=by, summary="Work status note")
+    submission = Submission(
+        reference=f"S-{case.id}-{by.id}",
+        kind=SubmissionKind.DOCUMENT,
+        case=case,
+        submitted_by=by,
+        summary="Work status note",
+    )
     db_session.add(submission)
     db_session.commit()
     return submission
@@ -105,8 +121,12 @@ def test_submissions_are_seen_by_case_managers_the_employee_and_their_sender_onl
         assert access.get_submission(db_session, user, by_employee.id) == by_employee
         assert access.get_submission(db_session, user, by_clinician.id) == by_clinician
     assert access.get_submission(db_session, world["clinician"], by_clinician.id) == by_clinician
-    for user, submission in ((world["clinician"], by_employee), (world["supervisor"], by_employee),
-                             (world["other_employee"], by_employee), (world["admin"], by_clinician)):
+    for user, submission in (
+        (world["clinician"], by_employee),
+        (world["supervisor"], by_employee),
+        (world["other_employee"], by_employee),
+        (world["admin"], by_clinician),
+    ):
         with pytest.raises(NotFound):
             access.get_submission(db_session, user, submission.id)
 
@@ -120,8 +140,16 @@ def test_a_clinician_loses_their_own_submissions_when_the_authorisation_is_revok
 
 
 def _stored_file(db_session, case, uploaded_by, is_medical=True) -> StoredFile:
-    stored = StoredFile(storage_key="ab/" + "ab" * 32, original_name="note.pdf", size=10, sha256="ab" * 32,
-                        content_type="application/pdf", case=case, uploaded_by=uploaded_by, is_medical=is_medical)
+    stored = StoredFile(
+        storage_key="ab/" + "ab" * 32,
+        original_name="note.pdf",
+        size=10,
+        sha256="ab" * 32,
+        content_type="application/pdf",
+        case=case,
+        uploaded_by=uploaded_by,
+        is_medical=is_medical,
+    )
     db_session.add(stored)
     db_session.commit()
     return stored

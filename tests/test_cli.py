@@ -1,4 +1,5 @@
 """The flask portal commands: seed-demo, create-user, expire-drafts and sweep-uploads."""
+
 import os
 from datetime import timedelta
 
@@ -14,8 +15,13 @@ from portal.files import storage
 from portal.items.models import InformationRequest, Submission
 from tests import factories
 
-HOMES = {Role.EMPLOYEE: "/employee/", Role.CLINICIAN: "/clinician/", Role.SUPERVISOR: "/supervisor/",
-         Role.CASE_MANAGER: "/inbox/", Role.ADMIN: "/admin/"}
+HOMES = {
+    Role.EMPLOYEE: "/employee/",
+    Role.CLINICIAN: "/clinician/",
+    Role.SUPERVISOR: "/supervisor/",
+    Role.CASE_MANAGER: "/inbox/",
+    Role.ADMIN: "/admin/",
+}
 
 
 @pytest.fixture
@@ -59,25 +65,60 @@ def test_each_demo_account_signs_in_and_sees_the_demo_case(cli, web, email, role
 
 
 def test_create_user_makes_an_account_that_can_sign_in(cli, web):
-    result = cli.invoke(args=["portal", "create-user", "--email", "First.Admin@Example.test", "--name", "First Admin",
-                              "--role", "admin", "--password", "a long admin passphrase"])
+    result = cli.invoke(
+        args=[
+            "portal",
+            "create-user",
+            "--email",
+            "First.Admin@Example.test",
+            "--name",
+            "First Admin",
+            "--role",
+            "admin",
+            "--password",
+            "a long admin passphrase",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert web.login("first.admin@example.test", "a long admin passphrase").headers["Location"] == "/admin/"
 
 
 def test_create_user_refuses_a_short_password_and_a_taken_email(cli):
-    short = cli.invoke(args=["portal", "create-user", "--email", "a@example.test", "--name", "A", "--role", "admin",
-                             "--password", "short"])
+    short = cli.invoke(
+        args=[
+            "portal",
+            "create-user",
+            "--email",
+            "a@example.test",
+            "--name",
+            "A",
+            "--role",
+            "admin",
+            "--password",
+            "short",
+        ]
+    )
     assert short.exit_code != 0 and "at least 12" in short.output
-    args = ["portal", "create-user", "--email", "a@example.test", "--name", "A", "--role", "employee",
-            "--password", "long enough passphrase"]
+    args = [
+        "portal",
+        "create-user",
+        "--email",
+        "a@example.test",
+        "--name",
+        "A",
+        "--role",
+        "employee",
+        "--password",
+        "long enough passphrase",
+    ]
     assert cli.invoke(args=args).exit_code == 0
     taken = cli.invoke(args=args)
     assert taken.exit_code != 0 and "already has an account" in taken.output
 
 
-def test_sweep_uploads_removes_a_crashed_upload_and_fails_when_a_row_has_lost_its_file(cli, app, db_session,
-                                                                                       tmp_path, monkeypatch):
+def test_sweep_uploads_removes_a_crashed_upload_and_fails_when_a_row_has_lost_its_file(
+    cli, app, db_session, tmp_path, monkeypatch
+):
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
     stored = factories.stored_file(db_session, factories.case(db_session), tmp_path)
     crashed = tmp_path / storage.INCOMING / "tmpcrashed.part"
@@ -96,14 +137,20 @@ def test_sweep_uploads_removes_a_crashed_upload_and_fails_when_a_row_has_lost_it
     assert "restore them from a backup" in lost.output
 
 
-def test_expire_drafts_then_sweep_uploads_remove_an_abandoned_request_and_its_document(cli, app, db_session,
-                                                                                     tmp_path, monkeypatch):
+def test_expire_drafts_then_sweep_uploads_remove_an_abandoned_request_and_its_document(
+    cli, app, db_session, tmp_path, monkeypatch
+):
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
     case = factories.case(db_session, case_type="accommodation")
     letter = factories.stored_file(db_session, case, tmp_path, name="letter.pdf")
-    db_session.add(AccommodationDraft(employee_id=case.employee_id, case_id=case.id,
-                                      data={"difficulty": "Stairs.", "file_ids": [letter.id]},
-                                      updated_at=utcnow() - timedelta(days=31)))
+    db_session.add(
+        AccommodationDraft(
+            employee_id=case.employee_id,
+            case_id=case.id,
+            data={"difficulty": "Stairs.", "file_ids": [letter.id]},
+            updated_at=utcnow() - timedelta(days=31),
+        )
+    )
     db_session.commit()
     file = storage.path_for(letter.storage_key, tmp_path)
     os.utime(file, (0, 0))  # written long ago, with the draft

@@ -1,4 +1,5 @@
 """The schema comes from the migrations, and the migrations must match the models."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -17,8 +18,13 @@ def test_the_migrations_run_down_and_up_again(tmp_path):
 
     from portal import create_app
 
-    fresh = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
-                        "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+    fresh = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        }
+    )
     with fresh.app_context():
         upgrade()
         downgrade(revision="base")

@@ -1,4 +1,6 @@
-"""The accommodation request's steps, the employee's answers to a decision, and the supervisor's answer to a feasibility question."""
+"""The accommodation request's steps, the employee's answers to a decision, and the supervisor's answer to a
+feasibility question."""
+
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -24,12 +26,18 @@ class StepForm(FlaskForm):
     def load(self, data: dict) -> None:
         for field in self:
             if field.name in data and field.name != "csrf_token":
-                field.data = date.fromisoformat(data[field.name]) if isinstance(field, DateField) and data[field.name] \
+                field.data = (
+                    date.fromisoformat(data[field.name])
+                    if isinstance(field, DateField) and data[field.name]
                     else data[field.name]
+                )
 
     def values(self) -> dict:
-        return {field.name: field.data.isoformat() if isinstance(field.data, date) else (field.data or "")
-                for field in self if field.name != "csrf_token"}
+        return {
+            field.name: field.data.isoformat() if isinstance(field.data, date) else (field.data or "")
+            for field in self
+            if field.name != "csrf_token"
+        }
 
 
 class DifficultyStep(StepForm):
@@ -47,19 +55,30 @@ class HelpStep(StepForm):
             self[f"help_{item['category']}"].data = item.get("description", "")
 
     def values(self) -> dict:
-        return {"help": [{"category": category.value, "description": self[f"help_{category.value}"].data or ""}
-                         for category in HelpCategory if self[f"choose_{category.value}"].data]}
+        return {
+            "help": [
+                {"category": category.value, "description": self[f"help_{category.value}"].data or ""}
+                for category in HelpCategory
+                if self[f"choose_{category.value}"].data
+            ]
+        }
 
 
 for _category in HelpCategory:
     setattr(HelpStep, f"choose_{_category.value}", BooleanField(_category.label))
-    setattr(HelpStep, f"help_{_category.value}", TextAreaField(f"What would help: {_category.label.lower()}",
-                                                               validators=[Optional(), Length(max=2000)]))
+    setattr(
+        HelpStep,
+        f"help_{_category.value}",
+        TextAreaField(f"What would help: {_category.label.lower()}", validators=[Optional(), Length(max=2000)]),
+    )
 
 
 class DurationStep(StepForm):
-    temporary = RadioField("For how long do you need it?", choices=[
-        SelectChoice("yes", "For a while, between dates"), SelectChoice("no", "Ongoing")], validate_choice=False)
+    temporary = RadioField(
+        "For how long do you need it?",
+        choices=[SelectChoice("yes", "For a while, between dates"), SelectChoice("no", "Ongoing")],
+        validate_choice=False,
+    )
     needed_from = DateField("From", validators=[Optional()])
     needed_until = DateField("Until (your best estimate)", validators=[Optional()])
 
@@ -72,18 +91,32 @@ class DocumentsStep(StepForm):
 
 
 class ContactStep(StepForm):
-    contact_preference = RadioField("How do you prefer to be contacted?", validate_choice=False,
-                                    choices=[SelectChoice(key, label) for key, label in CONTACT_PREFERENCES.items()])
+    contact_preference = RadioField(
+        "How do you prefer to be contacted?",
+        validate_choice=False,
+        choices=[SelectChoice(key, label) for key, label in CONTACT_PREFERENCES.items()],
+    )
     contact_phone = StringField("Phone number", validators=[Optional(), Length(max=40)])
 
 
-STEP_FORMS = {"difficulty": DifficultyStep, "tasks": TasksStep, "help": HelpStep, "duration": DurationStep,
-              "documents": DocumentsStep, "contact": ContactStep}
+STEP_FORMS = {
+    "difficulty": DifficultyStep,
+    "tasks": TasksStep,
+    "help": HelpStep,
+    "duration": DurationStep,
+    "documents": DocumentsStep,
+    "contact": ContactStep,
+}
 
 
-STEP_TITLES = {"difficulty": "What is making work difficult for you?", "tasks": "The parts of your job affected",
-               "help": "What would help", "duration": "For how long", "documents": "Supporting documents",
-               "contact": "How to contact you"}
+STEP_TITLES = {
+    "difficulty": "What is making work difficult for you?",
+    "tasks": "The parts of your job affected",
+    "help": "What would help",
+    "duration": "For how long",
+    "documents": "Supporting documents",
+    "contact": "How to contact you",
+}
 
 
 class DecisionAnswerForm(FlaskForm):
@@ -92,7 +125,13 @@ class DecisionAnswerForm(FlaskForm):
 
 
 class FeasibilityAnswerForm(FlaskForm):
-    feasible = RadioField("Is it feasible in your team?", validate_choice=False, choices=[
-        SelectChoice("yes", "Yes"), SelectChoice("with_changes", "Yes, with changes"), SelectChoice("no", "No")])
+    feasible = RadioField(
+        "Is it feasible in your team?",
+        validate_choice=False,
+        choices=[
+            SelectChoice("yes", "Yes"),
+            SelectChoice("with_changes", "Yes, with changes"),
+            SelectChoice("no", "No"),
+        ],
+    )
     answer = TextAreaField("Explain", validators=[Optional(), Length(max=4000)])
-

@@ -3,6 +3,7 @@
 The employee's own words about their difficulty stay with the case manager; a
 supervisor sees only the accommodation asked about, and what was granted.
 """
+
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -28,9 +29,16 @@ class HelpCategory(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"schedule": "Schedule or hours", "remote": "Remote or hybrid work", "equipment": "Equipment or furniture",
-                "duties": "Changes to duties", "leave": "Leave", "reassignment": "Reassignment to another job",
-                "support": "A support person or service animal", "other": "Something else"}[self.value]
+        return {
+            "schedule": "Schedule or hours",
+            "remote": "Remote or hybrid work",
+            "equipment": "Equipment or furniture",
+            "duties": "Changes to duties",
+            "leave": "Leave",
+            "reassignment": "Reassignment to another job",
+            "support": "A support person or service animal",
+            "other": "Something else",
+        }[self.value]
 
 
 class Decision(StrEnum):
@@ -47,8 +55,12 @@ class DenialReason(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"undue_hardship": "Undue hardship", "not_qualifying": "Not a qualifying limitation",
-                "information_not_provided": "Information not provided", "other": "Other"}[self.value]
+        return {
+            "undue_hardship": "Undue hardship",
+            "not_qualifying": "Not a qualifying limitation",
+            "information_not_provided": "Information not provided",
+            "other": "Other",
+        }[self.value]
 
 
 class AccommodationRequest(db.Model):

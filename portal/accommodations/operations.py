@@ -4,6 +4,7 @@ and what the employee and the supervisor may do after it.
 What the employee writes about their difficulty, and their documents, stay with the
 case manager; the supervisor is asked about, and told of, accommodations only.
 """
+
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -35,14 +36,19 @@ from portal.settings import DeadlineSettings, UploadLimits
 SENDER_SCREEN = "employee.submission"
 STEPS = ["difficulty", "tasks", "help", "duration", "documents", "contact"]
 CONTACT_PREFERENCES = {"email": "Email", "phone": "Phone", "either": "Email or phone"}
-LOG_KINDS = {"conversation": "Conversation", "information_requested": "Information requested",
-             "information_received": "Information received", "accommodation_considered": "Accommodation considered",
-             "supervisor_input": "Supervisor's input"}
+LOG_KINDS = {
+    "conversation": "Conversation",
+    "information_requested": "Information requested",
+    "information_received": "Information received",
+    "accommodation_considered": "Accommodation considered",
+    "supervisor_input": "Supervisor's input",
+}
 FEASIBLE = {"yes": "yes", "with_changes": "yes, with changes", "no": "no"}
 LOG_METHODS = {"phone": "Phone", "meeting": "Meeting", "video": "Video call", "email": "Email", "letter": "Letter"}
 
 
 # --- the guided form ----------------------------------------------------------
+
 
 def step_problems(step: str, data: dict) -> dict[str, str]:
     """What is missing or wrong in one step of the form, by field."""
@@ -57,8 +63,9 @@ def step_problems(step: str, data: dict) -> dict[str, str]:
             found["help"] = "Choose at least one kind of help."
         for item in chosen:
             if not item.get("description", "").strip():
-                found[f"help_{item['category']}"] = (f"Describe what would help under "
-                                                     f"“{HelpCategory(item['category']).label}”.")
+                found[f"help_{item['category']}"] = (
+                    f"Describe what would help under “{HelpCategory(item['category']).label}”."
+                )
     if step == "duration":
         if data.get("temporary") not in ("yes", "no"):
             found["temporary"] = "Say whether you need it for a while or ongoing."
@@ -83,8 +90,11 @@ def first_incomplete_step(data: dict) -> str | None:
 
 
 def draft_for(session, employee: User, case: Case) -> AccommodationDraft:
-    draft = session.scalar(select(AccommodationDraft).where(AccommodationDraft.employee_id == employee.id,
-                                                            AccommodationDraft.case_id == case.id))
+    draft = session.scalar(
+        select(AccommodationDraft).where(
+            AccommodationDraft.employee_id == employee.id, AccommodationDraft.case_id == case.id
+        )
+    )
     return draft or AccommodationDraft(employee_id=employee.id, case_id=case.id, data={})
 
 
@@ -101,8 +111,15 @@ def add_document(session, employee: User, case: Case, upload: Upload, limits: Up
     """A supporting document, kept with the draft until the request is sent."""
     draft = draft_for(session, employee, case)
     with storage.saving(session):
-        stored = storage.store_upload(session, upload.stream, upload.filename, case=case, uploaded_by=employee,
-                                      upload_folder=limits.upload_folder, max_bytes=limits.max_bytes)
+        stored = storage.store_upload(
+            session,
+            upload.stream,
+            upload.filename,
+            case=case,
+            uploaded_by=employee,
+            upload_folder=limits.upload_folder,
+            max_bytes=limits.max_bytes,
+        )
         draft.data = {**draft.data, "file_ids": [*draft.data.get("file_ids", []), stored.id]}
         session.add(draft)
     return stored
@@ -112,9 +129,16 @@ def draft_files(session, employee: User, case: Case, data: dict) -> list[StoredF
     ids = data.get("file_ids", [])
     if not ids:
         return []
-    return list(session.scalars(select(StoredFile).where(StoredFile.id.in_(ids), StoredFile.case_id == case.id,
-                                                         StoredFile.uploaded_by_id == employee.id,
-                                                         StoredFile.submission_id.is_(None))))
+    return list(
+        session.scalars(
+            select(StoredFile).where(
+                StoredFile.id.in_(ids),
+                StoredFile.case_id == case.id,
+                StoredFile.uploaded_by_id == employee.id,
+                StoredFile.submission_id.is_(None),
+            )
+        )
+    )
 
 
 def expire_drafts(session, untouched_since: datetime) -> int:
@@ -125,8 +149,11 @@ def expire_drafts(session, untouched_since: datetime) -> int:
     detail kept for no purpose is a risk, not a record. The files themselves go with the next
     sweep of the upload folder, once no row refers to them.
     """
-    drafts = session.scalars(select(AccommodationDraft).where(AccommodationDraft.updated_at < untouched_since)
-                             .options(joinedload(AccommodationDraft.case))).all()
+    drafts = session.scalars(
+        select(AccommodationDraft)
+        .where(AccommodationDraft.updated_at < untouched_since)
+        .options(joinedload(AccommodationDraft.case))
+    ).all()
     for draft in drafts:
         for stored in draft_files(session, session.get(User, draft.employee_id), draft.case, draft.data):
             session.delete(stored)
@@ -145,16 +172,24 @@ def send(session, employee: User, case: Case, settings: DeadlineSettings, now: d
         raise InvalidInput(next(iter(step_problems(step, data).values())), field=step)
     due = accommodation_decision_due(now, settings)
     summary = "Accommodation: " + ", ".join(HelpCategory(h["category"]).label.lower() for h in data["help"])
-    submission = submissions.receive(session, SubmissionKind.ACCOMMODATION_REQUEST, "A", case, employee, now,
-                                     end_of_day(due, settings), summary)
+    submission = submissions.receive(
+        session, SubmissionKind.ACCOMMODATION_REQUEST, "A", case, employee, now, end_of_day(due, settings), summary
+    )
     temporary = data["temporary"] == "yes"
-    session.add(AccommodationRequest(
-        submission=submission, difficulty=data["difficulty"].strip(), tasks_affected=data["tasks_affected"].strip(),
-        help=data["help"], temporary=temporary,
-        needed_from=date.fromisoformat(data["needed_from"]) if temporary else None,
-        needed_until=date.fromisoformat(data["needed_until"]) if temporary else None,
-        contact_preference=data["contact_preference"], contact_phone=data.get("contact_phone", "").strip() or None,
-        decision_due=due))
+    session.add(
+        AccommodationRequest(
+            submission=submission,
+            difficulty=data["difficulty"].strip(),
+            tasks_affected=data["tasks_affected"].strip(),
+            help=data["help"],
+            temporary=temporary,
+            needed_from=date.fromisoformat(data["needed_from"]) if temporary else None,
+            needed_until=date.fromisoformat(data["needed_until"]) if temporary else None,
+            contact_preference=data["contact_preference"],
+            contact_phone=data.get("contact_phone", "").strip() or None,
+            decision_due=due,
+        )
+    )
     for stored in draft_files(session, employee, case, data):
         stored.submission_id = submission.id
     if draft.id is not None:
@@ -165,9 +200,19 @@ def send(session, employee: User, case: Case, settings: DeadlineSettings, now: d
 
 # --- the interactive process ---------------------------------------------------
 
-def log(session, author: User, submission: Submission, occurred_on: date | None, kind: str, summary: str,
-        method: str | None = None, with_whom: str | None = None, considered: str | None = None,
-        effective: bool | None = None) -> ProcessLogEntry:
+
+def log(
+    session,
+    author: User,
+    submission: Submission,
+    occurred_on: date | None,
+    kind: str,
+    summary: str,
+    method: str | None = None,
+    with_whom: str | None = None,
+    considered: str | None = None,
+    effective: bool | None = None,
+) -> ProcessLogEntry:
     """Add a dated entry to the interactive-process log."""
     if kind not in LOG_KINDS:
         raise InvalidInput("Choose what kind of entry this is.", field="kind")
@@ -177,22 +222,36 @@ def log(session, author: User, submission: Submission, occurred_on: date | None,
         raise InvalidInput("Enter the date it happened, today or earlier.", field="occurred_on")
     if kind == "accommodation_considered" and not (considered or "").strip():
         raise InvalidInput("Name the accommodation considered.", field="considered")
-    entry = ProcessLogEntry(submission_id=submission.id, author_id=author.id, occurred_on=occurred_on, kind=kind,
-                            method=method or None, with_whom=(with_whom or "").strip() or None,
-                            summary=summary.strip(), considered=(considered or "").strip() or None, effective=effective)
+    entry = ProcessLogEntry(
+        submission_id=submission.id,
+        author_id=author.id,
+        occurred_on=occurred_on,
+        kind=kind,
+        method=method or None,
+        with_whom=(with_whom or "").strip() or None,
+        summary=summary.strip(),
+        considered=(considered or "").strip() or None,
+        effective=effective,
+    )
     session.add(entry)
     session.commit()
     return entry
 
 
 def log_of(session, submission: Submission) -> list[ProcessLogEntry]:
-    return list(session.scalars(select(ProcessLogEntry).where(ProcessLogEntry.submission_id == submission.id)
-                                .options(joinedload(ProcessLogEntry.author))
-                                .order_by(ProcessLogEntry.occurred_on, ProcessLogEntry.id)))
+    return list(
+        session.scalars(
+            select(ProcessLogEntry)
+            .where(ProcessLogEntry.submission_id == submission.id)
+            .options(joinedload(ProcessLogEntry.author))
+            .order_by(ProcessLogEntry.occurred_on, ProcessLogEntry.id)
+        )
+    )
 
 
-def ask_supervisor(session, actor: User, submission: Submission, accommodation: str, question: str,
-                   now: datetime | None = None) -> FeasibilityQuestion:
+def ask_supervisor(
+    session, actor: User, submission: Submission, accommodation: str, question: str, now: datetime | None = None
+) -> FeasibilityQuestion:
     """Ask the employee's supervisor whether one accommodation is feasible; they see nothing medical."""
     supervisor = submission.case.employee.supervisor
     if supervisor is None:
@@ -201,8 +260,14 @@ def ask_supervisor(session, actor: User, submission: Submission, accommodation: 
         raise InvalidInput("Say which accommodation you are asking about.", field="accommodation")
     if not question.strip():
         raise InvalidInput("Write your question.", field="question")
-    asked = FeasibilityQuestion(submission=submission, supervisor=supervisor, asked_by=actor,
-                                accommodation=accommodation.strip(), question=question.strip(), asked_at=now or utcnow())
+    asked = FeasibilityQuestion(
+        submission=submission,
+        supervisor=supervisor,
+        asked_by=actor,
+        accommodation=accommodation.strip(),
+        question=question.strip(),
+        asked_at=now or utcnow(),
+    )
     session.add(asked)
     session.flush()
     notifications.queue(session, supervisor.email, "feasibility_question", question=asked)
@@ -210,8 +275,9 @@ def ask_supervisor(session, actor: User, submission: Submission, accommodation: 
     return asked
 
 
-def answer_question(session, supervisor: User, question_id: int, feasible: str, answer: str,
-                    now: datetime | None = None) -> FeasibilityQuestion:
+def answer_question(
+    session, supervisor: User, question_id: int, feasible: str, answer: str, now: datetime | None = None
+) -> FeasibilityQuestion:
     """The supervisor's answer goes into the interactive-process log."""
     now = now or utcnow()
     asked = question_for(session, supervisor, question_id)
@@ -222,20 +288,33 @@ def answer_question(session, supervisor: User, question_id: int, feasible: str, 
     if not (answer or "").strip():
         raise InvalidInput("Explain your answer.", field="answer")
     asked.feasible, asked.answer, asked.answered_at = feasible, answer.strip(), now
-    session.add(ProcessLogEntry(submission_id=asked.submission_id, author_id=supervisor.id, occurred_on=now.date(),
-                                kind="supervisor_input", method="email", with_whom=supervisor.name,
-                                considered=asked.accommodation, effective=None,
-                                summary=f"Feasible: {FEASIBLE[feasible]}. {asked.answer}"))
+    session.add(
+        ProcessLogEntry(
+            submission_id=asked.submission_id,
+            author_id=supervisor.id,
+            occurred_on=now.date(),
+            kind="supervisor_input",
+            method="email",
+            with_whom=supervisor.name,
+            considered=asked.accommodation,
+            effective=None,
+            summary=f"Feasible: {FEASIBLE[feasible]}. {asked.answer}",
+        )
+    )
     notifications.queue(session, asked.asked_by.email, "feasibility_answered", question=asked)
     session.commit()
     return asked
 
 
-
 def questions_for_request(session, submission: Submission) -> list[FeasibilityQuestion]:
-    return list(session.scalars(select(FeasibilityQuestion).where(FeasibilityQuestion.submission_id == submission.id)
-                                .options(joinedload(FeasibilityQuestion.supervisor))
-                                .order_by(FeasibilityQuestion.asked_at)))
+    return list(
+        session.scalars(
+            select(FeasibilityQuestion)
+            .where(FeasibilityQuestion.submission_id == submission.id)
+            .options(joinedload(FeasibilityQuestion.supervisor))
+            .order_by(FeasibilityQuestion.asked_at)
+        )
+    )
 
 
 def question_for(session, supervisor: User, question_id: int) -> FeasibilityQuestion:
@@ -247,19 +326,33 @@ def question_for(session, supervisor: User, question_id: int) -> FeasibilityQues
 
 
 def questions_for(session, supervisor: User) -> list[FeasibilityQuestion]:
-    return list(session.scalars(select(FeasibilityQuestion).where(FeasibilityQuestion.supervisor_id == supervisor.id)
-                                .options(joinedload(FeasibilityQuestion.submission).joinedload(Submission.case)
-                                         .joinedload(Case.employee))
-                                .order_by(FeasibilityQuestion.answered_at.is_not(None),
-                                          FeasibilityQuestion.asked_at.desc())))
+    return list(
+        session.scalars(
+            select(FeasibilityQuestion)
+            .where(FeasibilityQuestion.supervisor_id == supervisor.id)
+            .options(joinedload(FeasibilityQuestion.submission).joinedload(Submission.case).joinedload(Case.employee))
+            .order_by(FeasibilityQuestion.answered_at.is_not(None), FeasibilityQuestion.asked_at.desc())
+        )
+    )
 
 
 # --- the decision and after -----------------------------------------------------
 
-def decide(session, actor: User, submission: Submission, decision: str, expected_version: int | None,
-           what: str = "", why: str = "", denial_reason: str | None = None, granted_from: date | None = None,
-           granted_until: date | None = None, review_date: date | None = None,
-           now: datetime | None = None) -> None:
+
+def decide(
+    session,
+    actor: User,
+    submission: Submission,
+    decision: str,
+    expected_version: int | None,
+    what: str = "",
+    why: str = "",
+    denial_reason: str | None = None,
+    granted_from: date | None = None,
+    granted_until: date | None = None,
+    review_date: date | None = None,
+    now: datetime | None = None,
+) -> None:
     """Grant (what, from when, for how long, review date), offer an alternative (what and why), or deny
     (a reason from the list, explained). The employee is told; the supervisor only of what was granted."""
     now = now or utcnow()
@@ -297,16 +390,26 @@ def decide(session, actor: User, submission: Submission, decision: str, expected
         if decision == Decision.GRANTED:
             _tell_supervisor(session, submission)
 
-    submissions.decide(session, submission, actor, decision != Decision.DENIED, expected_version, SENDER_SCREEN,
-                       reason=why, now=now, take_effect=record,
-                       message=f"{Decision(decision).value.capitalize()}: {what or DenialReason(denial_reason).label}")
+    submissions.decide(
+        session,
+        submission,
+        actor,
+        decision != Decision.DENIED,
+        expected_version,
+        SENDER_SCREEN,
+        reason=why,
+        now=now,
+        take_effect=record,
+        message=f"{Decision(decision).value.capitalize()}: {what or DenialReason(denial_reason).label}",
+    )
 
 
 def _tell_supervisor(session, submission: Submission) -> None:
     supervisor = submission.case.employee.supervisor
     if supervisor is not None:
-        notifications.queue(session, supervisor.email, "accommodation_granted", submission=submission,
-                            request=submission.accommodation)
+        notifications.queue(
+            session, supervisor.email, "accommodation_granted", submission=submission, request=submission.accommodation
+        )
 
 
 def accept_alternative(session, employee: User, submission: Submission, now: datetime | None = None) -> None:
@@ -316,17 +419,26 @@ def accept_alternative(session, employee: User, submission: Submission, now: dat
     if request.decision != Decision.ALTERNATIVE or request.alternative_accepted_at is not None:
         raise Conflict("There is no alternative waiting for your answer.")
     request.alternative_accepted_at = now or utcnow()
-    session.add(SubmissionEvent(submission=submission, actor=employee, at=request.alternative_accepted_at,
-                                action="alternative_accepted"))
+    session.add(
+        SubmissionEvent(
+            submission=submission, actor=employee, at=request.alternative_accepted_at, action="alternative_accepted"
+        )
+    )
     _tell_supervisor(session, submission)
     for address in submissions.case_manager_addresses(session, submission.case):
         notifications.queue(session, address, "information_provided", submission=submission)
     session.commit()
 
 
-def request_reconsideration(session, employee: User, submission: Submission, reason: str,
-                            expected_version: int | None, settings: DeadlineSettings,
-                            now: datetime | None = None) -> None:
+def request_reconsideration(
+    session,
+    employee: User,
+    submission: Submission,
+    reason: str,
+    expected_version: int | None,
+    settings: DeadlineSettings,
+    now: datetime | None = None,
+) -> None:
     """The employee asks for a denial to be looked at again, with their reasons: it reopens in the inbox."""
     now = now or utcnow()
     request = submission.accommodation
@@ -335,8 +447,16 @@ def request_reconsideration(session, employee: User, submission: Submission, rea
     if not (reason or "").strip():
         raise InvalidInput("Say why the decision should be looked at again.", field="reason")
     due = accommodation_decision_due(now, settings)
-    submissions.transition(session, submission, employee, "reconsider", expected_version, message=reason.strip(),
-                           now=now, due_at=end_of_day(due, settings))
+    submissions.transition(
+        session,
+        submission,
+        employee,
+        "reconsider",
+        expected_version,
+        message=reason.strip(),
+        now=now,
+        due_at=end_of_day(due, settings),
+    )
     request.reconsideration_reason, request.decision_due = reason.strip(), due
     if submission.assignee is not None:
         notifications.queue(session, submission.assignee.email, "information_provided", submission=submission)
@@ -345,18 +465,33 @@ def request_reconsideration(session, employee: User, submission: Submission, rea
 
 def granted_for_team(session, supervisor: User) -> list[AccommodationRequest]:
     """What the supervisor must put in place: granted accommodations, and alternatives the employee accepted."""
-    query = (select(AccommodationRequest).join(Submission, AccommodationRequest.submission_id == Submission.id)
-             .join(Case, Submission.case_id == Case.id).join(User, Case.employee_id == User.id)
-             .where(User.supervisor_id == supervisor.id,
-                    (AccommodationRequest.decision == Decision.GRANTED)
-                    | AccommodationRequest.alternative_accepted_at.is_not(None))
-             .options(joinedload(AccommodationRequest.submission).joinedload(Submission.case).joinedload(Case.employee))
-             .order_by(AccommodationRequest.decided_at.desc()))
+    query = (
+        select(AccommodationRequest)
+        .join(Submission, AccommodationRequest.submission_id == Submission.id)
+        .join(Case, Submission.case_id == Case.id)
+        .join(User, Case.employee_id == User.id)
+        .where(
+            User.supervisor_id == supervisor.id,
+            (AccommodationRequest.decision == Decision.GRANTED)
+            | AccommodationRequest.alternative_accepted_at.is_not(None),
+        )
+        .options(joinedload(AccommodationRequest.submission).joinedload(Submission.case).joinedload(Case.employee))
+        .order_by(AccommodationRequest.decided_at.desc())
+    )
     return list(session.scalars(query))
 
 
 def reviews_due(session, case: Case) -> list[AccommodationRequest]:
     """Granted accommodations on the case with a review date, soonest first (deadlines to act on)."""
-    return list(session.scalars(select(AccommodationRequest).join(Submission).where(
-        Submission.case_id == case.id, AccommodationRequest.decision == Decision.GRANTED,
-        AccommodationRequest.review_date.is_not(None)).order_by(AccommodationRequest.review_date)))
+    return list(
+        session.scalars(
+            select(AccommodationRequest)
+            .join(Submission)
+            .where(
+                Submission.case_id == case.id,
+                AccommodationRequest.decision == Decision.GRANTED,
+                AccommodationRequest.review_date.is_not(None),
+            )
+            .order_by(AccommodationRequest.review_date)
+        )
+    )

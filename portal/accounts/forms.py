@@ -1,4 +1,5 @@
 """Signing in, passwords, invitations, and an admin's account actions."""
+
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -15,8 +16,13 @@ class ForgotPasswordForm(FlaskForm):
 
 class NewPasswordForm(FlaskForm):
     password = PasswordField("New password", validators=[DataRequired("Enter a new password.")])
-    confirm = PasswordField("Type the new password again", validators=[
-        DataRequired("Type the new password again."), EqualTo("password", "The two passwords do not match.")])
+    confirm = PasswordField(
+        "Type the new password again",
+        validators=[
+            DataRequired("Type the new password again."),
+            EqualTo("password", "The two passwords do not match."),
+        ],
+    )
 
 
 class ChangePasswordForm(NewPasswordForm):
@@ -31,4 +37,3 @@ class InvitationForm(FlaskForm):
 
 class AccountActionForm(FlaskForm):
     """Deactivate, reactivate or invite again: nothing to fill in but the CSRF token."""
-

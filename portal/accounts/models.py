@@ -1,4 +1,5 @@
 """People who use the portal, their sign-in sessions, one-time tokens and sign-in attempts."""
+
 import re
 from datetime import datetime
 from enum import StrEnum
@@ -121,8 +122,9 @@ class NameWord(db.Model):
     __tablename__ = "name_words"
 
     # Byte order on PostgreSQL too, so that a prefix is exactly a range of the key whatever the locale.
-    word: Mapped[str] = mapped_column(String(100).with_variant(String(100, collation="C"), "postgresql"),
-                                      primary_key=True)
+    word: Mapped[str] = mapped_column(
+        String(100).with_variant(String(100, collation="C"), "postgresql"), primary_key=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
 
 

@@ -1,4 +1,5 @@
 """Accounts: sign-in with throttling, server-side sessions, password reset and invitations."""
+
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -47,8 +48,9 @@ def set_password(session, user: User, password: str) -> None:
     end_all_sessions(session, user)
 
 
-def change_password(session, user: User, current_password: str, new_password: str, ip_address: str,
-                    settings: AccountSettings) -> None:
+def change_password(
+    session, user: User, current_password: str, new_password: str, ip_address: str, settings: AccountSettings
+) -> None:
     """A signed-in user's new password, once the current one is proven as a sign-in would prove it
     (a wrong one counts towards throttling, so a borrowed session cannot guess it).
 
@@ -57,12 +59,14 @@ def change_password(session, user: User, current_password: str, new_password: st
     if authenticate(session, user.email, current_password or "", ip_address, settings) != user:
         raise InvalidInput("Your current password is not right.", field="current_password")
     set_password(session, user, new_password)
-    audit.record(session, actor=user, action="password_changed", object_type="user", object_id=user.id,
-                 ip_address=ip_address)
+    audit.record(
+        session, actor=user, action="password_changed", object_type="user", object_id=user.id, ip_address=ip_address
+    )
     session.commit()
 
 
 # --- sign-in -----------------------------------------------------------------
+
 
 def _failures_since(session, column, value, since: datetime) -> tuple[int, datetime | None]:
     count, oldest = session.execute(
@@ -71,8 +75,9 @@ def _failures_since(session, column, value, since: datetime) -> tuple[int, datet
     return count, oldest
 
 
-def authenticate(session, email: str, password: str, ip_address: str, settings: AccountSettings,
-                 now: datetime | None = None) -> User | None:
+def authenticate(
+    session, email: str, password: str, ip_address: str, settings: AccountSettings, now: datetime | None = None
+) -> User | None:
     """The active user with these credentials, or None. Raises Throttled after too many failures.
 
     The same answer, and about the same time, whether or not the email has an account.
@@ -80,13 +85,17 @@ def authenticate(session, email: str, password: str, ip_address: str, settings: 
     now = now or utcnow()
     email = normalise_email(email)
     since = now - settings.throttle_window
-    for column, value, limit in ((LoginAttempt.email, email, settings.max_failures_per_account),
-                                 (LoginAttempt.ip_address, ip_address, settings.max_failures_per_address)):
+    for column, value, limit in (
+        (LoginAttempt.email, email, settings.max_failures_per_account),
+        (LoginAttempt.ip_address, ip_address, settings.max_failures_per_address),
+    ):
         count, oldest = _failures_since(session, column, value, since)
         if count >= limit:
             retry_after = max(1, int((oldest + settings.throttle_window - now).total_seconds()))
-            raise Throttled("Too many sign-in attempts. Wait a few minutes and try again, "
-                            "or reset your password.", retry_after=retry_after)
+            raise Throttled(
+                "Too many sign-in attempts. Wait a few minutes and try again, or reset your password.",
+                retry_after=retry_after,
+            )
     user = session.scalar(select(User).where(User.email == email))
     password_ok = check_password_hash(user.password_hash if user and user.password_hash else _DUMMY_HASH, password)
     if user is None or not user.password_hash or not password_ok or not user.active:
@@ -97,13 +106,22 @@ def authenticate(session, email: str, password: str, ip_address: str, settings: 
     return user
 
 
-def start_session(session, user: User, ip_address: str | None, user_agent: str | None,
-                  now: datetime | None = None) -> str:
+def start_session(
+    session, user: User, ip_address: str | None, user_agent: str | None, now: datetime | None = None
+) -> str:
     """Open a server-side session; the returned token goes in the session cookie."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    session.add(UserSession(token_hash=_hash_token(token), user_id=user.id, created_at=now, last_seen_at=now,
-                            ip_address=ip_address, user_agent=(user_agent or "")[:300]))
+    session.add(
+        UserSession(
+            token_hash=_hash_token(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            ip_address=ip_address,
+            user_agent=(user_agent or "")[:300],
+        )
+    )
     audit.record(session, actor=user, action="signed_in", object_type="user", object_id=user.id, ip_address=ip_address)
     session.commit()
     return token
@@ -129,14 +147,20 @@ def user_for_session(session, token: str | None, settings: AccountSettings, now:
 
 def end_session(session, token: str | None, now: datetime | None = None) -> None:
     if token:
-        session.execute(update(UserSession).where(UserSession.token_hash == _hash_token(token),
-                                                  UserSession.ended_at.is_(None)).values(ended_at=now or utcnow()))
+        session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == _hash_token(token), UserSession.ended_at.is_(None))
+            .values(ended_at=now or utcnow())
+        )
         session.commit()
 
 
 def end_all_sessions(session, user: User, now: datetime | None = None) -> None:
-    session.execute(update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-                    .values(ended_at=now or utcnow()))
+    session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=now or utcnow())
+    )
 
 
 def spend_links(session, user: User, now: datetime | None = None, purpose: str | None = None) -> None:
@@ -149,20 +173,29 @@ def spend_links(session, user: User, now: datetime | None = None, purpose: str |
 
 # --- one-time tokens: password reset and invitations --------------------------
 
-def _issue_token(session, user: User, purpose: str, lifetime: timedelta, created_by: User | None,
-                 now: datetime) -> str:
+
+def _issue_token(session, user: User, purpose: str, lifetime: timedelta, created_by: User | None, now: datetime) -> str:
     spend_links(session, user, now, purpose)  # a new link replaces any earlier unused one of the same purpose
     token = secrets.token_urlsafe(32)
-    session.add(AccountToken(purpose=purpose, token_hash=_hash_token(token), user=user, created_by=created_by,
-                             created_at=now, expires_at=now + lifetime))
+    session.add(
+        AccountToken(
+            purpose=purpose,
+            token_hash=_hash_token(token),
+            user=user,
+            created_by=created_by,
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
     return token
 
 
 def find_token(session, token: str, purpose: str, now: datetime | None = None) -> AccountToken:
     """The unused, unexpired token, or NotFound (the page says the link is no longer valid)."""
     now = now or utcnow()
-    record = session.scalar(select(AccountToken).where(AccountToken.token_hash == _hash_token(token),
-                                                       AccountToken.purpose == purpose))
+    record = session.scalar(
+        select(AccountToken).where(AccountToken.token_hash == _hash_token(token), AccountToken.purpose == purpose)
+    )
     if record is None or record.used_at is not None or record.expires_at <= now:
         raise NotFound("This link has expired or has already been used.")
     return record
@@ -175,8 +208,9 @@ def request_password_reset(session, email: str, settings: AccountSettings, now: 
     if user is None or not user.active or user.password_hash is None:
         return
     token = _issue_token(session, user, "reset", settings.reset_lifetime, None, now)
-    notifications.queue(session, user.email, "password_reset", user=user, token=token,
-                        expires_at=now + settings.reset_lifetime)
+    notifications.queue(
+        session, user.email, "password_reset", user=user, token=token, expires_at=now + settings.reset_lifetime
+    )
     session.commit()
 
 
@@ -204,8 +238,16 @@ def valid_email(email: str) -> str:
         raise InvalidInput("Enter an email address like name@example.com.", field="email") from None
 
 
-def invite(session, inviter: User, email: str, name: str, role: Role, settings: AccountSettings,
-           now: datetime | None = None, **profile) -> User:
+def invite(
+    session,
+    inviter: User,
+    email: str,
+    name: str,
+    role: Role,
+    settings: AccountSettings,
+    now: datetime | None = None,
+    **profile,
+) -> User:
     """Create an account without a password and email a one-time link to set it."""
     if role not in invitable_roles(inviter):
         raise InvalidInput("You cannot invite someone with that role.", field="role")
@@ -218,8 +260,17 @@ def invite(session, inviter: User, email: str, name: str, role: Role, settings: 
     return user
 
 
-def send_invitation(session, inviter: User, email: str, name: str, role: Role, settings: AccountSettings,
-                    now: datetime | None = None, template: str = "invitation", **context) -> User:
+def send_invitation(
+    session,
+    inviter: User,
+    email: str,
+    name: str,
+    role: Role,
+    settings: AccountSettings,
+    now: datetime | None = None,
+    template: str = "invitation",
+    **context,
+) -> User:
     """Create the invited account if it is new, and queue its one-time link; the caller commits.
 
     Profile fields (organisation, phone...) in ``context`` that the User model has are set on a new account.
@@ -232,8 +283,16 @@ def send_invitation(session, inviter: User, email: str, name: str, role: Role, s
         session.add(user)
         session.flush()
     token = _issue_token(session, user, "invitation", settings.invitation_lifetime, inviter, now)
-    notifications.queue(session, user.email, template, user=user, inviter=inviter, token=token,
-                        expires_at=now + settings.invitation_lifetime, **context)
+    notifications.queue(
+        session,
+        user.email,
+        template,
+        user=user,
+        inviter=inviter,
+        token=token,
+        expires_at=now + settings.invitation_lifetime,
+        **context,
+    )
     audit.record(session, actor=inviter, action="invited", object_type="user", object_id=user.id, detail=role)
     return user
 
@@ -248,8 +307,9 @@ def create_user(session, email: str, name: str, role: Role, password: str, **pro
     if session.scalar(select(User).where(User.email == email)):
         raise InvalidInput("Someone with this email already has an account.", field="email")
     check_new_password(password, email)
-    user = User(email=email, name=name, role=role, password_hash=generate_password_hash(password), active=True,
-                **profile)
+    user = User(
+        email=email, name=name, role=role, password_hash=generate_password_hash(password), active=True, **profile
+    )
     session.add(user)
     session.flush()
     return user

@@ -1,4 +1,5 @@
 """The roster of accounts, as admins see it and change it: no medical content, ever."""
+
 import re
 from datetime import datetime
 
@@ -23,9 +24,16 @@ def accounts_page(session, page: int, per_page: int, term: str = "", now=None) -
     each of its words, as a program of thousands needs to find the one who left.
     """
     now = now or utcnow()
-    pending = (exists().where(AccountToken.user_id == User.id, AccountToken.purpose == "invitation",
-                              AccountToken.used_at.is_(None), AccountToken.expires_at > now)
-               .label("invitation_pending"))
+    pending = (
+        exists()
+        .where(
+            AccountToken.user_id == User.id,
+            AccountToken.purpose == "invitation",
+            AccountToken.used_at.is_(None),
+            AccountToken.expires_at > now,
+        )
+        .label("invitation_pending")
+    )
     query = select(User, pending).order_by(User.name, User.id)
     term = term.strip()
     if term:
@@ -65,21 +73,31 @@ def deactivate(session, admin: User, user: User, now: datetime | None = None) ->
     The account and everything it did stay, for the record; reactivating it undoes the stop.
     """
     if "deactivate" not in actions_for(admin, user):
-        raise InvalidInput("You cannot deactivate your own account. Ask another admin." if user.id == admin.id else
-                           f"{user.name}'s account is already deactivated.")
+        raise InvalidInput(
+            "You cannot deactivate your own account. Ask another admin."
+            if user.id == admin.id
+            else f"{user.name}'s account is already deactivated."
+        )
     now = now or utcnow()
     user.active = False
     accounts.end_all_sessions(session, user, now)
     accounts.spend_links(session, user, now)
     released = submissions.release_all(session, user, admin, now) if user.role == Role.CASE_MANAGER else 0
-    audit.record(session, actor=admin, action="account_deactivated", object_type="user", object_id=user.id,
-                 detail=f"{released} open items returned to the unassigned queue" if released else None)
+    audit.record(
+        session,
+        actor=admin,
+        action="account_deactivated",
+        object_type="user",
+        object_id=user.id,
+        detail=f"{released} open items returned to the unassigned queue" if released else None,
+    )
     try:
         session.commit()
     except StaleDataError:  # a colleague acted on one of their items in the same moment
         session.rollback()
-        raise Conflict(f"One of {user.name}'s items changed as you pressed the button, so nothing was done. "
-                       "Try again.") from None
+        raise Conflict(
+            f"One of {user.name}'s items changed as you pressed the button, so nothing was done. Try again."
+        ) from None
     return released
 
 
@@ -92,11 +110,13 @@ def reactivate(session, admin: User, user: User) -> None:
     session.commit()
 
 
-def invite_again(session, admin: User, user: User, settings: AccountSettings,
-                 now: datetime | None = None) -> None:
+def invite_again(session, admin: User, user: User, settings: AccountSettings, now: datetime | None = None) -> None:
     """A new one-time link for someone who has not set up their account; an earlier link stops working."""
     if "invite_again" not in actions_for(admin, user):
-        raise InvalidInput(f"{user.name} has already set up their account." if user.active else
-                           f"{user.name}'s account is deactivated. Reactivate it first.")
+        raise InvalidInput(
+            f"{user.name} has already set up their account."
+            if user.active
+            else f"{user.name}'s account is deactivated. Reactivate it first."
+        )
     accounts.send_invitation(session, admin, user.email, user.name, Role(user.role), settings, now)
     session.commit()

@@ -1,5 +1,6 @@
 """Search conditions shared by the lists. Each is an index range, never a LIKE with a leading
 wildcard, so that a search costs the same on a thousand rows as on a million."""
+
 from sqlalchemy import and_, select
 
 from portal.accounts.models import NameWord, name_words

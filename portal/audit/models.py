@@ -1,4 +1,5 @@
 """Append-only audit trail: who viewed or downloaded medical content, and every state change."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text

@@ -3,6 +3,7 @@
 A clinician sees a case only while an authorisation is live (between its dates
 and not revoked) and only what its scope covers; access.py reads these rows.
 """
+
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -20,9 +21,20 @@ from portal.settings import AccountSettings
 DEFAULT_LENGTH = timedelta(days=365)
 
 
-def authorise(session, actor: User, case: Case, name: str, practice: str, email: str, phone: str, scope: str,
-              valid_from: date | None, valid_until: date | None, settings: AccountSettings,
-              now: datetime | None = None) -> CaseParticipant:
+def authorise(
+    session,
+    actor: User,
+    case: Case,
+    name: str,
+    practice: str,
+    email: str,
+    phone: str,
+    scope: str,
+    valid_from: date | None,
+    valid_until: date | None,
+    settings: AccountSettings,
+    now: datetime | None = None,
+) -> CaseParticipant:
     """Authorise a treating clinician for ``case``, inviting them if they have no account yet.
 
     The employee does this for their own case; a case manager may do it for any case.
@@ -40,30 +52,61 @@ def authorise(session, actor: User, case: Case, name: str, practice: str, email:
         raise InvalidInput("The end date must be after the start date.", field="valid_until")
     clinician = session.scalar(select(User).where(User.email == email))
     if clinician is not None and clinician.role != Role.CLINICIAN:
-        raise InvalidInput("This email cannot be used for a clinician. Ask your clinician for the email they use "
-                           "at their practice.", field="email")
+        raise InvalidInput(
+            "This email cannot be used for a clinician. Ask your clinician for the email they use at their practice.",
+            field="email",
+        )
     if clinician is not None and _live(session, case, clinician, now.date()):
         raise InvalidInput(f"{clinician.name} is already authorised for this case.", field="email")
     if clinician is None or clinician.password_hash is None:
-        clinician = accounts.send_invitation(session, actor, email, name, Role.CLINICIAN, settings, now,
-                                             template="clinician_invitation", organisation=practice.strip() or None,
-                                             phone=phone.strip() or None, case=case)
+        clinician = accounts.send_invitation(
+            session,
+            actor,
+            email,
+            name,
+            Role.CLINICIAN,
+            settings,
+            now,
+            template="clinician_invitation",
+            organisation=practice.strip() or None,
+            phone=phone.strip() or None,
+            case=case,
+        )
     else:
         notifications.queue(session, clinician.email, "clinician_authorised", clinician=clinician, case=case)
-    participant = CaseParticipant(case=case, clinician=clinician, scope=scope, valid_from=valid_from,
-                                  valid_until=valid_until, granted_by_id=actor.id, granted_at=now)
+    participant = CaseParticipant(
+        case=case,
+        clinician=clinician,
+        scope=scope,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        granted_by_id=actor.id,
+        granted_at=now,
+    )
     session.add(participant)
     session.flush()
-    audit.record(session, actor=actor, action="clinician_authorised", object_type="case_participant",
-                 object_id=participant.id, case_id=case.id, detail=f"{scope} {valid_from}..{valid_until}")
+    audit.record(
+        session,
+        actor=actor,
+        action="clinician_authorised",
+        object_type="case_participant",
+        object_id=participant.id,
+        case_id=case.id,
+        detail=f"{scope} {valid_from}..{valid_until}",
+    )
     session.commit()
     return participant
 
 
 def _live(session, case: Case, clinician: User, today: date) -> CaseParticipant | None:
-    return session.scalar(select(CaseParticipant).where(
-        CaseParticipant.case_id == case.id, CaseParticipant.clinician_id == clinician.id,
-        CaseParticipant.revoked_at.is_(None), CaseParticipant.valid_until >= today))
+    return session.scalar(
+        select(CaseParticipant).where(
+            CaseParticipant.case_id == case.id,
+            CaseParticipant.clinician_id == clinician.id,
+            CaseParticipant.revoked_at.is_(None),
+            CaseParticipant.valid_until >= today,
+        )
+    )
 
 
 def revoke(session, actor: User, case: Case, participant_id: int, now: datetime | None = None) -> CaseParticipant:
@@ -76,17 +119,26 @@ def revoke(session, actor: User, case: Case, participant_id: int, now: datetime 
     if participant.revoked_at is None:
         participant.revoked_at = now
         participant.revoked_by_id = actor.id
-        audit.record(session, actor=actor, action="clinician_authorisation_revoked", object_type="case_participant",
-                     object_id=participant.id, case_id=participant.case_id)
+        audit.record(
+            session,
+            actor=actor,
+            action="clinician_authorisation_revoked",
+            object_type="case_participant",
+            object_id=participant.id,
+            case_id=participant.case_id,
+        )
         session.commit()
     return participant
 
 
 def for_case(session, case: Case) -> list[CaseParticipant]:
     """Every authorisation on the case, live ones first."""
-    rows = session.scalars(select(CaseParticipant).where(CaseParticipant.case_id == case.id)
-                           .options(joinedload(CaseParticipant.clinician))
-                           .order_by(CaseParticipant.revoked_at.is_not(None), CaseParticipant.granted_at.desc()))
+    rows = session.scalars(
+        select(CaseParticipant)
+        .where(CaseParticipant.case_id == case.id)
+        .options(joinedload(CaseParticipant.clinician))
+        .order_by(CaseParticipant.revoked_at.is_not(None), CaseParticipant.granted_at.desc())
+    )
     return list(rows)
 
 

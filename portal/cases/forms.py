@@ -1,4 +1,5 @@
 """Forms about a case: naming and authorising a treating clinician, confirming an action."""
+
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -13,20 +14,32 @@ class ClinicianForm(FlaskForm):
     practice = StringField("Practice or clinic", validators=[Optional(), Length(max=200)])
     email = StringField("Clinician's email", validators=[DataRequired("Enter the clinician's email."), Length(max=254)])
     phone = StringField("Phone (optional)", validators=[Optional(), Length(max=40)])
-    scope = RadioField("What they may see and send", default=AuthorisationScope.WORK_STATUS, choices=[
-        SelectChoice(AuthorisationScope.WORK_STATUS.value, "Work status and restrictions only"),
-        SelectChoice(AuthorisationScope.WORK_STATUS_AND_MEDICAL_DOCUMENTS.value,
-                     "Work status and restrictions, and medical documents on this case")])
+    scope = RadioField(
+        "What they may see and send",
+        default=AuthorisationScope.WORK_STATUS,
+        choices=[
+            SelectChoice(AuthorisationScope.WORK_STATUS.value, "Work status and restrictions only"),
+            SelectChoice(
+                AuthorisationScope.WORK_STATUS_AND_MEDICAL_DOCUMENTS.value,
+                "Work status and restrictions, and medical documents on this case",
+            ),
+        ],
+    )
     valid_from = DateField("From", validators=[Optional()])
     valid_until = DateField("Until", validators=[Optional()])
 
     def authorisation(self) -> dict:
         """The arguments of services.authorisations.authorise, as typed."""
-        return {"name": self.name.data, "practice": self.practice.data or "", "email": self.email.data,
-                "phone": self.phone.data or "", "scope": self.scope.data, "valid_from": self.valid_from.data,
-                "valid_until": self.valid_until.data}
+        return {
+            "name": self.name.data,
+            "practice": self.practice.data or "",
+            "email": self.email.data,
+            "phone": self.phone.data or "",
+            "scope": self.scope.data,
+            "valid_from": self.valid_from.data,
+            "valid_until": self.valid_until.data,
+        }
 
 
 class ConfirmForm(FlaskForm):
     """Nothing but the CSRF token: a button that confirms an action (revoke, send, accept)."""
-

@@ -1,4 +1,5 @@
 """A case: one employee's leave, accommodation or workers' compensation matter."""
+
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -17,7 +18,9 @@ class CaseType(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"leave": "Leave", "accommodation": "Accommodation", "workers_compensation": "Workers' compensation"}[self.value]
+        return {"leave": "Leave", "accommodation": "Accommodation", "workers_compensation": "Workers' compensation"}[
+            self.value
+        ]
 
 
 class CaseStatus(StrEnum):
@@ -41,8 +44,10 @@ class AuthorisationScope(StrEnum):
 
 class Case(db.Model):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_case_manager_status", "case_manager_id", "status"),
-                      Index("ix_cases_case_type", "case_type"))
+    __table_args__ = (
+        Index("ix_cases_case_manager_status", "case_manager_id", "status"),
+        Index("ix_cases_case_type", "case_type"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)

@@ -1,4 +1,5 @@
 """Cases: opening them, numbering them, and the lists each audience sees."""
+
 from datetime import date, datetime
 
 from sqlalchemy import func, or_, select, update
@@ -23,10 +24,24 @@ def next_case_number(session, now: datetime | None = None) -> str:
     return f"{prefix}{sequence:05d}"
 
 
-def open_case(session, actor: User, employee: User, case_type: CaseType, case_manager: User | None = None,
-              leave_start: date | None = None, expected_rtw: date | None = None) -> Case:
-    case = Case(number=next_case_number(session), employee=employee, case_manager=case_manager,
-                case_type=case_type, status=CaseStatus.OPEN, leave_start=leave_start, expected_rtw=expected_rtw)
+def open_case(
+    session,
+    actor: User,
+    employee: User,
+    case_type: CaseType,
+    case_manager: User | None = None,
+    leave_start: date | None = None,
+    expected_rtw: date | None = None,
+) -> Case:
+    case = Case(
+        number=next_case_number(session),
+        employee=employee,
+        case_manager=case_manager,
+        case_type=case_type,
+        status=CaseStatus.OPEN,
+        leave_start=leave_start,
+        expected_rtw=expected_rtw,
+    )
     session.add(case)
     session.flush()
     audit.record(session, actor=actor, action="case_opened", object_type="case", object_id=case.id, case_id=case.id)
@@ -34,27 +49,36 @@ def open_case(session, actor: User, employee: User, case_type: CaseType, case_ma
 
 
 def cases_for_employee(session, employee: User) -> list[Case]:
-    query = (access.visible_cases(employee).options(joinedload(Case.case_manager))
-             .order_by(Case.opened_at.desc()))
+    query = access.visible_cases(employee).options(joinedload(Case.case_manager)).order_by(Case.opened_at.desc())
     return list(session.scalars(query))
 
 
 def open_cases_of_reports(session, supervisor: User) -> list[Case]:
     """The supervisor's direct reports' cases that are not closed: work status and dates, nothing medical."""
-    query = (access.visible_cases(supervisor).where(Case.status != CaseStatus.CLOSED)
-             .options(joinedload(Case.employee), joinedload(Case.case_manager))
-             .order_by(Case.expected_rtw.is_(None), Case.expected_rtw))
+    query = (
+        access.visible_cases(supervisor)
+        .where(Case.status != CaseStatus.CLOSED)
+        .options(joinedload(Case.employee), joinedload(Case.case_manager))
+        .order_by(Case.expected_rtw.is_(None), Case.expected_rtw)
+    )
     return list(session.scalars(query))
 
 
 def patients_of_clinician(session, clinician: User, today: date | None = None) -> list[CaseParticipant]:
     """The clinician's live authorisations, each with its case and employee."""
     today = today or utcnow().date()
-    query = (select(CaseParticipant).join(Case, CaseParticipant.case_id == Case.id)
-             .where(CaseParticipant.clinician_id == clinician.id, CaseParticipant.revoked_at.is_(None),
-                    CaseParticipant.valid_from <= today, CaseParticipant.valid_until >= today)
-             .options(joinedload(CaseParticipant.case).joinedload(Case.employee))
-             .order_by(Case.number))
+    query = (
+        select(CaseParticipant)
+        .join(Case, CaseParticipant.case_id == Case.id)
+        .where(
+            CaseParticipant.clinician_id == clinician.id,
+            CaseParticipant.revoked_at.is_(None),
+            CaseParticipant.valid_from <= today,
+            CaseParticipant.valid_until >= today,
+        )
+        .options(joinedload(CaseParticipant.case).joinedload(Case.employee))
+        .order_by(Case.number)
+    )
     return list(session.scalars(query))
 
 
@@ -64,17 +88,22 @@ def take_case(session, case: Case, case_manager: User) -> None:
     if case.active_case_manager is None:
         # Only while the case still has none: of two case managers pressing at once, one gets it.
         orphaned = or_(Case.case_manager_id.is_(None), Case.case_manager_id.in_(select(User.id).where(~User.active)))
-        taken = session.execute(update(Case).where(Case.id == case.id, orphaned)
-                                .values(case_manager_id=case_manager.id)).rowcount
+        taken = session.execute(
+            update(Case).where(Case.id == case.id, orphaned).values(case_manager_id=case_manager.id)
+        ).rowcount
         if taken:
-            audit.record(session, actor=case_manager, action="case_taken", object_type="case", object_id=case.id,
-                         case_id=case.id)
+            audit.record(
+                session, actor=case_manager, action="case_taken", object_type="case", object_id=case.id, case_id=case.id
+            )
             session.commit()
             return
         session.rollback()
     holder = case.active_case_manager
-    raise Conflict(f"{holder.name} is already this case's case manager." if holder else
-                   "This case changed as you pressed the button. Try again.")
+    raise Conflict(
+        f"{holder.name} is already this case's case manager."
+        if holder
+        else "This case changed as you pressed the button. Try again."
+    )
 
 
 def case_managers(session) -> list[User]:
@@ -90,15 +119,29 @@ def case_manager(session, user_id: int | None) -> User:
 
 def case_overview(session, case: Case) -> dict:
     """What a case manager sees on a case: its items, what is asked of the employee, what is filed."""
-    items = list(session.scalars(select(Submission).where(Submission.case_id == case.id)
-                                 .options(joinedload(Submission.assignee))
-                                 .order_by(Submission.submitted_at.desc(), Submission.id.desc())))
-    requests = list(session.scalars(select(InformationRequest)
-                                    .where(InformationRequest.case_id == case.id, InformationRequest.closed_at.is_(None))
-                                    .options(joinedload(InformationRequest.submission))
-                                    .order_by(InformationRequest.due_at)))
-    filed = list(session.scalars(select(StoredFile).join(Submission, StoredFile.submission_id == Submission.id)
-                                 .where(StoredFile.case_id == case.id, Submission.status == SubmissionStatus.ACCEPTED)
-                                 .options(joinedload(StoredFile.submission))
-                                 .order_by(StoredFile.uploaded_at.desc())))
+    items = list(
+        session.scalars(
+            select(Submission)
+            .where(Submission.case_id == case.id)
+            .options(joinedload(Submission.assignee))
+            .order_by(Submission.submitted_at.desc(), Submission.id.desc())
+        )
+    )
+    requests = list(
+        session.scalars(
+            select(InformationRequest)
+            .where(InformationRequest.case_id == case.id, InformationRequest.closed_at.is_(None))
+            .options(joinedload(InformationRequest.submission))
+            .order_by(InformationRequest.due_at)
+        )
+    )
+    filed = list(
+        session.scalars(
+            select(StoredFile)
+            .join(Submission, StoredFile.submission_id == Submission.id)
+            .where(StoredFile.case_id == case.id, Submission.status == SubmissionStatus.ACCEPTED)
+            .options(joinedload(StoredFile.submission))
+            .order_by(StoredFile.uploaded_at.desc())
+        )
+    )
     return {"submissions": items, "requests": requests, "filed_files": filed}

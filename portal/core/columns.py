@@ -1,4 +1,5 @@
 """Shared column helpers for the models."""
+
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime

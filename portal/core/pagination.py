@@ -1,4 +1,5 @@
 """Offset pagination in two queries (a count and a page), whatever the page size."""
+
 import math
 from dataclasses import dataclass
 

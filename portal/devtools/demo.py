@@ -2,6 +2,7 @@
 
 Idempotent: running it again changes nothing that is already there.
 """
+
 import io
 from datetime import timedelta
 
@@ -32,8 +33,15 @@ def _account(session, email: str, name: str, role: Role) -> User:
     user = session.scalar(select(User).where(User.email == email))
     if user is None:
         # The demo password is shorter than the rule allows real users, so it is set directly.
-        user = User(email=email, name=name, role=role, password_hash=generate_password_hash(DEMO_PASSWORD),
-                    active=True, organisation="Demo Manufacturing", department="Assembly")
+        user = User(
+            email=email,
+            name=name,
+            role=role,
+            password_hash=generate_password_hash(DEMO_PASSWORD),
+            active=True,
+            organisation="Demo Manufacturing",
+            department="Assembly",
+        )
         session.add(user)
         session.flush()
     return user
@@ -43,8 +51,9 @@ def one_page_pdf(text: str) -> bytes:
     """A one-page PDF saying what it is, so that a demo or test program has real documents to review."""
     document = pikepdf.new()
     page = document.add_blank_page(page_size=(612, 792))
-    font = document.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
-                                                     BaseFont=pikepdf.Name.Helvetica))
+    font = document.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    )
     page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
     page.Contents = document.make_stream(b"BT /F1 18 Tf 72 700 Td (" + text.encode("ascii") + b") Tj ET")
     buffer = io.BytesIO()
@@ -59,15 +68,44 @@ def seed(session, limits: UploadLimits, settings: DeadlineSettings) -> None:
     case = session.scalar(select(Case).where(Case.employee_id == employee.id))
     if case is None:
         today = utcnow().date()
-        case = cases.open_case(session, manager, employee, CaseType.LEAVE, case_manager=manager,
-                               leave_start=today - timedelta(days=10), expected_rtw=today + timedelta(days=25))
-        session.add(CaseParticipant(case=case, clinician=users[Role.CLINICIAN], granted_by_id=employee.id,
-                                    scope=AuthorisationScope.WORK_STATUS_AND_MEDICAL_DOCUMENTS,
-                                    valid_from=today - timedelta(days=10), valid_until=today + timedelta(days=355)))
+        case = cases.open_case(
+            session,
+            manager,
+            employee,
+            CaseType.LEAVE,
+            case_manager=manager,
+            leave_start=today - timedelta(days=10),
+            expected_rtw=today + timedelta(days=25),
+        )
+        session.add(
+            CaseParticipant(
+                case=case,
+                clinician=users[Role.CLINICIAN],
+                granted_by_id=employee.id,
+                scope=AuthorisationScope.WORK_STATUS_AND_MEDICAL_DOCUMENTS,
+                valid_from=today - timedelta(days=10),
+                valid_until=today + timedelta(days=355),
+            )
+        )
         session.commit()
-        documents.send_document(session, employee, case, DocumentType.WORK_STATUS_NOTE, None,
-                                "From my appointment last week.", [Upload(io.BytesIO(one_page_pdf("Demo work status note")), "work-status.pdf")],
-                                limits, settings)
-        documents.request_document(session, manager, case, DocumentType.FMLA_CERTIFICATION, "",
-                                   today + timedelta(days=settings.document_request_days), settings)
+        documents.send_document(
+            session,
+            employee,
+            case,
+            DocumentType.WORK_STATUS_NOTE,
+            None,
+            "From my appointment last week.",
+            [Upload(io.BytesIO(one_page_pdf("Demo work status note")), "work-status.pdf")],
+            limits,
+            settings,
+        )
+        documents.request_document(
+            session,
+            manager,
+            case,
+            DocumentType.FMLA_CERTIFICATION,
+            "",
+            today + timedelta(days=settings.document_request_days),
+            settings,
+        )
     session.commit()

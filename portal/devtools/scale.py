@@ -11,6 +11,7 @@ in batches, never one ORM object at a time. Core INSERTs bypass the model's ``@v
 ``is_open`` and ``priority_at`` are set here as the services set them. Random, but the same seed
 builds the same program.
 """
+
 import io
 import math
 import random
@@ -61,96 +62,351 @@ def manager_email(n: int) -> str:
 FIRST_MANAGER_EMAIL = manager_email(1)  # the case manager the benchmark signs in as
 
 FIRST_NAMES = [
-    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William",
-    "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Christopher", "Lisa",
-    "Daniel", "Nancy", "Matthew", "Betty", "Anthony", "Sandra", "Mark", "Margaret", "Donald", "Ashley", "Steven",
-    "Kimberly", "Andrew", "Emily", "Joshua", "Donna", "Kenneth", "Michelle", "Kevin", "Carol", "Brian", "Amanda",
-    "Luis", "Maria", "Carlos", "Rosa", "Jose", "Guadalupe", "Juan", "Ana", "Miguel", "Lucia", "Wei", "Mei", "Hiroshi",
-    "Yuki", "Min-jun", "Ji-woo", "Arjun", "Priya", "Rahul", "Ananya", "Mohammed", "Fatima", "Omar", "Aisha", "Kwame",
-    "Amara", "Chinedu", "Ngozi", "Dmitri", "Olga", "Tomasz", "Katarzyna", "Sean", "Siobhan", "Mateo", "Valentina",
-    "Nguyen", "Linh", "Tariq", "Leila", "Jamal", "Keisha", "DeShawn", "Tanisha", "Ahmed", "Sofia",
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Charles",
+    "Karen",
+    "Christopher",
+    "Lisa",
+    "Daniel",
+    "Nancy",
+    "Matthew",
+    "Betty",
+    "Anthony",
+    "Sandra",
+    "Mark",
+    "Margaret",
+    "Donald",
+    "Ashley",
+    "Steven",
+    "Kimberly",
+    "Andrew",
+    "Emily",
+    "Joshua",
+    "Donna",
+    "Kenneth",
+    "Michelle",
+    "Kevin",
+    "Carol",
+    "Brian",
+    "Amanda",
+    "Luis",
+    "Maria",
+    "Carlos",
+    "Rosa",
+    "Jose",
+    "Guadalupe",
+    "Juan",
+    "Ana",
+    "Miguel",
+    "Lucia",
+    "Wei",
+    "Mei",
+    "Hiroshi",
+    "Yuki",
+    "Min-jun",
+    "Ji-woo",
+    "Arjun",
+    "Priya",
+    "Rahul",
+    "Ananya",
+    "Mohammed",
+    "Fatima",
+    "Omar",
+    "Aisha",
+    "Kwame",
+    "Amara",
+    "Chinedu",
+    "Ngozi",
+    "Dmitri",
+    "Olga",
+    "Tomasz",
+    "Katarzyna",
+    "Sean",
+    "Siobhan",
+    "Mateo",
+    "Valentina",
+    "Nguyen",
+    "Linh",
+    "Tariq",
+    "Leila",
+    "Jamal",
+    "Keisha",
+    "DeShawn",
+    "Tanisha",
+    "Ahmed",
+    "Sofia",
 ]
 LAST_NAMES = [
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
-    "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee",
-    "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young",
-    "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker",
-    "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts", "Kim", "Park", "Chen", "Wang", "Patel", "Shah",
-    "Singh", "Khan", "Okafor", "Mensah", "Adeyemi", "Kowalski", "Novak", "Ivanov", "O'Brien", "Murphy", "Kelly",
-    "Sullivan", "Nakamura", "Tanaka", "Yamamoto", "Tran", "Pham", "Cohen", "Rossi", "Romano", "Schmidt", "Muller",
-    "Fischer", "Haddad", "Mansour", "Abdullah", "Silva", "Santos", "Oliveira", "Jensen", "Larsen", "Dubois",
-    "Fontaine", "Washington", "Jefferson", "Booker", "Whitfield", "Castillo", "Delgado", "Vargas", "Mendoza",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyen",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nelson",
+    "Baker",
+    "Hall",
+    "Rivera",
+    "Campbell",
+    "Mitchell",
+    "Carter",
+    "Roberts",
+    "Kim",
+    "Park",
+    "Chen",
+    "Wang",
+    "Patel",
+    "Shah",
+    "Singh",
+    "Khan",
+    "Okafor",
+    "Mensah",
+    "Adeyemi",
+    "Kowalski",
+    "Novak",
+    "Ivanov",
+    "O'Brien",
+    "Murphy",
+    "Kelly",
+    "Sullivan",
+    "Nakamura",
+    "Tanaka",
+    "Yamamoto",
+    "Tran",
+    "Pham",
+    "Cohen",
+    "Rossi",
+    "Romano",
+    "Schmidt",
+    "Muller",
+    "Fischer",
+    "Haddad",
+    "Mansour",
+    "Abdullah",
+    "Silva",
+    "Santos",
+    "Oliveira",
+    "Jensen",
+    "Larsen",
+    "Dubois",
+    "Fontaine",
+    "Washington",
+    "Jefferson",
+    "Booker",
+    "Whitfield",
+    "Castillo",
+    "Delgado",
+    "Vargas",
+    "Mendoza",
 ]
-DEPARTMENTS = ["Assembly", "Warehouse", "Shipping and receiving", "Maintenance", "Quality", "Customer service",
-               "Finance", "Facilities", "Fleet", "Packaging", "Machining", "Paint shop", "Tooling", "Logistics"]
-CLINICS = ["Riverside Occupational Health", "Northgate Family Medicine", "Lakeview Orthopaedics", "City Physical Therapy",
-           "Summit Sports Medicine", "Valley Medical Group", "Harbor Spine Center", "Westside Urgent Care"]
-DIAGNOSES = [("M54.50", "Low back pain, unspecified"), ("S83.511A", "Sprain of anterior cruciate ligament of right knee"),
-             ("M75.101", "Rotator cuff tear of right shoulder"), ("G56.01", "Carpal tunnel syndrome, right upper limb"),
-             ("S62.101A", "Fracture of right wrist"), ("M17.11", "Primary osteoarthritis, right knee"),
-             ("F32.1", "Major depressive disorder, single episode, moderate"), ("F41.1", "Generalized anxiety disorder"),
-             ("S93.401A", "Sprain of right ankle"), ("M51.26", "Intervertebral disc displacement, lumbar region"),
-             ("O26.891", "Pregnancy related conditions, first trimester"), ("I21.4", "Non-ST elevation myocardial infarction")]
-DOCUMENT_NOTES = ["From my appointment last week.", "Second page is the doctor's signature.",
-                  "Sorry this is late, the clinic only sent it today.", "Updated form as requested.",
-                  "My physical therapy plan for the next six weeks."]
-OTHER_DOCUMENTS = ["Physical therapy plan", "Hospital discharge summary", "Pharmacy receipt",
-                   "Mileage log for medical visits", "Letter from occupational health"]
-OTHER_RESTRICTIONS = ["No work at heights.", "Keep the right arm in a sling.", "Break of 10 minutes every hour.",
-                      "No exposure to solvents.", "No night shifts."]
-INFORMATION_QUESTIONS = ["The certification is missing the expected duration of the condition. Please ask your "
-                         "provider to complete section III.", "Please send the second page of the form.",
-                         "The form is not signed. Please ask your provider to sign and date it.",
-                         "Please confirm the date your provider expects you back at full duty."]
-INFORMATION_ANSWERS = ["Here is the completed form.", "My doctor signed it this morning.",
-                       "The clinic says full duty from the end of next month.", "Attached the missing page."]
-DECLINE_REASONS = ["This is not the form we asked for; please send the FMLA certification instead.",
-                   "The document is unreadable. Please scan it again at a higher resolution.",
-                   "This belongs to another case and has been returned."]
-JOBS = [("Parts inspector", "Visual inspection of finished parts at a seated workstation."),
-        ("Tool crib attendant", "Issue and log tools; light lifting only."),
-        ("Safety trainer", "Deliver toolbox talks and update the training records."),
-        ("Inventory clerk", "Cycle counts and data entry in the warehouse system."),
-        ("Dispatcher", "Take calls and schedule deliveries from the office."),
-        ("Quality auditor", "Walk the line once a shift and record audit results.")]
-FIT_SUMMARIES = ["Fits the current restrictions", "Fits, but 2 dimensions have no restriction recorded",
-                 "1 conflict with the current restrictions", "No work-status report yet: fit unknown"]
-DIFFICULTIES = ["Standing for a whole shift makes my back pain much worse by the afternoon.",
-                "I cannot grip tools for long since my wrist surgery.",
-                "My medication makes early mornings very hard for me.",
-                "Noise on the floor triggers migraines that last the rest of the day.",
-                "I get short of breath walking between buildings."]
-TASKS_AFFECTED = ["Working the assembly line; carrying parts bins.", "Using hand tools and the torque gun.",
-                  "The 6 a.m. start and the first two hours of the shift.", "Inspections on the shop floor.",
-                  "Deliveries to the other sites."]
-HELP_DESCRIPTIONS = {HelpCategory.SCHEDULE: "Start at 9 a.m. instead of 6 a.m.",
-                     HelpCategory.REMOTE: "Work from home two days a week.",
-                     HelpCategory.EQUIPMENT: "A sit-stand desk and an anti-fatigue mat.",
-                     HelpCategory.DUTIES: "Someone else does the heavy lifting on my line.",
-                     HelpCategory.LEAVE: "Time off for weekly physical therapy.",
-                     HelpCategory.REASSIGNMENT: "A move to a vacant job in quality control.",
-                     HelpCategory.SUPPORT: "Bring my service dog to work.",
-                     HelpCategory.OTHER: "A parking space near the entrance."}
-DENIAL_EXPLANATIONS = {DenialReason.UNDUE_HARDSHIP: "The role has no vacant hours at that time of day.",
-                       DenialReason.NOT_QUALIFYING: "The information does not show a limitation that needs it.",
-                       DenialReason.INFORMATION_NOT_PROVIDED: "We did not receive the medical questionnaire.",
-                       DenialReason.OTHER: "The department closes at the end of the quarter."}
+DEPARTMENTS = [
+    "Assembly",
+    "Warehouse",
+    "Shipping and receiving",
+    "Maintenance",
+    "Quality",
+    "Customer service",
+    "Finance",
+    "Facilities",
+    "Fleet",
+    "Packaging",
+    "Machining",
+    "Paint shop",
+    "Tooling",
+    "Logistics",
+]
+CLINICS = [
+    "Riverside Occupational Health",
+    "Northgate Family Medicine",
+    "Lakeview Orthopaedics",
+    "City Physical Therapy",
+    "Summit Sports Medicine",
+    "Valley Medical Group",
+    "Harbor Spine Center",
+    "Westside Urgent Care",
+]
+DIAGNOSES = [
+    ("M54.50", "Low back pain, unspecified"),
+    ("S83.511A", "Sprain of anterior cruciate ligament of right knee"),
+    ("M75.101", "Rotator cuff tear of right shoulder"),
+    ("G56.01", "Carpal tunnel syndrome, right upper limb"),
+    ("S62.101A", "Fracture of right wrist"),
+    ("M17.11", "Primary osteoarthritis, right knee"),
+    ("F32.1", "Major depressive disorder, single episode, moderate"),
+    ("F41.1", "Generalized anxiety disorder"),
+    ("S93.401A", "Sprain of right ankle"),
+    ("M51.26", "Intervertebral disc displacement, lumbar region"),
+    ("O26.891", "Pregnancy related conditions, first trimester"),
+    ("I21.4", "Non-ST elevation myocardial infarction"),
+]
+DOCUMENT_NOTES = [
+    "From my appointment last week.",
+    "Second page is the doctor's signature.",
+    "Sorry this is late, the clinic only sent it today.",
+    "Updated form as requested.",
+    "My physical therapy plan for the next six weeks.",
+]
+OTHER_DOCUMENTS = [
+    "Physical therapy plan",
+    "Hospital discharge summary",
+    "Pharmacy receipt",
+    "Mileage log for medical visits",
+    "Letter from occupational health",
+]
+OTHER_RESTRICTIONS = [
+    "No work at heights.",
+    "Keep the right arm in a sling.",
+    "Break of 10 minutes every hour.",
+    "No exposure to solvents.",
+    "No night shifts.",
+]
+INFORMATION_QUESTIONS = [
+    "The certification is missing the expected duration of the condition. Please ask your "
+    "provider to complete section III.",
+    "Please send the second page of the form.",
+    "The form is not signed. Please ask your provider to sign and date it.",
+    "Please confirm the date your provider expects you back at full duty.",
+]
+INFORMATION_ANSWERS = [
+    "Here is the completed form.",
+    "My doctor signed it this morning.",
+    "The clinic says full duty from the end of next month.",
+    "Attached the missing page.",
+]
+DECLINE_REASONS = [
+    "This is not the form we asked for; please send the FMLA certification instead.",
+    "The document is unreadable. Please scan it again at a higher resolution.",
+    "This belongs to another case and has been returned.",
+]
+JOBS = [
+    ("Parts inspector", "Visual inspection of finished parts at a seated workstation."),
+    ("Tool crib attendant", "Issue and log tools; light lifting only."),
+    ("Safety trainer", "Deliver toolbox talks and update the training records."),
+    ("Inventory clerk", "Cycle counts and data entry in the warehouse system."),
+    ("Dispatcher", "Take calls and schedule deliveries from the office."),
+    ("Quality auditor", "Walk the line once a shift and record audit results."),
+]
+FIT_SUMMARIES = [
+    "Fits the current restrictions",
+    "Fits, but 2 dimensions have no restriction recorded",
+    "1 conflict with the current restrictions",
+    "No work-status report yet: fit unknown",
+]
+DIFFICULTIES = [
+    "Standing for a whole shift makes my back pain much worse by the afternoon.",
+    "I cannot grip tools for long since my wrist surgery.",
+    "My medication makes early mornings very hard for me.",
+    "Noise on the floor triggers migraines that last the rest of the day.",
+    "I get short of breath walking between buildings.",
+]
+TASKS_AFFECTED = [
+    "Working the assembly line; carrying parts bins.",
+    "Using hand tools and the torque gun.",
+    "The 6 a.m. start and the first two hours of the shift.",
+    "Inspections on the shop floor.",
+    "Deliveries to the other sites.",
+]
+HELP_DESCRIPTIONS = {
+    HelpCategory.SCHEDULE: "Start at 9 a.m. instead of 6 a.m.",
+    HelpCategory.REMOTE: "Work from home two days a week.",
+    HelpCategory.EQUIPMENT: "A sit-stand desk and an anti-fatigue mat.",
+    HelpCategory.DUTIES: "Someone else does the heavy lifting on my line.",
+    HelpCategory.LEAVE: "Time off for weekly physical therapy.",
+    HelpCategory.REASSIGNMENT: "A move to a vacant job in quality control.",
+    HelpCategory.SUPPORT: "Bring my service dog to work.",
+    HelpCategory.OTHER: "A parking space near the entrance.",
+}
+DENIAL_EXPLANATIONS = {
+    DenialReason.UNDUE_HARDSHIP: "The role has no vacant hours at that time of day.",
+    DenialReason.NOT_QUALIFYING: "The information does not show a limitation that needs it.",
+    DenialReason.INFORMATION_NOT_PROVIDED: "We did not receive the medical questionnaire.",
+    DenialReason.OTHER: "The department closes at the end of the quarter.",
+}
 CASE_TYPE_WEIGHTS = {CaseType.LEAVE: 45, CaseType.WORKERS_COMPENSATION: 35, CaseType.ACCOMMODATION: 20}
 # Weights of each kind of item by case type, and of document types by case type.
 KIND_WEIGHTS = {
     CaseType.LEAVE: {K.DOCUMENT: 60, K.RESTRICTION_REPORT: 25, K.DUTY_OFFER: 8, K.ACCOMMODATION_REQUEST: 7},
-    CaseType.WORKERS_COMPENSATION: {K.DOCUMENT: 35, K.RESTRICTION_REPORT: 40, K.DUTY_OFFER: 22,
-                                    K.ACCOMMODATION_REQUEST: 3},
+    CaseType.WORKERS_COMPENSATION: {
+        K.DOCUMENT: 35,
+        K.RESTRICTION_REPORT: 40,
+        K.DUTY_OFFER: 22,
+        K.ACCOMMODATION_REQUEST: 3,
+    },
     CaseType.ACCOMMODATION: {K.DOCUMENT: 45, K.RESTRICTION_REPORT: 8, K.DUTY_OFFER: 2, K.ACCOMMODATION_REQUEST: 45},
 }
 DOCUMENT_WEIGHTS = {
-    CaseType.LEAVE: {DocumentType.FMLA_CERTIFICATION: 40, DocumentType.WORK_STATUS_NOTE: 35,
-                     DocumentType.FUNCTIONAL_CAPACITY_EVALUATION: 5, DocumentType.ACCOMMODATION_QUESTIONNAIRE: 5,
-                     DocumentType.OTHER: 15},
-    CaseType.WORKERS_COMPENSATION: {DocumentType.WORK_STATUS_NOTE: 50, DocumentType.FUNCTIONAL_CAPACITY_EVALUATION: 20,
-                                    DocumentType.FMLA_CERTIFICATION: 10, DocumentType.OTHER: 20},
-    CaseType.ACCOMMODATION: {DocumentType.ACCOMMODATION_QUESTIONNAIRE: 50, DocumentType.WORK_STATUS_NOTE: 20,
-                             DocumentType.FMLA_CERTIFICATION: 10, DocumentType.OTHER: 20},
+    CaseType.LEAVE: {
+        DocumentType.FMLA_CERTIFICATION: 40,
+        DocumentType.WORK_STATUS_NOTE: 35,
+        DocumentType.FUNCTIONAL_CAPACITY_EVALUATION: 5,
+        DocumentType.ACCOMMODATION_QUESTIONNAIRE: 5,
+        DocumentType.OTHER: 15,
+    },
+    CaseType.WORKERS_COMPENSATION: {
+        DocumentType.WORK_STATUS_NOTE: 50,
+        DocumentType.FUNCTIONAL_CAPACITY_EVALUATION: 20,
+        DocumentType.FMLA_CERTIFICATION: 10,
+        DocumentType.OTHER: 20,
+    },
+    CaseType.ACCOMMODATION: {
+        DocumentType.ACCOMMODATION_QUESTIONNAIRE: 50,
+        DocumentType.WORK_STATUS_NOTE: 20,
+        DocumentType.FMLA_CERTIFICATION: 10,
+        DocumentType.OTHER: 20,
+    },
 }
 # Days from arrival to decision, on average: reports and offers are urgent, accommodations take weeks.
 MEAN_DAYS_TO_DECIDE = {K.DOCUMENT: 6, K.RESTRICTION_REPORT: 4, K.DUTY_OFFER: 4, K.ACCOMMODATION_REQUEST: 16}
@@ -184,12 +440,21 @@ class ScaleSummary:
         return sum(self.statuses[status] for status in OPEN_STATUSES)
 
 
-def seed_scale(session, submissions: int, settings: DeadlineSettings, upload_folder: str, max_bytes: int,
-               seed: int = 1, now: datetime | None = None) -> ScaleSummary:
+def seed_scale(
+    session,
+    submissions: int,
+    settings: DeadlineSettings,
+    upload_folder: str,
+    max_bytes: int,
+    seed: int = 1,
+    now: datetime | None = None,
+) -> ScaleSummary:
     """Build a program of about ``submissions`` inbox items and commit it. Refuses a database that has one."""
     if session.scalar(select(User.id).where(User.email == FIRST_MANAGER_EMAIL)) is not None:
-        raise Conflict(f"This database already holds a scale program ({FIRST_MANAGER_EMAIL} exists). "
-                       "Seed a fresh database instead.")
+        raise Conflict(
+            f"This database already holds a scale program ({FIRST_MANAGER_EMAIL} exists). "
+            "Seed a fresh database instead."
+        )
     program = _Program(session, random.Random(seed), settings, now or utcnow())
     program.build(submissions)
     program.insert()
@@ -223,23 +488,59 @@ class _Program:
 
     def __init__(self, session, rng: random.Random, settings: DeadlineSettings, now: datetime) -> None:
         self.session, self.rng, self.settings, self.now = session, rng, settings, now
-        self.rows: dict[type, list[dict]] = {model: [] for model in (
-            User, NameWord, Case, CaseParticipant, Submission, DocumentSubmission, RestrictionReport, Restriction, DutyOffer,
-            Demand, AccommodationRequest, SubmissionEvent, InformationRequest)}
+        self.rows: dict[type, list[dict]] = {
+            model: []
+            for model in (
+                User,
+                NameWord,
+                Case,
+                CaseParticipant,
+                Submission,
+                DocumentSubmission,
+                RestrictionReport,
+                Restriction,
+                DutyOffer,
+                Demand,
+                AccommodationRequest,
+                SubmissionEvent,
+                InformationRequest,
+            )
+        }
         self.files: list[dict] = []  # StoredFile rows but for the blob's key, size and hash (attach_files)
         self.summary = ScaleSummary()
         self.password_hash = generate_password_hash(SCALE_PASSWORD)  # once: scrypt is slow on purpose
-        self.next_id = {model: (session.scalar(select(func.max(model.id))) or 0) + 1 for model in (User, Case, Submission)}
+        self.next_id = {
+            model: (session.scalar(select(func.max(model.id))) or 0) + 1 for model in (User, Case, Submission)
+        }
         self.references = set(session.scalars(select(Submission.reference)))
 
     # --- people ---------------------------------------------------------------------------------
 
-    def _person(self, role: Role, email: str, name: str, created_at: datetime, supervisor_id: int | None = None,
-                organisation: str = ORGANISATION, department: str | None = None) -> dict:
-        self.rows[User].append({
-            "id": self._take_id(User), "email": email, "name": name, "role": role, "password_hash": self.password_hash,
-            "active": True, "supervisor_id": supervisor_id, "organisation": organisation, "department": department,
-            "phone": self._phone(), "created_at": created_at})
+    def _person(
+        self,
+        role: Role,
+        email: str,
+        name: str,
+        created_at: datetime,
+        supervisor_id: int | None = None,
+        organisation: str = ORGANISATION,
+        department: str | None = None,
+    ) -> dict:
+        self.rows[User].append(
+            {
+                "id": self._take_id(User),
+                "email": email,
+                "name": name,
+                "role": role,
+                "password_hash": self.password_hash,
+                "active": True,
+                "supervisor_id": supervisor_id,
+                "organisation": organisation,
+                "department": department,
+                "phone": self._phone(),
+                "created_at": created_at,
+            }
+        )
         self.rows[NameWord].extend({"word": word, "user_id": self.rows[User][-1]["id"]} for word in name_words(name))
         self.summary.people[role] += 1
         return self.rows[User][-1]
@@ -260,16 +561,33 @@ class _Program:
         rng, now = self.rng, self.now
         case_count = max(1, submissions // 5)
         long_ago = now - timedelta(days=HISTORY_DAYS + 365)
-        managers = [self._person(Role.CASE_MANAGER, manager_email(n), self._name(), long_ago,
-                                 department="Disability management")
-                    for n in range(1, max(3, submissions // 12_500) + 1)]
+        managers = [
+            self._person(
+                Role.CASE_MANAGER, manager_email(n), self._name(), long_ago, department="Disability management"
+            )
+            for n in range(1, max(3, submissions // 12_500) + 1)
+        ]
         self.summary.case_managers = [(m["email"], m["name"]) for m in managers]
-        supervisors = [self._person(Role.SUPERVISOR, f"supervisor{n}@{DOMAIN}", self._name(), long_ago,
-                                    department=DEPARTMENTS[n % len(DEPARTMENTS)])
-                       for n in range(1, math.ceil(case_count / 10) + 1)]
-        clinicians = [self._person(Role.CLINICIAN, f"clinician{n}@{DOMAIN}", "Dr " + self._name(), long_ago,
-                                   organisation=rng.choice(CLINICS))
-                      for n in range(1, max(2, case_count // 40) + 1)]
+        supervisors = [
+            self._person(
+                Role.SUPERVISOR,
+                f"supervisor{n}@{DOMAIN}",
+                self._name(),
+                long_ago,
+                department=DEPARTMENTS[n % len(DEPARTMENTS)],
+            )
+            for n in range(1, math.ceil(case_count / 10) + 1)
+        ]
+        clinicians = [
+            self._person(
+                Role.CLINICIAN,
+                f"clinician{n}@{DOMAIN}",
+                "Dr " + self._name(),
+                long_ago,
+                organisation=rng.choice(CLINICS),
+            )
+            for n in range(1, max(2, case_count // 40) + 1)
+        ]
         licences = {c["id"]: f"MD-{rng.randrange(100000, 1000000)}" for c in clinicians}
 
         # Each case has at least one item; the rest fall where they may, as they do.
@@ -278,20 +596,36 @@ class _Program:
             per_case[rng.randrange(case_count)] += 1
         opened = sorted(now - timedelta(days=self._age_days()) for _ in range(case_count))
         numbers = self._case_numbers(opened)
-        for n, (opened_at, number, count) in enumerate(zip(opened, numbers, per_case), start=1):
+        for n, (opened_at, number, count) in enumerate(zip(opened, numbers, per_case, strict=True), start=1):
             supervisor = supervisors[(n - 1) // 10]
-            employee = self._person(Role.EMPLOYEE, f"employee{n}@{DOMAIN}", self._name(),
-                                    opened_at - timedelta(days=rng.randrange(30, 3000)),
-                                    supervisor_id=supervisor["id"], department=supervisor["department"])
+            employee = self._person(
+                Role.EMPLOYEE,
+                f"employee{n}@{DOMAIN}",
+                self._name(),
+                opened_at - timedelta(days=rng.randrange(30, 3000)),
+                supervisor_id=supervisor["id"],
+                department=supervisor["department"],
+            )
             case_type = rng.choices(list(CASE_TYPE_WEIGHTS), weights=CASE_TYPE_WEIGHTS.values())[0]
-            case = {"id": self._take_id(Case), "number": number, "employee_id": employee["id"],
-                    "case_manager_id": rng.choice(managers)["id"], "case_type": case_type, "opened_at": opened_at}
+            case = {
+                "id": self._take_id(Case),
+                "number": number,
+                "employee_id": employee["id"],
+                "case_manager_id": rng.choice(managers)["id"],
+                "case_type": case_type,
+                "opened_at": opened_at,
+            }
             clinician = rng.choice(clinicians)
             self._authorise(case, employee, clinician)
             active_days = min(rng.uniform(20, 240), (now - opened_at).total_seconds() / 86400)
             times = sorted(opened_at + timedelta(days=active_days * rng.random()) for _ in range(count))
-            people = {"employee": employee, "supervisor": supervisor, "clinician": clinician,
-                      "licence": licences[clinician["id"]], "managers": managers}
+            people = {
+                "employee": employee,
+                "supervisor": supervisor,
+                "clinician": clinician,
+                "licence": licences[clinician["id"]],
+                "managers": managers,
+            }
             statuses = [self._submission(case, people, submitted_at) for submitted_at in times]
             self._finish_case(case, times[-1], any(status in OPEN_STATUSES for status in statuses))
             self.summary.case_types[case_type] += 1
@@ -314,10 +648,19 @@ class _Program:
 
     def _authorise(self, case: dict, employee: dict, clinician: dict) -> None:
         start = case["opened_at"].date()
-        self.rows[CaseParticipant].append({
-            "case_id": case["id"], "clinician_id": clinician["id"], "scope": self.rng.choice(list(AuthorisationScope)),
-            "valid_from": start, "valid_until": start + timedelta(days=365), "granted_by_id": employee["id"],
-            "granted_at": case["opened_at"], "revoked_at": None, "revoked_by_id": None})
+        self.rows[CaseParticipant].append(
+            {
+                "case_id": case["id"],
+                "clinician_id": clinician["id"],
+                "scope": self.rng.choice(list(AuthorisationScope)),
+                "valid_from": start,
+                "valid_until": start + timedelta(days=365),
+                "granted_by_id": employee["id"],
+                "granted_at": case["opened_at"],
+                "revoked_at": None,
+                "revoked_by_id": None,
+            }
+        )
 
     def _finish_case(self, case: dict, last_activity: datetime, has_open_items: bool) -> None:
         rng, today = self.rng, self.now.date()
@@ -337,11 +680,16 @@ class _Program:
         away = case["case_type"] != CaseType.ACCOMMODATION
         leave_start = opened - timedelta(days=rng.randrange(0, 10)) if away else None
         duty_start = today - timedelta(days=rng.randrange(1, 30)) if status == CaseStatus.TRANSITIONAL_DUTY else None
-        case.update(status=status, leave_start=leave_start,
-                    expected_rtw=leave_start + timedelta(days=rng.randrange(14, 120)) if away else None,
-                    actual_rtw=actual_rtw, transitional_duty_start=duty_start,
-                    transitional_duty_end=duty_start + timedelta(days=60) if duty_start else None,
-                    closure_summary=summary, closed_at=closed_at)
+        case.update(
+            status=status,
+            leave_start=leave_start,
+            expected_rtw=leave_start + timedelta(days=rng.randrange(14, 120)) if away else None,
+            actual_rtw=actual_rtw,
+            transitional_duty_start=duty_start,
+            transitional_duty_end=duty_start + timedelta(days=60) if duty_start else None,
+            closure_summary=summary,
+            closed_at=closed_at,
+        )
         self.rows[Case].append(case)
 
     # --- inbox items ----------------------------------------------------------------------------
@@ -383,14 +731,21 @@ class _Program:
         kind = rng.choices(list(KIND_WEIGHTS[case["case_type"]]), weights=KIND_WEIGHTS[case["case_type"]].values())[0]
         timeline = self._timeline(kind, submitted_at)
         status = self._status(kind, timeline)
-        sender = people["supervisor"] if kind == K.DUTY_OFFER else (
-            people["clinician"] if kind == K.RESTRICTION_REPORT else people["employee"])
+        sender = (
+            people["supervisor"]
+            if kind == K.DUTY_OFFER
+            else (people["clinician"] if kind == K.RESTRICTION_REPORT else people["employee"])
+        )
         submission_id = self._take_id(Submission)
         assignee = None
         if status not in (S.NEW, S.WITHDRAWN):
             assignee = case["case_manager_id"] if rng.random() < 0.85 else rng.choice(people["managers"])["id"]
-        detail = {K.DOCUMENT: self._document, K.RESTRICTION_REPORT: self._report, K.DUTY_OFFER: self._offer,
-                  K.ACCOMMODATION_REQUEST: self._accommodation}[kind]
+        detail = {
+            K.DOCUMENT: self._document,
+            K.RESTRICTION_REPORT: self._report,
+            K.DUTY_OFFER: self._offer,
+            K.ACCOMMODATION_REQUEST: self._accommodation,
+        }[kind]
         item = detail(case, people, submission_id, status, timeline)
 
         events = [("submit", sender["id"], submitted_at, None, S.NEW, item.note)]
@@ -411,18 +766,43 @@ class _Program:
         elif status == S.IN_REVIEW:
             answered = timeline.information and timeline.information[1] <= now
             # An answer puts the item back for triage (documents.provide_information); else the arrival deadline holds.
-            due_at = deadlines.triage_due(timeline.information[1], settings) if answered else \
-                self._arrival_due(kind, submitted_at)
+            due_at = (
+                deadlines.triage_due(timeline.information[1], settings)
+                if answered
+                else self._arrival_due(kind, submitted_at)
+            )
 
-        self.rows[Submission].append({
-            "id": submission_id, "reference": self._reference(kind), "kind": kind, "case_id": case["id"],
-            "submitted_by_id": sender["id"], "submitted_at": submitted_at, "status": status,
-            "is_open": status in OPEN_STATUSES, "assignee_id": assignee, "priority": item.priority, "due_at": due_at,
-            "priority_at": deadlines.priority_at(kind, item.priority, due_at), "summary": item.summary,
-            "updated_at": events[-1][2], "version": 1})
+        self.rows[Submission].append(
+            {
+                "id": submission_id,
+                "reference": self._reference(kind),
+                "kind": kind,
+                "case_id": case["id"],
+                "submitted_by_id": sender["id"],
+                "submitted_at": submitted_at,
+                "status": status,
+                "is_open": status in OPEN_STATUSES,
+                "assignee_id": assignee,
+                "priority": item.priority,
+                "due_at": due_at,
+                "priority_at": deadlines.priority_at(kind, item.priority, due_at),
+                "summary": item.summary,
+                "updated_at": events[-1][2],
+                "version": 1,
+            }
+        )
         self.rows[SubmissionEvent].extend(
-            {"submission_id": submission_id, "actor_id": actor, "at": at, "action": action, "from_status": before,
-             "to_status": after, "message": message} for action, actor, at, before, after, message in events)
+            {
+                "submission_id": submission_id,
+                "actor_id": actor,
+                "at": at,
+                "action": action,
+                "from_status": before,
+                "to_status": after,
+                "message": message,
+            }
+            for action, actor, at, before, after, message in events
+        )
         self.summary.kinds[kind] += 1
         self.summary.statuses[status] += 1
         if due_at is not None:
@@ -432,80 +812,137 @@ class _Program:
     def _arrival_due(self, kind: str, submitted_at: datetime) -> datetime:
         """The deadline an item arrives with: an accommodation decision, or else triage."""
         if kind == K.ACCOMMODATION_REQUEST:
-            return deadlines.end_of_day(deadlines.accommodation_decision_due(submitted_at, self.settings), self.settings)
+            return deadlines.end_of_day(
+                deadlines.accommodation_decision_due(submitted_at, self.settings), self.settings
+            )
         return deadlines.triage_due(submitted_at, self.settings)
 
-    def _information_round(self, case: dict, submission_id: int, status: str, timeline: _Timeline, assignee: int | None,
-                           sender: dict, events: list) -> datetime | None:
+    def _information_round(
+        self,
+        case: dict,
+        submission_id: int,
+        status: str,
+        timeline: _Timeline,
+        assignee: int | None,
+        sender: dict,
+        events: list,
+    ) -> datetime | None:
         """The request for more information the item went through, if it did and has got that far; its due time."""
         if timeline.information is None or status in (S.NEW, S.WITHDRAWN):
             return None
         asked, answered = timeline.information
         if asked > self.now:
             return None
-        due_at = deadlines.end_of_day(deadlines.information_due_date(
-            asked, self.settings, incomplete_certification=self.rng.random() < 0.2), self.settings)
+        due_at = deadlines.end_of_day(
+            deadlines.information_due_date(asked, self.settings, incomplete_certification=self.rng.random() < 0.2),
+            self.settings,
+        )
         question = self.rng.choice(INFORMATION_QUESTIONS)
         events.append(("request_information", assignee, asked, S.IN_REVIEW, S.NEEDS_INFO, question))
         closed_at = answered if answered <= self.now else None
         if closed_at:
-            events.append(("provide_information", sender["id"], answered, S.NEEDS_INFO, S.IN_REVIEW,
-                           self.rng.choice(INFORMATION_ANSWERS)))
-        self.rows[InformationRequest].append({
-            "case_id": case["id"], "submission_id": submission_id, "document_type": None, "message": question,
-            "due_at": due_at, "requested_by_id": assignee, "requested_at": asked, "closed_at": closed_at,
-            "answered_by_id": None})
+            events.append(
+                (
+                    "provide_information",
+                    sender["id"],
+                    answered,
+                    S.NEEDS_INFO,
+                    S.IN_REVIEW,
+                    self.rng.choice(INFORMATION_ANSWERS),
+                )
+            )
+        self.rows[InformationRequest].append(
+            {
+                "case_id": case["id"],
+                "submission_id": submission_id,
+                "document_type": None,
+                "message": question,
+                "due_at": due_at,
+                "requested_by_id": assignee,
+                "requested_at": asked,
+                "closed_at": closed_at,
+                "answered_by_id": None,
+            }
+        )
         return due_at
 
     # Each kind's details, as its service writes them.
 
-    def _document(self, case: dict, people: dict, submission_id: int, status: str,
-                  timeline: _Timeline) -> _Item:
+    def _document(self, case: dict, people: dict, submission_id: int, status: str, timeline: _Timeline) -> _Item:
         rng = self.rng
         weights = DOCUMENT_WEIGHTS[case["case_type"]]
         document_type = rng.choices(list(weights), weights=weights.values())[0]
         description = rng.choice(OTHER_DOCUMENTS) if document_type == DocumentType.OTHER else None
         note = rng.choice(DOCUMENT_NOTES) if rng.random() < 0.4 else None
-        self.rows[DocumentSubmission].append({"submission_id": submission_id, "document_type": document_type,
-                                              "description": description, "note": note})
+        self.rows[DocumentSubmission].append(
+            {"submission_id": submission_id, "document_type": document_type, "description": description, "note": note}
+        )
         count = rng.choices((1, 2, 3), weights=(75, 20, 5))[0]
         stem = (description or document_type.value).lower().replace(" ", "-").replace("_", "-")
         for n in range(1, count + 1):
-            self.files.append({"original_name": f"{stem}{f'-{n}' if count > 1 else ''}.pdf", "case_id": case["id"],
-                               "submission_id": submission_id, "uploaded_by_id": people["employee"]["id"],
-                               "uploaded_at": timeline.submitted_at, "is_medical": True})
+            self.files.append(
+                {
+                    "original_name": f"{stem}{f'-{n}' if count > 1 else ''}.pdf",
+                    "case_id": case["id"],
+                    "submission_id": submission_id,
+                    "uploaded_by_id": people["employee"]["id"],
+                    "uploaded_at": timeline.submitted_at,
+                    "is_medical": True,
+                }
+            )
         label = f"{DocumentType.OTHER.label}: {description}" if description else document_type.label
-        return _Item(f"{label} ({count} file{'s' if count != 1 else ''})", note=note,
-                     decision=rng.choice(DECLINE_REASONS) if status == S.DECLINED else None)
+        return _Item(
+            f"{label} ({count} file{'s' if count != 1 else ''})",
+            note=note,
+            decision=rng.choice(DECLINE_REASONS) if status == S.DECLINED else None,
+        )
 
-    def _report(self, case: dict, people: dict, submission_id: int, status: str,
-                timeline: _Timeline) -> _Item:
+    def _report(self, case: dict, people: dict, submission_id: int, status: str, timeline: _Timeline) -> _Item:
         rng = self.rng
         work_status = rng.choices(list(WorkStatus), weights=(20, 55, 25))[0]
         visit = deadlines.local_date(timeline.submitted_at, self.settings) - timedelta(days=rng.randrange(0, 4))
         restricted = work_status != WorkStatus.FULL_DUTY
         expected_until = visit + timedelta(days=rng.randrange(14, 61)) if restricted else None
-        self.rows[RestrictionReport].append({
-            "submission_id": submission_id, "visit_date": visit, "work_status": work_status, "effective_from": visit,
-            "expected_until": expected_until,
-            "next_visit": visit + timedelta(days=rng.randrange(14, 43)) if restricted or rng.random() < 0.5 else None,
-            "estimated_full_duty": expected_until + timedelta(days=rng.randrange(0, 31))
-            if expected_until and rng.random() < 0.5 else None,
-            "other_restrictions": rng.choice(OTHER_RESTRICTIONS) if restricted and rng.random() < 0.2 else None,
-            "diagnoses": [{"code": code, "description": text} for code, text in rng.sample(DIAGNOSES, rng.randint(1, 2))],
-            "attested_name": people["clinician"]["name"], "licence_number": people["licence"],
-            "attested_at": timeline.submitted_at, "signed_form_id": None,
-            "accepted_at": timeline.decided_at if status == S.ACCEPTED else None})
+        self.rows[RestrictionReport].append(
+            {
+                "submission_id": submission_id,
+                "visit_date": visit,
+                "work_status": work_status,
+                "effective_from": visit,
+                "expected_until": expected_until,
+                "next_visit": visit + timedelta(days=rng.randrange(14, 43))
+                if restricted or rng.random() < 0.5
+                else None,
+                "estimated_full_duty": expected_until + timedelta(days=rng.randrange(0, 31))
+                if expected_until and rng.random() < 0.5
+                else None,
+                "other_restrictions": rng.choice(OTHER_RESTRICTIONS) if restricted and rng.random() < 0.2 else None,
+                "diagnoses": [
+                    {"code": code, "description": text} for code, text in rng.sample(DIAGNOSES, rng.randint(1, 2))
+                ],
+                "attested_name": people["clinician"]["name"],
+                "licence_number": people["licence"],
+                "attested_at": timeline.submitted_at,
+                "signed_form_id": None,
+                "accepted_at": timeline.decided_at if status == S.ACCEPTED else None,
+            }
+        )
         if work_status == WorkStatus.MODIFIED_DUTY:
             for dimension in rng.sample(restrictions.DIMENSIONS, rng.randint(2, 5)):
-                self.rows[Restriction].append({"report_id": submission_id, "dimension": dimension.key,
-                                               **self._limit(dimension, restricting=True)})
-        return _Item(f"Work status: {work_status.label}", restrictions.priority(work_status),
-                     decision="This report is for another patient; please send it again for the right one."
-                     if status == S.DECLINED else None)
+                self.rows[Restriction].append(
+                    {"report_id": submission_id, "dimension": dimension.key, **self._limit(dimension, restricting=True)}
+                )
+        return _Item(
+            f"Work status: {work_status.label}",
+            restrictions.priority(work_status),
+            decision="This report is for another patient; please send it again for the right one."
+            if status == S.DECLINED
+            else None,
+        )
 
     def _limit(self, dimension: restrictions.Dimension, restricting: bool) -> dict:
-        """A value on the dimension's scale: a restriction (what the employee may do) or a demand (what the job asks)."""
+        """A value on the dimension's scale: a restriction (what the employee may do) or a demand (what the job
+        asks)."""
         rng = self.rng
         pounds = frequency = hours = allowed = None
         if dimension.kind == restrictions.WEIGHT:
@@ -519,8 +956,7 @@ class _Program:
             allowed = not restricting
         return {"pounds": pounds, "frequency": frequency, "hours": hours, "allowed": allowed}
 
-    def _offer(self, case: dict, people: dict, submission_id: int, status: str,
-               timeline: _Timeline) -> _Item:
+    def _offer(self, case: dict, people: dict, submission_id: int, status: str, timeline: _Timeline) -> _Item:
         rng, supervisor = self.rng, people["supervisor"]
         job_title, tasks = rng.choice(JOBS)
         sent_on = deadlines.local_date(timeline.submitted_at, self.settings)
@@ -534,39 +970,74 @@ class _Program:
             answered_at = min(forwarded + timedelta(days=rng.uniform(0.2, 3)), self.now)
             reason = "The hours clash with my physical therapy." if answer == "declined" else None
         pay_unchanged = rng.random() < 0.85
-        self.rows[DutyOffer].append({
-            "submission_id": submission_id, "job_title": job_title, "tasks": tasks,
-            "hours_per_day": float(rng.choice((4, 6, 8))), "days": rng.choice(("Monday to Friday", "Monday to Thursday")),
-            "location": f"{supervisor['department']}, building {rng.randint(1, 6)}", "pay_unchanged": pay_unchanged,
-            "pay_rate": None if pay_unchanged else "$19.50 an hour", "start_date": start,
-            "end_date": start + timedelta(days=rng.randrange(14, 90)), "answer_by": answer_by,
-            "contact_name": supervisor["name"], "contact_phone": supervisor["phone"], "fit_summary": fit_summary,
-            "fit_changed_at": None, "forwarded_at": forwarded, "employee_answer": answer, "answer_reason": reason,
-            "answered_at": answered_at})
+        self.rows[DutyOffer].append(
+            {
+                "submission_id": submission_id,
+                "job_title": job_title,
+                "tasks": tasks,
+                "hours_per_day": float(rng.choice((4, 6, 8))),
+                "days": rng.choice(("Monday to Friday", "Monday to Thursday")),
+                "location": f"{supervisor['department']}, building {rng.randint(1, 6)}",
+                "pay_unchanged": pay_unchanged,
+                "pay_rate": None if pay_unchanged else "$19.50 an hour",
+                "start_date": start,
+                "end_date": start + timedelta(days=rng.randrange(14, 90)),
+                "answer_by": answer_by,
+                "contact_name": supervisor["name"],
+                "contact_phone": supervisor["phone"],
+                "fit_summary": fit_summary,
+                "fit_changed_at": None,
+                "forwarded_at": forwarded,
+                "employee_answer": answer,
+                "answer_reason": reason,
+                "answered_at": answered_at,
+            }
+        )
         for dimension in rng.sample(restrictions.DIMENSIONS, rng.randint(2, 4)):
-            self.rows[Demand].append({"offer_id": submission_id, "availability_id": None, "dimension": dimension.key,
-                                      **self._limit(dimension, restricting=False)})
-        return _Item(f"{job_title}: {fit_summary}",
-                     decision="The employee's clinician has said they may not work yet." if status == S.DECLINED else None)
+            self.rows[Demand].append(
+                {
+                    "offer_id": submission_id,
+                    "availability_id": None,
+                    "dimension": dimension.key,
+                    **self._limit(dimension, restricting=False),
+                }
+            )
+        return _Item(
+            f"{job_title}: {fit_summary}",
+            decision="The employee's clinician has said they may not work yet." if status == S.DECLINED else None,
+        )
 
-    def _accommodation(self, case: dict, people: dict, submission_id: int, status: str,
-                       timeline: _Timeline) -> _Item:
+    def _accommodation(self, case: dict, people: dict, submission_id: int, status: str, timeline: _Timeline) -> _Item:
         rng, settings = self.rng, self.settings
         categories = rng.sample(list(HelpCategory), rng.choice((1, 1, 2)))
         sent_on = deadlines.local_date(timeline.submitted_at, settings)
         temporary = rng.random() < 0.4
         needed_from = sent_on + timedelta(days=rng.randrange(0, 15)) if temporary else None
         contact = rng.choice(("email", "phone", "either"))
-        row = {"submission_id": submission_id, "difficulty": rng.choice(DIFFICULTIES),
-               "tasks_affected": rng.choice(TASKS_AFFECTED),
-               "help": [{"category": category.value, "description": HELP_DESCRIPTIONS[category]} for category in categories],
-               "temporary": temporary, "needed_from": needed_from,
-               "needed_until": needed_from + timedelta(days=rng.randrange(30, 181)) if temporary else None,
-               "contact_preference": contact, "contact_phone": people["employee"]["phone"] if contact != "email" else None,
-               "decision_due": deadlines.accommodation_decision_due(timeline.submitted_at, settings),
-               "decision": None, "decision_what": None, "decision_why": None, "denial_reason": None,
-               "granted_from": None, "granted_until": None, "review_date": None, "decided_at": None,
-               "alternative_accepted_at": None, "reconsideration_reason": None}
+        row = {
+            "submission_id": submission_id,
+            "difficulty": rng.choice(DIFFICULTIES),
+            "tasks_affected": rng.choice(TASKS_AFFECTED),
+            "help": [
+                {"category": category.value, "description": HELP_DESCRIPTIONS[category]} for category in categories
+            ],
+            "temporary": temporary,
+            "needed_from": needed_from,
+            "needed_until": needed_from + timedelta(days=rng.randrange(30, 181)) if temporary else None,
+            "contact_preference": contact,
+            "contact_phone": people["employee"]["phone"] if contact != "email" else None,
+            "decision_due": deadlines.accommodation_decision_due(timeline.submitted_at, settings),
+            "decision": None,
+            "decision_what": None,
+            "decision_why": None,
+            "denial_reason": None,
+            "granted_from": None,
+            "granted_until": None,
+            "review_date": None,
+            "decided_at": None,
+            "alternative_accepted_at": None,
+            "reconsideration_reason": None,
+        }
         message = None
         if status in (S.ACCEPTED, S.DECLINED):
             decided_on = deadlines.local_date(timeline.decided_at, settings)
@@ -576,12 +1047,20 @@ class _Program:
                 row.update(decision=Decision.DENIED, decision_why=DENIAL_EXPLANATIONS[reason], denial_reason=reason)
                 message = f"Denied: {reason.label}"
             elif rng.random() < 0.8:
-                row.update(decision=Decision.GRANTED, decision_what=what, granted_from=decided_on,
-                           granted_until=row["needed_until"], review_date=decided_on + timedelta(days=180))
+                row.update(
+                    decision=Decision.GRANTED,
+                    decision_what=what,
+                    granted_from=decided_on,
+                    granted_until=row["needed_until"],
+                    review_date=decided_on + timedelta(days=180),
+                )
                 message = f"Granted: {what}"
             else:
-                row.update(decision=Decision.ALTERNATIVE, decision_what="A fixed later shift in another team.",
-                           decision_why="The team cannot cover the early start, but the late shift can.")
+                row.update(
+                    decision=Decision.ALTERNATIVE,
+                    decision_what="A fixed later shift in another team.",
+                    decision_why="The team cannot cover the early start, but the late shift can.",
+                )
                 message = "Alternative: A fixed later shift in another team."
             row["decided_at"] = timeline.decided_at
         self.rows[AccommodationRequest].append(row)
@@ -593,13 +1072,19 @@ class _Program:
         """Every row but the files, parents before children, in batches."""
         for model, rows in self.rows.items():
             for start in range(0, len(rows), BATCH):
-                self.session.execute(insert(model.__table__), rows[start:start + BATCH])
+                self.session.execute(insert(model.__table__), rows[start : start + BATCH])
         if self.session.get_bind().dialect.name == "postgresql":
             # Explicit ids leave the sequences behind; the next row the portal adds must not collide.
             for model in self.next_id:
                 table = model.__table__
-                self.session.execute(select(func.setval(func.pg_get_serial_sequence(table.name, "id"),
-                                                        select(func.max(table.c.id)).scalar_subquery())))
+                self.session.execute(
+                    select(
+                        func.setval(
+                            func.pg_get_serial_sequence(table.name, "id"),
+                            select(func.max(table.c.id)).scalar_subquery(),
+                        )
+                    )
+                )
 
     def attach_files(self, upload_folder: str, max_bytes: int) -> None:
         """One real PDF, stored once through the storage service for the first document; every
@@ -610,13 +1095,22 @@ class _Program:
         first, *others = self.files
         with storage.saving(self.session):
             stored = storage.store_upload(
-                self.session, io.BytesIO(demo.one_page_pdf("Sample document for the scale test")), first["original_name"],
-                case=self.session.get(Case, first["case_id"]), uploaded_by=self.session.get(User, first["uploaded_by_id"]),
-                upload_folder=upload_folder, max_bytes=max_bytes,
-                submission=self.session.get(Submission, first["submission_id"]))
+                self.session,
+                io.BytesIO(demo.one_page_pdf("Sample document for the scale test")),
+                first["original_name"],
+                case=self.session.get(Case, first["case_id"]),
+                uploaded_by=self.session.get(User, first["uploaded_by_id"]),
+                upload_folder=upload_folder,
+                max_bytes=max_bytes,
+                submission=self.session.get(Submission, first["submission_id"]),
+            )
             stored.uploaded_at = first["uploaded_at"]
-            blob = {"storage_key": stored.storage_key, "size": stored.size, "sha256": stored.sha256,
-                    "content_type": stored.content_type}
+            blob = {
+                "storage_key": stored.storage_key,
+                "size": stored.size,
+                "sha256": stored.sha256,
+                "content_type": stored.content_type,
+            }
             rows = [{**row, **blob} for row in others]
             for start in range(0, len(rows), BATCH):
-                self.session.execute(insert(StoredFile.__table__), rows[start:start + BATCH])
+                self.session.execute(insert(StoredFile.__table__), rows[start : start + BATCH])

@@ -1,4 +1,5 @@
 """The employee's document forms: sending documents, replying, withdrawing."""
+
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, MultipleFileField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -34,4 +35,3 @@ class ReplyForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     version = HiddenField()
-

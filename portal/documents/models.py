@@ -1,4 +1,5 @@
 """Documents an employee sends, and the requests for information they answer."""
+
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, Text
@@ -41,4 +42,6 @@ class DocumentSubmission(db.Model):
     @property
     def type_label(self) -> str:
         label = DocumentType(self.document_type).label
-        return f"{label}: {self.description}" if self.document_type == DocumentType.OTHER and self.description else label
+        return (
+            f"{label}: {self.description}" if self.document_type == DocumentType.OTHER and self.description else label
+        )

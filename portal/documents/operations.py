@@ -1,4 +1,5 @@
 """Documents: an employee sends them to a case, answers requests with them, and sees their progress."""
+
 from datetime import date, datetime
 
 from sqlalchemy import or_, select
@@ -26,30 +27,42 @@ def _check_count(uploads: list[Upload], limits: UploadLimits, required: bool) ->
     if required and not uploads:
         raise InvalidInput("Choose at least one file to send.", field="files")
     if len(uploads) > limits.max_files:
-        raise InvalidInput(f"Send at most {limits.max_files} files at a time. You chose {len(uploads)}.",
-                           field="files")
+        raise InvalidInput(f"Send at most {limits.max_files} files at a time. You chose {len(uploads)}.", field="files")
 
 
-def _store_all(session, uploads: list[Upload], case: Case, submission: Submission, uploaded_by: User,
-               limits: UploadLimits) -> list[StoredFile]:
+def _store_all(
+    session, uploads: list[Upload], case: Case, submission: Submission, uploaded_by: User, limits: UploadLimits
+) -> list[StoredFile]:
     """Store each file; refuse one this case already has, or the same file twice in one go."""
     stored = []
     for upload in uploads:
         try:
-            kept = storage.store_upload(session, upload.stream, upload.filename, case=case, uploaded_by=uploaded_by,
-                                        upload_folder=limits.upload_folder, max_bytes=limits.max_bytes,
-                                        submission=submission)
+            kept = storage.store_upload(
+                session,
+                upload.stream,
+                upload.filename,
+                case=case,
+                uploaded_by=uploaded_by,
+                upload_folder=limits.upload_folder,
+                max_bytes=limits.max_bytes,
+                submission=submission,
+            )
         except InvalidInput as error:
             raise InvalidInput(str(error), field="files") from None
         earlier = session.scalar(
-            select(StoredFile).where(StoredFile.case_id == case.id, StoredFile.sha256 == kept.sha256,
-                                     StoredFile.id != kept.id)
-            .options(joinedload(StoredFile.submission)).order_by(StoredFile.uploaded_at).limit(1))
+            select(StoredFile)
+            .where(StoredFile.case_id == case.id, StoredFile.sha256 == kept.sha256, StoredFile.id != kept.id)
+            .options(joinedload(StoredFile.submission))
+            .order_by(StoredFile.uploaded_at)
+            .limit(1)
+        )
         if earlier is not None:
             when = f"{earlier.uploaded_at:%-d %B %Y at %H:%M} UTC"
             where = f" with {earlier.submission.reference}" if earlier.submission else ""
-            raise InvalidInput(f"You already sent {kept.original_name} on {when}{where}. "
-                               "There is no need to send it again.", field="files")
+            raise InvalidInput(
+                f"You already sent {kept.original_name} on {when}{where}. There is no need to send it again.",
+                field="files",
+            )
         stored.append(kept)
     return stored
 
@@ -58,9 +71,19 @@ def _store_all(session, uploads: list[Upload], case: Case, submission: Submissio
 SENDER_SCREEN = "employee.submission"
 
 
-def send_document(session, employee: User, case: Case, document_type: str, description: str | None, note: str | None,
-                  uploads: list[Upload], limits: UploadLimits, settings: DeadlineSettings,
-                  answering: InformationRequest | None = None, now: datetime | None = None) -> Submission:
+def send_document(
+    session,
+    employee: User,
+    case: Case,
+    document_type: str,
+    description: str | None,
+    note: str | None,
+    uploads: list[Upload],
+    limits: UploadLimits,
+    settings: DeadlineSettings,
+    answering: InformationRequest | None = None,
+    now: datetime | None = None,
+) -> Submission:
     """Receive a document for the employee's case; it enters the inbox as new, due for triage.
 
     All files are kept, or none: a refused file leaves nothing behind.
@@ -71,14 +94,26 @@ def send_document(session, employee: User, case: Case, document_type: str, descr
     if document_type is DocumentType.OTHER and not description:
         raise InvalidInput("Say in a few words what the document is.", field="description")
     _check_count(uploads, limits, required=True)
-    if answering is not None and (answering.case_id != case.id or not answering.is_open or answering.document_type is None):
+    if answering is not None and (
+        answering.case_id != case.id or not answering.is_open or answering.document_type is None
+    ):
         raise Conflict("That request is no longer open. Your document can still be sent to the case.")
     with storage.saving(session):
         note = (note or "").strip() or None
-        submission = submissions.receive(session, SubmissionKind.DOCUMENT, "D", case, employee, now,
-                                         triage_due(now, settings), document_type.label, message=note)
-        detail = DocumentSubmission(submission=submission, document_type=document_type, description=description,
-                                    note=note)
+        submission = submissions.receive(
+            session,
+            SubmissionKind.DOCUMENT,
+            "D",
+            case,
+            employee,
+            now,
+            triage_due(now, settings),
+            document_type.label,
+            message=note,
+        )
+        detail = DocumentSubmission(
+            submission=submission, document_type=document_type, description=description, note=note
+        )
         session.add(detail)
         files = _store_all(session, uploads, case, submission, employee, limits)
         submission.summary = f"{detail.type_label} ({len(files)} file{'s' if len(files) != 1 else ''})"
@@ -88,9 +123,17 @@ def send_document(session, employee: User, case: Case, document_type: str, descr
     return submission
 
 
-def provide_information(session, employee: User, submission: Submission, message: str | None, uploads: list[Upload],
-                        limits: UploadLimits, settings: DeadlineSettings, expected_version: int | None,
-                        now: datetime | None = None) -> None:
+def provide_information(
+    session,
+    employee: User,
+    submission: Submission,
+    message: str | None,
+    uploads: list[Upload],
+    limits: UploadLimits,
+    settings: DeadlineSettings,
+    expected_version: int | None,
+    now: datetime | None = None,
+) -> None:
     """The employee's answer to a request for more information: text, files, or both.
 
     The item goes back to the case manager, due for another look like a new one.
@@ -103,28 +146,54 @@ def provide_information(session, employee: User, submission: Submission, message
     with submissions.lost_race(session, submission), storage.saving(session):
         files = _store_all(session, uploads, submission.case, submission, employee, limits)
         added = f"Files added: {', '.join(f.original_name for f in files)}" if files else ""
-        submissions.transition(session, submission, employee, "provide_information", expected_version,
-                               message="\n".join(filter(None, [message, added])), now=now,
-                               due_at=triage_due(now, settings))
+        submissions.transition(
+            session,
+            submission,
+            employee,
+            "provide_information",
+            expected_version,
+            message="\n".join(filter(None, [message, added])),
+            now=now,
+            due_at=triage_due(now, settings),
+        )
         submissions.close_requests(session, submission, now)
         if submission.assignee is not None:
             notifications.queue(session, submission.assignee.email, "information_provided", submission=submission)
 
 
-def request_document(session, actor: User, case: Case, document_type: str, message: str, due_date: date,
-                     settings: DeadlineSettings, now: datetime | None = None) -> InformationRequest:
+def request_document(
+    session,
+    actor: User,
+    case: Case,
+    document_type: str,
+    message: str,
+    due_date: date,
+    settings: DeadlineSettings,
+    now: datetime | None = None,
+) -> InformationRequest:
     """Ask the employee for a specific document; it shows in their list of what we need."""
     now = now or utcnow()
     document_type = DocumentType(document_type)
     if due_date <= local_date(now, settings):
         raise InvalidInput("The due date must be after today.", field="due_date")
-    request = InformationRequest(case=case, document_type=document_type, requested_by=actor, requested_at=now,
-                                 due_at=end_of_day(due_date, settings),
-                                 message=(message or "").strip() or f"Please send your {document_type.label}.")
+    request = InformationRequest(
+        case=case,
+        document_type=document_type,
+        requested_by=actor,
+        requested_at=now,
+        due_at=end_of_day(due_date, settings),
+        message=(message or "").strip() or f"Please send your {document_type.label}.",
+    )
     session.add(request)
     session.flush()
-    audit.record(session, actor=actor, action="document_requested", object_type="information_request",
-                 object_id=request.id, case_id=case.id)
+    audit.record(
+        session,
+        actor=actor,
+        action="document_requested",
+        object_type="information_request",
+        object_id=request.id,
+        case_id=case.id,
+    )
     notifications.queue(session, case.employee.email, "document_requested", request=request)
     session.commit()
     return request
@@ -139,13 +208,19 @@ def request_title(request: InformationRequest) -> str:
 
 def open_requests(session, employee: User) -> list[InformationRequest]:
     """What we need from the employee, soonest due first: document requests, and questions about what they sent."""
-    query = (select(InformationRequest).join(Case, InformationRequest.case_id == Case.id)
-             .outerjoin(Submission, InformationRequest.submission_id == Submission.id)
-             .where(access.case_visibility(employee), Case.employee_id == employee.id,
-                    InformationRequest.closed_at.is_(None),
-                    or_(InformationRequest.submission_id.is_(None), Submission.submitted_by_id == employee.id))
-             .options(joinedload(InformationRequest.case), joinedload(InformationRequest.submission))
-             .order_by(InformationRequest.due_at))
+    query = (
+        select(InformationRequest)
+        .join(Case, InformationRequest.case_id == Case.id)
+        .outerjoin(Submission, InformationRequest.submission_id == Submission.id)
+        .where(
+            access.case_visibility(employee),
+            Case.employee_id == employee.id,
+            InformationRequest.closed_at.is_(None),
+            or_(InformationRequest.submission_id.is_(None), Submission.submitted_by_id == employee.id),
+        )
+        .options(joinedload(InformationRequest.case), joinedload(InformationRequest.submission))
+        .order_by(InformationRequest.due_at)
+    )
     return list(session.scalars(query))
 
 
@@ -154,21 +229,29 @@ def open_request_for(session, employee: User, request_id: int) -> InformationReq
 
 
 def files_of(session, submission: Submission) -> list[StoredFile]:
-    return list(session.scalars(select(StoredFile).where(StoredFile.submission_id == submission.id)
-                                .order_by(StoredFile.id)))
+    return list(
+        session.scalars(select(StoredFile).where(StoredFile.submission_id == submission.id).order_by(StoredFile.id))
+    )
 
 
 def history_page(session, user: User, page: int, per_page: int) -> Page:
     """Everything sent on the user's cases, newest first, with each item's history loaded alongside."""
-    query = (access.visible_submissions(user)
-             .options(joinedload(Submission.case), selectinload(Submission.events).joinedload(SubmissionEvent.actor))
-             .order_by(Submission.submitted_at.desc(), Submission.id.desc()))
+    query = (
+        access.visible_submissions(user)
+        .options(joinedload(Submission.case), selectinload(Submission.events).joinedload(SubmissionEvent.actor))
+        .order_by(Submission.submitted_at.desc(), Submission.id.desc())
+    )
     return paginate(session, query, page, per_page)
 
 
 def recent_activity(session, user: User, limit: int = 5) -> list[SubmissionEvent]:
-    query = (select(SubmissionEvent).join(Submission, SubmissionEvent.submission_id == Submission.id)
-             .join(Case, Submission.case_id == Case.id).where(access.submission_visibility(user))
-             .options(joinedload(SubmissionEvent.submission), joinedload(SubmissionEvent.actor))
-             .order_by(SubmissionEvent.at.desc(), SubmissionEvent.id.desc()).limit(limit))
+    query = (
+        select(SubmissionEvent)
+        .join(Submission, SubmissionEvent.submission_id == Submission.id)
+        .join(Case, Submission.case_id == Case.id)
+        .where(access.submission_visibility(user))
+        .options(joinedload(SubmissionEvent.submission), joinedload(SubmissionEvent.actor))
+        .order_by(SubmissionEvent.at.desc(), SubmissionEvent.id.desc())
+        .limit(limit)
+    )
     return list(session.scalars(query))

@@ -1,4 +1,5 @@
 """Transitional duty: the supervisor's offer and availability, the employee's answer."""
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, FloatField, IntegerField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
@@ -26,13 +27,21 @@ class OfferForm(FlaskForm):
     contact_phone = StringField("Contact phone (optional)", validators=[Optional(), Length(max=40)])
 
     def to_input(self) -> OfferInput:
-        return OfferInput(job_title=self.job_title.data or "", tasks=self.tasks.data or "",
-                          hours_per_day=self.hours_per_day.data, days=self.days.data or "",
-                          location=self.location.data or "", pay_unchanged=bool(self.pay_unchanged.data),
-                          pay_rate=self.pay_rate.data or "", start_date=self.start_date.data,
-                          end_date=self.end_date.data, answer_by=self.answer_by.data,
-                          contact_name=self.contact_name.data or "", contact_phone=self.contact_phone.data or "",
-                          demands=limits_from(self))
+        return OfferInput(
+            job_title=self.job_title.data or "",
+            tasks=self.tasks.data or "",
+            hours_per_day=self.hours_per_day.data,
+            days=self.days.data or "",
+            location=self.location.data or "",
+            pay_unchanged=bool(self.pay_unchanged.data),
+            pay_rate=self.pay_rate.data or "",
+            start_date=self.start_date.data,
+            end_date=self.end_date.data,
+            answer_by=self.answer_by.data,
+            contact_name=self.contact_name.data or "",
+            contact_phone=self.contact_phone.data or "",
+            demands=limits_from(self),
+        )
 
 
 class AvailabilityForm(FlaskForm):
@@ -45,6 +54,10 @@ class AvailabilityForm(FlaskForm):
 
 
 for _form in (OfferForm, AvailabilityForm):
-    add_dimension_fields(_form, pounds="{label}: pounds the job needs", hours="{label}: hours a day the job needs",
-                         permission="{label}: does the job need it?", empty="Not needed")
-
+    add_dimension_fields(
+        _form,
+        pounds="{label}: pounds the job needs",
+        hours="{label}: hours a day the job needs",
+        permission="{label}: does the job need it?",
+        empty="Not needed",
+    )

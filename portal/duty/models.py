@@ -3,6 +3,7 @@
 Demands are kept one row per dimension, on the same scales as restrictions, so
 that the two can be matched dimension by dimension.
 """
+
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
@@ -41,8 +42,9 @@ class DutyOffer(db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     submission: Mapped[Submission] = relationship(backref=db.backref("duty_offer", uselist=False))
-    demands: Mapped[list["Demand"]] = relationship(primaryjoin="DutyOffer.submission_id == Demand.offer_id",
-                                                  order_by="Demand.id", cascade="all, delete-orphan")
+    demands: Mapped[list["Demand"]] = relationship(
+        primaryjoin="DutyOffer.submission_id == Demand.offer_id", order_by="Demand.id", cascade="all, delete-orphan"
+    )
 
 
 class DutyAvailability(db.Model):
@@ -64,8 +66,9 @@ class DutyAvailability(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     supervisor: Mapped[User] = relationship()
-    demands: Mapped[list["Demand"]] = relationship(primaryjoin="DutyAvailability.id == Demand.availability_id",
-                                                  order_by="Demand.id", cascade="all, delete-orphan")
+    demands: Mapped[list["Demand"]] = relationship(
+        primaryjoin="DutyAvailability.id == Demand.availability_id", order_by="Demand.id", cascade="all, delete-orphan"
+    )
 
 
 class Demand(db.Model):

@@ -3,6 +3,7 @@
 Also the standing light-duty availability supervisors post for their department,
 and which of it fits an employee's current restrictions.
 """
+
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -51,8 +52,14 @@ def _required(values: dict[str, str], messages: dict[str, str]) -> dict[str, str
     return {name: message for name, message in messages.items() if not (values.get(name) or "").strip()}
 
 
-def _work_problems(hours_per_day: float | None, start: date | None, end: date | None, demands: dict[str, Limit],
-                   today: date, max_days: int) -> dict[str, str]:
+def _work_problems(
+    hours_per_day: float | None,
+    start: date | None,
+    end: date | None,
+    demands: dict[str, Limit],
+    today: date,
+    max_days: int,
+) -> dict[str, str]:
     """The rules an offer and standing availability share: hours, dates and demands."""
     found = {}
     if hours_per_day is None or not 0 < hours_per_day <= 24:
@@ -76,9 +83,16 @@ def _work_problems(hours_per_day: float | None, start: date | None, end: date | 
 
 def problems(offer: OfferInput, today: date, max_days: int = DEFAULT_MAX_DAYS) -> dict[str, str]:
     """Every rule the offer breaks, by form field. A written offer must state all of this."""
-    found = _required(vars(offer), {"job_title": "Enter the job title.", "tasks": "Describe the tasks.",
-                                    "days": "Say which days, for example Monday to Friday.",
-                                    "location": "Enter where the work is.", "contact_name": "Enter who to contact."})
+    found = _required(
+        vars(offer),
+        {
+            "job_title": "Enter the job title.",
+            "tasks": "Describe the tasks.",
+            "days": "Say which days, for example Monday to Friday.",
+            "location": "Enter where the work is.",
+            "contact_name": "Enter who to contact.",
+        },
+    )
     if not offer.pay_unchanged and not offer.pay_rate.strip():
         found["pay_rate"] = "Enter the rate of pay, or say pay is unchanged."
     found.update(_work_problems(offer.hours_per_day, offer.start_date, offer.end_date, offer.demands, today, max_days))
@@ -92,12 +106,20 @@ def problems(offer: OfferInput, today: date, max_days: int = DEFAULT_MAX_DAYS) -
 def fit(session, case: Case, demands: dict[str, Limit], today: date) -> matching.Fit:
     """How the demands fit the case's current restrictions."""
     report = restrictions.current_report(session, case.id, today)
-    return matching.evaluate(demands, report.work_status if report else None,
-                             restrictions.limits_of(report.restrictions) if report else {})
+    return matching.evaluate(
+        demands, report.work_status if report else None, restrictions.limits_of(report.restrictions) if report else {}
+    )
 
 
-def make_offer(session, supervisor: User, case: Case, offer: OfferInput, settings: DeadlineSettings,
-               max_days: int = DEFAULT_MAX_DAYS, now: datetime | None = None) -> Submission:
+def make_offer(
+    session,
+    supervisor: User,
+    case: Case,
+    offer: OfferInput,
+    settings: DeadlineSettings,
+    max_days: int = DEFAULT_MAX_DAYS,
+    now: datetime | None = None,
+) -> Submission:
     """Send the offer to the inbox as a duty offer; the case manager forwards it to the employee."""
     now = now or utcnow()
     if case.employee.supervisor_id != supervisor.id:
@@ -106,15 +128,35 @@ def make_offer(session, supervisor: User, case: Case, offer: OfferInput, setting
     if found:
         raise InvalidInput.first_of(found)
     result = fit(session, case, offer.demands, now.date())
-    submission = submissions.receive(session, SubmissionKind.DUTY_OFFER, "T", case, supervisor, now,
-                                     triage_due(now, settings), f"{offer.job_title.strip()}: {result.summary}")
-    session.add(DutyOffer(
-        submission=submission, job_title=offer.job_title.strip(), tasks=offer.tasks.strip(),
-        hours_per_day=offer.hours_per_day, days=offer.days.strip(), location=offer.location.strip(),
-        pay_unchanged=offer.pay_unchanged, pay_rate=None if offer.pay_unchanged else offer.pay_rate.strip(),
-        start_date=offer.start_date, end_date=offer.end_date, answer_by=offer.answer_by,
-        contact_name=offer.contact_name.strip(), contact_phone=offer.contact_phone.strip() or None,
-        fit_summary=result.summary, demands=restrictions.rows(Demand, offer.demands)))
+    submission = submissions.receive(
+        session,
+        SubmissionKind.DUTY_OFFER,
+        "T",
+        case,
+        supervisor,
+        now,
+        triage_due(now, settings),
+        f"{offer.job_title.strip()}: {result.summary}",
+    )
+    session.add(
+        DutyOffer(
+            submission=submission,
+            job_title=offer.job_title.strip(),
+            tasks=offer.tasks.strip(),
+            hours_per_day=offer.hours_per_day,
+            days=offer.days.strip(),
+            location=offer.location.strip(),
+            pay_unchanged=offer.pay_unchanged,
+            pay_rate=None if offer.pay_unchanged else offer.pay_rate.strip(),
+            start_date=offer.start_date,
+            end_date=offer.end_date,
+            answer_by=offer.answer_by,
+            contact_name=offer.contact_name.strip(),
+            contact_phone=offer.contact_phone.strip() or None,
+            fit_summary=result.summary,
+            demands=restrictions.rows(Demand, offer.demands),
+        )
+    )
     session.commit()
     return submission
 
@@ -134,12 +176,18 @@ def offer_fit(session, submission: Submission, today: date) -> matching.Fit:
 def forward(session, submission: Submission, now: datetime) -> None:
     """Accepting an offer forwards it to the employee, who has until its answer date to reply."""
     submission.duty_offer.forwarded_at = now
-    notifications.queue(session, submission.case.employee.email, "duty_offer_forwarded", submission=submission,
-                        offer=submission.duty_offer)
+    notifications.queue(
+        session,
+        submission.case.employee.email,
+        "duty_offer_forwarded",
+        submission=submission,
+        offer=submission.duty_offer,
+    )
 
 
-def answer(session, employee: User, submission: Submission, accepted: bool, reason: str | None,
-           now: datetime | None = None) -> None:
+def answer(
+    session, employee: User, submission: Submission, accepted: bool, reason: str | None, now: datetime | None = None
+) -> None:
     """The employee accepts or declines a forwarded offer. Accepting starts transitional duty on the case."""
     now = now or utcnow()
     offer = submission.duty_offer
@@ -157,10 +205,23 @@ def answer(session, employee: User, submission: Submission, accepted: bool, reas
         case = submission.case
         case.status = CaseStatus.TRANSITIONAL_DUTY
         case.transitional_duty_start, case.transitional_duty_end = offer.start_date, offer.end_date
-    session.add(SubmissionEvent(submission=submission, actor=employee, at=now, action=f"employee_{offer.employee_answer}",
-                                message=reason or None))
-    audit.record(session, actor=employee, action=f"duty_offer_{offer.employee_answer}", object_type="submission",
-                 object_id=submission.id, case_id=submission.case_id)
+    session.add(
+        SubmissionEvent(
+            submission=submission,
+            actor=employee,
+            at=now,
+            action=f"employee_{offer.employee_answer}",
+            message=reason or None,
+        )
+    )
+    audit.record(
+        session,
+        actor=employee,
+        action=f"duty_offer_{offer.employee_answer}",
+        object_type="submission",
+        object_id=submission.id,
+        case_id=submission.case_id,
+    )
     recipients = {submission.submitted_by.email, *submissions.case_manager_addresses(session, submission.case)}
     for address in sorted(recipients):
         notifications.queue(session, address, "duty_offer_answered", submission=submission, offer=offer)
@@ -170,63 +231,110 @@ def answer(session, employee: User, submission: Submission, accepted: bool, reas
 def reevaluate(session, case: Case, now: datetime) -> None:
     """After new restrictions take effect, re-check every offer still in play and flag the ones whose fit changed."""
     open_offers = session.scalars(
-        select(Submission).where(Submission.case_id == case.id, Submission.kind == SubmissionKind.DUTY_OFFER,
-                                 Submission.status.in_([SubmissionStatus.NEW, SubmissionStatus.IN_REVIEW,
-                                                        SubmissionStatus.NEEDS_INFO, SubmissionStatus.ACCEPTED]))
-        .options(selectinload(Submission.duty_offer).selectinload(DutyOffer.demands)))
+        select(Submission)
+        .where(
+            Submission.case_id == case.id,
+            Submission.kind == SubmissionKind.DUTY_OFFER,
+            Submission.status.in_(
+                [
+                    SubmissionStatus.NEW,
+                    SubmissionStatus.IN_REVIEW,
+                    SubmissionStatus.NEEDS_INFO,
+                    SubmissionStatus.ACCEPTED,
+                ]
+            ),
+        )
+        .options(selectinload(Submission.duty_offer).selectinload(DutyOffer.demands))
+    )
     for submission in open_offers:
         offer = submission.duty_offer
         if offer.employee_answer is not None:
             continue
         summary = offer_fit(session, submission, now.date()).summary
         if summary != offer.fit_summary:
-            session.add(SubmissionEvent(submission=submission, at=now, action="fit_changed",
-                                        message=f"New restrictions: {summary} (was: {offer.fit_summary})"))
+            session.add(
+                SubmissionEvent(
+                    submission=submission,
+                    at=now,
+                    action="fit_changed",
+                    message=f"New restrictions: {summary} (was: {offer.fit_summary})",
+                )
+            )
             offer.fit_summary, offer.fit_changed_at = summary, now
 
 
 def waiting_for_answer(session, employee: User) -> list[Submission]:
     """Offers forwarded to the employee that they have not answered yet, soonest answer date first."""
-    query = (access.visible_submissions(employee).join(DutyOffer, DutyOffer.submission_id == Submission.id)
-             .where(Case.employee_id == employee.id, DutyOffer.forwarded_at.is_not(None),
-                    DutyOffer.employee_answer.is_(None))
-             .order_by(DutyOffer.answer_by))
+    query = (
+        access.visible_submissions(employee)
+        .join(DutyOffer, DutyOffer.submission_id == Submission.id)
+        .where(
+            Case.employee_id == employee.id, DutyOffer.forwarded_at.is_not(None), DutyOffer.employee_answer.is_(None)
+        )
+        .order_by(DutyOffer.answer_by)
+    )
     return list(session.scalars(query))
 
 
 def offers_by(session, supervisor: User) -> list[Submission]:
-    query = (access.visible_submissions(supervisor).where(Submission.kind == SubmissionKind.DUTY_OFFER)
-             .options(selectinload(Submission.duty_offer))
-             .order_by(Submission.submitted_at.desc()))
+    query = (
+        access.visible_submissions(supervisor)
+        .where(Submission.kind == SubmissionKind.DUTY_OFFER)
+        .options(selectinload(Submission.duty_offer))
+        .order_by(Submission.submitted_at.desc())
+    )
     return list(session.scalars(query))
 
 
-def post_availability(session, supervisor: User, title: str, tasks: str, places: int | None, hours_per_day: float | None,
-                      start_date: date | None, end_date: date | None, demands: dict[str, Limit],
-                      now: datetime | None = None) -> DutyAvailability:
+def post_availability(
+    session,
+    supervisor: User,
+    title: str,
+    tasks: str,
+    places: int | None,
+    hours_per_day: float | None,
+    start_date: date | None,
+    end_date: date | None,
+    demands: dict[str, Limit],
+    now: datetime | None = None,
+) -> DutyAvailability:
     """Standing light duty in the supervisor's department, open to any of its employees."""
     now = now or utcnow()
     if not supervisor.department:
         raise InvalidInput("Your account has no department; ask an admin to set it.")
-    found = _required({"title": title, "tasks": tasks}, {"title": "Enter the job title.",
-                                                        "tasks": "Describe the tasks."})
+    found = _required(
+        {"title": title, "tasks": tasks}, {"title": "Enter the job title.", "tasks": "Describe the tasks."}
+    )
     found.update(_work_problems(hours_per_day, start_date, end_date, demands, now.date(), max_days=366))
     if not places or places < 1:
         found["places"] = "Enter how many places there are, at least 1."
     if found:
         raise InvalidInput.first_of(found)
     availability = DutyAvailability(
-        supervisor=supervisor, department=supervisor.department, title=title.strip(), tasks=tasks.strip(),
-        places=places, hours_per_day=hours_per_day, start_date=start_date, end_date=end_date, created_at=now,
-        demands=restrictions.rows(Demand, demands))
+        supervisor=supervisor,
+        department=supervisor.department,
+        title=title.strip(),
+        tasks=tasks.strip(),
+        places=places,
+        hours_per_day=hours_per_day,
+        start_date=start_date,
+        end_date=end_date,
+        created_at=now,
+        demands=restrictions.rows(Demand, demands),
+    )
     session.add(availability)
     session.commit()
     return availability
 
 
 def availability_of(session, supervisor: User) -> list[DutyAvailability]:
-    return list(session.scalars(select(DutyAvailability).where(DutyAvailability.supervisor_id == supervisor.id)
-                                .order_by(DutyAvailability.start_date.desc())))
+    return list(
+        session.scalars(
+            select(DutyAvailability)
+            .where(DutyAvailability.supervisor_id == supervisor.id)
+            .order_by(DutyAvailability.start_date.desc())
+        )
+    )
 
 
 def matching_availability(session, case: Case, today: date) -> list[tuple[DutyAvailability, matching.Fit]]:
@@ -234,9 +342,15 @@ def matching_availability(session, case: Case, today: date) -> list[tuple[DutyAv
     department = case.employee.department
     if not department:
         return []
-    rows = session.scalars(select(DutyAvailability).where(
-        DutyAvailability.department == department, DutyAvailability.closed_at.is_(None),
-        DutyAvailability.end_date >= today).options(selectinload(DutyAvailability.demands)))
+    rows = session.scalars(
+        select(DutyAvailability)
+        .where(
+            DutyAvailability.department == department,
+            DutyAvailability.closed_at.is_(None),
+            DutyAvailability.end_date >= today,
+        )
+        .options(selectinload(DutyAvailability.demands))
+    )
     report = restrictions.current_report(session, case.id, today)
     status = report.work_status if report else None
     limits = restrictions.limits_of(report.restrictions) if report else {}

@@ -1,4 +1,5 @@
 """Reading a form's file fields into uploads for the storage rules."""
+
 from portal.files.storage import Upload
 
 

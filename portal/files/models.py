@@ -1,4 +1,5 @@
 """A stored upload. The bytes live outside static/, under a content-addressed key."""
+
 from datetime import datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String

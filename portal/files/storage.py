@@ -13,6 +13,7 @@ in the block fails, rolls back and removes the files the block placed (never a
 file that was already stored for other rows). What a killed process leaves behind,
 ``sweep`` removes later.
 """
+
 import hashlib
 import logging
 import mmap
@@ -85,7 +86,8 @@ _CLAIMED_EXTENSION = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9]{1,5}")
 _RESERVED_CHARACTERS = re.compile(r'[<>:"/\\|?*]')
 # Outside its streams a PDF is plain syntax; web markup there means the file is also meant to be read as a page.
 _PDF_STREAM_OR_MARKUP = re.compile(
-    rb"(?<!end)stream[ \t]*(?:\r\n?|\n)|(?P<markup>(?i:<(?:html|script|body|iframe|svg|!doctype)))")
+    rb"(?<!end)stream[ \t]*(?:\r\n?|\n)|(?P<markup>(?i:<(?:html|script|body|iframe|svg|!doctype)))"
+)
 
 ACCEPTED = "Send a PDF, or a photo or scan as JPEG, PNG, HEIC or TIFF."
 
@@ -201,12 +203,15 @@ class SweepReport:
     missing: int = 0  # rows whose file is not there
 
     def __str__(self) -> str:
-        return (f"{self.partial_removed} partial and {self.unreferenced_removed} unreferenced files removed, "
-                f"{self.missing} missing")
+        return (
+            f"{self.partial_removed} partial and {self.unreferenced_removed} unreferenced files removed, "
+            f"{self.missing} missing"
+        )
 
 
-def sweep(session, upload_folder: str | os.PathLike, now: datetime | None = None,
-          grace: timedelta = timedelta(hours=6)) -> SweepReport:
+def sweep(
+    session, upload_folder: str | os.PathLike, now: datetime | None = None, grace: timedelta = timedelta(hours=6)
+) -> SweepReport:
     """Remove what a crash left in the upload folder; count the rows whose file is gone.
 
     ``saving()`` cleans up after a failure in a live process, but a process killed
@@ -235,22 +240,38 @@ def sweep(session, upload_folder: str | os.PathLike, now: datetime | None = None
 
     missing: set[str] = set()
     last_id = 0
-    while rows := session.execute(select(StoredFile.id, StoredFile.storage_key).where(StoredFile.id > last_id)
-                                  .order_by(StoredFile.id).limit(SWEEP_BATCH)).all():
+    while rows := session.execute(
+        select(StoredFile.id, StoredFile.storage_key)
+        .where(StoredFile.id > last_id)
+        .order_by(StoredFile.id)
+        .limit(SWEEP_BATCH)
+    ).all():
         last_id = rows[-1].id
         for row in rows:
             if not (_KEY.fullmatch(row.storage_key) and path_for(row.storage_key, folder).is_file()):
                 report.missing += 1
                 missing.add(row.storage_key)
     if missing:
-        log.warning("Stored files missing for %d rows; restore them from a backup: %s",
-                    report.missing, ", ".join(sorted(missing)))
+        log.warning(
+            "Stored files missing for %d rows; restore them from a backup: %s",
+            report.missing,
+            ", ".join(sorted(missing)),
+        )
     return report
 
 
-def store_upload(session, stream: BinaryIO, original_name: str | None, *, case: Case, uploaded_by: User,
-                 upload_folder: str | os.PathLike, max_bytes: int, submission: Submission | None = None,
-                 is_medical: bool = True) -> StoredFile:
+def store_upload(
+    session,
+    stream: BinaryIO,
+    original_name: str | None,
+    *,
+    case: Case,
+    uploaded_by: User,
+    upload_folder: str | os.PathLike,
+    max_bytes: int,
+    submission: Submission | None = None,
+    is_medical: bool = True,
+) -> StoredFile:
     """Receive, prove and keep one upload; add its ``StoredFile`` row and flush.
 
     Must run inside ``with saving(session):``, which commits. Raises
@@ -289,9 +310,17 @@ def store_upload(session, stream: BinaryIO, original_name: str | None, *, case: 
     finally:
         temp.unlink(missing_ok=True)
 
-    stored = StoredFile(storage_key=key, original_name=display_name(original_name, file_type), size=size,
-                        sha256=sha256, content_type=file_type.content_type, case=case, uploaded_by=uploaded_by,
-                        submission_id=submission.id if submission else None, is_medical=is_medical)
+    stored = StoredFile(
+        storage_key=key,
+        original_name=display_name(original_name, file_type),
+        size=size,
+        sha256=sha256,
+        content_type=file_type.content_type,
+        case=case,
+        uploaded_by=uploaded_by,
+        submission_id=submission.id if submission else None,
+        is_medical=is_medical,
+    )
     session.add(stored)
     session.flush()
     return stored
@@ -305,8 +334,10 @@ def _receive(stream: BinaryIO, fd: int, max_bytes: int, name: str) -> tuple[str,
         while chunk := stream.read(CHUNK_SIZE):
             size += len(chunk)
             if size > max_bytes:
-                raise InvalidInput(f"{name} is larger than {_human_size(max_bytes)}, the most one file may be. "
-                                   "Scan or photograph it at a lower resolution, or split it into parts.")
+                raise InvalidInput(
+                    f"{name} is larger than {_human_size(max_bytes)}, the most one file may be. "
+                    "Scan or photograph it at a lower resolution, or split it into parts."
+                )
             digest.update(chunk)
             out.write(chunk)
         out.flush()
@@ -323,8 +354,10 @@ def _prove_pdf(path: Path, name: str) -> None:
         with pikepdf.open(path, attempt_recovery=False) as pdf:
             pages = len(pdf.pages)
     except pikepdf.PasswordError:
-        raise InvalidInput(f"{name} is protected by a password. Open it, save or print it as a PDF "
-                           "without a password, and send it again.") from None
+        raise InvalidInput(
+            f"{name} is protected by a password. Open it, save or print it as a PDF "
+            "without a password, and send it again."
+        ) from None
     except Exception:  # qpdf reports hostile input with several exception types; all mean "not a PDF we can read"
         raise InvalidInput(damaged) from None
     if pages == 0 or _has_markup_outside_streams(path):
@@ -353,11 +386,14 @@ def _prove_image(path: Path, file_type: FileType, name: str) -> None:
             with Image.open(path, formats=file_type.pillow_formats) as image:
                 image.load()
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise InvalidInput(f"{name} has too many pixels to open safely. Send a smaller photo or a "
-                           "lower-resolution scan.") from None
+        raise InvalidInput(
+            f"{name} has too many pixels to open safely. Send a smaller photo or a lower-resolution scan."
+        ) from None
     except Exception:  # decoders report broken input with many exception types; all mean "cannot be read"
-        raise InvalidInput(f"{name} is damaged or cannot be read as an image. Take the photo again, or save it "
-                           "as JPEG or PNG, and send it again.") from None
+        raise InvalidInput(
+            f"{name} is damaged or cannot be read as an image. Take the photo again, or save it "
+            "as JPEG or PNG, and send it again."
+        ) from None
 
 
 def _place(temp: Path, final: Path) -> bool:
@@ -390,8 +426,11 @@ def _old_files(directory: Path, cutoff: float) -> list[Path]:
     """The regular files in ``directory`` last written before ``cutoff``. A symlink is never ours: none is followed."""
     if directory.is_symlink():
         return []
-    return [Path(entry.path) for entry in _entries(directory)
-            if entry.is_file(follow_symlinks=False) and _older_than(entry.path, cutoff)]
+    return [
+        Path(entry.path)
+        for entry in _entries(directory)
+        if entry.is_file(follow_symlinks=False) and _older_than(entry.path, cutoff)
+    ]
 
 
 def _entries(directory: Path) -> list[os.DirEntry]:

@@ -1,4 +1,5 @@
 """The inbox's forms: filters, review actions, the case page's requests."""
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -33,15 +34,18 @@ class AssignForm(ActionForm):
 
 
 class RequestInformationForm(ActionForm):
-    message = TextAreaField("What do you need?", validators=[DataRequired("Say what information you need."),
-                                                              Length(max=4000)])
+    message = TextAreaField(
+        "What do you need?", validators=[DataRequired("Say what information you need."), Length(max=4000)]
+    )
     incomplete_certification = BooleanField("The certification is incomplete or insufficient (7-day cure period)")
     due_date = DateField("Reply needed by (optional)", validators=[Optional()])
 
 
 class DeclineForm(ActionForm):
-    reason = TextAreaField("Reason for declining", validators=[
-        DataRequired("Give the reason for declining. The employee will see it."), Length(max=4000)])
+    reason = TextAreaField(
+        "Reason for declining",
+        validators=[DataRequired("Give the reason for declining. The employee will see it."), Length(max=4000)],
+    )
 
 
 class TakeCaseForm(FlaskForm):
@@ -49,8 +53,11 @@ class TakeCaseForm(FlaskForm):
 
 
 class DocumentRequestForm(FlaskForm):
-    document_type = SelectField("Document", choices=[SelectChoice("", "Choose one")] + [SelectChoice(t.value, t.label) for t in DocumentType],
-                                validators=[DataRequired("Choose the document you need.")])
+    document_type = SelectField(
+        "Document",
+        choices=[SelectChoice("", "Choose one")] + [SelectChoice(t.value, t.label) for t in DocumentType],
+        validators=[DataRequired("Choose the document you need.")],
+    )
     message = TextAreaField("Message to the employee", validators=[Length(max=4000)])
     due_date = DateField("Needed by", validators=[DataRequired("Enter the date the document is needed by.")])
 
@@ -58,13 +65,19 @@ class DocumentRequestForm(FlaskForm):
 class LogEntryForm(FlaskForm):
     occurred_on = DateField("Date", validators=[Optional()])
     kind = SelectField("Entry", choices=[SelectChoice(key, label) for key, label in LOG_KINDS.items()])
-    method = SelectField("How", choices=[SelectChoice("", "Not applicable")]
-                         + [SelectChoice(key, label) for key, label in LOG_METHODS.items()], default="")
+    method = SelectField(
+        "How",
+        choices=[SelectChoice("", "Not applicable")] + [SelectChoice(key, label) for key, label in LOG_METHODS.items()],
+        default="",
+    )
     with_whom = StringField("With whom (optional)", validators=[Optional(), Length(max=200)])
     summary = TextAreaField("What happened", validators=[Optional(), Length(max=4000)])
     considered = StringField("Accommodation considered (if any)", validators=[Optional(), Length(max=300)])
-    effective = SelectField("Would it be effective?", default="", choices=[
-        SelectChoice("", "Not applicable"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")])
+    effective = SelectField(
+        "Would it be effective?",
+        default="",
+        choices=[SelectChoice("", "Not applicable"), SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+    )
 
 
 class FeasibilityForm(FlaskForm):
@@ -73,14 +86,26 @@ class FeasibilityForm(FlaskForm):
 
 
 class AccommodationDecisionForm(ActionForm):
-    decision = RadioField("Decision", validate_choice=False, choices=[
-        SelectChoice("granted", "Grant it"), SelectChoice("alternative", "Offer an alternative"),
-        SelectChoice("denied", "Deny it")])
-    what = TextAreaField("What exactly is granted, or the alternative offered", validators=[Optional(), Length(max=2000)])
-    why = TextAreaField("Why (for an alternative or a denial; the employee reads it)",
-                        validators=[Optional(), Length(max=4000)])
-    denial_reason = SelectField("Reason for a denial", default="", choices=[SelectChoice("", "Not a denial")]
-                                + [SelectChoice(r.value, r.label) for r in DenialReason])
+    decision = RadioField(
+        "Decision",
+        validate_choice=False,
+        choices=[
+            SelectChoice("granted", "Grant it"),
+            SelectChoice("alternative", "Offer an alternative"),
+            SelectChoice("denied", "Deny it"),
+        ],
+    )
+    what = TextAreaField(
+        "What exactly is granted, or the alternative offered", validators=[Optional(), Length(max=2000)]
+    )
+    why = TextAreaField(
+        "Why (for an alternative or a denial; the employee reads it)", validators=[Optional(), Length(max=4000)]
+    )
+    denial_reason = SelectField(
+        "Reason for a denial",
+        default="",
+        choices=[SelectChoice("", "Not a denial")] + [SelectChoice(r.value, r.label) for r in DenialReason],
+    )
     granted_from = DateField("Granted from", validators=[Optional()])
     granted_until = DateField("Granted until (optional)", validators=[Optional()])
     review_date = DateField("Review date (optional)", validators=[Optional()])
@@ -110,4 +135,3 @@ class BulkActionForm(FlaskForm):
     """Claim, or assign, the rows the case manager ticked (or the one whose Claim button they pressed)."""
 
     assignee = SelectField("Assign to", choices=[], coerce=_optional_id, validate_choice=False)
-

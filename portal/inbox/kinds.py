@@ -5,6 +5,7 @@ above the kinds, says for each what accepting it does, how its accept button and
 after it read, what its review shows beside the item, and where its sender reads about it.
 A new kind of item is one new row here.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -53,29 +54,37 @@ def _offer_fit(session: Session, submission: Submission, today: date) -> dict:
 
 
 def _interactive_process(session: Session, submission: Submission, today: date) -> dict:
-    return {"log": accommodations.log_of(session, submission),
-            "questions": accommodations.questions_for_request(session, submission)}
+    return {
+        "log": accommodations.log_of(session, submission),
+        "questions": accommodations.questions_for_request(session, submission),
+    }
 
 
 KINDS: dict[SubmissionKind, Kind] = {
     SubmissionKind.DOCUMENT: Kind(
         sender_screen=documents.SENDER_SCREEN,
         accept_label="Accept and file to the case",
-        accepted_message="Accepted and filed to the case. The employee has been emailed."),
+        accepted_message="Accepted and filed to the case. The employee has been emailed.",
+    ),
     SubmissionKind.RESTRICTION_REPORT: Kind(
         sender_screen=reports.SENDER_SCREEN,
         accept_label="Accept: make these the current restrictions",
         accepted_message="Accepted: these are now the case's current restrictions. The clinician has been emailed.",
-        take_effect=_restrictions_take_effect, review_context=_restriction_changes),
+        take_effect=_restrictions_take_effect,
+        review_context=_restriction_changes,
+    ),
     SubmissionKind.DUTY_OFFER: Kind(
         sender_screen=offers.SENDER_SCREEN,
         accept_label="Accept and forward to the employee",
         accepted_message="Accepted and forwarded to the employee, who has been emailed.",
-        take_effect=offers.forward, review_context=_offer_fit),
+        take_effect=offers.forward,
+        review_context=_offer_fit,
+    ),
     SubmissionKind.ACCOMMODATION_REQUEST: Kind(
         sender_screen=accommodations.SENDER_SCREEN,
         accepted_message="Decision recorded. The employee has been emailed.",
-        review_context=_interactive_process),
+        review_context=_interactive_process,
+    ),
 }
 
 
@@ -89,25 +98,52 @@ def review_context(session: Session, submission: Submission, today: date) -> dic
     return {"kind": kind, **kind.review_context(session, submission, today)}
 
 
-def accept(session: Session, submission: Submission, actor: User, expected_version: int | None,
-           now: datetime | None = None) -> str:
+def accept(
+    session: Session, submission: Submission, actor: User, expected_version: int | None, now: datetime | None = None
+) -> str:
     """Accept the item and do what accepting its kind means, in one transaction; the message to show."""
     kind = of(submission)
     take_effect = partial(kind.take_effect, session, submission) if kind.take_effect else None
-    lifecycle.decide(session, submission, actor, True, expected_version, kind.sender_screen, now=now,
-                     take_effect=take_effect)
+    lifecycle.decide(
+        session, submission, actor, True, expected_version, kind.sender_screen, now=now, take_effect=take_effect
+    )
     return kind.accepted_message
 
 
-def decline(session: Session, submission: Submission, actor: User, expected_version: int | None, reason: str,
-            now: datetime | None = None) -> None:
-    lifecycle.decide(session, submission, actor, False, expected_version, of(submission).sender_screen,
-                     reason=reason, now=now)
+def decline(
+    session: Session,
+    submission: Submission,
+    actor: User,
+    expected_version: int | None,
+    reason: str,
+    now: datetime | None = None,
+) -> None:
+    lifecycle.decide(
+        session, submission, actor, False, expected_version, of(submission).sender_screen, reason=reason, now=now
+    )
 
 
-def request_information(session: Session, submission: Submission, actor: User, message: str, due_date: date | None,
-                        expected_version: int | None, settings: DeadlineSettings,
-                        incomplete_certification: bool = False, now: datetime | None = None) -> InformationRequest:
+def request_information(
+    session: Session,
+    submission: Submission,
+    actor: User,
+    message: str,
+    due_date: date | None,
+    expected_version: int | None,
+    settings: DeadlineSettings,
+    incomplete_certification: bool = False,
+    now: datetime | None = None,
+) -> InformationRequest:
     """Send the item back to its sender with a question; their email links to where they read it."""
-    return lifecycle.request_information(session, submission, actor, message, due_date, expected_version, settings,
-                                  of(submission).sender_screen, incomplete_certification, now)
+    return lifecycle.request_information(
+        session,
+        submission,
+        actor,
+        message,
+        due_date,
+        expected_version,
+        settings,
+        of(submission).sender_screen,
+        incomplete_certification,
+        now,
+    )

@@ -8,6 +8,7 @@ counts (one aggregate over the open items; Closed is history and has no count), 
 (its ids chosen from the view's index, then only those rows with their case, employee,
 assignee and duty offer), and the list of case managers.
 """
+
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -60,18 +61,24 @@ class InboxView:
     def parse(cls, args) -> "InboxView":
         """From query parameters; a value that is not one of the choices is left out, so an old
         bookmark still opens."""
+
         def choice(name: str, allowed) -> str | None:
             value = args.get(name) or None
             return value if value in allowed else None
 
         assignee = args.get("assignee") or None
-        return cls(tab=choice("tab", TABS) or "open", sort=choice("sort", SORTS) or "due",
-                   kind=choice("kind", {k.value for k in SubmissionKind}),
-                   status=choice("status", {s.value for s in SubmissionStatus}),
-                   assignee=assignee if assignee == "none" or (assignee or "").isdigit() else None,
-                   due=choice("due", DUE_WINDOWS), case_type=choice("case_type", {t.value for t in CaseType}),
-                   q=(args.get("q") or "").strip()[:100], after=args.get("after") or None,
-                   before=args.get("before") or None)
+        return cls(
+            tab=choice("tab", TABS) or "open",
+            sort=choice("sort", SORTS) or "due",
+            kind=choice("kind", {k.value for k in SubmissionKind}),
+            status=choice("status", {s.value for s in SubmissionStatus}),
+            assignee=assignee if assignee == "none" or (assignee or "").isdigit() else None,
+            due=choice("due", DUE_WINDOWS),
+            case_type=choice("case_type", {t.value for t in CaseType}),
+            q=(args.get("q") or "").strip()[:100],
+            after=args.get("after") or None,
+            before=args.get("before") or None,
+        )
 
     @property
     def effective_sort(self) -> str:
@@ -86,8 +93,11 @@ class InboxView:
         """Query parameters for a link to this view with ``changes``; a new view starts at its first page."""
         view = replace(self, **({"after": None, "before": None} | changes))
         defaults = InboxView()
-        return {name: value for name, value in vars(view).items()
-                if value not in (None, "") and value != getattr(defaults, name)}
+        return {
+            name: value
+            for name, value in vars(view).items()
+            if value not in (None, "") and value != getattr(defaults, name)
+        }
 
 
 @dataclass(frozen=True)
@@ -178,14 +188,20 @@ def _filtered(query: Select, view: InboxView, user, now: datetime, settings: Dea
 
 def tab_counts(session, user, now: datetime) -> tuple[dict[str, int], int]:
     """The live count of each tab, and the newest open item's id, in one pass over the open items."""
+
     def counted(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     row = session.execute(
-        select(func.count(Submission.id), counted(Submission.assignee_id == user.id),
-               counted(Submission.assignee_id.is_(None)), counted(Submission.status == S.NEEDS_INFO),
-               counted(Submission.due_at < now), func.coalesce(func.max(Submission.id), 0))
-        .where(Submission.is_open, access.inbox_visibility(user))).one()
+        select(
+            func.count(Submission.id),
+            counted(Submission.assignee_id == user.id),
+            counted(Submission.assignee_id.is_(None)),
+            counted(Submission.status == S.NEEDS_INFO),
+            counted(Submission.due_at < now),
+            func.coalesce(func.max(Submission.id), 0),
+        ).where(Submission.is_open, access.inbox_visibility(user))
+    ).one()
     return {"open": row[0], "mine": row[1], "unassigned": row[2], "needs_info": row[3], "overdue": row[4]}, row[5]
 
 
@@ -210,16 +226,23 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
         chosen = chosen.where(key < bound if descending else key > bound)
     chosen = chosen.order_by(*order).limit(per_page + 1)
     employee, assignee = aliased(User), aliased(User)
-    query = (select(Submission)
-             .join(Case, Submission.case_id == Case.id).join(employee, Case.employee_id == employee.id)
-             .outerjoin(assignee, Submission.assignee_id == assignee.id)
-             .outerjoin(DutyOffer, DutyOffer.submission_id == Submission.id)
-             .where(Submission.id.in_(chosen.scalar_subquery()))
-             # Only what a row shows: loading whole people and cases would cost more than the query.
-             .options(contains_eager(Submission.case).load_only(Case.number, Case.employee_id)
-                      .contains_eager(Case.employee.of_type(employee)).load_only(employee.name),
-                      contains_eager(Submission.assignee.of_type(assignee)).load_only(assignee.name),
-                      contains_eager(Submission.duty_offer).load_only(DutyOffer.fit_changed_at)))
+    query = (
+        select(Submission)
+        .join(Case, Submission.case_id == Case.id)
+        .join(employee, Case.employee_id == employee.id)
+        .outerjoin(assignee, Submission.assignee_id == assignee.id)
+        .outerjoin(DutyOffer, DutyOffer.submission_id == Submission.id)
+        .where(Submission.id.in_(chosen.scalar_subquery()))
+        # Only what a row shows: loading whole people and cases would cost more than the query.
+        .options(
+            contains_eager(Submission.case)
+            .load_only(Case.number, Case.employee_id)
+            .contains_eager(Case.employee.of_type(employee))
+            .load_only(employee.name),
+            contains_eager(Submission.assignee.of_type(assignee)).load_only(assignee.name),
+            contains_eager(Submission.duty_offer).load_only(DutyOffer.fit_changed_at),
+        )
+    )
     rows = list(session.scalars(query.order_by(*order)).unique())
     more = len(rows) > per_page
     rows = rows[:per_page]
@@ -227,16 +250,23 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
         rows.reverse()
     has_next = more if not backwards else True
     has_previous = (more if backwards else cursor is not None) and bool(rows)
-    return InboxPage(items=rows, counts=counts, newest_id=newest_id,
-                     next_cursor=_cursor(rows[-1], sort) if rows and has_next else None,
-                     previous_cursor=_cursor(rows[0], sort) if rows and has_previous else None)
+    return InboxPage(
+        items=rows,
+        counts=counts,
+        newest_id=newest_id,
+        next_cursor=_cursor(rows[-1], sort) if rows and has_next else None,
+        previous_cursor=_cursor(rows[0], sort) if rows and has_previous else None,
+    )
 
 
 def new_items(session, user, view: InboxView, since: int, now: datetime, settings: DeadlineSettings) -> int:
     """How many items in this view arrived after ``since``; they are shown only when asked for."""
-    query = (select(func.count(Submission.id)).select_from(Submission)
-             .join(Case, Submission.case_id == Case.id)
-             .where(Submission.id > since, access.inbox_visibility(user)))
+    query = (
+        select(func.count(Submission.id))
+        .select_from(Submission)
+        .join(Case, Submission.case_id == Case.id)
+        .where(Submission.id > since, access.inbox_visibility(user))
+    )
     return session.scalar(_filtered(query, view, user, now, settings))
 
 
@@ -246,7 +276,9 @@ class BulkResult:
     refused: list[tuple[str, str]] = field(default_factory=list)  # (reference, why)
 
 
-def act_on_several(session, actor: User, action: str, submission_ids: list[int], assignee: User | None = None) -> BulkResult:
+def act_on_several(
+    session, actor: User, action: str, submission_ids: list[int], assignee: User | None = None
+) -> BulkResult:
     """Claim, or assign to ``assignee``, each chosen item; one that someone else got to first is
     left as it is and reported, and the others still go through."""
     if not submission_ids:
@@ -254,8 +286,11 @@ def act_on_several(session, actor: User, action: str, submission_ids: list[int],
     if action == "assign" and assignee is None:
         raise InvalidInput("Choose a case manager to assign the items to.", field="assignee")
     result = BulkResult()
-    items = session.scalars(select(Submission).where(Submission.id.in_(submission_ids), access.inbox_visibility(actor))
-                            .order_by(Submission.id)).all()
+    items = session.scalars(
+        select(Submission)
+        .where(Submission.id.in_(submission_ids), access.inbox_visibility(actor))
+        .order_by(Submission.id)
+    ).all()
     if len(items) != len(set(submission_ids)):
         raise NotFound()
     for item in items:

@@ -1,4 +1,5 @@
 """The case manager's inbox: the list, the review screen and its actions, and the case page."""
+
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import current_app, flash, redirect, request, url_for
@@ -37,25 +38,40 @@ from portal.web.audiences import inbox
 from portal.web.responses import form_error, htmx_redirect, post_form, render_fragment, render_page
 
 
-
-
 def _version(form) -> int | None:
     return int(form.version.data) if (form.version.data or "").isdigit() else None
 
 
 def _inbox_context(view: queries.InboxView, now, **extra) -> dict:
     """The list screen's context: one page of the view with the tab counts, and its forms."""
-    page = queries.page(db.session, current_user, view, now, settings.current().deadlines, current_app.config["PAGE_SIZE"])
+    page = queries.page(
+        db.session, current_user, view, now, settings.current().deadlines, current_app.config["PAGE_SIZE"]
+    )
     managers = _case_manager_choices()
-    filters = InboxFilterForm(data={name: getattr(view, name) or "" for name in
-                                    ("q", "kind", "status", "assignee", "due", "case_type", "sort")})
+    filters = InboxFilterForm(
+        data={
+            name: getattr(view, name) or "" for name in ("q", "kind", "status", "assignee", "due", "case_type", "sort")
+        }
+    )
     filters.assignee.choices = [SelectChoice("", "Anyone"), SelectChoice("none", "Unassigned")] + [
-        SelectChoice(str(choice.value), choice.label) for choice in managers]
+        SelectChoice(str(choice.value), choice.label) for choice in managers
+    ]
     bulk_form = extra.pop("bulk_form", None) or BulkActionForm(formdata=None, prefix="bulk")
     bulk_form.assignee.choices = [SelectChoice("", "Choose a case manager")] + managers
-    return {"page": page, "view": view, "counts": page.counts, "newest_id": page.newest_id, "new_count": 0,
-            "tabs": queries.TABS, "sorts": queries.SORTS, "filters": filters, "bulk_form": bulk_form, "now": now,
-            "settings": settings.current().deadlines, **extra}
+    return {
+        "page": page,
+        "view": view,
+        "counts": page.counts,
+        "newest_id": page.newest_id,
+        "new_count": 0,
+        "tabs": queries.TABS,
+        "sorts": queries.SORTS,
+        "filters": filters,
+        "bulk_form": bulk_form,
+        "now": now,
+        "settings": settings.current().deadlines,
+        **extra,
+    }
 
 
 def _is_history_restore() -> bool:
@@ -89,8 +105,9 @@ def new_items():
     since, shown = request.args.get("since", 0, type=int), request.args.get("shown", 0, type=int)
     count = queries.new_items(db.session, current_user, view, since, now, settings.current().deadlines)
     counts, _ = queries.tab_counts(db.session, current_user, now)
-    body, status = render_fragment("inbox/home.html", ["new_items", "tab_counts_oob"], view=view, newest_id=since,
-                                   new_count=count, counts=counts)
+    body, status = render_fragment(
+        "inbox/home.html", ["new_items", "tab_counts_oob"], view=view, newest_id=since, new_count=count, counts=counts
+    )
     return body, status, {} if count != shown else {"HX-Reswap": "none"}
 
 
@@ -115,8 +132,9 @@ def act_on_several():
             form.form_errors.append(str(error))
     if request.headers.get("HX-Request"):
         context = _inbox_context(view, utcnow(), bulk_form=form if form.form_errors else None, notice=notice)
-        return render_fragment("inbox/home.html", ["inbox_list", "flash_oob"], 422 if form.form_errors else 200,
-                               **context)
+        return render_fragment(
+            "inbox/home.html", ["inbox_list", "flash_oob"], 422 if form.form_errors else 200, **context
+        )
     if form.form_errors:
         flash(form.form_errors[0], "error")
     elif notice:
@@ -135,8 +153,15 @@ def _several_done(action: str, result: queries.BulkResult, assignee) -> str:
 def _opened(submission_id: int):
     """An item opened for review, recorded in the audit log (it may hold medical content)."""
     item = access.get_submission(db.session, current_user, submission_id)
-    audit.record(db.session, actor=current_user, action="submission_viewed", object_type="submission",
-                 object_id=item.id, case_id=item.case_id, ip_address=request.remote_addr)
+    audit.record(
+        db.session,
+        actor=current_user,
+        action="submission_viewed",
+        object_type="submission",
+        object_id=item.id,
+        case_id=item.case_id,
+        ip_address=request.remote_addr,
+    )
     db.session.commit()
     return item
 
@@ -145,12 +170,15 @@ def _review_forms(item, **replacing) -> dict:
     """Fresh forms for the item's current version; ``formdata=None`` so a post's values do not leak in."""
     assign = AssignForm(formdata=None, version=item.version, assignee=item.assignee_id)
     assign.assignee.choices = _case_manager_choices()
-    forms = {"action_form": ActionForm(formdata=None, version=item.version), "assign_form": assign,
-             "information_form": RequestInformationForm(formdata=None, version=item.version),
-             "decline_form": DeclineForm(formdata=None, version=item.version),
-             "log_form": LogEntryForm(formdata=None, occurred_on=utcnow().date()),
-             "feasibility_form": FeasibilityForm(formdata=None),
-             "decision_form": AccommodationDecisionForm(formdata=None, version=item.version)}
+    forms = {
+        "action_form": ActionForm(formdata=None, version=item.version),
+        "assign_form": assign,
+        "information_form": RequestInformationForm(formdata=None, version=item.version),
+        "decline_form": DeclineForm(formdata=None, version=item.version),
+        "log_form": LogEntryForm(formdata=None, occurred_on=utcnow().date()),
+        "feasibility_form": FeasibilityForm(formdata=None),
+        "decision_form": AccommodationDecisionForm(formdata=None, version=item.version),
+    }
     forms.update(replacing)
     return forms
 
@@ -160,9 +188,15 @@ def _case_manager_choices() -> list[SelectChoice]:
 
 
 def _review_context(item, now, notice=None, **replacing) -> dict:
-    context = {"submission": item, "files": documents.files_of(db.session, item), "now": now,
-               "settings": settings.current().deadlines, "actions": submissions.allowed_actions(item, current_user), "notice": notice,
-               **_review_forms(item, **replacing)}
+    context = {
+        "submission": item,
+        "files": documents.files_of(db.session, item),
+        "now": now,
+        "settings": settings.current().deadlines,
+        "actions": submissions.allowed_actions(item, current_user),
+        "notice": notice,
+        **_review_forms(item, **replacing),
+    }
     return context | kinds.review_context(db.session, item, now.date())
 
 
@@ -178,8 +212,9 @@ def _review(item, status: int = 200, notice=None, **replacing):
     if request.headers.get("HX-Request") and request.method == "POST":
         in_list = _from_the_list()
         counts = queries.tab_counts(db.session, current_user, now)[0] if in_list else {}
-        return render_fragment("inbox/review.html", ["review_pane", "oob_updates"], status, in_list=in_list,
-                               counts=counts, **context)
+        return render_fragment(
+            "inbox/review.html", ["review_pane", "oob_updates"], status, in_list=in_list, counts=counts, **context
+        )
     return render_page("inbox/review.html", status, **context)
 
 
@@ -220,9 +255,13 @@ def _act(submission_id: int, form, form_name: str, perform, done):
 
 @inbox.post("/submissions/<int:submission_id>/claim")
 def claim(submission_id: int):
-    return _act(submission_id, ActionForm(), "action_form",
-                lambda item, form: submissions.claim(db.session, item, current_user, _version(form)),
-                "You have claimed this item.")
+    return _act(
+        submission_id,
+        ActionForm(),
+        "action_form",
+        lambda item, form: submissions.claim(db.session, item, current_user, _version(form)),
+        "You have claimed this item.",
+    )
 
 
 @inbox.post("/submissions/<int:submission_id>/assign")
@@ -238,37 +277,65 @@ def assign(submission_id: int):
 
 @inbox.post("/submissions/<int:submission_id>/request-information")
 def request_information(submission_id: int):
-    return _act(submission_id, RequestInformationForm(), "information_form",
-                lambda item, form: kinds.request_information(
-                    db.session, item, current_user, form.message.data, form.due_date.data, _version(form),
-                    settings.current().deadlines, incomplete_certification=form.incomplete_certification.data),
-                "Request sent. The employee has been emailed.")
+    return _act(
+        submission_id,
+        RequestInformationForm(),
+        "information_form",
+        lambda item, form: kinds.request_information(
+            db.session,
+            item,
+            current_user,
+            form.message.data,
+            form.due_date.data,
+            _version(form),
+            settings.current().deadlines,
+            incomplete_certification=form.incomplete_certification.data,
+        ),
+        "Request sent. The employee has been emailed.",
+    )
 
 
 @inbox.post("/submissions/<int:submission_id>/accept")
 def accept(submission_id: int):
-    return _act(submission_id, ActionForm(), "action_form",
-                lambda item, form: kinds.accept(db.session, item, current_user, _version(form)),
-                lambda item: kinds.of(item).accepted_message)
+    return _act(
+        submission_id,
+        ActionForm(),
+        "action_form",
+        lambda item, form: kinds.accept(db.session, item, current_user, _version(form)),
+        lambda item: kinds.of(item).accepted_message,
+    )
 
 
 @inbox.post("/submissions/<int:submission_id>/decline")
 def decline(submission_id: int):
-    return _act(submission_id, DeclineForm(), "decline_form",
-                lambda item, form: kinds.decline(db.session, item, current_user, _version(form), form.reason.data),
-                "Declined. The employee has been emailed the reason.")
+    return _act(
+        submission_id,
+        DeclineForm(),
+        "decline_form",
+        lambda item, form: kinds.decline(db.session, item, current_user, _version(form), form.reason.data),
+        "Declined. The employee has been emailed the reason.",
+    )
 
 
 def _case_screen(case, status=200, form=None, clinician_form=None, take_form=None):
     now = utcnow()
     return render_page(
-        "inbox/case.html", status, case=case, now=now, settings=settings.current().deadlines,
-        form=form or DocumentRequestForm(formdata=None, due_date=document_request_due_date(now, settings.current().deadlines)),
-        clinician_form=clinician_form or ClinicianForm(formdata=None), take_form=take_form or TakeCaseForm(),
-        authorisations=authorisations.for_case(db.session, case), is_live=authorisations.is_live,
+        "inbox/case.html",
+        status,
+        case=case,
+        now=now,
+        settings=settings.current().deadlines,
+        form=form
+        or DocumentRequestForm(formdata=None, due_date=document_request_due_date(now, settings.current().deadlines)),
+        clinician_form=clinician_form or ClinicianForm(formdata=None),
+        take_form=take_form or TakeCaseForm(),
+        authorisations=authorisations.for_case(db.session, case),
+        is_live=authorisations.is_live,
         current=restrictions.current_report(db.session, case.id, now.date()),
         availability=offers.matching_availability(db.session, case, now.date()),
-        reviews=accommodations.reviews_due(db.session, case), **cases.case_overview(db.session, case))
+        reviews=accommodations.reviews_due(db.session, case),
+        **cases.case_overview(db.session, case),
+    )
 
 
 @inbox.get("/cases/<int:case_id>")
@@ -280,9 +347,14 @@ def case(case_id: int):
 def take_case(case_id: int):
     record = access.get_case(db.session, current_user, case_id)
     form = TakeCaseForm()
-    done = post_form(form, lambda: cases.take_case(db.session, record, current_user),
-                     lambda _: ("You are this case's case manager now. Its emails come to you.",
-                                url_for("inbox.case", case_id=record.id)))
+    done = post_form(
+        form,
+        lambda: cases.take_case(db.session, record, current_user),
+        lambda _: (
+            "You are this case's case manager now. Its emails come to you.",
+            url_for("inbox.case", case_id=record.id),
+        ),
+    )
     if done is not None:
         return done
     return _case_screen(record, 409, take_form=form)
@@ -292,11 +364,16 @@ def take_case(case_id: int):
 def invite_clinician(case_id: int):
     record = access.get_case(db.session, current_user, case_id)
     form = ClinicianForm()
-    done = post_form(form, lambda: authorisations.authorise(
-        db.session, current_user, record, settings=settings.current().accounts,
-        **form.authorisation()), lambda participant: (
-        f"{participant.clinician.name} is authorised for this case and has been emailed.",
-        url_for("inbox.case", case_id=record.id)))
+    done = post_form(
+        form,
+        lambda: authorisations.authorise(
+            db.session, current_user, record, settings=settings.current().accounts, **form.authorisation()
+        ),
+        lambda participant: (
+            f"{participant.clinician.name} is authorised for this case and has been emailed.",
+            url_for("inbox.case", case_id=record.id),
+        ),
+    )
     if done is not None:
         return done
     return _case_screen(record, 422, clinician_form=form)
@@ -306,10 +383,22 @@ def invite_clinician(case_id: int):
 def request_document(case_id: int):
     record = access.get_case(db.session, current_user, case_id)
     form = DocumentRequestForm()
-    done = post_form(form, lambda: documents.request_document(
-        db.session, current_user, record, form.document_type.data, form.message.data, form.due_date.data,
-        settings.current().deadlines), lambda _: ("Request sent. It is on the employee's list, and they have been emailed.",
-                                 url_for("inbox.case", case_id=record.id)))
+    done = post_form(
+        form,
+        lambda: documents.request_document(
+            db.session,
+            current_user,
+            record,
+            form.document_type.data,
+            form.message.data,
+            form.due_date.data,
+            settings.current().deadlines,
+        ),
+        lambda _: (
+            "Request sent. It is on the employee's list, and they have been emailed.",
+            url_for("inbox.case", case_id=record.id),
+        ),
+    )
     if done is not None:
         return done
     return _case_screen(record, 422, form=form)
@@ -323,9 +412,18 @@ def add_log_entry(submission_id: int):
     status = 422
     if form.validate_on_submit():
         try:
-            accommodations.log(db.session, current_user, item, form.occurred_on.data, form.kind.data,
-                               form.summary.data, form.method.data, form.with_whom.data, form.considered.data,
-                               {"yes": True, "no": False}.get(form.effective.data))
+            accommodations.log(
+                db.session,
+                current_user,
+                item,
+                form.occurred_on.data,
+                form.kind.data,
+                form.summary.data,
+                form.method.data,
+                form.with_whom.data,
+                form.considered.data,
+                {"yes": True, "no": False}.get(form.effective.data),
+            )
         except InvalidInput as error:
             form_error(form, error)
         else:
@@ -334,8 +432,14 @@ def add_log_entry(submission_id: int):
                 return htmx_redirect(url_for("inbox.review", submission_id=item.id))
             form, status = LogEntryForm(formdata=None, occurred_on=utcnow().date()), 200
     if request.headers.get("HX-Request"):
-        return render_fragment("inbox/review.html", "process_log", status, submission=item, log_form=form,
-                               log=accommodations.log_of(db.session, item))
+        return render_fragment(
+            "inbox/review.html",
+            "process_log",
+            status,
+            submission=item,
+            log_form=form,
+            log=accommodations.log_of(db.session, item),
+        )
     return _review(item, status, log_form=form)
 
 
@@ -343,9 +447,13 @@ def add_log_entry(submission_id: int):
 def ask_supervisor(submission_id: int):
     item = access.get_submission(db.session, current_user, submission_id)
     form = FeasibilityForm()
-    done = post_form(form, lambda: accommodations.ask_supervisor(
-        db.session, current_user, item, form.accommodation.data or "", form.question.data or ""),
-        lambda _: ("Question sent to the supervisor.", url_for("inbox.review", submission_id=item.id)))
+    done = post_form(
+        form,
+        lambda: accommodations.ask_supervisor(
+            db.session, current_user, item, form.accommodation.data or "", form.question.data or ""
+        ),
+        lambda _: ("Question sent to the supervisor.", url_for("inbox.review", submission_id=item.id)),
+    )
     if done is not None:
         return done
     return _review(item, 422, feasibility_form=form)
@@ -354,11 +462,24 @@ def ask_supervisor(submission_id: int):
 @inbox.post("/submissions/<int:submission_id>/decide")
 def decide_accommodation(submission_id: int):
     def perform(item, form):
-        accommodations.decide(db.session, current_user, item, form.decision.data, _version(form),
-                              what=form.what.data, why=form.why.data, denial_reason=form.denial_reason.data or None,
-                              granted_from=form.granted_from.data, granted_until=form.granted_until.data,
-                              review_date=form.review_date.data)
+        accommodations.decide(
+            db.session,
+            current_user,
+            item,
+            form.decision.data,
+            _version(form),
+            what=form.what.data,
+            why=form.why.data,
+            denial_reason=form.denial_reason.data or None,
+            granted_from=form.granted_from.data,
+            granted_until=form.granted_until.data,
+            review_date=form.review_date.data,
+        )
 
-    return _act(submission_id, AccommodationDecisionForm(), "decision_form", perform,
-                lambda item: kinds.of(item).accepted_message)
-
+    return _act(
+        submission_id,
+        AccommodationDecisionForm(),
+        "decision_form",
+        perform,
+        lambda item: kinds.of(item).accepted_message,
+    )

@@ -5,6 +5,7 @@ country (the maintained ``holidays`` library, not a hand-made list); calendar-da
 rules count every day. A deadline falls at the end of its day in the program's
 time zone, so "due 5 December" means all of 5 December where the program is.
 """
+
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -53,12 +54,14 @@ def end_of_day(day: date, settings: DeadlineSettings) -> datetime:
 
 def triage_due(received_at: datetime, settings: DeadlineSettings) -> datetime:
     """A new submission is triaged within N business days of receipt."""
-    return end_of_day(add_business_days(local_date(received_at, settings), settings.triage_business_days, settings),
-                      settings)
+    return end_of_day(
+        add_business_days(local_date(received_at, settings), settings.triage_business_days, settings), settings
+    )
 
 
-def information_due_date(requested_at: datetime, settings: DeadlineSettings,
-                         incomplete_certification: bool = False) -> date:
+def information_due_date(
+    requested_at: datetime, settings: DeadlineSettings, incomplete_certification: bool = False
+) -> date:
     """The default date for a reply to a request for more information (the case manager may change it)."""
     days = settings.incomplete_certification_days if incomplete_certification else settings.information_days
     return local_date(requested_at, settings) + timedelta(days=days)
@@ -135,8 +138,9 @@ def priority(priority_moment: datetime | None, now: datetime) -> Priority | None
     return Priority.HIGH if priority_moment - now < timedelta(days=1) else Priority.NORMAL
 
 
-def priority_reason(kind: str, work_status_rank: int, due_at: datetime | None, now: datetime,
-                    settings: DeadlineSettings) -> str:
+def priority_reason(
+    kind: str, work_status_rank: int, due_at: datetime | None, now: datetime, settings: DeadlineSettings
+) -> str:
     """Why an item has its priority, in a sentence: what it is, and how long until it is due."""
     level = priority(priority_at(kind, work_status_rank, due_at), now)
     if level is None:
@@ -149,5 +153,7 @@ def priority_reason(kind: str, work_status_rank: int, due_at: datetime | None, n
         when = "it is due today"
     else:
         when = f"it is due in {remaining} day{'s' if remaining != 1 else ''}"
-    ahead = f"{why}, so it is worked {lead.days} day{'s' if lead.days != 1 else ''} ahead of its due date; " if why else ""
+    ahead = (
+        f"{why}, so it is worked {lead.days} day{'s' if lead.days != 1 else ''} ahead of its due date; " if why else ""
+    )
     return f"{level.label} priority: {ahead}{when}."

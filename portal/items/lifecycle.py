@@ -7,6 +7,7 @@ Every action names the version of the item the user saw. If someone else
 changed it since, or two people act at the same moment, exactly one wins: the
 other gets a Conflict that says what happened, and nothing of theirs is saved.
 """
+
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -54,19 +55,45 @@ def case_manager_addresses(session, case) -> list[str]:
     return list(session.scalars(select(User.email).where(User.role == Role.CASE_MANAGER, User.active)))
 
 
-def receive(session, kind: SubmissionKind, reference_prefix: str, case, sender: User, now: datetime,
-            due_at: datetime | None, summary: str, priority: int = 0, message: str | None = None) -> Submission:
+def receive(
+    session,
+    kind: SubmissionKind,
+    reference_prefix: str,
+    case,
+    sender: User,
+    now: datetime,
+    due_at: datetime | None,
+    summary: str,
+    priority: int = 0,
+    message: str | None = None,
+) -> Submission:
     """A new inbox item, as every kind arrives: its submit event, its audit record, and an email to
     the case's manager. Flushed, not committed: the caller adds the kind's details in the same transaction."""
-    submission = Submission(reference=new_reference(reference_prefix), kind=kind, case=case, submitted_by=sender,
-                            submitted_at=now, status=S.NEW, due_at=due_at, summary=summary, priority=priority)
+    submission = Submission(
+        reference=new_reference(reference_prefix),
+        kind=kind,
+        case=case,
+        submitted_by=sender,
+        submitted_at=now,
+        status=S.NEW,
+        due_at=due_at,
+        summary=summary,
+        priority=priority,
+    )
     _schedule(submission)
     session.add(submission)
-    session.add(SubmissionEvent(submission=submission, actor=sender, at=now, action="submit", to_status=S.NEW,
-                                message=message))
+    session.add(
+        SubmissionEvent(submission=submission, actor=sender, at=now, action="submit", to_status=S.NEW, message=message)
+    )
     session.flush()
-    audit.record(session, actor=sender, action="submission_submit", object_type="submission",
-                 object_id=submission.id, case_id=case.id)
+    audit.record(
+        session,
+        actor=sender,
+        action="submission_submit",
+        object_type="submission",
+        object_id=submission.id,
+        case_id=case.id,
+    )
     for address in case_manager_addresses(session, case):
         notifications.queue(session, address, "submission_received", submission=submission)
     return submission
@@ -94,8 +121,12 @@ def allowed_actions(submission: Submission, user: User) -> set[str]:
 
 
 def _describe_current(session, submission: Submission) -> str:
-    last = session.scalar(select(SubmissionEvent).where(SubmissionEvent.submission_id == submission.id)
-                          .order_by(SubmissionEvent.id.desc()).limit(1))
+    last = session.scalar(
+        select(SubmissionEvent)
+        .where(SubmissionEvent.submission_id == submission.id)
+        .order_by(SubmissionEvent.id.desc())
+        .limit(1)
+    )
     state = f"It is now {submission.status_label.lower()}"
     if submission.assignee is not None:
         state += f", assigned to {submission.assignee.name}"
@@ -105,8 +136,16 @@ def _describe_current(session, submission: Submission) -> str:
     return f"{state}."
 
 
-def transition(session, submission: Submission, actor: User, action: str, expected_version: int | None,
-               message: str | None = None, now: datetime | None = None, **changes) -> SubmissionEvent:
+def transition(
+    session,
+    submission: Submission,
+    actor: User,
+    action: str,
+    expected_version: int | None,
+    message: str | None = None,
+    now: datetime | None = None,
+    **changes,
+) -> SubmissionEvent:
     """Apply ``action`` if the item is still as the user saw it and the lifecycle allows it.
 
     Adds the history event and the audit record; the caller adds what else
@@ -114,23 +153,42 @@ def transition(session, submission: Submission, actor: User, action: str, expect
     """
     now = now or utcnow()
     if expected_version is not None and expected_version != submission.version:
-        raise Conflict("Someone changed this item while you were looking at it. " + _describe_current(session, submission)
-                       + " Your change was not made.")
+        raise Conflict(
+            "Someone changed this item while you were looking at it. "
+            + _describe_current(session, submission)
+            + " Your change was not made."
+        )
     sources, target, _ = TRANSITIONS[action]
     if submission.status not in sources:
-        raise Conflict(f"This item is {submission.status_label.lower()}, so it cannot be "
-                       f"{'withdrawn' if action == 'withdraw' else TRANSITIONS[action][2]} now.")
+        raise Conflict(
+            f"This item is {submission.status_label.lower()}, so it cannot be "
+            f"{'withdrawn' if action == 'withdraw' else TRANSITIONS[action][2]} now."
+        )
     before = submission.status
     if target is not None:
         submission.status = target
     for name, value in changes.items():
         setattr(submission, name, value)
     _schedule(submission)
-    event = SubmissionEvent(submission=submission, actor=actor, at=now, action=action, from_status=before,
-                            to_status=submission.status, message=message)
+    event = SubmissionEvent(
+        submission=submission,
+        actor=actor,
+        at=now,
+        action=action,
+        from_status=before,
+        to_status=submission.status,
+        message=message,
+    )
     session.add(event)
-    audit.record(session, actor=actor, action=f"submission_{action}", object_type="submission",
-                 object_id=submission.id, case_id=submission.case_id, detail=f"{before} -> {submission.status}")
+    audit.record(
+        session,
+        actor=actor,
+        action=f"submission_{action}",
+        object_type="submission",
+        object_id=submission.id,
+        case_id=submission.case_id,
+        detail=f"{before} -> {submission.status}",
+    )
     return event
 
 
@@ -142,8 +200,11 @@ def lost_race(session, submission: Submission) -> Iterator[None]:
     except StaleDataError:
         session.rollback()
         session.refresh(submission)
-        raise Conflict("Someone else acted on this item at the same moment. " + _describe_current(session, submission)
-                       + " Your change was not made.") from None
+        raise Conflict(
+            "Someone else acted on this item at the same moment. "
+            + _describe_current(session, submission)
+            + " Your change was not made."
+        ) from None
 
 
 def commit(session, submission: Submission) -> None:
@@ -155,26 +216,32 @@ def claim(session, submission: Submission, actor: User, expected_version: int | 
     if submission.assignee_id == actor.id:
         raise Conflict("You have already claimed this item.")
     if submission.assignee_id is not None:
-        raise Conflict(f"{submission.assignee.name} has already claimed this item. "
-                       + _describe_current(session, submission))
+        raise Conflict(
+            f"{submission.assignee.name} has already claimed this item. " + _describe_current(session, submission)
+        )
     assign(session, submission, actor, actor, expected_version, action="claim")
 
 
-def assign(session, submission: Submission, actor: User, assignee: User, expected_version: int | None,
-           action: str = "assign") -> None:
+def assign(
+    session, submission: Submission, actor: User, assignee: User, expected_version: int | None, action: str = "assign"
+) -> None:
     if assignee.role != Role.CASE_MANAGER or not assignee.active:
         raise InvalidInput("Choose an active case manager.", field="assignee")
     status = S.IN_REVIEW if submission.status == S.NEW else submission.status
     message = None if assignee == actor else f"Assigned to {assignee.name}"
-    transition(session, submission, actor, action, expected_version, message=message, assignee=assignee,
-               status=status)
+    transition(session, submission, actor, action, expected_version, message=message, assignee=assignee, status=status)
     commit(session, submission)
 
 
 def held_by(session, case_manager: User) -> list[Submission]:
     """The open items assigned to ``case_manager``."""
-    return list(session.scalars(select(Submission).where(Submission.assignee_id == case_manager.id,
-                                                         Submission.is_open).order_by(Submission.id)))
+    return list(
+        session.scalars(
+            select(Submission)
+            .where(Submission.assignee_id == case_manager.id, Submission.is_open)
+            .order_by(Submission.id)
+        )
+    )
 
 
 def release_all(session, case_manager: User, actor: User, now: datetime) -> int:
@@ -186,9 +253,18 @@ def release_all(session, case_manager: User, actor: User, now: datetime) -> int:
     return len(held)
 
 
-def request_information(session, submission: Submission, actor: User, message: str, due_date: date | None,
-                        expected_version: int | None, settings: DeadlineSettings, sender_screen: str,
-                        incomplete_certification: bool = False, now: datetime | None = None) -> InformationRequest:
+def request_information(
+    session,
+    submission: Submission,
+    actor: User,
+    message: str,
+    due_date: date | None,
+    expected_version: int | None,
+    settings: DeadlineSettings,
+    sender_screen: str,
+    incomplete_certification: bool = False,
+    now: datetime | None = None,
+) -> InformationRequest:
     """Send the item back to the employee with a question, due by ``due_date``.
 
     Without a date: 15 calendar days, or 7 to cure an incomplete certification.
@@ -201,10 +277,17 @@ def request_information(session, submission: Submission, actor: User, message: s
     if due_date <= local_date(now, settings):
         raise InvalidInput("The reply date must be after today.", field="due_date")
     due_at = end_of_day(due_date, settings)
-    transition(session, submission, actor, "request_information", expected_version, message=message, now=now,
-               due_at=due_at)
-    request = InformationRequest(case_id=submission.case_id, submission=submission, message=message, due_at=due_at,
-                                 requested_by=actor, requested_at=now)
+    transition(
+        session, submission, actor, "request_information", expected_version, message=message, now=now, due_at=due_at
+    )
+    request = InformationRequest(
+        case_id=submission.case_id,
+        submission=submission,
+        message=message,
+        due_at=due_at,
+        requested_by=actor,
+        requested_at=now,
+    )
     session.add(request)
     notifications.to_sender(session, submission, sender_screen, "information_requested", due_at=due_at)
     commit(session, submission)
@@ -212,13 +295,25 @@ def request_information(session, submission: Submission, actor: User, message: s
 
 
 def close_requests(session, submission: Submission, now: datetime) -> None:
-    session.execute(update(InformationRequest).where(InformationRequest.submission_id == submission.id,
-                                                     InformationRequest.closed_at.is_(None)).values(closed_at=now))
+    session.execute(
+        update(InformationRequest)
+        .where(InformationRequest.submission_id == submission.id, InformationRequest.closed_at.is_(None))
+        .values(closed_at=now)
+    )
 
 
-def decide(session, submission: Submission, actor: User, accepted: bool, expected_version: int | None,
-           sender_screen: str, reason: str | None = None, now: datetime | None = None,
-           take_effect: Callable[[datetime], None] | None = None, message: str | None = None) -> None:
+def decide(
+    session,
+    submission: Submission,
+    actor: User,
+    accepted: bool,
+    expected_version: int | None,
+    sender_screen: str,
+    reason: str | None = None,
+    now: datetime | None = None,
+    take_effect: Callable[[datetime], None] | None = None,
+    message: str | None = None,
+) -> None:
     """Accept or decline, in one transaction with what accepting the item's kind does (``take_effect``).
 
     A decline needs a reason, which the sender sees; ``message`` replaces it in the history where
@@ -228,8 +323,16 @@ def decide(session, submission: Submission, actor: User, accepted: bool, expecte
     reason = (reason or "").strip()
     if not accepted and not reason:
         raise InvalidInput("Give the reason for declining. The employee will see it.", field="reason")
-    transition(session, submission, actor, "accept" if accepted else "decline", expected_version,
-               message=message or reason or None, now=now, due_at=None)
+    transition(
+        session,
+        submission,
+        actor,
+        "accept" if accepted else "decline",
+        expected_version,
+        message=message or reason or None,
+        now=now,
+        due_at=None,
+    )
     if take_effect is not None:
         take_effect(now)
     close_requests(session, submission, now)

@@ -1,4 +1,5 @@
 """The inbox item and its history. Each kind's details live in a table of its own."""
+
 from datetime import datetime
 from enum import StrEnum
 
@@ -37,8 +38,14 @@ class SubmissionStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"new": "New", "in_review": "In review", "needs_info": "More information needed",
-                "accepted": "Accepted", "declined": "Declined", "withdrawn": "Withdrawn"}[self.value]
+        return {
+            "new": "New",
+            "in_review": "In review",
+            "needs_info": "More information needed",
+            "accepted": "Accepted",
+            "declined": "Declined",
+            "withdrawn": "Withdrawn",
+        }[self.value]
 
 
 OPEN_STATUSES = (SubmissionStatus.NEW, SubmissionStatus.IN_REVIEW, SubmissionStatus.NEEDS_INFO)

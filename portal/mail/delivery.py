@@ -3,6 +3,7 @@
 Several workers may run side by side, on several hosts. A worker claims messages with a
 lease before sending them, and writes an outcome only while it still holds the claim.
 """
+
 import logging
 import smtplib
 import time
@@ -59,7 +60,8 @@ def claim_batch(session, worker_id: str, now: datetime, limit: int, lease: timed
         and_(OutboundEmail.status == EmailStatus.SENDING, OutboundEmail.claimed_until < now),
     )
     ids = session.scalars(
-        select(OutboundEmail.id).where(due)
+        select(OutboundEmail.id)
+        .where(due)
         .order_by(OutboundEmail.next_attempt_at, OutboundEmail.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -70,16 +72,24 @@ def claim_batch(session, worker_id: str, now: datetime, limit: int, lease: timed
             update(OutboundEmail)
             .where(OutboundEmail.id.in_(ids), due)
             .values(status=EmailStatus.SENDING, claimed_by=worker_id, claimed_until=now + lease)
-            .returning(OutboundEmail.id, OutboundEmail.to_address, OutboundEmail.subject, OutboundEmail.body_text,
-                       OutboundEmail.body_html, OutboundEmail.attempts, OutboundEmail.created_at)
+            .returning(
+                OutboundEmail.id,
+                OutboundEmail.to_address,
+                OutboundEmail.subject,
+                OutboundEmail.body_text,
+                OutboundEmail.body_html,
+                OutboundEmail.attempts,
+                OutboundEmail.created_at,
+            )
             .execution_options(synchronize_session=False)
         ).all()
     session.commit()
     return sorted(claimed, key=lambda row: row.id)
 
 
-def deliver_due(session, mail: Mail, worker_id: str, now: datetime | None = None, limit: int = 50,
-                lease: timedelta = DEFAULT_LEASE) -> DeliveryReport:
+def deliver_due(
+    session, mail: Mail, worker_id: str, now: datetime | None = None, limit: int = 50, lease: timedelta = DEFAULT_LEASE
+) -> DeliveryReport:
     """Claim the messages that are due and send them, over one SMTP connection.
 
     Needs an app context: the MAIL_* settings are read from the app's config on each run.
@@ -162,8 +172,9 @@ def _refused_for_good(error: Exception) -> bool:
     return isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
 
 
-def _record_failure(session, email: Row, worker_id: str, now: datetime, error: Exception, max_attempts: int,
-                    report: DeliveryReport) -> None:
+def _record_failure(
+    session, email: Row, worker_id: str, now: datetime, error: Exception, max_attempts: int, report: DeliveryReport
+) -> None:
     attempts = email.attempts + 1
     refused = _refused_for_good(error)
     gave_up = refused or attempts >= max_attempts
@@ -177,16 +188,25 @@ def _record_failure(session, email: Row, worker_id: str, now: datetime, error: E
             report.failed += 1
         else:
             report.retried += 1
-    log.warning("Outbox message %s not delivered (attempt %s of %s%s): %s", email.id, attempts, max_attempts,
-                ", refused for good" if refused else "", values["last_error"])
+    log.warning(
+        "Outbox message %s not delivered (attempt %s of %s%s): %s",
+        email.id,
+        attempts,
+        max_attempts,
+        ", refused for good" if refused else "",
+        values["last_error"],
+    )
 
 
 def _finish(session, email_id: int, worker_id: str, **values) -> bool:
     """Write an outcome and commit, only if this worker still holds the claim; say whether it did."""
     result = session.execute(
         update(OutboundEmail)
-        .where(OutboundEmail.id == email_id, OutboundEmail.status == EmailStatus.SENDING,
-               OutboundEmail.claimed_by == worker_id)
+        .where(
+            OutboundEmail.id == email_id,
+            OutboundEmail.status == EmailStatus.SENDING,
+            OutboundEmail.claimed_by == worker_id,
+        )
         .values(claimed_until=None, **values)
         .execution_options(synchronize_session=False)
     )
@@ -205,10 +225,21 @@ def undelivered_page(session, page: int, per_page: int) -> Page:
 
     Never the body: it may hold a one-time link meant for that person alone.
     """
-    query = (select(OutboundEmail).where(OutboundEmail.status == EmailStatus.FAILED)
-             .options(load_only(OutboundEmail.to_address, OutboundEmail.subject, OutboundEmail.template,
-                                OutboundEmail.created_at, OutboundEmail.attempts, OutboundEmail.last_error))
-             .order_by(OutboundEmail.created_at.desc(), OutboundEmail.id.desc()))
+    query = (
+        select(OutboundEmail)
+        .where(OutboundEmail.status == EmailStatus.FAILED)
+        .options(
+            load_only(
+                OutboundEmail.to_address,
+                OutboundEmail.subject,
+                OutboundEmail.template,
+                OutboundEmail.created_at,
+                OutboundEmail.attempts,
+                OutboundEmail.last_error,
+            )
+        )
+        .order_by(OutboundEmail.created_at.desc(), OutboundEmail.id.desc())
+    )
     return paginate(session, query, page, per_page)
 
 
@@ -225,10 +256,13 @@ def send_again(session, email_id: int | None = None, now: datetime | None = None
     mailbox that now exists. Only failed emails change, so a second click does nothing; and
     only those that ``may_send_again``: the others need a new invitation or reset link.
     """
-    query = (update(OutboundEmail).where(OutboundEmail.status == EmailStatus.FAILED,
-                                         OutboundEmail.template.not_in(ONE_TIME_LINK_TEMPLATES))
-             .values(status=EmailStatus.QUEUED, attempts=0, next_attempt_at=now or utcnow(),
-                     claimed_by=None, claimed_until=None))
+    query = (
+        update(OutboundEmail)
+        .where(OutboundEmail.status == EmailStatus.FAILED, OutboundEmail.template.not_in(ONE_TIME_LINK_TEMPLATES))
+        .values(
+            status=EmailStatus.QUEUED, attempts=0, next_attempt_at=now or utcnow(), claimed_by=None, claimed_until=None
+        )
+    )
     if email_id is not None:
         query = query.where(OutboundEmail.id == email_id)
     queued = session.execute(query, execution_options={"synchronize_session": False}).rowcount
@@ -237,8 +271,9 @@ def send_again(session, email_id: int | None = None, now: datetime | None = None
 
 
 def _message(email: Row, sender: str) -> Message:
-    message = Message(subject=email.subject, recipients=[email.to_address], body=email.body_text,
-                      html=email.body_html, sender=sender)
+    message = Message(
+        subject=email.subject, recipients=[email.to_address], body=email.body_text, html=email.body_html, sender=sender
+    )
     # One Message-ID for every attempt, so that a copy resent after a crash reads as the same message.
     domain = message.sender.rstrip(">").rpartition("@")[2] or "localhost"
     message.msgId = f"<outbox.{email.id}.{email.created_at:%Y%m%d%H%M%S%f}@{domain}>"

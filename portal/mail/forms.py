@@ -1,4 +1,5 @@
 """Sending undelivered email again."""
+
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import Optional
@@ -9,4 +10,3 @@ class SendAgainForm(FlaskForm):
     """One failed email (its id), or every failed one (left empty)."""
 
     email_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
-

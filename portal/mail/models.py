@@ -1,4 +1,5 @@
 """The outbox: email written in the same transaction as the change that caused it."""
+
 from datetime import datetime
 from enum import StrEnum
 

@@ -3,6 +3,7 @@
 Emails say what happened and give a link; they never carry medical detail.
 The caller commits, so the email is queued in the same transaction as its cause.
 """
+
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
@@ -31,6 +32,7 @@ SUBJECTS = {
 # so a person asks for a new one instead.
 ONE_TIME_LINK_TEMPLATES = frozenset({"password_reset", "invitation", "clinician_invitation"})
 
+
 def portal_url(endpoint: str, **values) -> str:
     """An absolute link to the portal, built from PORTAL_BASE_URL (no request needed)."""
     base = urlsplit(current_app.config["PORTAL_BASE_URL"])
@@ -50,9 +52,15 @@ def queue(session, to_address: str, template: str, **context) -> OutboundEmail:
     if template in ONE_TIME_LINK_TEMPLATES:
         # The new link replaces the old ones, so an earlier email with a link that could not be
         # delivered is no longer anyone's to look at.
-        session.execute(update(OutboundEmail).where(
-            OutboundEmail.to_address == to_address, OutboundEmail.status == EmailStatus.FAILED,
-            OutboundEmail.template.in_(ONE_TIME_LINK_TEMPLATES)).values(status=EmailStatus.REPLACED))
+        session.execute(
+            update(OutboundEmail)
+            .where(
+                OutboundEmail.to_address == to_address,
+                OutboundEmail.status == EmailStatus.FAILED,
+                OutboundEmail.template.in_(ONE_TIME_LINK_TEMPLATES),
+            )
+            .values(status=EmailStatus.REPLACED)
+        )
     email = OutboundEmail(
         to_address=to_address,
         subject=SUBJECTS[template],

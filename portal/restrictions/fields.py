@@ -1,4 +1,5 @@
 """Form fields for the restriction dimensions, shared by clinicians' restrictions and supervisors' demands."""
+
 from wtforms import FloatField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
@@ -9,8 +10,12 @@ from portal.restrictions.operations import HOURS, PERMISSION, POSTURE, WEIGHT, L
 
 def field_names(dimension) -> list[str]:
     """The form fields that hold one dimension, in the order they are shown."""
-    return {WEIGHT: [f"{dimension.key}_pounds", f"{dimension.key}_frequency"], HOURS: [f"{dimension.key}_hours"],
-            POSTURE: [f"{dimension.key}_frequency"], PERMISSION: [f"{dimension.key}_allowed"]}[dimension.kind]
+    return {
+        WEIGHT: [f"{dimension.key}_pounds", f"{dimension.key}_frequency"],
+        HOURS: [f"{dimension.key}_hours"],
+        POSTURE: [f"{dimension.key}_frequency"],
+        PERMISSION: [f"{dimension.key}_allowed"],
+    }[dimension.kind]
 
 
 def add_dimension_fields(form_class, pounds: str, hours: str, permission: str, empty: str) -> None:
@@ -22,30 +27,50 @@ def add_dimension_fields(form_class, pounds: str, hours: str, permission: str, e
     for dimension in restrictions.DIMENSIONS:
         label = dimension.label
         if dimension.kind == WEIGHT:
-            setattr(form_class, f"{dimension.key}_pounds", IntegerField(
-                pounds.format(label=label), validators=[Optional(), NumberRange(0, restrictions.MAX_POUNDS)]))
-            setattr(form_class, f"{dimension.key}_frequency",
-                    SelectField(f"{label}: how often", choices=frequencies, default=""))
+            setattr(
+                form_class,
+                f"{dimension.key}_pounds",
+                IntegerField(
+                    pounds.format(label=label), validators=[Optional(), NumberRange(0, restrictions.MAX_POUNDS)]
+                ),
+            )
+            setattr(
+                form_class,
+                f"{dimension.key}_frequency",
+                SelectField(f"{label}: how often", choices=frequencies, default=""),
+            )
         elif dimension.kind == HOURS:
-            setattr(form_class, f"{dimension.key}_hours", FloatField(
-                hours.format(label=label), validators=[Optional(), NumberRange(0, 24)]))
+            setattr(
+                form_class,
+                f"{dimension.key}_hours",
+                FloatField(hours.format(label=label), validators=[Optional(), NumberRange(0, 24)]),
+            )
         elif dimension.kind == POSTURE:
-            setattr(form_class, f"{dimension.key}_frequency",
-                    SelectField(f"{label}: how often", choices=frequencies, default=""))
+            setattr(
+                form_class,
+                f"{dimension.key}_frequency",
+                SelectField(f"{label}: how often", choices=frequencies, default=""),
+            )
         else:
-            setattr(form_class, f"{dimension.key}_allowed",
-                    SelectField(permission.format(label=label), choices=permissions, default=""))
+            setattr(
+                form_class,
+                f"{dimension.key}_allowed",
+                SelectField(permission.format(label=label), choices=permissions, default=""),
+            )
 
 
 def limits_from(form) -> dict[str, Limit]:
     """Each dimension's values from the form, as the services take them."""
+
     def limit(dimension) -> Limit:
         def value(part):
             return form[f"{dimension.key}_{part}"].data
 
-        return Limit(pounds=value("pounds") if dimension.kind == WEIGHT else None,
-                     frequency=(value("frequency") or None) if dimension.kind in (WEIGHT, POSTURE) else None,
-                     hours=value("hours") if dimension.kind == HOURS else None,
-                     allowed={"yes": True, "no": False}.get(value("allowed")) if dimension.kind == PERMISSION else None)
+        return Limit(
+            pounds=value("pounds") if dimension.kind == WEIGHT else None,
+            frequency=(value("frequency") or None) if dimension.kind in (WEIGHT, POSTURE) else None,
+            hours=value("hours") if dimension.kind == HOURS else None,
+            allowed={"yes": True, "no": False}.get(value("allowed")) if dimension.kind == PERMISSION else None,
+        )
 
     return {dimension.key: limit(dimension) for dimension in restrictions.DIMENSIONS}

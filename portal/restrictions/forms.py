@@ -1,4 +1,5 @@
 """The clinician's work-status report and their reply to a question."""
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
@@ -14,8 +15,9 @@ DIAGNOSIS_ROWS = 3
 
 class ReportForm(FlaskForm):
     visit_date = DateField("Date of visit", validators=[Optional()])
-    work_status = SelectField("Work status", choices=[SelectChoice("", "Choose one")]
-                              + [SelectChoice(s.value, s.label) for s in WorkStatus])
+    work_status = SelectField(
+        "Work status", choices=[SelectChoice("", "Choose one")] + [SelectChoice(s.value, s.label) for s in WorkStatus]
+    )
     effective_from = DateField("Effective from", validators=[Optional()])
     expected_until = DateField("Expected until (optional)", validators=[Optional()])
     other_restrictions = TextAreaField("Other restrictions (optional)", validators=[Optional(), Length(max=2000)])
@@ -28,15 +30,23 @@ class ReportForm(FlaskForm):
 
     def to_input(self) -> ReportInput:
         limits = limits_from(self)
-        diagnoses = [(self[f"diagnosis_code_{n}"].data or "", self[f"diagnosis_description_{n}"].data or "")
-                     for n in range(1, DIAGNOSIS_ROWS + 1)]
+        diagnoses = [
+            (self[f"diagnosis_code_{n}"].data or "", self[f"diagnosis_description_{n}"].data or "")
+            for n in range(1, DIAGNOSIS_ROWS + 1)
+        ]
         return ReportInput(
-            visit_date=self.visit_date.data, work_status=self.work_status.data or None,
-            effective_from=self.effective_from.data, expected_until=self.expected_until.data,
-            next_visit=self.next_visit.data, estimated_full_duty=self.estimated_full_duty.data, limits=limits,
+            visit_date=self.visit_date.data,
+            work_status=self.work_status.data or None,
+            effective_from=self.effective_from.data,
+            expected_until=self.expected_until.data,
+            next_visit=self.next_visit.data,
+            estimated_full_duty=self.estimated_full_duty.data,
+            limits=limits,
             other_restrictions=self.other_restrictions.data or "",
             diagnoses=[(code, text) for code, text in diagnoses if code.strip() or text.strip()],
-            attested_name=self.attested_name.data or "", licence_number=self.licence_number.data or "")
+            attested_name=self.attested_name.data or "",
+            licence_number=self.licence_number.data or "",
+        )
 
     def check(self, today) -> bool:
         """Parse the fields, then ask the service for every rule the report breaks; errors go by their fields.
@@ -60,16 +70,26 @@ class ReportForm(FlaskForm):
             self[key].errors = [message]
 
 
-add_dimension_fields(ReportForm, pounds="{label}: up to (pounds)", hours="{label}: hours a day at most",
-                     permission="{label}: allowed?", empty="No restriction")
+add_dimension_fields(
+    ReportForm,
+    pounds="{label}: up to (pounds)",
+    hours="{label}: hours a day at most",
+    permission="{label}: allowed?",
+    empty="No restriction",
+)
 for _n in range(1, DIAGNOSIS_ROWS + 1):
-    setattr(ReportForm, f"diagnosis_code_{_n}", StringField(f"Diagnosis {_n}: ICD-10-CM code",
-                                                            validators=[Optional(), Length(max=10)]))
-    setattr(ReportForm, f"diagnosis_description_{_n}", StringField(f"Diagnosis {_n}: description",
-                                                                   validators=[Optional(), Length(max=200)]))
+    setattr(
+        ReportForm,
+        f"diagnosis_code_{_n}",
+        StringField(f"Diagnosis {_n}: ICD-10-CM code", validators=[Optional(), Length(max=10)]),
+    )
+    setattr(
+        ReportForm,
+        f"diagnosis_description_{_n}",
+        StringField(f"Diagnosis {_n}: description", validators=[Optional(), Length(max=200)]),
+    )
 
 
 class ReplyForm(FlaskForm):
     message = TextAreaField("Your reply", validators=[Optional(), Length(max=4000)])
     version = HiddenField()
-

@@ -13,6 +13,7 @@ conflict, demanded or not, so an offer with no demands at all is still a conflic
 (the employee may not work at all); "full_duty" makes every dimension compatible;
 no accepted report yet (``None``) makes every demanded dimension unknown.
 """
+
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -105,8 +106,9 @@ def evaluate(demands: Mapping[str, Limit], work_status: str | None, restrictions
     for key in (*demands, *restrictions):
         if key not in BY_KEY:
             raise ValueError(f"Unknown dimension: {key}")
-    return Fit(work_status, [_dimension(d.key, demands.get(d.key), work_status, restrictions.get(d.key))
-                             for d in DIMENSIONS])
+    return Fit(
+        work_status, [_dimension(d.key, demands.get(d.key), work_status, restrictions.get(d.key)) for d in DIMENSIONS]
+    )
 
 
 def _dimension(key: str, demand, work_status: str | None, limit) -> DimensionFit:
@@ -179,16 +181,16 @@ def _excess(kind: str, key: str, demand, limit) -> str | None:
             return f"Asks {_weight(demand)}; the limit is none at all"
         parts = []
         if demand.pounds is not None and limit.pounds is not None and demand.pounds > limit.pounds:
-            parts.append(f"Asks {demand.pounds} lb; the limit is {limit.pounds} lb "
-                         f"({demand.pounds - limit.pounds} lb over)")
+            parts.append(
+                f"Asks {demand.pounds} lb; the limit is {limit.pounds} lb ({demand.pounds - limit.pounds} lb over)"
+            )
         if _more_often(demand.frequency, limit.frequency):
             parts.append(f"Asks {demand.frequency}; the limit is {limit.frequency}")
         return ". ".join(parts) or None
     if kind == HOURS:
         if demand.hours > limit.hours:
             over = round(demand.hours - limit.hours, 1)  # hours are kept to one decimal
-            return (f"Asks {_hours(demand.hours)} a day; the limit is {limit.hours:g} "
-                    f"({_hours(over)} over)")
+            return f"Asks {_hours(demand.hours)} a day; the limit is {limit.hours:g} ({_hours(over)} over)"
         return None
     if kind == POSTURE:
         if _more_often(demand.frequency, limit.frequency):

@@ -4,6 +4,7 @@ Restrictions use the Dictionary of Occupational Titles scales, one row per
 dimension, so that transitional-duty demands on the same dimensions can be
 matched against them.
 """
+
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -24,8 +25,11 @@ class WorkStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"full_duty": "May return to full duty", "modified_duty": "May return to work with restrictions",
-                "off_work": "May not work"}[self.value]
+        return {
+            "full_duty": "May return to full duty",
+            "modified_duty": "May return to work with restrictions",
+            "off_work": "May not work",
+        }[self.value]
 
 
 class Frequency(StrEnum):
@@ -38,8 +42,12 @@ class Frequency(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"never": "Never", "occasionally": "Occasionally (up to 1/3 of the day)",
-                "frequently": "Frequently (1/3 to 2/3 of the day)", "constantly": "Constantly (over 2/3 of the day)"}[self.value]
+        return {
+            "never": "Never",
+            "occasionally": "Occasionally (up to 1/3 of the day)",
+            "frequently": "Frequently (1/3 to 2/3 of the day)",
+            "constantly": "Constantly (over 2/3 of the day)",
+        }[self.value]
 
     @property
     def rank(self) -> int:
@@ -69,8 +77,9 @@ class RestrictionReport(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     submission: Mapped[Submission] = relationship(backref=db.backref("restriction_report", uselist=False))
-    restrictions: Mapped[list["Restriction"]] = relationship(back_populates="report", order_by="Restriction.id",
-                                                            cascade="all, delete-orphan")
+    restrictions: Mapped[list["Restriction"]] = relationship(
+        back_populates="report", order_by="Restriction.id", cascade="all, delete-orphan"
+    )
 
     @property
     def work_status_label(self) -> str:

@@ -7,6 +7,7 @@ to 1/3 of the day, frequently 1/3 to 2/3, constantly over 2/3), hours a day for
 standing, walking, sitting and work, a frequency for postures, yes or no for
 driving and machinery. Transitional-duty demands use the same dimensions.
 """
+
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -159,11 +160,17 @@ def describe(dimension_key: str, limit: Limit | Restriction | None) -> str:
 
 def _in_effect(today: date):
     """Accepted reports whose dates cover today (an open end means until superseded), latest first."""
-    return (select(RestrictionReport).join(Submission, RestrictionReport.submission_id == Submission.id)
-            .where(RestrictionReport.accepted_at.is_not(None), RestrictionReport.effective_from <= today,
-                   or_(RestrictionReport.expected_until.is_(None), RestrictionReport.expected_until >= today))
-            .options(selectinload(RestrictionReport.restrictions))
-            .order_by(RestrictionReport.effective_from.desc(), RestrictionReport.accepted_at.desc()))
+    return (
+        select(RestrictionReport)
+        .join(Submission, RestrictionReport.submission_id == Submission.id)
+        .where(
+            RestrictionReport.accepted_at.is_not(None),
+            RestrictionReport.effective_from <= today,
+            or_(RestrictionReport.expected_until.is_(None), RestrictionReport.expected_until >= today),
+        )
+        .options(selectinload(RestrictionReport.restrictions))
+        .order_by(RestrictionReport.effective_from.desc(), RestrictionReport.accepted_at.desc())
+    )
 
 
 def current_report(session, case_id: int, today: date, excluding: int | None = None) -> RestrictionReport | None:
@@ -181,8 +188,9 @@ def current_reports(session, case_ids: list[int], today: date) -> dict[int, Rest
     """The current report of each case, in two queries whatever the number of cases."""
     if not case_ids:
         return {}
-    reports = session.scalars(_in_effect(today).where(Submission.case_id.in_(case_ids))
-                              .options(selectinload(RestrictionReport.submission)))
+    reports = session.scalars(
+        _in_effect(today).where(Submission.case_id.in_(case_ids)).options(selectinload(RestrictionReport.submission))
+    )
     current: dict[int, RestrictionReport] = {}
     for report in reports:
         current.setdefault(report.submission.case_id, report)
@@ -204,23 +212,45 @@ def compare(previous: RestrictionReport | None, report: RestrictionReport) -> li
     """Dimension by dimension, what the report changes against the case's current restrictions."""
     before = {r.dimension: r for r in previous.restrictions} if previous else {}
     after = {r.dimension: r for r in report.restrictions}
-    changes = [Change("Work status", previous.work_status_label if previous else "No report yet",
-                      report.work_status_label)]
+    changes = [
+        Change("Work status", previous.work_status_label if previous else "No report yet", report.work_status_label)
+    ]
     for dimension in DIMENSIONS:
-        changes.append(Change(dimension.label, describe(dimension.key, before.get(dimension.key)),
-                              describe(dimension.key, after.get(dimension.key))))
-    changes.append(Change("Other restrictions", (previous.other_restrictions or "None") if previous else "None",
-                          report.other_restrictions or "None"))
+        changes.append(
+            Change(
+                dimension.label,
+                describe(dimension.key, before.get(dimension.key)),
+                describe(dimension.key, after.get(dimension.key)),
+            )
+        )
+    changes.append(
+        Change(
+            "Other restrictions",
+            (previous.other_restrictions or "None") if previous else "None",
+            report.other_restrictions or "None",
+        )
+    )
     return changes
 
 
 def limits_of(rows) -> dict[str, Limit]:
     """Restriction or demand rows as Limits by dimension, the form the matching rules take."""
-    return {row.dimension: Limit(pounds=row.pounds, frequency=row.frequency, hours=row.hours, allowed=row.allowed)
-            for row in rows}
+    return {
+        row.dimension: Limit(pounds=row.pounds, frequency=row.frequency, hours=row.hours, allowed=row.allowed)
+        for row in rows
+    }
 
 
 def rows(model, limits: dict[str, Limit]) -> list:
     """Restriction or demand rows (``model``) for the dimensions that have a value."""
-    return [model(dimension=key, pounds=limit.pounds, frequency=limit.frequency or None, hours=limit.hours,
-                  allowed=limit.allowed) for key, limit in limits.items() if not limit.is_empty()]
+    return [
+        model(
+            dimension=key,
+            pounds=limit.pounds,
+            frequency=limit.frequency or None,
+            hours=limit.hours,
+            allowed=limit.allowed,
+        )
+        for key, limit in limits.items()
+        if not limit.is_empty()
+    ]

@@ -1,4 +1,5 @@
 """Work-status reports: a clinician's drafts, sending a report, and what accepting one does."""
+
 from datetime import datetime
 
 from sqlalchemy import select
@@ -19,15 +20,15 @@ from portal.restrictions.models import ReportDraft, Restriction, RestrictionRepo
 from portal.restrictions.operations import ReportInput
 from portal.settings import DeadlineSettings, UploadLimits
 
-
 # Where the clinician reads what happened to a report they sent.
 SENDER_SCREEN = "clinician.report"
 
 
 def save_draft(session, clinician: User, case: Case, data: dict, now: datetime | None = None) -> ReportDraft:
     """Keep the form as typed, to finish later; one draft per clinician and case."""
-    draft = session.scalar(select(ReportDraft).where(ReportDraft.clinician_id == clinician.id,
-                                                     ReportDraft.case_id == case.id))
+    draft = session.scalar(
+        select(ReportDraft).where(ReportDraft.clinician_id == clinician.id, ReportDraft.case_id == case.id)
+    )
     if draft is None:
         draft = ReportDraft(clinician_id=clinician.id, case_id=case.id)
         session.add(draft)
@@ -38,35 +39,66 @@ def save_draft(session, clinician: User, case: Case, data: dict, now: datetime |
 
 
 def draft_for(session, clinician: User, case: Case) -> ReportDraft | None:
-    return session.scalar(select(ReportDraft).where(ReportDraft.clinician_id == clinician.id,
-                                                    ReportDraft.case_id == case.id))
+    return session.scalar(
+        select(ReportDraft).where(ReportDraft.clinician_id == clinician.id, ReportDraft.case_id == case.id)
+    )
 
 
-def submit(session, clinician: User, case: Case, report: ReportInput, signed_form: Upload | None,
-           limits: UploadLimits, settings: DeadlineSettings, now: datetime | None = None) -> Submission:
+def submit(
+    session,
+    clinician: User,
+    case: Case,
+    report: ReportInput,
+    signed_form: Upload | None,
+    limits: UploadLimits,
+    settings: DeadlineSettings,
+    now: datetime | None = None,
+) -> Submission:
     """Send the report to the inbox as a restriction report, due for triage; may not work comes first."""
     now = now or utcnow()
     found = restrictions.problems(report, now.date())
     if found:
         raise InvalidInput.first_of(found)
     with storage.saving(session):
-        submission = submissions.receive(session, SubmissionKind.RESTRICTION_REPORT, "R", case, clinician, now,
-                                         triage_due(now, settings),
-                                         f"Work status: {WorkStatus(report.work_status).label}",
-                                         priority=restrictions.priority(report.work_status))
+        submission = submissions.receive(
+            session,
+            SubmissionKind.RESTRICTION_REPORT,
+            "R",
+            case,
+            clinician,
+            now,
+            triage_due(now, settings),
+            f"Work status: {WorkStatus(report.work_status).label}",
+            priority=restrictions.priority(report.work_status),
+        )
         detail = RestrictionReport(
-            submission=submission, visit_date=report.visit_date, work_status=report.work_status,
-            effective_from=report.effective_from, expected_until=report.expected_until, next_visit=report.next_visit,
-            estimated_full_duty=report.estimated_full_duty, other_restrictions=report.other_restrictions.strip() or None,
+            submission=submission,
+            visit_date=report.visit_date,
+            work_status=report.work_status,
+            effective_from=report.effective_from,
+            expected_until=report.expected_until,
+            next_visit=report.next_visit,
+            estimated_full_duty=report.estimated_full_duty,
+            other_restrictions=report.other_restrictions.strip() or None,
             diagnoses=[{"code": code.strip().upper(), "description": text.strip()} for code, text in report.diagnoses],
-            attested_name=report.attested_name.strip(), licence_number=report.licence_number.strip(), attested_at=now,
-            restrictions=restrictions.rows(Restriction, report.limits))
+            attested_name=report.attested_name.strip(),
+            licence_number=report.licence_number.strip(),
+            attested_at=now,
+            restrictions=restrictions.rows(Restriction, report.limits),
+        )
         session.add(detail)
         if signed_form is not None:
             try:
-                stored = storage.store_upload(session, signed_form.stream, signed_form.filename, case=case,
-                                              uploaded_by=clinician, upload_folder=limits.upload_folder,
-                                              max_bytes=limits.max_bytes, submission=submission)
+                stored = storage.store_upload(
+                    session,
+                    signed_form.stream,
+                    signed_form.filename,
+                    case=case,
+                    uploaded_by=clinician,
+                    upload_folder=limits.upload_folder,
+                    max_bytes=limits.max_bytes,
+                    submission=submission,
+                )
             except InvalidInput as error:
                 raise InvalidInput(str(error), field="signed_form") from None
             detail.signed_form_id = stored.id
@@ -86,9 +118,13 @@ def take_effect(session, submission: Submission, now: datetime) -> None:
 
 
 def reports_of_clinician(session, clinician: User, limit: int = 20) -> list[Submission]:
-    query = (access.visible_submissions(clinician).where(Submission.kind == SubmissionKind.RESTRICTION_REPORT)
-             .options(joinedload(Submission.case).joinedload(Case.employee))
-             .order_by(Submission.submitted_at.desc(), Submission.id.desc()).limit(limit))
+    query = (
+        access.visible_submissions(clinician)
+        .where(Submission.kind == SubmissionKind.RESTRICTION_REPORT)
+        .options(joinedload(Submission.case).joinedload(Case.employee))
+        .order_by(Submission.submitted_at.desc(), Submission.id.desc())
+        .limit(limit)
+    )
     return list(session.scalars(query))
 
 
@@ -103,10 +139,13 @@ def last_reports(session, case_ids: list[int]) -> dict[int, RestrictionReport]:
     """Each case's most recent report, whatever its status (for the clinician's list of patients)."""
     if not case_ids:
         return {}
-    rows = session.scalars(select(RestrictionReport).join(Submission, RestrictionReport.submission_id == Submission.id)
-                           .where(Submission.case_id.in_(case_ids))
-                           .options(joinedload(RestrictionReport.submission))
-                           .order_by(Submission.submitted_at.desc()))
+    rows = session.scalars(
+        select(RestrictionReport)
+        .join(Submission, RestrictionReport.submission_id == Submission.id)
+        .where(Submission.case_id.in_(case_ids))
+        .options(joinedload(RestrictionReport.submission))
+        .order_by(Submission.submitted_at.desc())
+    )
     latest: dict[int, RestrictionReport] = {}
     for report in rows:
         latest.setdefault(report.submission.case_id, report)

@@ -1,4 +1,5 @@
 """The audiences' blueprints. Each checks the role once, for every route; feature views register on them."""
+
 from flask import Blueprint, abort
 from flask_login import current_user
 

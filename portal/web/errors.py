@@ -1,4 +1,5 @@
 """Error pages: each status has a plain-language page; htmx requests get the message alone."""
+
 from flask import g, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -12,14 +13,22 @@ from portal.web.responses import render_fragment, render_page
 MESSAGES = {
     400: ("Something was wrong with that request", "Go back, reload the page and try again."),
     403: ("You cannot do that", "Your account does not allow this. If you think it should, contact your case manager."),
-    404: ("Page not found", "The page or item does not exist, or your account cannot see it. Check the address, "
-          "or go back to your home page."),
+    404: (
+        "Page not found",
+        "The page or item does not exist, or your account cannot see it. Check the address, "
+        "or go back to your home page.",
+    ),
     413: ("That upload is too large", "Nothing was saved. Send smaller files, or fewer at a time."),
     429: ("Too many attempts", "Wait a few minutes and try again."),
-    500: ("Something went wrong on our side", "Nothing you sent was lost that was confirmed to you. "
-          "Try again in a moment; if it keeps happening, contact your case manager."),
-    503: ("The portal is unavailable for a moment", "We could not reach the database, so nothing was saved. "
-          "Keep this page open and try again in a minute."),
+    500: (
+        "Something went wrong on our side",
+        "Nothing you sent was lost that was confirmed to you. "
+        "Try again in a moment; if it keeps happening, contact your case manager.",
+    ),
+    503: (
+        "The portal is unavailable for a moment",
+        "We could not reach the database, so nothing was saved. Keep this page open and try again in a minute.",
+    ),
 }
 
 
@@ -34,8 +43,9 @@ def render_error(status: int, detail: str | None = None):
 def register(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, "The form had expired or was sent from somewhere else. "
-                                 "Reload the page and send it again.")
+        return render_error(
+            400, "The form had expired or was sent from somewhere else. Reload the page and send it again."
+        )
 
     @app.errorhandler(NotFound)
     def domain_not_found(error):

@@ -1,4 +1,5 @@
 """/healthz for load balancers and monitors: JSON, with a database check."""
+
 from flask import Blueprint, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError

@@ -1,4 +1,5 @@
 """Each audience's home screen, which gathers every kind of item that concerns them."""
+
 from flask_login import current_user
 
 from portal import settings
@@ -17,19 +18,26 @@ from portal.web.responses import render_page
 def employee_home():
     own_cases = cases.cases_for_employee(db.session, current_user)
     now = utcnow()
-    return render_page("employee/home.html", cases=own_cases,
-                       restrictions=restrictions.current_reports(db.session, [c.id for c in own_cases], now.date()),
-                       requests=documents.open_requests(db.session, current_user),
-                       offers=offers.waiting_for_answer(db.session, current_user),
-                       activity=documents.recent_activity(db.session, current_user), now=now, settings=settings.current().deadlines)
+    return render_page(
+        "employee/home.html",
+        cases=own_cases,
+        restrictions=restrictions.current_reports(db.session, [c.id for c in own_cases], now.date()),
+        requests=documents.open_requests(db.session, current_user),
+        offers=offers.waiting_for_answer(db.session, current_user),
+        activity=documents.recent_activity(db.session, current_user),
+        now=now,
+        settings=settings.current().deadlines,
+    )
 
 
 @supervisor.get("/", endpoint="home")
 def supervisor_home():
     team = cases.open_cases_of_reports(db.session, current_user)
-    return render_page("supervisor/home.html", cases=team,
-                       restrictions=restrictions.current_reports(db.session, [c.id for c in team], utcnow().date()),
-                       offers=offers.offers_by(db.session, current_user),
-                       questions=accommodations.questions_for(db.session, current_user),
-                       granted=accommodations.granted_for_team(db.session, current_user))
-
+    return render_page(
+        "supervisor/home.html",
+        cases=team,
+        restrictions=restrictions.current_reports(db.session, [c.id for c in team], utcnow().date()),
+        offers=offers.offers_by(db.session, current_user),
+        questions=accommodations.questions_for(db.session, current_user),
+        granted=accommodations.granted_for_team(db.session, current_user),
+    )

@@ -1,4 +1,5 @@
 """How a view answers: a page, a named block of it for htmx, a redirect, a form's refusals next to its fields."""
+
 from collections.abc import Callable
 
 from flask import flash, redirect, render_template, request

@@ -1,4 +1,5 @@
 """Headers every response carries, and the body-size check every request meets first."""
+
 from flask import abort, current_app, request
 
 CONTENT_SECURITY_POLICY = (

@@ -1,4 +1,5 @@
 """Filters and globals the templates share."""
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -64,9 +65,13 @@ def offer_state(submission) -> str:
         return f"{offer.employee_answer} by the employee on {format_date(offer.answered_at)}"
     if offer.forwarded_at:
         return f"forwarded to the employee, who answers by {format_date(offer.answer_by)}"
-    return {"new": "waiting for the case manager", "in_review": "with the case manager",
-            "needs_info": "the case manager needs more information", "declined": "declined by the case manager",
-            "withdrawn": "withdrawn"}.get(submission.status, submission.status_label.lower())
+    return {
+        "new": "waiting for the case manager",
+        "in_review": "with the case manager",
+        "needs_info": "the case manager needs more information",
+        "declined": "declined by the case manager",
+        "withdrawn": "withdrawn",
+    }.get(submission.status, submission.status_label.lower())
 
 
 def home_endpoint() -> str | None:
@@ -96,8 +101,7 @@ def register(app) -> None:
     app.jinja_env.globals["unclaimed"] = submissions.unclaimed
     app.jinja_env.globals["priority_level"] = deadlines.priority
     app.jinja_env.globals["priority_reason"] = deadlines.priority_reason
-    app.jinja_env.globals["end_of_day"] = lambda day: deadlines.end_of_day(
-        day, settings.current().deadlines)
+    app.jinja_env.globals["end_of_day"] = lambda day: deadlines.end_of_day(day, settings.current().deadlines)
     app.jinja_env.globals["describe_restriction"] = restrictions.describe
     app.jinja_env.globals["restriction_label"] = lambda key: restrictions.BY_KEY[key].label
     app.jinja_env.globals["portal_name"] = lambda: app.config["PORTAL_NAME"]

@@ -1,4 +1,5 @@
 """Accommodation requests at the service level: the guided form, the process, the decision, reconsideration."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -36,9 +37,14 @@ def team(db_session):
 
 
 def fill_in(db_session, team, skip=()):
-    values = {"difficulty": {"difficulty": ANSWERS["difficulty"]}, "tasks": {"tasks_affected": ANSWERS["tasks"]},
-              "help": {"help": ANSWERS["help"]}, "duration": ANSWERS["duration"], "documents": {},
-              "contact": ANSWERS["contact"]}
+    values = {
+        "difficulty": {"difficulty": ANSWERS["difficulty"]},
+        "tasks": {"tasks_affected": ANSWERS["tasks"]},
+        "help": {"help": ANSWERS["help"]},
+        "duration": ANSWERS["duration"],
+        "documents": {},
+        "contact": ANSWERS["contact"],
+    }
     for step in accommodations.STEPS:
         if step not in skip:
             assert accommodations.save_step(db_session, team["employee"], team["case"], step, values[step]) == {}
@@ -49,15 +55,18 @@ def sent(db_session, team):
     return accommodations.send(db_session, team["employee"], team["case"], SETTINGS)
 
 
-@pytest.mark.parametrize("step, values, field", [
-    ("difficulty", {"difficulty": " "}, "difficulty"),
-    ("tasks", {"tasks_affected": ""}, "tasks_affected"),
-    ("help", {"help": []}, "help"),
-    ("help", {"help": [{"category": "remote", "description": ""}]}, "help_remote"),
-    ("duration", {"temporary": ""}, "temporary"),
-    ("duration", {"temporary": "yes", "needed_from": "2026-12-01", "needed_until": "2026-11-01"}, "needed_until"),
-    ("contact", {"contact_preference": "phone", "contact_phone": ""}, "contact_phone"),
-])
+@pytest.mark.parametrize(
+    "step, values, field",
+    [
+        ("difficulty", {"difficulty": " "}, "difficulty"),
+        ("tasks", {"tasks_affected": ""}, "tasks_affected"),
+        ("help", {"help": []}, "help"),
+        ("help", {"help": [{"category": "remote", "description": ""}]}, "help_remote"),
+        ("duration", {"temporary": ""}, "temporary"),
+        ("duration", {"temporary": "yes", "needed_from": "2026-12-01", "needed_until": "2026-11-01"}, "needed_until"),
+        ("contact", {"contact_preference": "phone", "contact_phone": ""}, "contact_phone"),
+    ],
+)
 def test_each_step_says_what_is_missing_and_keeps_what_was_typed(db_session, team, step, values, field):
     problems = accommodations.save_step(db_session, team["employee"], team["case"], step, values)
     assert field in problems
@@ -88,8 +97,16 @@ def claimed(db_session, team):
 
 def test_the_log_keeps_dated_entries_of_the_interactive_process(db_session, team):
     item = claimed(db_session, team)
-    accommodations.log(db_session, team["manager"], item, utcnow().date(), "conversation", "Talked it through.",
-                       method="phone", with_whom="Alex Employee")
+    accommodations.log(
+        db_session,
+        team["manager"],
+        item,
+        utcnow().date(),
+        "conversation",
+        "Talked it through.",
+        method="phone",
+        with_whom="Alex Employee",
+    )
     with pytest.raises(InvalidInput, match="Name the accommodation"):
         accommodations.log(db_session, team["manager"], item, utcnow().date(), "accommodation_considered", "x")
     with pytest.raises(InvalidInput, match="today or earlier"):
@@ -99,12 +116,15 @@ def test_the_log_keeps_dated_entries_of_the_interactive_process(db_session, team
 
 def test_the_supervisor_is_asked_about_the_accommodation_and_the_answer_is_logged(db_session, team):
     item = claimed(db_session, team)
-    question = accommodations.ask_supervisor(db_session, team["manager"], item, "A sit-stand stool at the line",
-                                             "Is there room for a stool at station 4?")
+    question = accommodations.ask_supervisor(
+        db_session, team["manager"], item, "A sit-stand stool at the line", "Is there room for a stool at station 4?"
+    )
     email = db_session.query(OutboundEmail).filter_by(to_address=team["supervisor"].email).one()
     assert "sit-stand stool" in email.body_text and "back" not in email.body_text
     with pytest.raises(NotFound):
-        accommodations.answer_question(db_session, factories.user(db_session, Role.SUPERVISOR), question.id, "yes", "ok")
+        accommodations.answer_question(
+            db_session, factories.user(db_session, Role.SUPERVISOR), question.id, "yes", "ok"
+        )
     accommodations.answer_question(db_session, team["supervisor"], question.id, "with_changes", "Station 5 has room.")
     entry = db_session.query(ProcessLogEntry).one()
     assert entry.kind == "supervisor_input" and "Station 5 has room." in entry.summary
@@ -115,8 +135,16 @@ def test_the_supervisor_is_asked_about_the_accommodation_and_the_answer_is_logge
 def test_granting_tells_the_employee_and_the_supervisor_only_what_was_granted(db_session, team):
     item = claimed(db_session, team)
     start = utcnow().date()
-    accommodations.decide(db_session, team["manager"], item, "granted", item.version, what="A sit-stand stool",
-                          granted_from=start, review_date=start + timedelta(days=90))
+    accommodations.decide(
+        db_session,
+        team["manager"],
+        item,
+        "granted",
+        item.version,
+        what="A sit-stand stool",
+        granted_from=start,
+        review_date=start + timedelta(days=90),
+    )
     assert item.status == SubmissionStatus.ACCEPTED and item.accommodation.decision == "granted"
     told = db_session.query(OutboundEmail).filter_by(to_address=team["supervisor"].email).one()
     assert "A sit-stand stool" in told.body_text and ANSWERS["difficulty"] not in told.body_text
@@ -124,13 +152,16 @@ def test_granting_tells_the_employee_and_the_supervisor_only_what_was_granted(db
     assert accommodations.reviews_due(db_session, team["case"]) == [item.accommodation]
 
 
-@pytest.mark.parametrize("decision, fields, message", [
-    ("granted", {"what": ""}, "exactly what"),
-    ("granted", {"what": "Stool"}, "date it starts"),
-    ("alternative", {"what": "A mat", "why": ""}, "why the accommodation"),
-    ("denied", {"why": "Too costly"}, "reason for the denial"),
-    ("denied", {"denial_reason": "undue_hardship", "why": ""}, "Explain the denial"),
-])
+@pytest.mark.parametrize(
+    "decision, fields, message",
+    [
+        ("granted", {"what": ""}, "exactly what"),
+        ("granted", {"what": "Stool"}, "date it starts"),
+        ("alternative", {"what": "A mat", "why": ""}, "why the accommodation"),
+        ("denied", {"why": "Too costly"}, "reason for the denial"),
+        ("denied", {"denial_reason": "undue_hardship", "why": ""}, "Explain the denial"),
+    ],
+)
 def test_a_decision_states_what_it_must(db_session, team, decision, fields, message):
     item = claimed(db_session, team)
     with pytest.raises(InvalidInput, match=message):
@@ -139,8 +170,15 @@ def test_a_decision_states_what_it_must(db_session, team, decision, fields, mess
 
 def test_an_alternative_accepted_is_what_the_supervisor_puts_in_place(db_session, team):
     item = claimed(db_session, team)
-    accommodations.decide(db_session, team["manager"], item, "alternative", item.version, what="An anti-fatigue mat",
-                          why="Stools block the walkway at this line.")
+    accommodations.decide(
+        db_session,
+        team["manager"],
+        item,
+        "alternative",
+        item.version,
+        what="An anti-fatigue mat",
+        why="Stools block the walkway at this line.",
+    )
     assert accommodations.granted_for_team(db_session, team["supervisor"]) == []
     accommodations.accept_alternative(db_session, team["employee"], item)
     assert accommodations.granted_for_team(db_session, team["supervisor"]) == [item.accommodation]
@@ -150,18 +188,27 @@ def test_an_alternative_accepted_is_what_the_supervisor_puts_in_place(db_session
 
 def test_asking_for_reconsideration_of_a_denial_reopens_it_in_the_inbox(db_session, team):
     item = claimed(db_session, team)
-    accommodations.decide(db_session, team["manager"], item, "denied", item.version, denial_reason="not_qualifying",
-                          why="The note does not describe a limitation.")
+    accommodations.decide(
+        db_session,
+        team["manager"],
+        item,
+        "denied",
+        item.version,
+        denial_reason="not_qualifying",
+        why="The note does not describe a limitation.",
+    )
     assert item.status == SubmissionStatus.DECLINED
     with pytest.raises(InvalidInput, match="looked at again"):
         accommodations.request_reconsideration(db_session, team["employee"], item, "", item.version, SETTINGS)
-    accommodations.request_reconsideration(db_session, team["employee"], item, "My new note explains it.",
-                                           item.version, SETTINGS)
+    accommodations.request_reconsideration(
+        db_session, team["employee"], item, "My new note explains it.", item.version, SETTINGS
+    )
     assert item.status == SubmissionStatus.IN_REVIEW and item.due_at is not None
     assert item.events[-1].action == "reconsider" and item.accommodation.reconsideration_reason
     with pytest.raises(NotFound):
-        accommodations.request_reconsideration(db_session, factories.user(db_session, Role.EMPLOYEE), item, "x",
-                                               item.version, SETTINGS)
+        accommodations.request_reconsideration(
+            db_session, factories.user(db_session, Role.EMPLOYEE), item, "x", item.version, SETTINGS
+        )
 
 
 def test_a_request_never_sent_is_deleted_with_its_documents_once_long_untouched(db_session, team, tmp_path):

@@ -1,4 +1,6 @@
-"""The accommodation screens through the test client: the guided form, the log, the supervisor's question, the decision."""
+"""The accommodation screens through the test client: the guided form, the log, the supervisor's question, the
+decision."""
+
 import re
 
 import pytest
@@ -30,7 +32,10 @@ def step(team, name, fields, back=None):
 def complete_the_form(team):
     assert step(team, "difficulty", {"difficulty": DIFFICULTY}).status_code == 303
     assert step(team, "tasks", {"tasks_affected": "Screen work all day"}).status_code == 303
-    assert step(team, "help", {"choose_equipment": "y", "help_equipment": "A desk lamp and a screen filter"}).status_code == 303
+    assert (
+        step(team, "help", {"choose_equipment": "y", "help_equipment": "A desk lamp and a screen filter"}).status_code
+        == 303
+    )
     assert step(team, "duration", {"temporary": "no"}).status_code == 303
     assert step(team, "documents", {}).status_code == 303
     response = step(team, "contact", {"contact_preference": "email"})
@@ -41,7 +46,8 @@ def test_each_step_leads_to_the_next_and_the_check_page_shows_every_answer(team)
     first = team["employee"].client.get(f"/employee/cases/{team['case'].id}/accommodation/difficulty")
     assert "You do not need to give a diagnosis" in first.get_data(as_text=True)
     assert "A request you do not send is deleted, with its documents, 30 days after your last change." in " ".join(
-        first.get_data(as_text=True).split())
+        first.get_data(as_text=True).split()
+    )
     response = step(team, "difficulty", {"difficulty": DIFFICULTY})
     assert response.headers["Location"].endswith("/accommodation/tasks")
     complete_the_form(team)
@@ -51,8 +57,9 @@ def test_each_step_leads_to_the_next_and_the_check_page_shows_every_answer(team)
 
 
 def test_a_step_with_an_error_keeps_what_was_typed_and_going_back_loses_nothing(team):
-    response = step(team, "help", {"choose_remote": "y", "help_remote": "", "choose_equipment": "y",
-                                   "help_equipment": "A lamp"})
+    response = step(
+        team, "help", {"choose_remote": "y", "help_remote": "", "choose_equipment": "y", "help_equipment": "A lamp"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "Describe what would help under" in page and "A lamp" in page
     step(team, "difficulty", {"difficulty": DIFFICULTY})
@@ -85,24 +92,37 @@ def _sent(team, db_session):
 def test_the_case_manager_logs_a_conversation_over_htmx_in_place(team, db_session):
     item = _sent(team, db_session)
     review = f"/inbox/submissions/{item.id}"
-    fragment = team["manager"].post_form(f"{review}/log", {"occurred_on": utcnow().date().isoformat(),
-                                                           "kind": "conversation", "method": "phone",
-                                                           "summary": "Discussed lighting options."},
-                                         token_from=review, headers={"HX-Request": "true"})
+    fragment = team["manager"].post_form(
+        f"{review}/log",
+        {
+            "occurred_on": utcnow().date().isoformat(),
+            "kind": "conversation",
+            "method": "phone",
+            "summary": "Discussed lighting options.",
+        },
+        token_from=review,
+        headers={"HX-Request": "true"},
+    )
     html = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and html.lstrip().startswith('<section id="process-log"')
     assert "Discussed lighting options." in html and "by phone" in html
-    bad = team["manager"].post_form(f"{review}/log", {"occurred_on": "", "kind": "conversation", "summary": "x"},
-                                    token_from=review, headers={"HX-Request": "true"})
+    bad = team["manager"].post_form(
+        f"{review}/log",
+        {"occurred_on": "", "kind": "conversation", "summary": "x"},
+        token_from=review,
+        headers={"HX-Request": "true"},
+    )
     assert bad.status_code == 422 and "today or earlier" in bad.get_data(as_text=True)
 
 
 def test_the_supervisor_answers_a_feasibility_question_without_seeing_anything_medical(team, db_session):
     item = _sent(team, db_session)
     review = f"/inbox/submissions/{item.id}"
-    asked = team["manager"].post_form(f"{review}/ask-supervisor", {"accommodation": "A desk lamp and screen filter",
-                                                                  "question": "Can desk 12 have a lamp?"},
-                                      token_from=review)
+    asked = team["manager"].post_form(
+        f"{review}/ask-supervisor",
+        {"accommodation": "A desk lamp and screen filter", "question": "Can desk 12 have a lamp?"},
+        token_from=review,
+    )
     assert asked.status_code == 303
     home = team["supervisor"].client.get("/supervisor/").get_data(as_text=True)
     link = re.search(r'href="(/supervisor/questions/\d+)"', home).group(1)
@@ -119,13 +139,20 @@ def test_the_decision_is_recorded_and_the_employee_and_supervisor_see_what_they_
     team["manager"].post_form(f"{review}/claim", {"version": str(item.version)}, token_from=review)
     db_session.expire_all()
     version = str(db_session.get(Submission, item.id).version)
-    missing = team["manager"].post_form(f"{review}/decide", {"version": version, "decision": "granted", "what": ""},
-                                        token_from=review)
+    missing = team["manager"].post_form(
+        f"{review}/decide", {"version": version, "decision": "granted", "what": ""}, token_from=review
+    )
     assert missing.status_code == 422 and "Say exactly what is granted." in missing.get_data(as_text=True)
-    done = team["manager"].post_form(f"{review}/decide", {"version": version, "decision": "granted",
-                                                          "what": "A desk lamp and a screen filter",
-                                                          "granted_from": utcnow().date().isoformat()},
-                                     token_from=review)
+    done = team["manager"].post_form(
+        f"{review}/decide",
+        {
+            "version": version,
+            "decision": "granted",
+            "what": "A desk lamp and a screen filter",
+            "granted_from": utcnow().date().isoformat(),
+        },
+        token_from=review,
+    )
     assert done.status_code == 303
     employee_page = team["employee"].client.get(f"/employee/submissions/{item.id}").get_data(as_text=True)
     assert "Granted" in employee_page and "A desk lamp and a screen filter" in employee_page
@@ -139,16 +166,23 @@ def test_a_denial_can_be_reconsidered_from_the_employees_page(team, db_session):
     team["manager"].post_form(f"{review}/claim", {"version": str(item.version)}, token_from=review)
     db_session.expire_all()
     version = str(db_session.get(Submission, item.id).version)
-    team["manager"].post_form(f"{review}/decide", {"version": version, "decision": "denied",
-                                                   "denial_reason": "information_not_provided",
-                                                   "why": "We need a note on what helps."}, token_from=review)
+    team["manager"].post_form(
+        f"{review}/decide",
+        {
+            "version": version,
+            "decision": "denied",
+            "denial_reason": "information_not_provided",
+            "why": "We need a note on what helps.",
+        },
+        token_from=review,
+    )
     page_path = f"/employee/submissions/{item.id}"
     assert "Information not provided" in team["employee"].client.get(page_path).get_data(as_text=True)
     db_session.expire_all()
     version = str(db_session.get(Submission, item.id).version)
-    response = team["employee"].post_form(f"{page_path}/reconsider", {"version": version,
-                                                                      "reason": "I have now sent the note."},
-                                          token_from=page_path)
+    response = team["employee"].post_form(
+        f"{page_path}/reconsider", {"version": version, "reason": "I have now sent the note."}, token_from=page_path
+    )
     assert response.status_code == 303
     db_session.expire_all()
     assert db_session.get(Submission, item.id).status == SubmissionStatus.IN_REVIEW
@@ -157,8 +191,9 @@ def test_a_denial_can_be_reconsidered_from_the_employees_page(team, db_session):
 def test_no_supervisor_page_shows_the_employees_words_or_documents(team, db_session):
     item = _sent(team, db_session)
     review = f"/inbox/submissions/{item.id}"
-    team["manager"].post_form(f"{review}/ask-supervisor", {"accommodation": "A desk lamp", "question": "Room?"},
-                              token_from=review)
+    team["manager"].post_form(
+        f"{review}/ask-supervisor", {"accommodation": "A desk lamp", "question": "Room?"}, token_from=review
+    )
     pages = team["supervisor"].reachable_pages("/supervisor/")
     assert any("/supervisor/questions/" in path for path in pages)
     for path, html in pages.items():

@@ -1,4 +1,5 @@
 """Accounts at the service level: sign-in, throttling, sessions, reset and invitation tokens."""
+
 from datetime import timedelta
 
 import pytest
@@ -70,7 +71,8 @@ def test_a_session_idle_past_the_timeout_ends(db_session):
     assert accounts.user_for_session(db_session, token, SETTINGS, now=start + timedelta(minutes=58)) == user
     assert accounts.user_for_session(db_session, token, SETTINGS, now=start + timedelta(minutes=89)) is None
     assert db_session.get(UserSession, 1) is None or all(
-        record.ended_at for record in db_session.query(UserSession).all())
+        record.ended_at for record in db_session.query(UserSession).all()
+    )
 
 
 def test_changing_the_password_ends_every_session(db_session):
@@ -81,10 +83,13 @@ def test_changing_the_password_ends_every_session(db_session):
     assert all(accounts.user_for_session(db_session, token, SETTINGS) is None for token in tokens)
 
 
-@pytest.mark.parametrize("password, message", [
-    ("short", "at least 12"),
-    ("pat@example.test", "not be your email"),
-])
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("short", "at least 12"),
+        ("pat@example.test", "not be your email"),
+    ],
+)
 def test_weak_new_passwords_are_refused(db_session, password, message):
     user = factories.user(db_session, email="pat@example.test")
     with pytest.raises(InvalidInput, match=message):
@@ -107,8 +112,9 @@ def test_a_reset_link_expires(db_session):
     accounts.request_password_reset(db_session, "pat@example.test", SETTINGS, now=issued)
     token = factories.token_in_last_email(db_session, "/reset-password/")
     with pytest.raises(NotFound):
-        accounts.reset_password(db_session, token, "another good passphrase",
-                                now=issued + SETTINGS.reset_lifetime + timedelta(seconds=1))
+        accounts.reset_password(
+            db_session, token, "another good passphrase", now=issued + SETTINGS.reset_lifetime + timedelta(seconds=1)
+        )
 
 
 def test_a_new_reset_link_replaces_the_old_one(db_session):
@@ -149,8 +155,9 @@ def test_an_invitation_expires(db_session):
     accounts.invite(db_session, admin, "new@example.test", "New", Role.SUPERVISOR, SETTINGS, now=sent)
     token = factories.token_in_last_email(db_session, "/invitation/")
     with pytest.raises(NotFound):
-        accounts.accept_invitation(db_session, token, "a good passphrase here",
-                                   now=sent + SETTINGS.invitation_lifetime + timedelta(minutes=1))
+        accounts.accept_invitation(
+            db_session, token, "a good passphrase here", now=sent + SETTINGS.invitation_lifetime + timedelta(minutes=1)
+        )
 
 
 def test_a_case_manager_cannot_invite_an_admin_or_another_case_manager(db_session):

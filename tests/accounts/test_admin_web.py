@@ -1,4 +1,5 @@
 """Admins: the email that could not be delivered, sent again; accounts deactivated, reactivated, invited again."""
+
 import html
 from datetime import timedelta
 
@@ -19,8 +20,9 @@ REFUSED = "SMTPRecipientsRefused: 550 No such mailbox"
 
 def failed_reset_email(session, address="gone@example.test") -> OutboundEmail:
     user = User(email=address, name="Gone Person", role="employee", active=True)
-    email = notifications.queue(session, address, "password_reset", user=user, token="one-time-t0ken",
-                                expires_at=utcnow() + timedelta(hours=2))
+    email = notifications.queue(
+        session, address, "password_reset", user=user, token="one-time-t0ken", expires_at=utcnow() + timedelta(hours=2)
+    )
     email.status, email.attempts, email.last_error = EmailStatus.FAILED, 1, REFUSED
     session.commit()
     return email
@@ -28,9 +30,15 @@ def failed_reset_email(session, address="gone@example.test") -> OutboundEmail:
 
 def failed_notice(session, address="supervisor.gone@example.test") -> OutboundEmail:
     """A failed email with no one-time link in it."""
-    email = OutboundEmail(to_address=address, subject="A question about an accommodation in your team",
-                          body_text="...", template="feasibility_question", status=EmailStatus.FAILED, attempts=8,
-                          last_error="ConnectionRefusedError: [Errno 111] Connection refused")
+    email = OutboundEmail(
+        to_address=address,
+        subject="A question about an accommodation in your team",
+        body_text="...",
+        template="feasibility_question",
+        status=EmailStatus.FAILED,
+        attempts=8,
+        last_error="ConnectionRefusedError: [Errno 111] Connection refused",
+    )
     session.add(email)
     session.commit()
     return email
@@ -96,8 +104,10 @@ def test_the_admin_sees_what_deactivating_a_case_manager_does_then_does_it(web, 
     login_as(Role.ADMIN)
     leaving = factories.user(db_session, Role.CASE_MANAGER, name="Lee Leaving")
     case = factories.case(db_session)
-    items = [factories.inbox_item(db_session, case=case, status=SubmissionStatus.IN_REVIEW, assignee=leaving)
-             for _ in range(2)]
+    items = [
+        factories.inbox_item(db_session, case=case, status=SubmissionStatus.IN_REVIEW, assignee=leaving)
+        for _ in range(2)
+    ]
     db_session.commit()
     confirm = f"/admin/accounts/{leaving.id}/deactivate"
     assert f'href="{confirm}"' in web.client.get("/admin/").get_data(as_text=True)
@@ -129,17 +139,21 @@ def test_an_admin_who_tries_to_deactivate_themselves_is_told_why(web, login_as):
 def test_the_admin_reactivates_an_account_and_invites_again_from_the_list(web, db_session, login_as):
     login_as(Role.ADMIN)
     back = factories.user(db_session, Role.SUPERVISOR, name="Bo Back", active=False)
-    invited = factories.user(db_session, Role.EMPLOYEE, name="Ivy Invited", email="ivy@example.test", password_hash=None)
+    invited = factories.user(
+        db_session, Role.EMPLOYEE, name="Ivy Invited", email="ivy@example.test", password_hash=None
+    )
     db_session.commit()
     page = web.client.get("/admin/").get_data(as_text=True)
     assert 'aria-label="Send a new invitation to Ivy Invited"' in page
     assert 'aria-label="Send a new invitation to Bo Back"' not in page  # has a password
 
-    reactivated = web.post_form(f"/admin/accounts/{back.id}/reactivate", {}, token_from="/admin/",
-                                follow_redirects=True)
+    reactivated = web.post_form(
+        f"/admin/accounts/{back.id}/reactivate", {}, token_from="/admin/", follow_redirects=True
+    )
     assert "Bo Back&#39;s account is active again." in reactivated.get_data(as_text=True)
-    invited_again = web.post_form(f"/admin/accounts/{invited.id}/invitation", {}, token_from="/admin/",
-                                  follow_redirects=True)
+    invited_again = web.post_form(
+        f"/admin/accounts/{invited.id}/invitation", {}, token_from="/admin/", follow_redirects=True
+    )
     assert "A new invitation was sent to ivy@example.test." in invited_again.get_data(as_text=True)
     assert db_session.scalars(select(OutboundEmail).where(OutboundEmail.to_address == "ivy@example.test")).one()
 

@@ -1,4 +1,5 @@
 """Signing in and out through the web: sessions, throttling, links, redirects and CSRF."""
+
 from datetime import timedelta
 
 import pytest
@@ -93,21 +94,25 @@ def test_a_session_idle_for_longer_than_the_timeout_ends(web, db_session, login_
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
-@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example",
-                                    "javascript:alert(1)", "http:/evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", "http:/evil.example"],
+)
 def test_next_never_leaves_the_site(web, db_session, target):
     user = factories.user(db_session)
     db_session.commit()
-    response = web.post_form(f"/login?next={target}", {"email": user.email, "password": factories.PASSWORD},
-                             token_from="/login")
+    response = web.post_form(
+        f"/login?next={target}", {"email": user.email, "password": factories.PASSWORD}, token_from="/login"
+    )
     assert response.headers["Location"] == "/employee/"
 
 
 def test_next_within_the_site_is_followed(web, db_session):
     user = factories.user(db_session)
     db_session.commit()
-    response = web.post_form("/login?next=/employee/?tab=history",
-                             {"email": user.email, "password": factories.PASSWORD}, token_from="/login")
+    response = web.post_form(
+        "/login?next=/employee/?tab=history", {"email": user.email, "password": factories.PASSWORD}, token_from="/login"
+    )
     assert response.headers["Location"] == "/employee/?tab=history"
 
 
@@ -199,13 +204,18 @@ def test_a_signed_in_person_changes_their_password_and_stays_signed_in_on_this_d
     elsewhere = web_as(user)
     assert 'href="/account/password"' in web.client.get("/supervisor/").get_data(as_text=True)
 
-    wrong = web.post_form("/account/password", {"current_password": "not it", "password": "a new passphrase",
-                                                "confirm": "a new passphrase"})
+    wrong = web.post_form(
+        "/account/password",
+        {"current_password": "not it", "password": "a new passphrase", "confirm": "a new passphrase"},
+    )
     assert wrong.status_code == 422 and "Your current password is not right." in wrong.get_data(as_text=True)
     assert 'aria-describedby="current_password-error' in wrong.get_data(as_text=True)
 
-    done = web.post_form("/account/password", {"current_password": factories.PASSWORD, "password": "a new passphrase",
-                                               "confirm": "a new passphrase"}, follow_redirects=True)
+    done = web.post_form(
+        "/account/password",
+        {"current_password": factories.PASSWORD, "password": "a new passphrase", "confirm": "a new passphrase"},
+        follow_redirects=True,
+    )
 
     assert "Your password has been changed." in done.get_data(as_text=True)
     assert web.client.get("/supervisor/").status_code == 200  # still signed in here

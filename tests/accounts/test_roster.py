@@ -1,4 +1,5 @@
 """Admins change the roster: deactivate and reactivate accounts, and invite again."""
+
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -48,7 +49,9 @@ def test_deactivating_a_case_manager_signs_them_out_and_returns_their_open_items
     releases = db_session.scalars(select(SubmissionEvent).where(SubmissionEvent.action == "release")).all()
     assert sorted(event.submission_id for event in releases) == sorted(item.id for item in held)
     assert all(event.actor_id == admin.id for event in releases)
-    assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "account_deactivated")).object_id == leaving.id
+    assert (
+        db_session.scalar(select(AuditEvent).where(AuditEvent.action == "account_deactivated")).object_id == leaving.id
+    )
 
 
 def test_an_admin_cannot_deactivate_themselves_nor_an_account_twice(db_session, admin):
@@ -93,8 +96,7 @@ def test_a_deactivated_account_is_not_invited_again_until_reactivated(db_session
         roster.invite_again(db_session, admin, invited, SETTINGS)
 
 
-def test_a_colleague_acting_on_an_item_at_the_same_moment_leaves_the_account_as_it_was(db_session, admin,
-                                                                                      monkeypatch):
+def test_a_colleague_acting_on_an_item_at_the_same_moment_leaves_the_account_as_it_was(db_session, admin, monkeypatch):
     leaving = factories.user(db_session, Role.CASE_MANAGER, name="Lee Leaving")
     item = factories.inbox_item(db_session, status=S.IN_REVIEW, assignee=leaving)
     db_session.commit()
@@ -104,8 +106,10 @@ def test_a_colleague_acting_on_an_item_at_the_same_moment_leaves_the_account_as_
         held = held_by(session, case_manager)
         # A colleague's claim between our read and our write, as the row sees it (SQLite would
         # not let a second connection write while this transaction holds its lock).
-        session.execute(update(Submission).where(Submission.id == item.id).values(version=Submission.version + 1),
-                        execution_options={"synchronize_session": False})
+        session.execute(
+            update(Submission).where(Submission.id == item.id).values(version=Submission.version + 1),
+            execution_options={"synchronize_session": False},
+        )
         return held
 
     monkeypatch.setattr(submissions, "held_by", held_then_changed_elsewhere)

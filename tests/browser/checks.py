@@ -4,6 +4,7 @@
 docs/accessibility.md (``make accessibility-report``) and fails naming the screen, the rule
 and the elements.
 """
+
 import json
 import re
 import subprocess
@@ -43,8 +44,11 @@ def axe_problems(page) -> tuple[list[str], list[str]]:
     # iframes: false, because the only frames are file previews: the person's own file in the
     # browser's viewer, with an opaque origin and no scripts (in Chromium, a refusal page), not
     # the portal's markup. The <iframe> element itself (its title) is still checked.
-    results = page.evaluate("""tags => axe.run(document, {
-        runOnly: {type: "tag", values: tags}, resultTypes: ["violations"], iframes: false})""", WCAG_22_A_AA)
+    results = page.evaluate(
+        """tags => axe.run(document, {
+        runOnly: {type: "tag", values: tags}, resultTypes: ["violations"], iframes: false})""",
+        WCAG_22_A_AA,
+    )
     blocking, lesser = [], []
     for violation in results["violations"]:
         if violation["impact"] in BLOCKING:
@@ -80,7 +84,10 @@ _SWEEP = """
 
 def focus_state(page) -> dict:
     """Where focus is: its Tab stop, a name for messages, and whether a person can see it there."""
-    return page.evaluate("""() => {""" + _SWEEP + """
+    return page.evaluate(
+        """() => {"""
+        + _SWEEP
+        + """
       const el = document.activeElement;
       if (!el || el === document.body || el === document.documentElement) return {none: true};
       const style = getComputedStyle(el);
@@ -93,7 +100,8 @@ def focus_state(page) -> dict:
         indicator: outline || style.boxShadow !== "none",
         onScreen: rect.right > 0 && rect.bottom > 0 && rect.left < innerWidth && rect.top < innerHeight,
       };
-    }""")
+    }"""
+    )
 
 
 def focus_problems(state: dict) -> list[str]:
@@ -108,11 +116,15 @@ def focus_problems(state: dict) -> list[str]:
 def keyboard_problems(page) -> tuple[int, list[str]]:
     """Tab through the whole page once: every control is reached, shows focus where it can be seen,
     and nothing traps the keyboard. Returns the number of Tab stops and the problems."""
-    reachable = page.evaluate("""() => {""" + _SWEEP + """
+    reachable = page.evaluate(
+        """() => {"""
+        + _SWEEP
+        + """
       return [...document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, "
                                            + "details > summary:first-of-type, iframe, [tabindex]")]
         .filter(sweep.tabbable).map(el => ({stop: sweep.stop(el), name: sweep.name(el)}));
-    }""")
+    }"""
+    )
     problems, seen, previous, repeats = [], set(), None, 0
     for _ in range(3 * len(reachable) + 20):
         page.keyboard.press("Tab")
@@ -174,7 +186,8 @@ def reflow_problems(page) -> list[str]:
           }
           const scrolls = el => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
           const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
-              + (typeof el.className === "string" && el.className ? "." + el.className.trim().replace(/\\s+/g, ".") : "")
+              + (typeof el.className === "string" && el.className
+                 ? "." + el.className.trim().replace(/\\s+/g, ".") : "")
               + ` "${(el.innerText || "").replace(/\\s+/g, " ").trim().slice(0, 40)}"`;
           const reported = [];  // the outermost element that sticks out is enough: its contents go with it
           for (const el of document.body.querySelectorAll("*")) {
@@ -292,18 +305,22 @@ def _address(url: str) -> str:
 def audit(page, screen: str) -> None:
     """Check the screen as it is now with axe, the keyboard and at 320 px; fail naming what is wrong."""
     blocking, lesser = axe_problems(page)
-    axe = ("Fails: " + ", ".join(v.split(" ")[0] for v in blocking)) if blocking else \
-        "Pass: no serious or critical violations"
+    axe = (
+        ("Fails: " + ", ".join(v.split(" ")[0] for v in blocking))
+        if blocking
+        else "Pass: no serious or critical violations"
+    )
     if lesser:
         axe += f" (lesser: {', '.join(sorted(set(lesser)))})"
     stops, keyboard = keyboard_problems(page)
     reflow = reflow_problems(page)
     RESULTS[screen] = ScreenResult(
-        address=_address(page.url), axe=axe,
+        address=_address(page.url),
+        axe=axe,
         keyboard=f"Fails: {'; '.join(keyboard)}" if keyboard else f"Pass: {stops} Tab stops, focus visible at each",
-        reflow=f"Fails: {'; '.join(reflow)}" if reflow else "Pass")
-    problems = [f"axe: {v}" for v in blocking] + [f"keyboard: {p}" for p in keyboard] + \
-        [f"320 px: {p}" for p in reflow]
+        reflow=f"Fails: {'; '.join(reflow)}" if reflow else "Pass",
+    )
+    problems = [f"axe: {v}" for v in blocking] + [f"keyboard: {p}" for p in keyboard] + [f"320 px: {p}" for p in reflow]
     assert not problems, f"{screen} ({page.url}):\n  " + "\n  ".join(problems)
 
 

@@ -3,6 +3,7 @@
 Nothing here uses the Flask-client fixtures (app, database_url, db_session), so the
 PostgreSQL re-run leaves this suite out; `make test` runs it on its own, after the SQLite run.
 """
+
 import os
 import re
 import shutil
@@ -17,8 +18,15 @@ from tests.browser.live_portal import LivePortal
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, a fresh profile per launch, and nothing that phones home or updates itself.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-quic", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
 SUITE = Path(__file__).resolve().parent
 ARTIFACTS = SUITE.parent.parent / "test-artifacts" / "browser"
 DESKTOP = {"width": 1280, "height": 800}
@@ -31,8 +39,9 @@ def _in_suite(item) -> bool:
 def pytest_collection_modifyitems(config, items):
     if CHROMIUM.exists():
         return
-    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: the browser suite needs the Debian package "
-                                   "chromium (.ci/run installs it)")
+    skip = pytest.mark.skip(
+        reason=f"no Chromium at {CHROMIUM}: the browser suite needs the Debian package chromium (.ci/run installs it)"
+    )
     for item in items:
         if _in_suite(item):
             item.add_marker(skip)

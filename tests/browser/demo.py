@@ -1,4 +1,5 @@
 """The demo people (portal.devtools.demo) and how each signs in."""
+
 from portal.devtools.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 EMAILS = {role.replace("_", " "): email for email, _name, role in DEMO_ACCOUNTS}  # "case manager": ...

@@ -3,12 +3,18 @@
 On the suite's desktop viewport (1280 px, wider than the inbox's 75rem) an item opens in the
 pane beside the list; on a narrow screen its link is followed to the item's own page.
 """
+
 from urllib.parse import parse_qsl, urlsplit
 
 from playwright.sync_api import expect
 
-COUNTED_TABS = {"mine": "Mine", "unassigned": "Unassigned", "needs_info": "Needs information",
-                "overdue": "Overdue", "open": "All open"}
+COUNTED_TABS = {
+    "mine": "Mine",
+    "unassigned": "Unassigned",
+    "needs_info": "Needs information",
+    "overdue": "Overdue",
+    "open": "All open",
+}
 
 
 def search(page, text: str) -> None:

@@ -3,6 +3,7 @@
 Separate from the Flask-client fixtures in tests/conftest.py: another app, another SQLite
 file built by the migrations and seeded with the demo data, as `make run` would have it.
 """
+
 import io
 import itertools
 import re
@@ -77,18 +78,22 @@ class LivePortal:
     def __init__(self, folder: Path) -> None:
         self.smtp = SMTPServer()
         self.smtp.start()
-        self.app = create_app({
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'portal.sqlite3'}",
-            "UPLOAD_FOLDER": str(folder / "uploads"),
-            "MAIL_SERVER": self.smtp.host,
-            "MAIL_PORT": self.smtp.port,
-        })
+        self.app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'portal.sqlite3'}",
+                "UPLOAD_FOLDER": str(folder / "uploads"),
+                "MAIL_SERVER": self.smtp.host,
+                "MAIL_PORT": self.smtp.port,
+            }
+        )
         with self.app.app_context():
             upgrade()
-            demo.seed(db.session, UploadLimits.from_config(self.app.config),
-                      DeadlineSettings.from_config(self.app.config))
-        self._server = make_server("127.0.0.1", 0, _keeping_response(self.app), threaded=True,
-                                   request_handler=_RequestHandler)
+            demo.seed(
+                db.session, UploadLimits.from_config(self.app.config), DeadlineSettings.from_config(self.app.config)
+            )
+        self._server = make_server(
+            "127.0.0.1", 0, _keeping_response(self.app), threaded=True, request_handler=_RequestHandler
+        )
         self.base_url = f"http://127.0.0.1:{self._server.server_port}"
         self.app.config["PORTAL_BASE_URL"] = self.base_url  # links in emails come back here
         self._thread = threading.Thread(target=self._server.serve_forever, name="live-portal", daemon=True)
@@ -116,8 +121,9 @@ class LivePortal:
                 link = re.search(re.escape(self.base_url) + r"(/\S*)", body)
                 assert link, f"no portal link in the email {subject!r} to {to}"
                 return link.group(1)
-        raise AssertionError(f"no email {subject!r} to {to}; sent: "
-                             f"{[(m['to'], m['message']['Subject']) for m in self.smtp.messages]}")
+        raise AssertionError(
+            f"no email {subject!r} to {to}; sent: {[(m['to'], m['message']['Subject']) for m in self.smtp.messages]}"
+        )
 
     def create_account(self, email: str, name: str, role: Role, password: str) -> None:
         with self.app.app_context():
@@ -130,9 +136,16 @@ class LivePortal:
             employee = db.session.scalar(select(User).where(User.email == "employee@demo.test"))
             case = db.session.scalar(select(Case).where(Case.employee_id == employee.id))
             item = documents.send_document(
-                db.session, employee, case, DocumentType.WORK_STATUS_NOTE, None, note,
-                [Upload(io.BytesIO(a_new_pdf()), "work-status.pdf")], UploadLimits.from_config(self.app.config),
-                DeadlineSettings.from_config(self.app.config))
+                db.session,
+                employee,
+                case,
+                DocumentType.WORK_STATUS_NOTE,
+                None,
+                note,
+                [Upload(io.BytesIO(a_new_pdf()), "work-status.pdf")],
+                UploadLimits.from_config(self.app.config),
+                DeadlineSettings.from_config(self.app.config),
+            )
             return item.reference
 
     def claim_as(self, email: str, reference: str) -> None:

@@ -1,4 +1,5 @@
 """An accommodation asked for on a phone, worked through the interactive process, and decided."""
+
 import re
 
 from playwright.sync_api import expect
@@ -18,7 +19,8 @@ def test_an_accommodation_asked_for_on_a_phone_is_discussed_checked_with_the_sup
     expect(employee.get_by_role("alert")).to_contain_text("Say in your own words")
     audit(employee, "Employee: accommodation step with an error")
     employee.get_by_label("What is making work difficult for you?").fill(
-        "Standing at the line for a whole shift makes my back seize up by midday.")
+        "Standing at the line for a whole shift makes my back seize up by midday."
+    )
     employee.get_by_role("button", name="Continue").click()
     employee.get_by_label("Which parts of your job are affected?").fill("Line work, eight hours standing.")
     employee.get_by_role("button", name="Continue").click()

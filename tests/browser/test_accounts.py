@@ -1,5 +1,6 @@
 """Joining by invitation and resetting a password: the screens reached from a link in an email;
 an invitation the mail server refused, sent again by the admin; and an account deactivated."""
+
 import re
 
 from playwright.sync_api import expect
@@ -16,7 +17,8 @@ def test_an_invited_supervisor_sets_up_their_account_and_signs_in(sign_in, porta
     admin.get_by_role("button", name="Send invitation").click()
     expect(admin.get_by_role("alert")).to_be_focused()
     expect(admin.get_by_role("alert").get_by_role("link")).to_have_text(
-        ["Enter the person's full name.", "Enter the person's email address.", "Choose a role."])
+        ["Enter the person's full name.", "Enter the person's email address.", "Choose a role."]
+    )
     audit(admin, "Admin: invite someone, nothing entered")
 
     admin.get_by_label("Full name").fill("Jo Newcomer")
@@ -119,7 +121,8 @@ def test_an_admin_deactivates_a_case_manager_who_left_and_their_item_goes_back_t
     admin.get_by_role("button", name="Deactivate Casey Leaving").click()
     expect(status_message(admin)).to_contain_text(
         "Casey Leaving's account is deactivated: they are signed out and cannot sign in. "
-        "1 open item went back to the unassigned queue")
+        "1 open item went back to the unassigned queue"
+    )
     expect(admin.get_by_role("button", name="Reactivate Casey Leaving")).to_be_visible()
     audit(admin, "Admin: accounts, one deactivated")
 

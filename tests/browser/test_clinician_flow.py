@@ -1,4 +1,5 @@
 """A treating clinician's work-status report, from the employee's authorisation to the supervisor's screen."""
+
 import re
 
 from playwright.sync_api import expect
@@ -9,8 +10,9 @@ from tests.browser.checks import audit, follow
 DIAGNOSIS = "Sprain of medial collateral ligament of right knee"
 
 
-def test_an_authorised_clinician_reports_restrictions_that_the_employee_and_supervisor_then_see(sign_in, open_page,
-                                                                                              portal):
+def test_an_authorised_clinician_reports_restrictions_that_the_employee_and_supervisor_then_see(
+    sign_in, open_page, portal
+):
     employee = sign_in("employee")
     follow(employee.get_by_role("link", name=re.compile(r"^Your clinicians for case")))
     audit(employee, "Employee: your clinicians")
@@ -24,8 +26,9 @@ def test_an_authorised_clinician_reports_restrictions_that_the_employee_and_supe
     expect(employee.get_by_role("status")).to_contain_text("Dr Riley Bone is authorised until")
 
     clinician = open_page("new clinician")
-    clinician.goto(portal.link_in_mail("riley.bone@clinic.test",
-                                       "A patient has authorised you on the return-to-work portal"))
+    clinician.goto(
+        portal.link_in_mail("riley.bone@clinic.test", "A patient has authorised you on the return-to-work portal")
+    )
     expect(clinician.get_by_role("heading", level=1)).to_have_text("Set up your account")
     audit(clinician, "Clinician: setting up an invited account")
     clinician.get_by_label("New password", exact=True).fill("knees and elbows 2026")

@@ -1,4 +1,5 @@
 """A document's whole journey, by the two people it concerns, each in their own browser."""
+
 import re
 
 from playwright.sync_api import expect
@@ -12,10 +13,12 @@ def test_a_document_goes_from_the_employee_to_the_case_manager_and_back(sign_in,
     employee = sign_in("employee")
     employee.get_by_role("link", name=re.compile(r"^Send a document for case")).click()
     employee.get_by_label("What is the document?").select_option(label="Work status or return-to-work note")
-    employee.get_by_label("Files", exact=True).set_input_files([
-        {"name": "fit-note.pdf", "mimeType": "application/pdf", "buffer": a_new_pdf()},
-        {"name": "IMG_0417.jpg", "mimeType": "image/jpeg", "buffer": a_new_photo()},
-    ])
+    employee.get_by_label("Files", exact=True).set_input_files(
+        [
+            {"name": "fit-note.pdf", "mimeType": "application/pdf", "buffer": a_new_pdf()},
+            {"name": "IMG_0417.jpg", "mimeType": "image/jpeg", "buffer": a_new_photo()},
+        ]
+    )
     employee.get_by_label("A note for your case manager (optional)").fill("From Tuesday's appointment.")
     employee.get_by_role("button", name="Send").click()
 
@@ -52,7 +55,8 @@ def test_a_document_goes_from_the_employee_to_the_case_manager_and_back(sign_in,
     audit(employee, "Employee: an item that needs more information, empty reply")
     employee.get_by_label("Your reply").fill("Here is page 2.")
     employee.get_by_label("Add files (optional)").set_input_files(
-        {"name": "fit-note-page-2.pdf", "mimeType": "application/pdf", "buffer": a_new_pdf()})
+        {"name": "fit-note-page-2.pdf", "mimeType": "application/pdf", "buffer": a_new_pdf()}
+    )
     employee.get_by_role("button", name="Send reply").click()
     expect(status_message(employee)).to_have_text("Thank you. Your reply has gone to your case manager.")
 

@@ -1,4 +1,5 @@
 """Transitional duty: an offer that conflicts, fixed while it is filled in, forwarded, accepted."""
+
 import re
 from datetime import timedelta
 
@@ -23,11 +24,23 @@ def restrictions_in_effect(portal, lift_pounds: int) -> None:
         manager = db.session.scalar(db.select(User).filter_by(email="manager@demo.test"))
         case = db.session.scalar(db.select(Case).join(Case.employee).filter(User.email == "employee@demo.test"))
         today = utcnow().date()
-        item = reports.submit(db.session, clinician, case, ReportInput(
-            visit_date=today, work_status="modified_duty", effective_from=today,
-            limits={"lift": Limit(pounds=lift_pounds, frequency="occasionally")},
-            diagnoses=[("M54.50", "Low back pain")], attested_name="Dr Casey Clinician", licence_number="MD-1"),
-            None, UploadLimits.from_config(portal.app.config), DeadlineSettings.from_config(portal.app.config))
+        item = reports.submit(
+            db.session,
+            clinician,
+            case,
+            ReportInput(
+                visit_date=today,
+                work_status="modified_duty",
+                effective_from=today,
+                limits={"lift": Limit(pounds=lift_pounds, frequency="occasionally")},
+                diagnoses=[("M54.50", "Low back pain")],
+                attested_name="Dr Casey Clinician",
+                licence_number="MD-1",
+            ),
+            None,
+            UploadLimits.from_config(portal.app.config),
+            DeadlineSettings.from_config(portal.app.config),
+        )
         submissions.claim(db.session, item, manager, item.version)
         kinds.accept(db.session, item, manager, item.version)
 

@@ -1,5 +1,6 @@
 """Each screen that htmx updates in place: focus goes somewhere sensible, the change is announced,
 and the updated screen passes the same checks as a page."""
+
 import re
 
 import pytest
@@ -137,8 +138,9 @@ def test_sending_nothing_shows_every_problem_in_place_and_focuses_them(sign_in):
 
     summary = employee.get_by_role("alert")
     expect(summary).to_be_focused()
-    expect(summary.get_by_role("link")).to_have_text(["Choose what the document is.",
-                                                      "Choose at least one file to send."])
+    expect(summary.get_by_role("link")).to_have_text(
+        ["Choose what the document is.", "Choose at least one file to send."]
+    )
     assert any("Choose at least one file to send." in said for said in announcements(employee))
     audit(employee, "Employee: send a document, nothing chosen (htmx)")
 
@@ -149,7 +151,8 @@ def test_a_file_that_is_not_a_document_is_refused_in_place(sign_in):
     employee.get_by_label("What is the document?").select_option(label="Other document")
     employee.get_by_label("Describe the document").fill("Pharmacy receipt")
     employee.get_by_label("Files", exact=True).set_input_files(
-        {"name": "receipt.pdf", "mimeType": "application/pdf", "buffer": b"just some text, not a PDF"})
+        {"name": "receipt.pdf", "mimeType": "application/pdf", "buffer": b"just some text, not a PDF"}
+    )
     listen_for_announcements(employee)
     employee.get_by_role("button", name="Send").click()
 
@@ -165,7 +168,8 @@ def test_a_document_sent_opens_its_receipt_with_focus_on_it_and_announces_it(sig
     follow(employee.get_by_role("link", name=SEND_A_DOCUMENT))
     employee.get_by_label("What is the document?").select_option(label="FMLA certification of a health condition")
     employee.get_by_label("Files", exact=True).set_input_files(
-        {"name": "fmla.pdf", "mimeType": "application/pdf", "buffer": a_new_pdf()})
+        {"name": "fmla.pdf", "mimeType": "application/pdf", "buffer": a_new_pdf()}
+    )
     listen_for_announcements(employee)
     employee.get_by_role("button", name="Send").click()
 

@@ -2,6 +2,7 @@
 several items claimed by keyboard alone, an item opened beside the list on a wide screen and on
 its own page on a narrow one, new items announced rather than slid under the cursor; and the
 inbox in each of its states held to the accessibility checks."""
+
 import re
 from urllib.parse import parse_qsl, urlsplit
 
@@ -44,7 +45,7 @@ def focused_reference(page) -> str:
 def test_overdue_items_are_claimed_by_keyboard_and_the_address_keeps_the_view(sign_in, portal):
     # Four documents that have waited past their due dates; the most overdue come first.
     references = [portal.new_document(note=f"Overdue, number {number}") for number in range(1, 5)]
-    for days, reference in zip((6, 5, 4, 1), references):
+    for days, reference in zip((6, 5, 4, 1), references, strict=True):
         portal.make_overdue(reference, days=days)
     manager = sign_in("case manager")
     expect(heading(manager)).to_have_text("Inbox: All open")
@@ -78,7 +79,7 @@ def test_overdue_items_are_claimed_by_keyboard_and_the_address_keeps_the_view(si
     manager.keyboard.press("x")
     assert focused_reference(manager) == references[2]
     assert_focus_visible(manager)
-    for reference, ticked in zip(references, (True, True, True, False)):
+    for reference, ticked in zip(references, (True, True, True, False), strict=True):
         expect(manager.get_by_label(f"Select {reference}")).to_be_checked(checked=ticked)
     listen_for_announcements(manager)
     manager.keyboard.press("c")

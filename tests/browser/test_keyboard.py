@@ -1,4 +1,5 @@
 """Whole tasks done with the keyboard alone (Tab, Enter, Space, typing), focus visible at every step."""
+
 import re
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -53,8 +54,9 @@ def test_an_employee_signs_in_and_sends_a_document_by_keyboard_alone(page):
     page.keyboard.type("Work status")  # a closed list picks the option its letters start
     expect(document_type).to_have_value("work_status_note")
     tab_to(page, page.get_by_label("Files", exact=True))
-    choose_files_by_keyboard(page, {"name": "note-by-keyboard.pdf", "mimeType": "application/pdf",
-                                    "buffer": a_new_pdf()})
+    choose_files_by_keyboard(
+        page, {"name": "note-by-keyboard.pdf", "mimeType": "application/pdf", "buffer": a_new_pdf()}
+    )
     tab_to(page, page.get_by_label("A note for your case manager (optional)"))
     page.keyboard.type("Sent without a mouse.")
     tab_to(page, page.get_by_role("button", name="Send"))

@@ -5,6 +5,7 @@ Screens that exist only after something happens (an error, an htmx update, a lin
 email) are checked where that happens: test_sign_in, test_htmx_swaps, test_document_flow,
 test_accounts.
 """
+
 import re
 
 import pytest
@@ -50,25 +51,48 @@ SCREENS = [
     ("Signed out: page not found", None, go("/no-such-page"), "Page not found"),
     ("Employee: your cases", "employee", nothing, "Your cases"),
     ("Employee: history", "employee", follow("History"), "Everything you have sent"),
-    ("Employee: send a document", "employee", follow(re.compile(r"^Send a document for case")),
-     re.compile(r"^Send a document for case")),
-    ("Employee: send the document asked for", "employee", follow(re.compile(r"^Send this document")),
-     re.compile(r"^Send a document for case")),
+    (
+        "Employee: send a document",
+        "employee",
+        follow(re.compile(r"^Send a document for case")),
+        re.compile(r"^Send a document for case"),
+    ),
+    (
+        "Employee: send the document asked for",
+        "employee",
+        follow(re.compile(r"^Send this document")),
+        re.compile(r"^Send a document for case"),
+    ),
     ("Employee: an item they sent", "employee", latest_activity, re.compile(".")),
     ("Employee: a page of someone else's", "employee", go("/inbox/"), "Page not found"),
-    ("Employee: your clinicians", "employee", follow(re.compile(r"^Your clinicians for case")),
-     re.compile(r"^Your clinicians for case")),
-    ("Employee: ask for an accommodation", "employee", follow(re.compile(r"^Ask for an accommodation")),
-     "What is making work difficult for you?"),
+    (
+        "Employee: your clinicians",
+        "employee",
+        follow(re.compile(r"^Your clinicians for case")),
+        re.compile(r"^Your clinicians for case"),
+    ),
+    (
+        "Employee: ask for an accommodation",
+        "employee",
+        follow(re.compile(r"^Ask for an accommodation")),
+        "What is making work difficult for you?",
+    ),
     ("Employee: change your password", "employee", follow("Change password"), "Change your password"),
     ("Clinician: your patients", "clinician", nothing, "Your patients"),
-    ("Clinician: write a work-status report", "clinician", follow(re.compile(r"^Write a work-status report")),
-     re.compile(r"^Work-status report for")),
+    (
+        "Clinician: write a work-status report",
+        "clinician",
+        follow(re.compile(r"^Write a work-status report")),
+        re.compile(r"^Work-status report for"),
+    ),
     ("Supervisor: your team", "supervisor", nothing, "Your team"),
-    ("Supervisor: offer transitional duty", "supervisor", follow(re.compile(r"^Offer transitional duty")),
-     re.compile(r"^Offer transitional duty to")),
-    ("Supervisor: light-duty availability", "supervisor", follow("Light-duty availability"),
-     "Light-duty availability"),
+    (
+        "Supervisor: offer transitional duty",
+        "supervisor",
+        follow(re.compile(r"^Offer transitional duty")),
+        re.compile(r"^Offer transitional duty to"),
+    ),
+    ("Supervisor: light-duty availability", "supervisor", follow("Light-duty availability"), "Light-duty availability"),
     ("Case manager: inbox", "case manager", nothing, "Inbox: All open"),
     ("Case manager: review an item", "case manager", first_item_in_inbox, re.compile(".")),
     ("Case manager: a case", "case manager", case_of_first_item, re.compile(r"^Case C-")),
@@ -98,6 +122,7 @@ def test_a_case_managers_request_for_a_document_says_what_is_missing(sign_in):
 
     summary = manager.get_by_role("alert")
     expect(summary).to_be_focused()
-    expect(summary.get_by_role("link")).to_have_text(["Choose the document you need.",
-                                                      "Enter the date the document is needed by."])
+    expect(summary.get_by_role("link")).to_have_text(
+        ["Choose the document you need.", "Enter the date the document is needed by."]
+    )
     audit(manager, "Case manager: a case, document asked for with nothing chosen")

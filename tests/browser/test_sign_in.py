@@ -1,4 +1,5 @@
 """Signing in, as each demo person would."""
+
 import pytest
 from playwright.sync_api import expect
 

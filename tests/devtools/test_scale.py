@@ -1,4 +1,5 @@
 """The scale program (flask portal seed-scale): realistic, consistent with the services' rules, and quick."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -17,10 +18,18 @@ from portal.restrictions.models import RestrictionReport
 from portal.settings import DeadlineSettings
 from tests import factories
 
-DETAILS = {SubmissionKind.DOCUMENT: DocumentSubmission, SubmissionKind.RESTRICTION_REPORT: RestrictionReport,
-           SubmissionKind.DUTY_OFFER: DutyOffer, SubmissionKind.ACCOMMODATION_REQUEST: AccommodationRequest}
-PREFIXES = {SubmissionKind.DOCUMENT: "D-", SubmissionKind.RESTRICTION_REPORT: "R-", SubmissionKind.DUTY_OFFER: "T-",
-            SubmissionKind.ACCOMMODATION_REQUEST: "A-"}
+DETAILS = {
+    SubmissionKind.DOCUMENT: DocumentSubmission,
+    SubmissionKind.RESTRICTION_REPORT: RestrictionReport,
+    SubmissionKind.DUTY_OFFER: DutyOffer,
+    SubmissionKind.ACCOMMODATION_REQUEST: AccommodationRequest,
+}
+PREFIXES = {
+    SubmissionKind.DOCUMENT: "D-",
+    SubmissionKind.RESTRICTION_REPORT: "R-",
+    SubmissionKind.DUTY_OFFER: "T-",
+    SubmissionKind.ACCOMMODATION_REQUEST: "A-",
+}
 
 
 @pytest.fixture
@@ -64,12 +73,18 @@ def test_open_items_are_due_and_assigned_as_the_services_would_have_left_them(pr
 
 def test_each_item_has_its_details_its_submit_event_and_documents_their_file(app, program, db_session):
     for kind, detail in DETAILS.items():
-        missing = db_session.scalar(select(func.count(Submission.id)).where(Submission.kind == kind)
-                                    .outerjoin(detail, detail.submission_id == Submission.id)
-                                    .where(detail.submission_id.is_(None)))
+        missing = db_session.scalar(
+            select(func.count(Submission.id))
+            .where(Submission.kind == kind)
+            .outerjoin(detail, detail.submission_id == Submission.id)
+            .where(detail.submission_id.is_(None))
+        )
         assert missing == 0, kind
-    submits = db_session.execute(select(SubmissionEvent.submission_id, func.count())
-                                 .where(SubmissionEvent.action == "submit").group_by(SubmissionEvent.submission_id)).all()
+    submits = db_session.execute(
+        select(SubmissionEvent.submission_id, func.count())
+        .where(SubmissionEvent.action == "submit")
+        .group_by(SubmissionEvent.submission_id)
+    ).all()
     assert len(submits) == 2000 and all(count == 1 for _, count in submits)
     documents = db_session.scalar(select(func.count(func.distinct(StoredFile.submission_id))))
     assert documents == db_session.scalar(select(func.count(DocumentSubmission.submission_id)))

@@ -1,4 +1,5 @@
 """The first whole loop, through the web as each person would do it, with every email delivered over SMTP."""
+
 import io
 import re
 
@@ -35,9 +36,15 @@ def test_employee_sends_manager_asks_employee_answers_manager_accepts(app, db_se
 
     # The employee sends a PDF from the case on their home page.
     send_path = f"/employee/cases/{case.id}/documents/new"
-    sent = alex.post_form(send_path, {"document_type": "fmla_certification", "note": "From Dr Lee",
-                                      "files": [(io.BytesIO(factories.pdf_bytes()), "certification.pdf")]},
-                          content_type="multipart/form-data")
+    sent = alex.post_form(
+        send_path,
+        {
+            "document_type": "fmla_certification",
+            "note": "From Dr Lee",
+            "files": [(io.BytesIO(factories.pdf_bytes()), "certification.pdf")],
+        },
+        content_type="multipart/form-data",
+    )
     assert sent.status_code == 303
     item = db_session.query(Submission).one()
     [received] = deliver(smtp_server)
@@ -54,9 +61,11 @@ def test_employee_sends_manager_asks_employee_answers_manager_accepts(app, db_se
         return str(db_session.get(Submission, item.id).version)
 
     assert morgan.post_form(f"{review}/claim", {"version": version()}, token_from=review).status_code == 303
-    asked = morgan.post_form(f"{review}/request-information",
-                             {"version": version(), "message": "Section III is not filled in."},
-                             token_from=review)
+    asked = morgan.post_form(
+        f"{review}/request-information",
+        {"version": version(), "message": "Section III is not filled in."},
+        token_from=review,
+    )
     assert asked.status_code == 303
     [question] = deliver(smtp_server)
     assert question["to"] == ["alex@example.test"]
@@ -64,10 +73,16 @@ def test_employee_sends_manager_asks_employee_answers_manager_accepts(app, db_se
     assert "Section III is not filled in." in alex.client.get(answer_page).get_data(as_text=True)
 
     # The employee answers with a photo of the missing page.
-    answered = alex.post_form(f"{answer_page}/reply",
-                              {"version": version(), "message": "Here is section III.",
-                               "files": [(io.BytesIO(factories.image_bytes()), "section3.jpg")]},
-                              token_from=answer_page, content_type="multipart/form-data")
+    answered = alex.post_form(
+        f"{answer_page}/reply",
+        {
+            "version": version(),
+            "message": "Here is section III.",
+            "files": [(io.BytesIO(factories.image_bytes()), "section3.jpg")],
+        },
+        token_from=answer_page,
+        content_type="multipart/form-data",
+    )
     assert answered.status_code == 303
     [reply] = deliver(smtp_server)
     assert reply["to"] == ["morgan@example.test"] and link_in(reply, "/inbox/submissions/") == review

@@ -1,4 +1,5 @@
 """Documents at the service level: sending, duplicates, refusals, replies and requests."""
+
 import io
 from datetime import timedelta
 from pathlib import Path
@@ -39,8 +40,9 @@ def upload(content: bytes, name: str) -> documents.Upload:
 
 
 def send(db_session, case, limits, *uploads, document_type="work_status_note", description=None, note=None, **kw):
-    return documents.send_document(db_session, case.employee, case, document_type, description, note, list(uploads),
-                                   limits, SETTINGS, **kw)
+    return documents.send_document(
+        db_session, case.employee, case, document_type, description, note, list(uploads), limits, SETTINGS, **kw
+    )
 
 
 def stored_paths(limits) -> list[Path]:
@@ -50,8 +52,15 @@ def stored_paths(limits) -> list[Path]:
 
 def test_a_document_enters_the_inbox_as_new_and_due_for_triage(db_session, case, limits):
     sent_at = utcnow()
-    item = send(db_session, case, limits, upload(factories.pdf_bytes(), "note.pdf"),
-                upload(factories.image_bytes(), "page2.jpg"), note="From my GP", now=sent_at)
+    item = send(
+        db_session,
+        case,
+        limits,
+        upload(factories.pdf_bytes(), "note.pdf"),
+        upload(factories.image_bytes(), "page2.jpg"),
+        note="From my GP",
+        now=sent_at,
+    )
     assert item.status == SubmissionStatus.NEW and item.reference.startswith("D-")
     assert item.summary == "Work status or return-to-work note (2 files)"
     assert item.due_at > sent_at and item.document.note == "From my GP"
@@ -60,8 +69,14 @@ def test_a_document_enters_the_inbox_as_new_and_due_for_triage(db_session, case,
 
 
 def test_the_case_manager_is_emailed_without_medical_detail(db_session, case, limits):
-    send(db_session, case, limits, upload(factories.pdf_bytes(), "fmla.pdf"), document_type="fmla_certification",
-         note="My diagnosis is in here")
+    send(
+        db_session,
+        case,
+        limits,
+        upload(factories.pdf_bytes(), "fmla.pdf"),
+        document_type="fmla_certification",
+        note="My diagnosis is in here",
+    )
     email = db_session.query(OutboundEmail).one()
     assert email.to_address == "morgan@example.test"
     assert "diagnosis" not in email.body_text and "FMLA" not in email.body_text
@@ -109,10 +124,13 @@ def test_a_refused_file_keeps_nothing_of_the_upload(db_session, case, limits):
     assert stored_paths(limits) == [] and db_session.query(OutboundEmail).count() == 0
 
 
-@pytest.mark.parametrize("uploads, message", [
-    ([], "Choose at least one file"),
-    ([upload(b"x", f"{n}.pdf") for n in range(4)], "at most 3 files"),
-])
+@pytest.mark.parametrize(
+    "uploads, message",
+    [
+        ([], "Choose at least one file"),
+        ([upload(b"x", f"{n}.pdf") for n in range(4)], "at most 3 files"),
+    ],
+)
 def test_no_files_or_too_many_are_refused(db_session, case, limits, uploads, message):
     with pytest.raises(InvalidInput, match=message):
         send(db_session, case, limits, *uploads)
@@ -122,26 +140,40 @@ def test_other_documents_need_a_description(db_session, case, limits):
     with pytest.raises(InvalidInput, match="what the document is") as refused:
         send(db_session, case, limits, upload(factories.pdf_bytes(), "x.pdf"), document_type="other")
     assert refused.value.field == "description"
-    item = send(db_session, case, limits, upload(factories.pdf_bytes(), "x.pdf"), document_type="other",
-                description="Pharmacy receipt")
+    item = send(
+        db_session,
+        case,
+        limits,
+        upload(factories.pdf_bytes(), "x.pdf"),
+        document_type="other",
+        description="Pharmacy receipt",
+    )
     assert item.summary == "Other document: Pharmacy receipt (1 file)"
 
 
 def test_a_requested_document_appears_in_the_employees_list_and_the_upload_answers_it(db_session, case, limits):
     manager = case.case_manager
-    request = documents.request_document(db_session, manager, case, "fmla_certification", "",
-                                         (utcnow() + timedelta(days=15)).date(), SETTINGS)
+    request = documents.request_document(
+        db_session, manager, case, "fmla_certification", "", (utcnow() + timedelta(days=15)).date(), SETTINGS
+    )
     assert documents.open_requests(db_session, case.employee) == [request]
     assert request.message == "Please send your FMLA certification of a health condition."
     assert db_session.query(OutboundEmail).filter_by(to_address=case.employee.email).count() == 1
-    item = send(db_session, case, limits, upload(factories.pdf_bytes(), "wh380.pdf"),
-                document_type="fmla_certification", answering=request)
+    item = send(
+        db_session,
+        case,
+        limits,
+        upload(factories.pdf_bytes(), "wh380.pdf"),
+        document_type="fmla_certification",
+        answering=request,
+    )
     assert request.answered_by_id == item.id and documents.open_requests(db_session, case.employee) == []
 
 
 def test_another_employee_never_sees_the_request(db_session, case):
-    documents.request_document(db_session, case.case_manager, case, "work_status_note", "",
-                               (utcnow() + timedelta(days=3)).date(), SETTINGS)
+    documents.request_document(
+        db_session, case.case_manager, case, "work_status_note", "", (utcnow() + timedelta(days=3)).date(), SETTINGS
+    )
     stranger = factories.user(db_session, Role.EMPLOYEE)
     assert documents.open_requests(db_session, stranger) == []
 
@@ -149,10 +181,17 @@ def test_another_employee_never_sees_the_request(db_session, case):
 def test_the_employees_reply_sends_the_item_back_to_review_with_the_files(db_session, case, limits):
     item = send(db_session, case, limits, upload(factories.pdf_bytes(), "note.pdf"))
     submissions.claim(db_session, item, case.case_manager, item.version)
-    kinds.request_information(db_session, item, case.case_manager, "Page 2 is missing.", None, item.version,
-                                    SETTINGS)
-    documents.provide_information(db_session, case.employee, item, "Here it is.",
-                                  [upload(factories.image_bytes(), "page2.jpg")], limits, SETTINGS, item.version)
+    kinds.request_information(db_session, item, case.case_manager, "Page 2 is missing.", None, item.version, SETTINGS)
+    documents.provide_information(
+        db_session,
+        case.employee,
+        item,
+        "Here it is.",
+        [upload(factories.image_bytes(), "page2.jpg")],
+        limits,
+        SETTINGS,
+        item.version,
+    )
     assert item.status == SubmissionStatus.IN_REVIEW
     assert item.events[-1].message == "Here it is.\nFiles added: page2.jpg"
     assert db_session.query(InformationRequest).one().closed_at is not None

@@ -1,4 +1,5 @@
 """The employee's screens through the test client: home, sending documents, replies, history."""
+
 import io
 from datetime import timedelta
 
@@ -31,11 +32,18 @@ def case(db_session, employee):
 
 
 def send_form(web, case, files, token_page=None, headers=None, **fields):
-    data = {"document_type": "work_status_note", "note": "", "description": "", "request_id": "",
-            "files": [(io.BytesIO(content), name) for content, name in files], **fields}
+    data = {
+        "document_type": "work_status_note",
+        "note": "",
+        "description": "",
+        "request_id": "",
+        "files": [(io.BytesIO(content), name) for content, name in files],
+        **fields,
+    }
     path = f"/employee/cases/{case.id}/documents/new"
-    return web.post_form(path, data, token_from=token_page or path, content_type="multipart/form-data",
-                         headers=headers or {})
+    return web.post_form(
+        path, data, token_from=token_page or path, content_type="multipart/form-data", headers=headers or {}
+    )
 
 
 def test_home_shows_the_case_and_its_case_manager_and_how_to_send_a_document(web, case):
@@ -53,7 +61,9 @@ def test_the_send_form_accepts_phone_photos_and_pdfs_and_works_as_a_plain_form(w
 
 
 def test_sending_a_document_shows_a_receipt_at_once(web, case, db_session):
-    response = send_form(web, case, [(factories.pdf_bytes(), "fit-note.pdf"), (factories.image_bytes(), "IMG_2041.JPG")])
+    response = send_form(
+        web, case, [(factories.pdf_bytes(), "fit-note.pdf"), (factories.image_bytes(), "IMG_2041.JPG")]
+    )
     assert response.status_code == 303
     receipt = web.client.get(response.headers["Location"]).get_data(as_text=True)
     item = db_session.query(Submission).one()
@@ -67,17 +77,21 @@ def test_an_htmx_send_is_answered_with_where_to_go_next(web, case):
     assert response.status_code == 200 and response.headers["HX-Location"].startswith("/employee/submissions/")
 
 
-@pytest.mark.parametrize("files, message", [
-    ([], "Choose at least one file to send."),
-    ([(b"", "empty.pdf")], "empty"),
-    ([(b"<html><script>alert(1)</script></html>", "invoice.pdf")], "not a type of file we accept"),
-    ([(factories.pdf_bytes(encryption=pikepdf.Encryption(owner="o", user="u")), "locked.pdf")], "password"),
-    ([(b"%PDF-1.7\n<html><body>hi</body></html>", "fake.pdf")], "fake.pdf"),
-    ([(factories.pdf_bytes(), f"{n}.pdf") for n in range(11)], "at most 10 files"),
-])
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        ([], "Choose at least one file to send."),
+        ([(b"", "empty.pdf")], "empty"),
+        ([(b"<html><script>alert(1)</script></html>", "invoice.pdf")], "not a type of file we accept"),
+        ([(factories.pdf_bytes(encryption=pikepdf.Encryption(owner="o", user="u")), "locked.pdf")], "password"),
+        ([(b"%PDF-1.7\n<html><body>hi</body></html>", "fake.pdf")], "fake.pdf"),
+        ([(factories.pdf_bytes(), f"{n}.pdf") for n in range(11)], "at most 10 files"),
+    ],
+)
 def test_every_refusal_keeps_what_was_typed_and_is_announced(web, case, db_session, files, message):
-    response = send_form(web, case, files, note="Please look at page 3", document_type="other",
-                         description="Physio letter")
+    response = send_form(
+        web, case, files, note="Please look at page 3", document_type="other", description="Physio letter"
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert message in page
@@ -104,36 +118,52 @@ def test_sending_the_same_file_again_says_when_it_was_sent(web, case):
 def test_an_upload_over_the_size_limit_gets_a_clear_page_before_it_is_read(app, web, case):
     limit = app.config["MAX_CONTENT_LENGTH"]
     # A prepared body (not the test client's spooled file, which it leaves open when unread).
-    body = b"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"huge.pdf\"\r\n\r\n%PDF-" + b"0" * limit
-    response = web.client.post(f"/employee/cases/{case.id}/documents/new", data=body,
-                               content_type="multipart/form-data; boundary=b")
+    body = b'--b\r\nContent-Disposition: form-data; name="files"; filename="huge.pdf"\r\n\r\n%PDF-' + b"0" * limit
+    response = web.client.post(
+        f"/employee/cases/{case.id}/documents/new", data=body, content_type="multipart/form-data; boundary=b"
+    )
     assert response.status_code == 413 and "That upload is too large" in response.get_data(as_text=True)
 
 
 def test_a_requested_document_shows_with_its_due_date_and_the_upload_answers_it(web, case, db_session):
     due = (utcnow() + timedelta(days=15)).date()
-    request = documents.request_document(db_session, case.case_manager, case, "fmla_certification", "", due,
-                                         DeadlineSettings())
+    request = documents.request_document(
+        db_session, case.case_manager, case, "fmla_certification", "", due, DeadlineSettings()
+    )
     home = web.client.get("/employee/").get_data(as_text=True)
     assert "FMLA certification of a health condition" in home and "(15 days left)" in home
     link = f"/employee/cases/{case.id}/documents/new?request={request.id}"
     assert link.replace("&", "&amp;") in home or link in home
     form = web.client.get(link).get_data(as_text=True)
     assert "This answers your case manager's request" in form
-    response = send_form(web, case, [(factories.pdf_bytes(), "wh380.pdf")], token_page=link,
-                         document_type="fmla_certification", request_id=str(request.id))
+    response = send_form(
+        web,
+        case,
+        [(factories.pdf_bytes(), "wh380.pdf")],
+        token_page=link,
+        document_type="fmla_certification",
+        request_id=str(request.id),
+    )
     assert response.status_code == 303
     assert "Nothing right now" in web.client.get("/employee/").get_data(as_text=True)
 
 
 def _needs_info(db_session, case):
-    item = documents.send_document(db_session, case.employee, case, "work_status_note", None, None,
-                                   [documents.Upload(io.BytesIO(factories.pdf_bytes()), "note.pdf")],
-                                   UploadLimits.from_config(current_app.config),
-                                   DeadlineSettings())
+    item = documents.send_document(
+        db_session,
+        case.employee,
+        case,
+        "work_status_note",
+        None,
+        None,
+        [documents.Upload(io.BytesIO(factories.pdf_bytes()), "note.pdf")],
+        UploadLimits.from_config(current_app.config),
+        DeadlineSettings(),
+    )
     submissions.claim(db_session, item, case.case_manager, item.version)
-    kinds.request_information(db_session, item, case.case_manager, "Page 2 is missing.", None, item.version,
-                                    DeadlineSettings())
+    kinds.request_information(
+        db_session, item, case.case_manager, "Page 2 is missing.", None, item.version, DeadlineSettings()
+    )
     return item
 
 
@@ -141,13 +171,22 @@ def test_the_employee_reads_the_request_and_replies(web, case, db_session):
     item = _needs_info(db_session, case)
     page = web.client.get(f"/employee/submissions/{item.id}").get_data(as_text=True)
     assert "Your case manager needs more information" in page and "Page 2 is missing." in page
-    empty = web.post_form(f"/employee/submissions/{item.id}/reply", {"message": "", "version": str(item.version)},
-                          token_from=f"/employee/submissions/{item.id}")
+    empty = web.post_form(
+        f"/employee/submissions/{item.id}/reply",
+        {"message": "", "version": str(item.version)},
+        token_from=f"/employee/submissions/{item.id}",
+    )
     assert empty.status_code == 422 and "Write a reply or choose a file" in empty.get_data(as_text=True)
-    response = web.post_form(f"/employee/submissions/{item.id}/reply",
-                             {"message": "Attached.", "version": str(item.version),
-                              "files": [(io.BytesIO(factories.image_bytes()), "page2.jpg")]},
-                             token_from=f"/employee/submissions/{item.id}", content_type="multipart/form-data")
+    response = web.post_form(
+        f"/employee/submissions/{item.id}/reply",
+        {
+            "message": "Attached.",
+            "version": str(item.version),
+            "files": [(io.BytesIO(factories.image_bytes()), "page2.jpg")],
+        },
+        token_from=f"/employee/submissions/{item.id}",
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 303
     db_session.expire_all()
     assert db_session.get(Submission, item.id).status == SubmissionStatus.IN_REVIEW
@@ -169,22 +208,40 @@ def test_history_lists_every_submission_with_decisions_in_plain_language(web, ca
 def test_an_employee_withdraws_an_item_before_review(web, case, db_session):
     send_form(web, case, [(factories.pdf_bytes(), "note.pdf")])
     item = db_session.query(Submission).one()
-    response = web.post_form(f"/employee/submissions/{item.id}/withdraw", {"version": str(item.version)},
-                             token_from=f"/employee/submissions/{item.id}", follow_redirects=True)
+    response = web.post_form(
+        f"/employee/submissions/{item.id}/withdraw",
+        {"version": str(item.version)},
+        token_from=f"/employee/submissions/{item.id}",
+        follow_redirects=True,
+    )
     assert "is withdrawn" in response.get_data(as_text=True)
 
 
 def test_another_employees_case_submission_and_file_answer_404(web, case, db_session):
     stranger_case = factories.case(db_session)
-    foreign = documents.send_document(db_session, stranger_case.employee, stranger_case, "work_status_note", None,
-                                      None, [documents.Upload(io.BytesIO(factories.pdf_bytes()), "theirs.pdf")],
-                                      UploadLimits.from_config(current_app.config),
-                                      DeadlineSettings())
+    foreign = documents.send_document(
+        db_session,
+        stranger_case.employee,
+        stranger_case,
+        "work_status_note",
+        None,
+        None,
+        [documents.Upload(io.BytesIO(factories.pdf_bytes()), "theirs.pdf")],
+        UploadLimits.from_config(current_app.config),
+        DeadlineSettings(),
+    )
     stored = db_session.query(StoredFile).one()
-    for path in (f"/employee/cases/{stranger_case.id}/documents/new", f"/employee/submissions/{foreign.id}",
-                 f"/files/{stored.id}", f"/files/{stored.id}/view"):
+    for path in (
+        f"/employee/cases/{stranger_case.id}/documents/new",
+        f"/employee/submissions/{foreign.id}",
+        f"/files/{stored.id}",
+        f"/files/{stored.id}/view",
+    ):
         assert web.client.get(path).status_code == 404, path
-    for path in (f"/employee/submissions/{foreign.id}/reply", f"/employee/submissions/{foreign.id}/withdraw",
-                 f"/employee/cases/{stranger_case.id}/documents/new"):
+    for path in (
+        f"/employee/submissions/{foreign.id}/reply",
+        f"/employee/submissions/{foreign.id}/withdraw",
+        f"/employee/cases/{stranger_case.id}/documents/new",
+    ):
         response = web.post_form(path, {"message": "x", "version": "1"}, token_from="/employee/")
         assert response.status_code == 404, path

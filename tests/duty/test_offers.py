@@ -1,4 +1,5 @@
 """Transitional-duty offers at the service level: the rules, forwarding, the answer, re-evaluation, availability."""
+
 from datetime import timedelta
 
 import pytest
@@ -24,8 +25,9 @@ DEADLINES = DeadlineSettings()
 @pytest.fixture
 def team(db_session):
     supervisor = factories.user(db_session, Role.SUPERVISOR, name="Sam Supervisor", department="Assembly")
-    employee = factories.user(db_session, Role.EMPLOYEE, name="Alex Employee", supervisor_id=supervisor.id,
-                              department="Assembly")
+    employee = factories.user(
+        db_session, Role.EMPLOYEE, name="Alex Employee", supervisor_id=supervisor.id, department="Assembly"
+    )
     manager = factories.user(db_session, Role.CASE_MANAGER)
     clinician = factories.user(db_session, Role.CLINICIAN)
     case = factories.case(db_session, employee=employee, case_manager=manager)
@@ -36,21 +38,36 @@ def team(db_session):
 
 def offer_input(**changes) -> offers.OfferInput:
     start = utcnow().date() + timedelta(days=3)
-    values = dict(job_title="Parts inspector", tasks="Inspect parts at a bench", hours_per_day=6, days="Monday to Friday",
-                  location="Plant 2", start_date=start, end_date=start + timedelta(days=29),
-                  answer_by=start - timedelta(days=1), contact_name="Sam Supervisor",
-                  demands={"lift": Limit(pounds=10, frequency="occasionally"), "stand": Limit(hours=2)})
+    values = dict(
+        job_title="Parts inspector",
+        tasks="Inspect parts at a bench",
+        hours_per_day=6,
+        days="Monday to Friday",
+        location="Plant 2",
+        start_date=start,
+        end_date=start + timedelta(days=29),
+        answer_by=start - timedelta(days=1),
+        contact_name="Sam Supervisor",
+        demands={"lift": Limit(pounds=10, frequency="occasionally"), "stand": Limit(hours=2)},
+    )
     values.update(changes)
     return offers.OfferInput(**values)
 
 
 def accept_report(db_session, team, tmp_path, **limits):
     today = utcnow().date()
-    report = ReportInput(visit_date=today, work_status="modified_duty", effective_from=today,
-                         limits={key: Limit(pounds=value, frequency="occasionally") for key, value in limits.items()},
-                         diagnoses=[("M54.50", "Low back pain")], attested_name="Dr Lee", licence_number="MD-1")
-    item = reports.submit(db_session, team["clinician"], team["case"], report, None,
-                          UploadLimits(str(tmp_path), 10**6, 3), DEADLINES)
+    report = ReportInput(
+        visit_date=today,
+        work_status="modified_duty",
+        effective_from=today,
+        limits={key: Limit(pounds=value, frequency="occasionally") for key, value in limits.items()},
+        diagnoses=[("M54.50", "Low back pain")],
+        attested_name="Dr Lee",
+        licence_number="MD-1",
+    )
+    item = reports.submit(
+        db_session, team["clinician"], team["case"], report, None, UploadLimits(str(tmp_path), 10**6, 3), DEADLINES
+    )
     submissions.claim(db_session, item, team["manager"], item.version)
     kinds.accept(db_session, item, team["manager"], item.version)
 
@@ -70,15 +87,18 @@ def test_an_offer_enters_the_inbox_with_its_fit(db_session, team, tmp_path):
     assert {d.dimension for d in item.duty_offer.demands} == {"lift", "stand"}
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"job_title": " "}, "job_title", "job title"),
-    ({"hours_per_day": None}, "hours_per_day", "hours a day"),
-    ({"pay_unchanged": False, "pay_rate": ""}, "pay_rate", "rate of pay"),
-    ({"start_date": utcnow().date() - timedelta(days=1)}, "start_date", "in the past"),
-    ({"end_date": utcnow().date() + timedelta(days=200)}, "end_date", "at most 90 days"),
-    ({"answer_by": utcnow().date() + timedelta(days=10)}, "answer_by", "no later than the start"),
-    ({"demands": {"lift": Limit(pounds=10)}}, "lift", "both the pounds and how often"),
-])
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"job_title": " "}, "job_title", "job title"),
+        ({"hours_per_day": None}, "hours_per_day", "hours a day"),
+        ({"pay_unchanged": False, "pay_rate": ""}, "pay_rate", "rate of pay"),
+        ({"start_date": utcnow().date() - timedelta(days=1)}, "start_date", "in the past"),
+        ({"end_date": utcnow().date() + timedelta(days=200)}, "end_date", "at most 90 days"),
+        ({"answer_by": utcnow().date() + timedelta(days=10)}, "answer_by", "no later than the start"),
+        ({"demands": {"lift": Limit(pounds=10)}}, "lift", "both the pounds and how often"),
+    ],
+)
 def test_an_offer_must_state_everything_a_written_offer_needs(db_session, team, changes, field, message):
     found = offers.problems(offer_input(**changes), utcnow().date())
     assert message in found[field]
@@ -111,8 +131,10 @@ def test_accepting_the_offer_puts_the_case_on_transitional_duty_and_tells_both(d
     offers.answer(db_session, team["employee"], item, True, None)
     case = team["case"]
     assert case.status == CaseStatus.TRANSITIONAL_DUTY
-    assert (case.transitional_duty_start, case.transitional_duty_end) == (item.duty_offer.start_date,
-                                                                          item.duty_offer.end_date)
+    assert (case.transitional_duty_start, case.transitional_duty_end) == (
+        item.duty_offer.start_date,
+        item.duty_offer.end_date,
+    )
     told = {e.to_address for e in db_session.query(OutboundEmail).filter_by(template="duty_offer_answered")}
     assert told == {team["supervisor"].email, team["manager"].email}
     with pytest.raises(Conflict, match="already accepted"):
@@ -147,10 +169,28 @@ def test_new_restrictions_re_evaluate_open_offers_and_flag_a_change(db_session, 
 def test_availability_that_fits_best_comes_first(db_session, team, tmp_path):
     accept_report(db_session, team, tmp_path, lift=20)
     start, end = utcnow().date(), utcnow().date() + timedelta(days=60)
-    heavy = offers.post_availability(db_session, team["supervisor"], "Loader", "Loading trucks", 2, 8, start, end,
-                                     {"lift": Limit(pounds=50, frequency="frequently")})
-    light = offers.post_availability(db_session, team["supervisor"], "Inspector", "Bench inspection", 1, 6, start, end,
-                                     {"lift": Limit(pounds=5, frequency="occasionally")})
+    heavy = offers.post_availability(
+        db_session,
+        team["supervisor"],
+        "Loader",
+        "Loading trucks",
+        2,
+        8,
+        start,
+        end,
+        {"lift": Limit(pounds=50, frequency="frequently")},
+    )
+    light = offers.post_availability(
+        db_session,
+        team["supervisor"],
+        "Inspector",
+        "Bench inspection",
+        1,
+        6,
+        start,
+        end,
+        {"lift": Limit(pounds=5, frequency="occasionally")},
+    )
     ranked = offers.matching_availability(db_session, team["case"], utcnow().date())
     assert [row.id for row, _ in ranked] == [light.id, heavy.id]
     assert ranked[1][1].conflicts
@@ -159,5 +199,6 @@ def test_availability_that_fits_best_comes_first(db_session, team, tmp_path):
 def test_availability_needs_places(db_session, team):
     start = utcnow().date()
     with pytest.raises(InvalidInput, match="how many places"):
-        offers.post_availability(db_session, team["supervisor"], "Inspector", "Bench", 0, 6, start,
-                                 start + timedelta(days=5), {})
+        offers.post_availability(
+            db_session, team["supervisor"], "Inspector", "Bench", 0, 6, start, start + timedelta(days=5), {}
+        )

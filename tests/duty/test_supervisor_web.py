@@ -1,4 +1,5 @@
 """Supervisors' transitional-duty screens, the review of an offer and the employee's answer, through the test client."""
+
 import re
 from datetime import timedelta
 
@@ -15,8 +16,9 @@ from tests import factories
 @pytest.fixture
 def team(web_as, db_session):
     supervisor = factories.user(db_session, Role.SUPERVISOR, name="Sam Supervisor", department="Assembly")
-    employee = factories.user(db_session, Role.EMPLOYEE, name="Alex Employee", supervisor_id=supervisor.id,
-                              department="Assembly")
+    employee = factories.user(
+        db_session, Role.EMPLOYEE, name="Alex Employee", supervisor_id=supervisor.id, department="Assembly"
+    )
     manager = factories.user(db_session, Role.CASE_MANAGER, name="Morgan Manager")
     case = factories.case(db_session, employee=employee, case_manager=manager)
     db_session.commit()
@@ -26,11 +28,20 @@ def team(web_as, db_session):
 
 def offer_fields(**changes) -> dict:
     start = utcnow().date() + timedelta(days=3)
-    fields = {"job_title": "Parts inspector", "tasks": "Inspect parts", "location": "Plant 2", "hours_per_day": "6",
-              "days": "Monday to Friday", "pay_unchanged": "y", "start_date": start.isoformat(),
-              "end_date": (start + timedelta(days=20)).isoformat(),
-              "answer_by": (start - timedelta(days=1)).isoformat(), "contact_name": "Sam Supervisor",
-              "lift_pounds": "10", "lift_frequency": "occasionally"}
+    fields = {
+        "job_title": "Parts inspector",
+        "tasks": "Inspect parts",
+        "location": "Plant 2",
+        "hours_per_day": "6",
+        "days": "Monday to Friday",
+        "pay_unchanged": "y",
+        "start_date": start.isoformat(),
+        "end_date": (start + timedelta(days=20)).isoformat(),
+        "answer_by": (start - timedelta(days=1)).isoformat(),
+        "contact_name": "Sam Supervisor",
+        "lift_pounds": "10",
+        "lift_frequency": "occasionally",
+    }
     fields.update(changes)
     return fields
 
@@ -44,8 +55,9 @@ def test_the_offer_form_shows_the_fit_and_the_htmx_check_returns_it_alone(team):
     path = f"/supervisor/cases/{team['case'].id}/offer"
     page = team["supervisor"].client.get(path).get_data(as_text=True)
     assert "No work-status report yet" in page and f'hx-post="{path}/fit"' in page
-    fragment = team["supervisor"].post_form(f"{path}/fit", offer_fields(), token_from=path,
-                                            headers={"HX-Request": "true"})
+    fragment = team["supervisor"].post_form(
+        f"{path}/fit", offer_fields(), token_from=path, headers={"HX-Request": "true"}
+    )
     html = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and "<html" not in html and "Up to 10 lb" in html
     assert html.lstrip().startswith("<h2") and "Fit with Alex Employee" in html
@@ -64,8 +76,9 @@ def test_a_supervisor_cannot_offer_to_someone_who_is_not_their_report(team, db_s
     db_session.commit()
     for path in (f"/supervisor/cases/{other.id}/offer",):
         assert team["supervisor"].client.get(path).status_code == 404
-    response = team["supervisor"].post_form(f"/supervisor/cases/{other.id}/offer", offer_fields(),
-                                            token_from="/supervisor/")
+    response = team["supervisor"].post_form(
+        f"/supervisor/cases/{other.id}/offer", offer_fields(), token_from="/supervisor/"
+    )
     assert response.status_code == 404
 
 
@@ -77,8 +90,11 @@ def make_forwarded_offer(team, db_session) -> Submission:
     review = team["manager"].client.get(f"/inbox/submissions/{item.id}").get_data(as_text=True)
     assert "Demands and restrictions side by side" in review and "Unknown" in review
     submissions.claim(db_session, item, team["manager_user"], item.version)
-    response = team["manager"].post_form(f"/inbox/submissions/{item.id}/accept", {"version": str(item.version)},
-                                         token_from=f"/inbox/submissions/{item.id}")
+    response = team["manager"].post_form(
+        f"/inbox/submissions/{item.id}/accept",
+        {"version": str(item.version)},
+        token_from=f"/inbox/submissions/{item.id}",
+    )
     assert response.status_code == 303
     return item
 
@@ -93,8 +109,12 @@ def test_the_forwarded_offer_is_on_the_employees_home_and_accepting_starts_trans
     assert response.status_code == 303
     db_session.expire_all()
     assert db_session.get(type(team["case"]), team["case"].id).status == CaseStatus.TRANSITIONAL_DUTY
-    assert "accepted by the employee" in team["supervisor"].client.get(f"/supervisor/offers/{item.id}").get_data(as_text=True)
-    assert "accepted by the employee" in team["manager"].client.get(f"/inbox/submissions/{item.id}").get_data(as_text=True)
+    assert "accepted by the employee" in team["supervisor"].client.get(f"/supervisor/offers/{item.id}").get_data(
+        as_text=True
+    )
+    assert "accepted by the employee" in team["manager"].client.get(f"/inbox/submissions/{item.id}").get_data(
+        as_text=True
+    )
     assert "Transitional duty" in team["manager"].client.get(f"/inbox/cases/{team['case'].id}").get_data(as_text=True)
 
 
@@ -123,9 +143,16 @@ def test_an_offer_is_not_shown_to_the_employee_before_it_is_forwarded(team, db_s
 
 def test_the_supervisor_posts_availability_and_the_case_manager_sees_what_fits(team):
     start = utcnow().date()
-    fields = {"title": "Bench inspector", "tasks": "Inspect", "places": "2", "hours_per_day": "4",
-              "start_date": start.isoformat(), "end_date": (start + timedelta(days=30)).isoformat(),
-              "lift_pounds": "5", "lift_frequency": "occasionally"}
+    fields = {
+        "title": "Bench inspector",
+        "tasks": "Inspect",
+        "places": "2",
+        "hours_per_day": "4",
+        "start_date": start.isoformat(),
+        "end_date": (start + timedelta(days=30)).isoformat(),
+        "lift_pounds": "5",
+        "lift_frequency": "occasionally",
+    }
     assert team["supervisor"].post_form("/supervisor/availability", fields).status_code == 303
     page = team["manager"].client.get(f"/inbox/cases/{team['case'].id}").get_data(as_text=True)
     assert "Bench inspector" in page and re.search(r"Standing light duty in Assembly", page)

@@ -1,4 +1,5 @@
 """Downloading and viewing stored files: who may, how the file is served, and the audit trail."""
+
 import pytest
 from sqlalchemy import select
 
@@ -28,8 +29,9 @@ def fetch(client, path):
 
 
 def file_events(db_session):
-    return db_session.scalars(select(AuditEvent).where(AuditEvent.object_type == "stored_file")
-                              .order_by(AuditEvent.id)).all()
+    return db_session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "stored_file").order_by(AuditEvent.id)
+    ).all()
 
 
 def assert_served_safely(response, content_type):
@@ -53,17 +55,28 @@ def test_a_download_is_served_as_an_attachment_and_audited(client, login_as, db_
     assert response.headers["Content-Disposition"] == 'attachment; filename="sick note.pdf"'
     assert response.data == content
     [event] = file_events(db_session)
-    assert (event.action, event.object_type, event.object_id, event.case_id, event.actor_id, event.ip_address) == \
-        ("file_downloaded", "stored_file", stored.id, case.id, manager.id, "127.0.0.1")
+    assert (event.action, event.object_type, event.object_id, event.case_id, event.actor_id, event.ip_address) == (
+        "file_downloaded",
+        "stored_file",
+        stored.id,
+        case.id,
+        manager.id,
+        "127.0.0.1",
+    )
 
 
-@pytest.mark.parametrize(("content", "content_type"), [
-    (factories.pdf_bytes(), "application/pdf"),
-    (factories.image_bytes("JPEG"), "image/jpeg"),
-    (factories.image_bytes("PNG"), "image/png"),
-], ids=["pdf", "jpeg", "png"])
-def test_viewing_shows_pdfs_and_images_inline_and_is_audited(client, login_as, db_session, store, content,
-                                                             content_type):
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (factories.pdf_bytes(), "application/pdf"),
+        (factories.image_bytes("JPEG"), "image/jpeg"),
+        (factories.image_bytes("PNG"), "image/png"),
+    ],
+    ids=["pdf", "jpeg", "png"],
+)
+def test_viewing_shows_pdfs_and_images_inline_and_is_audited(
+    client, login_as, db_session, store, content, content_type
+):
     login_as(Role.CASE_MANAGER)
     stored = store(factories.case(db_session), content, "scan")
 
@@ -92,8 +105,9 @@ def test_a_name_outside_ascii_is_offered_with_an_rfc_5987_filename(client, login
 
     disposition = fetch(client, f"/files/{stored.id}").headers["Content-Disposition"]
 
-    assert disposition == ("attachment; filename=\"arret de travail.pdf\"; "
-                           "filename*=UTF-8''arr%C3%AAt%20de%20travail.pdf")
+    assert disposition == (
+        "attachment; filename=\"arret de travail.pdf\"; filename*=UTF-8''arr%C3%AAt%20de%20travail.pdf"
+    )
 
 
 def test_the_employee_downloads_their_own_file(client, login_as, db_session, store):

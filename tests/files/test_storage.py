@@ -1,4 +1,5 @@
 """The storage service: what it keeps, what it refuses, and that files and rows never part."""
+
 import hashlib
 import io
 import os
@@ -39,8 +40,16 @@ def store(db_session, case, folder):
 
     def store_one(content: bytes, name: str = "upload.pdf", max_bytes: int = 25 * MB, **options):
         with storage.saving(db_session):
-            return storage.store_upload(db_session, io.BytesIO(content), name, case=case, uploaded_by=case.employee,
-                                        upload_folder=folder, max_bytes=max_bytes, **options)
+            return storage.store_upload(
+                db_session,
+                io.BytesIO(content),
+                name,
+                case=case,
+                uploaded_by=case.employee,
+                upload_folder=folder,
+                max_bytes=max_bytes,
+                **options,
+            )
 
     return store_one
 
@@ -80,13 +89,18 @@ def refusal(store, content, name="upload.pdf", **options) -> str:
 
 # What is kept
 
-@pytest.mark.parametrize(("content", "content_type", "extension"), [
-    (factories.pdf_bytes(), "application/pdf", ".pdf"),
-    (factories.image_bytes("JPEG"), "image/jpeg", ".jpg"),
-    (factories.image_bytes("PNG"), "image/png", ".png"),
-    (factories.image_bytes("TIFF"), "image/tiff", ".tif"),
-    (factories.image_bytes("HEIF"), "image/heic", ".heic"),
-], ids=["pdf", "jpeg", "png", "tiff", "heic"])
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "extension"),
+    [
+        (factories.pdf_bytes(), "application/pdf", ".pdf"),
+        (factories.image_bytes("JPEG"), "image/jpeg", ".jpg"),
+        (factories.image_bytes("PNG"), "image/png", ".png"),
+        (factories.image_bytes("TIFF"), "image/tiff", ".tif"),
+        (factories.image_bytes("HEIF"), "image/heic", ".heic"),
+    ],
+    ids=["pdf", "jpeg", "png", "tiff", "heic"],
+)
 def test_an_accepted_file_is_kept_under_its_content_hash(store, folder, db_session, content, content_type, extension):
     stored = store(content, "Doctor's note")
 
@@ -118,8 +132,7 @@ def test_the_same_content_twice_shares_one_stored_file(store, folder):
 
 
 def test_a_file_can_belong_to_a_submission_and_be_marked_not_medical(store, db_session, case):
-    submission = Submission(reference="S-TEST-1", kind=SubmissionKind.DOCUMENT, case=case,
-                            submitted_by=case.employee)
+    submission = Submission(reference="S-TEST-1", kind=SubmissionKind.DOCUMENT, case=case, submitted_by=case.employee)
     db_session.add(submission)
 
     stored = store(factories.pdf_bytes(), submission=submission, is_medical=False)
@@ -130,20 +143,40 @@ def test_a_file_can_belong_to_a_submission_and_be_marked_not_medical(store, db_s
 
 # What is refused, and that nothing is left of it
 
-@pytest.mark.parametrize(("content", "name", "message"), [
-    (b"", "empty.pdf", "empty.pdf is empty"),
-    (HTML, "note.pdf", "note.pdf is not a type of file we accept"),
-    (SVG, "note.pdf", "note.pdf is not a type of file we accept"),
-    (b"MZ\x90\x00" + bytes(200), "x.pdf", "x.pdf is not a type of file we accept"),
-    (b"%PDF-1.7\n" + HTML, "polyglot.pdf", "polyglot.pdf is damaged or is not a real PDF"),
-    (factories.pdf_bytes()[:300], "cut-short.pdf", "cut-short.pdf is damaged"),
-    (factories.pdf_bytes() + HTML * 40, "appended.pdf", "appended.pdf is damaged"),
-    (factories.pdf_bytes() + HTML, "tail.pdf", "tail.pdf is damaged"),
-    (factories.pdf_bytes(pages=0), "no-pages.pdf", "no-pages.pdf is damaged"),
-    (factories.image_bytes("JPEG")[:200], "cut-short.jpg", "cut-short.jpg is damaged or cannot be read as an image"),
-    (b"\x89PNG\r\n\x1a\n" + HTML, "fake.png", "fake.png is damaged or cannot be read as an image"),
-], ids=["empty", "html", "svg", "executable", "pdf-then-html", "truncated-pdf", "long-html-after-pdf",
-        "short-html-after-pdf", "no-pages", "truncated-jpeg", "png-magic-then-html"])
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"", "empty.pdf", "empty.pdf is empty"),
+        (HTML, "note.pdf", "note.pdf is not a type of file we accept"),
+        (SVG, "note.pdf", "note.pdf is not a type of file we accept"),
+        (b"MZ\x90\x00" + bytes(200), "x.pdf", "x.pdf is not a type of file we accept"),
+        (b"%PDF-1.7\n" + HTML, "polyglot.pdf", "polyglot.pdf is damaged or is not a real PDF"),
+        (factories.pdf_bytes()[:300], "cut-short.pdf", "cut-short.pdf is damaged"),
+        (factories.pdf_bytes() + HTML * 40, "appended.pdf", "appended.pdf is damaged"),
+        (factories.pdf_bytes() + HTML, "tail.pdf", "tail.pdf is damaged"),
+        (factories.pdf_bytes(pages=0), "no-pages.pdf", "no-pages.pdf is damaged"),
+        (
+            factories.image_bytes("JPEG")[:200],
+            "cut-short.jpg",
+            "cut-short.jpg is damaged or cannot be read as an image",
+        ),
+        (b"\x89PNG\r\n\x1a\n" + HTML, "fake.png", "fake.png is damaged or cannot be read as an image"),
+    ],
+    ids=[
+        "empty",
+        "html",
+        "svg",
+        "executable",
+        "pdf-then-html",
+        "truncated-pdf",
+        "long-html-after-pdf",
+        "short-html-after-pdf",
+        "no-pages",
+        "truncated-jpeg",
+        "png-magic-then-html",
+    ],
+)
 def test_a_refused_upload_leaves_no_file_and_no_row(store, folder, db_session, content, name, message):
     assert message in refusal(store, content, name)
 
@@ -195,8 +228,15 @@ def test_a_file_over_the_limit_is_refused_without_reading_it_to_the_end(db_sessi
 
     with pytest.raises(InvalidInput, match="large.pdf is larger than 2 KB"):
         with storage.saving(db_session):
-            storage.store_upload(db_session, stream, "large.pdf", case=case, uploaded_by=case.employee,
-                                 upload_folder=folder, max_bytes=2048)
+            storage.store_upload(
+                db_session,
+                stream,
+                "large.pdf",
+                case=case,
+                uploaded_by=case.employee,
+                upload_folder=folder,
+                max_bytes=2048,
+            )
 
     assert stream.tell() <= storage.CHUNK_SIZE
     assert kept_files(folder) == []
@@ -221,19 +261,23 @@ def test_a_decompression_bomb_is_refused(store, folder, monkeypatch, pixels):
 
 # Names
 
-@pytest.mark.parametrize(("given", "shown"), [
-    ("../../x.pdf", "x.pdf"),
-    ("C:\\Users\\me\\Desktop\\scan.PDF", "scan.pdf"),
-    ("x.pdf.exe", "x.pdf"),
-    ("report.pdf\x00.html", "report.pdf"),
-    ("x\u202efdp.exe", "xfdp.pdf"),
-    ("note.pdf.pdf", "note.pdf"),
-    ('a "quoted" <name>.pdf', "a _quoted_ _name_.pdf"),
-    ("lettre d’arrêt de travail.pdf", "lettre d’arrêt de travail.pdf"),
-    ("...", "document.pdf"),
-    (None, "document.pdf"),
-    ("a" * 300 + ".pdf", "a" * storage.MAX_NAME_LENGTH + ".pdf"),
-])
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("../../x.pdf", "x.pdf"),
+        ("C:\\Users\\me\\Desktop\\scan.PDF", "scan.pdf"),
+        ("x.pdf.exe", "x.pdf"),
+        ("report.pdf\x00.html", "report.pdf"),
+        ("x\u202efdp.exe", "xfdp.pdf"),
+        ("note.pdf.pdf", "note.pdf"),
+        ('a "quoted" <name>.pdf', "a _quoted_ _name_.pdf"),
+        ("lettre d’arrêt de travail.pdf", "lettre d’arrêt de travail.pdf"),
+        ("...", "document.pdf"),
+        (None, "document.pdf"),
+        ("a" * 300 + ".pdf", "a" * storage.MAX_NAME_LENGTH + ".pdf"),
+    ],
+)
 def test_the_name_is_kept_for_display_only_and_made_safe(store, folder, given, shown):
     stored = store(factories.pdf_bytes(), given)
 
@@ -245,13 +289,21 @@ def test_a_storage_key_cannot_lead_out_of_the_folder(folder):
     sha256 = "ab" + "c" * 62
     assert storage.path_for(f"ab/{sha256}", folder) == folder.absolute() / "ab" / sha256
 
-    for key in ("../../etc/passwd", f"ab/../{sha256}", "/etc/passwd", f"cd/{sha256}", f"AB/{sha256.upper()}",
-                f"ab/{sha256}/..", f"ab/{sha256}\n"):
+    for key in (
+        "../../etc/passwd",
+        f"ab/../{sha256}",
+        "/etc/passwd",
+        f"cd/{sha256}",
+        f"AB/{sha256.upper()}",
+        f"ab/{sha256}/..",
+        f"ab/{sha256}\n",
+    ):
         with pytest.raises(ValueError):
             storage.path_for(key, folder)
 
 
 # Files and rows live or die together
+
 
 def test_a_failed_commit_removes_the_new_file_and_the_row(store, folder, db_session, monkeypatch):
     monkeypatch.setattr(db_session, "commit", database_fails)
@@ -292,8 +344,15 @@ def test_a_refusal_later_in_the_block_undoes_the_files_already_placed(db_session
     with pytest.raises(InvalidInput):
         with storage.saving(db_session):
             for content in (factories.pdf_bytes(), HTML):
-                storage.store_upload(db_session, io.BytesIO(content), "part.pdf", case=case,
-                                     uploaded_by=case.employee, upload_folder=folder, max_bytes=MB)
+                storage.store_upload(
+                    db_session,
+                    io.BytesIO(content),
+                    "part.pdf",
+                    case=case,
+                    uploaded_by=case.employee,
+                    upload_folder=folder,
+                    max_bytes=MB,
+                )
 
     assert kept_files(folder) == []
     assert row_count(db_session) == 0
@@ -301,18 +360,29 @@ def test_a_refusal_later_in_the_block_undoes_the_files_already_placed(db_session
 
 def test_storing_outside_a_saving_block_is_a_programming_error(db_session, case, folder):
     with pytest.raises(RuntimeError, match="inside `with storage.saving"):
-        storage.store_upload(db_session, io.BytesIO(factories.pdf_bytes()), "x.pdf", case=case,
-                             uploaded_by=case.employee, upload_folder=folder, max_bytes=MB)
+        storage.store_upload(
+            db_session,
+            io.BytesIO(factories.pdf_bytes()),
+            "x.pdf",
+            case=case,
+            uploaded_by=case.employee,
+            upload_folder=folder,
+            max_bytes=MB,
+        )
     assert kept_files(folder) == []
 
 
 # What a crash leaves behind
 
+
 def test_the_sweep_removes_partial_uploads_left_by_a_crash_but_not_one_in_progress(db_session, folder):
     incoming = folder / storage.INCOMING
     incoming.mkdir(parents=True)
-    for name, ago in (("tmpcrashed.part", 7 * HOURS), ("tmpslowphone.part", timedelta(minutes=20)),
-                      ("notes.txt", 7 * HOURS)):
+    for name, ago in (
+        ("tmpcrashed.part", 7 * HOURS),
+        ("tmpslowphone.part", timedelta(minutes=20)),
+        ("notes.txt", 7 * HOURS),
+    ):
         (incoming / name).write_bytes(b"%PDF-1.7 half a")
         written(incoming / name, ago)
 
@@ -354,8 +424,14 @@ def test_the_sweep_leaves_what_is_not_ours_and_follows_no_symlink_out_of_the_fol
     sha256, linked = (hashlib.sha256(text).hexdigest() for text in (b"elsewhere", b"elsewhere too"))
     elsewhere = tmp_path / "elsewhere"
     outside = [elsewhere / "tmpoutside.part", elsewhere / storage.storage_key(linked), elsewhere / "target"]
-    ours_in_name_only = [f"{sha256[:2]}/{sha256.upper()}", f"{sha256[:2]}/{sha256}.pdf", f"00/{sha256}",
-                         sha256, f"{sha256[:2]}/notes.txt", f"{sha256[:2]}/{sha256[:2]}/{sha256}"]
+    ours_in_name_only = [
+        f"{sha256[:2]}/{sha256.upper()}",
+        f"{sha256[:2]}/{sha256}.pdf",
+        f"00/{sha256}",
+        sha256,
+        f"{sha256[:2]}/notes.txt",
+        f"{sha256[:2]}/{sha256[:2]}/{sha256}",
+    ]
     for path in outside + [folder / name for name in ours_in_name_only]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"not ours")
@@ -389,14 +465,22 @@ def test_the_sweep_reports_rows_whose_file_is_missing(store, db_session, folder,
     assert kept_files(folder) == [kept.storage_key]
 
 
-def test_storing_bytes_again_makes_an_old_unreferenced_file_young_so_a_sweep_meanwhile_keeps_it(db_session, case,
-                                                                                                 folder):
+def test_storing_bytes_again_makes_an_old_unreferenced_file_young_so_a_sweep_meanwhile_keeps_it(
+    db_session, case, folder
+):
     content = factories.pdf_bytes()
     orphan = written(left_by_a_crash(folder, content), 7 * HOURS)
 
     with storage.saving(db_session):
-        storage.store_upload(db_session, io.BytesIO(content), "again.pdf", case=case, uploaded_by=case.employee,
-                             upload_folder=folder, max_bytes=MB)
+        storage.store_upload(
+            db_session,
+            io.BytesIO(content),
+            "again.pdf",
+            case=case,
+            uploaded_by=case.employee,
+            upload_folder=folder,
+            max_bytes=MB,
+        )
         with Session(db_session.get_bind()) as another_process:  # the new row is not committed yet
             assert storage.sweep(another_process, folder).unreferenced_removed == 0
 

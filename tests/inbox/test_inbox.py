@@ -1,5 +1,6 @@
 """The inbox's views at the service level: tabs and their counts, filters, search, order, keyset
 pages, the new-items check, and acting on several items at once."""
+
 from datetime import timedelta
 
 import pytest
@@ -69,17 +70,21 @@ def test_the_newest_open_item_is_known_for_the_new_items_check(db_session, me):
     assert view_of(me).newest_id == newest.id
 
 
-@pytest.mark.parametrize("choice, value, wanted", [
-    ("kind", "restriction_report", "report"),
-    ("status", "needs_info", "waiting"),
-    ("assignee", "none", "unassigned"),
-    ("case_type", "workers_compensation", "report"),
-])
+@pytest.mark.parametrize(
+    "choice, value, wanted",
+    [
+        ("kind", "restriction_report", "report"),
+        ("status", "needs_info", "waiting"),
+        ("assignee", "none", "unassigned"),
+        ("case_type", "workers_compensation", "report"),
+    ],
+)
 def test_each_filter_keeps_only_what_it_names(db_session, me, choice, value, wanted):
     workers_comp = factories.case(db_session, case_type=CaseType.WORKERS_COMPENSATION)
     items = {
-        "report": factories.inbox_item(db_session, workers_comp, kind=SubmissionKind.RESTRICTION_REPORT,
-                                       status=S.IN_REVIEW, assignee=me),
+        "report": factories.inbox_item(
+            db_session, workers_comp, kind=SubmissionKind.RESTRICTION_REPORT, status=S.IN_REVIEW, assignee=me
+        ),
         "waiting": factories.inbox_item(db_session, status=S.NEEDS_INFO, assignee=me),
         "unassigned": factories.inbox_item(db_session),
     }
@@ -106,7 +111,8 @@ def test_due_filters_split_overdue_today_and_this_week(db_session, me):
 
     assert references(view_of(me, now=now, due="overdue")) == [overdue.reference]
     assert references(view_of(me, now=now, due="today")) == [due_today.reference] + (
-        [this_sunday.reference] if sunday == today else [])
+        [this_sunday.reference] if sunday == today else []
+    )
     assert set(references(view_of(me, now=now, due="week"))) == {due_today.reference, this_sunday.reference}
 
 
@@ -134,10 +140,16 @@ def test_search_reaches_closed_items_in_the_closed_tab(db_session, me):
 def test_orders_by_due_date_by_received_newest_first_or_by_priority(db_session, me):
     # A report saying the employee may not work, due in 36 hours, outranks a document due in 24.
     document = factories.inbox_item(db_session, due_in=timedelta(hours=24), received_ago=timedelta(hours=5))
-    report = factories.inbox_item(db_session, kind=SubmissionKind.RESTRICTION_REPORT, priority=3,
-                                  due_in=timedelta(hours=36), received_ago=timedelta(hours=1))
-    offer = factories.inbox_item(db_session, kind=SubmissionKind.DUTY_OFFER, due_in=timedelta(days=5),
-                                 received_ago=timedelta(hours=3))
+    report = factories.inbox_item(
+        db_session,
+        kind=SubmissionKind.RESTRICTION_REPORT,
+        priority=3,
+        due_in=timedelta(hours=36),
+        received_ago=timedelta(hours=1),
+    )
+    offer = factories.inbox_item(
+        db_session, kind=SubmissionKind.DUTY_OFFER, due_in=timedelta(days=5), received_ago=timedelta(hours=3)
+    )
     db_session.commit()
 
     assert references(view_of(me, sort="due")) == [document.reference, report.reference, offer.reference]
@@ -157,8 +169,11 @@ def test_keyset_pages_walk_every_item_once_forwards_and_back(db_session, me, sor
     # Several items share a due date: the id breaks the tie, so none is skipped or shown twice.
     same_due = utcnow() + timedelta(days=3)
     for n in range(11):
-        factories.inbox_item(db_session, due_at=same_due if n % 2 else same_due + timedelta(hours=n),
-                             received_ago=timedelta(minutes=n % 4))
+        factories.inbox_item(
+            db_session,
+            due_at=same_due if n % 2 else same_due + timedelta(hours=n),
+            received_ago=timedelta(minutes=n % 4),
+        )
     db_session.commit()
     everything = references(view_of(me, sort=sort, per_page=100))
 
@@ -200,14 +215,28 @@ def test_the_new_items_check_counts_what_arrived_in_this_view_since(db_session, 
 
 
 def test_the_view_reads_from_the_url_and_drops_what_is_not_a_choice():
-    view = inbox.InboxView.parse({"tab": "overdue", "sort": "priority", "kind": "spaceship", "assignee": "7",
-                                  "due": "today", "q": "  smith ", "after": "1.2"})
+    view = inbox.InboxView.parse(
+        {
+            "tab": "overdue",
+            "sort": "priority",
+            "kind": "spaceship",
+            "assignee": "7",
+            "due": "today",
+            "q": "  smith ",
+            "after": "1.2",
+        }
+    )
     assert (view.tab, view.sort, view.kind, view.assignee, view.due, view.q) == (
-        "overdue", "priority", None, "7", "today", "smith")
+        "overdue",
+        "priority",
+        None,
+        "7",
+        "today",
+        "smith",
+    )
     assert inbox.InboxView.parse({"tab": "everything", "assignee": "1 or 1=1"}) == inbox.InboxView()
     # A link to another tab keeps the filters and starts at the first page.
-    assert view.params(tab="mine") == {"tab": "mine", "sort": "priority", "assignee": "7", "due": "today",
-                                       "q": "smith"}
+    assert view.params(tab="mine") == {"tab": "mine", "sort": "priority", "assignee": "7", "due": "today", "q": "smith"}
 
 
 def test_claiming_several_claims_each_and_reports_those_someone_else_had(db_session, me, colleague):
@@ -220,8 +249,13 @@ def test_claiming_several_claims_each_and_reports_those_someone_else_had(db_sess
     assert [i.reference for i in result.done] == [i.reference for i in free]
     assert all(db_session.get(Submission, i.id).assignee_id == me.id for i in free)
     assert all(db_session.get(Submission, i.id).status == S.IN_REVIEW for i in free)
-    assert result.refused == [(taken.reference, f"{colleague.name} has already claimed this item. "
-                               + result.refused[0][1].split("claimed this item. ", 1)[1])]
+    assert result.refused == [
+        (
+            taken.reference,
+            f"{colleague.name} has already claimed this item. "
+            + result.refused[0][1].split("claimed this item. ", 1)[1],
+        )
+    ]
     assert db_session.get(Submission, taken.id).assignee_id == colleague.id
 
 
@@ -259,17 +293,24 @@ def test_a_persons_name_words_follow_their_name(db_session):
     person = factories.user(db_session, Role.EMPLOYEE, name="Jordan O'Brien-Smith")
     db_session.commit()
     assert set(db_session.scalars(select(NameWord.word).where(NameWord.user_id == person.id))) == {
-        "jordan", "o", "brien", "smith"}
+        "jordan",
+        "o",
+        "brien",
+        "smith",
+    }
     person.name = "Jordan Lee"
     db_session.commit()
     assert set(db_session.scalars(select(NameWord.word).where(NameWord.user_id == person.id))) == {"jordan", "lee"}
 
 
 def test_search_by_name_matches_the_start_of_each_word_typed(db_session, me):
-    factories.inbox_item(db_session, factories.case(
-        db_session, employee=factories.user(db_session, Role.EMPLOYEE, name="Jo Smith")))
-    both_names = factories.inbox_item(db_session, factories.case(
-        db_session, employee=factories.user(db_session, Role.EMPLOYEE, name="Jo Smithers-Brown")))
+    factories.inbox_item(
+        db_session, factories.case(db_session, employee=factories.user(db_session, Role.EMPLOYEE, name="Jo Smith"))
+    )
+    both_names = factories.inbox_item(
+        db_session,
+        factories.case(db_session, employee=factories.user(db_session, Role.EMPLOYEE, name="Jo Smithers-Brown")),
+    )
     db_session.commit()
     assert len(view_of(me, q="smi").items) == 2 and len(view_of(me, q="smith jo").items) == 2
     assert references(view_of(me, q="JO SMITH BR")) == [both_names.reference]  # every word typed must match

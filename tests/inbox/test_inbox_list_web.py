@@ -1,5 +1,6 @@
 """The inbox list through the test client: its address holds the view, htmx swaps the same markup,
 the pane beside it, the poll for new items, acting on several rows, and a fixed number of queries."""
+
 import html
 import re
 from contextlib import contextmanager
@@ -25,8 +26,9 @@ def manager(login_as):
 
 @pytest.fixture
 def items(db_session, manager):
-    made = [factories.inbox_item(db_session, summary=f"Item number {n}", due_in=timedelta(days=1 + n))
-            for n in range(3)]
+    made = [
+        factories.inbox_item(db_session, summary=f"Item number {n}", due_in=timedelta(days=1 + n)) for n in range(3)
+    ]
     db_session.commit()
     return made
 
@@ -54,8 +56,9 @@ def test_an_htmx_view_change_answers_with_the_list_alone_the_same_markup_as_the_
 
 
 def test_the_address_kept_for_a_filtered_view_leaves_out_empty_and_default_fields(web, items):
-    response = web.client.get("/inbox/?tab=overdue&q=&kind=&status=new&assignee=&due=&case_type=&sort=due",
-                              headers=HTMX_LIST)
+    response = web.client.get(
+        "/inbox/?tab=overdue&q=&kind=&status=new&assignee=&due=&case_type=&sort=due", headers=HTMX_LIST
+    )
     assert response.headers["HX-Push-Url"] == "/inbox/?tab=overdue&status=new"
 
 
@@ -66,8 +69,14 @@ def test_a_history_restore_gets_the_whole_page(web, items):
 
 def test_an_item_opened_beside_the_list_has_the_lists_address_and_is_audited(web, items, db_session):
     item = items[0]
-    response = web.client.get(f"/inbox/submissions/{item.id}", headers={
-        "HX-Request": "true", "HX-Target": "item-pane", "HX-Current-URL": "http://localhost/inbox/?tab=open&open=9"})
+    response = web.client.get(
+        f"/inbox/submissions/{item.id}",
+        headers={
+            "HX-Request": "true",
+            "HX-Target": "item-pane",
+            "HX-Current-URL": "http://localhost/inbox/?tab=open&open=9",
+        },
+    )
     assert response.headers["HX-Push-Url"] == f"/inbox/?tab=open&open={item.id}"
     pane = text(response)
     assert "<html" not in pane and "Item number 0" in pane and 'id="review-pane"' in pane
@@ -151,8 +160,14 @@ def counting_queries():
         event.remove(db.engine, "before_cursor_execute", count)
 
 
-VIEWS = ["/inbox/", "/inbox/?tab=mine&sort=priority", "/inbox/?tab=closed", "/inbox/?tab=overdue&kind=duty_offer",
-         "/inbox/?tab=open&q=Employee", "/inbox/?tab=open&case_type=leave&due=week&sort=received"]
+VIEWS = [
+    "/inbox/",
+    "/inbox/?tab=mine&sort=priority",
+    "/inbox/?tab=closed",
+    "/inbox/?tab=overdue&kind=duty_offer",
+    "/inbox/?tab=open&q=Employee",
+    "/inbox/?tab=open&case_type=leave&due=week&sort=received",
+]
 
 
 def test_each_inbox_view_runs_the_same_few_queries_whatever_the_number_of_items(web, manager, db_session, app):
@@ -173,9 +188,13 @@ def test_each_inbox_view_runs_the_same_few_queries_whatever_the_number_of_items(
     for n in range(60):
         kind = [SubmissionKind.DOCUMENT, SubmissionKind.DUTY_OFFER, SubmissionKind.RESTRICTION_REPORT][n % 3]
         status = [S.NEW, S.IN_REVIEW, S.NEEDS_INFO, S.ACCEPTED][n % 4]
-        factories.inbox_item(db_session, kind=kind, status=status,
-                             assignee=None if status == S.NEW else colleagues[n % 3],
-                             due_in=None if status == S.ACCEPTED else timedelta(hours=n - 20))
+        factories.inbox_item(
+            db_session,
+            kind=kind,
+            status=status,
+            assignee=None if status == S.NEW else colleagues[n % 3],
+            due_in=None if status == S.ACCEPTED else timedelta(hours=n - 20),
+        )
     db_session.commit()
     many = queries_per_view()
 

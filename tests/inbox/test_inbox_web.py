@@ -1,4 +1,5 @@
 """The case manager's screens through the test client: list, review, actions (page and htmx), case page."""
+
 import html
 import io
 import re
@@ -23,21 +24,36 @@ def manager(login_as):
 
 @pytest.fixture
 def item(db_session, manager):
-    case = factories.case(db_session, case_manager=manager,
-                          employee=factories.user(db_session, Role.EMPLOYEE, name="Alex Employee"))
+    case = factories.case(
+        db_session, case_manager=manager, employee=factories.user(db_session, Role.EMPLOYEE, name="Alex Employee")
+    )
     db_session.commit()
-    return documents.send_document(db_session, case.employee, case, "fmla_certification", None, "Two pages",
-                                   [documents.Upload(io.BytesIO(factories.pdf_bytes()), "wh380.pdf"),
-                                    documents.Upload(io.BytesIO(factories.image_bytes()), "page2.jpg")],
-                                   UploadLimits.from_config(current_app.config), DeadlineSettings())
+    return documents.send_document(
+        db_session,
+        case.employee,
+        case,
+        "fmla_certification",
+        None,
+        "Two pages",
+        [
+            documents.Upload(io.BytesIO(factories.pdf_bytes()), "wh380.pdf"),
+            documents.Upload(io.BytesIO(factories.image_bytes()), "page2.jpg"),
+        ],
+        UploadLimits.from_config(current_app.config),
+        DeadlineSettings(),
+    )
 
 
 def act(web, item, action, htmx=False, from_list=False, **fields):
     headers = {"HX-Request": "true"} if htmx else {}
     if from_list:  # the review is the pane beside the inbox list
         headers["HX-Current-URL"] = "http://localhost/inbox/?tab=open"
-    return web.post_form(f"/inbox/submissions/{item.id}/{action}", {"version": str(item.version), **fields},
-                         token_from=f"/inbox/submissions/{item.id}", headers=headers)
+    return web.post_form(
+        f"/inbox/submissions/{item.id}/{action}",
+        {"version": str(item.version), **fields},
+        token_from=f"/inbox/submissions/{item.id}",
+        headers=headers,
+    )
 
 
 def current(db_session, item) -> Submission:
@@ -111,9 +127,12 @@ def test_acting_on_a_stale_screen_is_refused_with_what_happened(web, item, db_se
     act(web, item, "claim")
     other = factories.user(db_session, Role.CASE_MANAGER, name="Other Manager")
     db_session.commit()
-    response = web.post_form(f"/inbox/submissions/{item.id}/assign",
-                             {"version": str(seen_version), "assignee": str(other.id)},
-                             token_from=f"/inbox/submissions/{item.id}", headers={"HX-Request": "true"})
+    response = web.post_form(
+        f"/inbox/submissions/{item.id}/assign",
+        {"version": str(seen_version), "assignee": str(other.id)},
+        token_from=f"/inbox/submissions/{item.id}",
+        headers={"HX-Request": "true"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Morgan Manager claimed this item at" in page and "Your change was not made" in page
@@ -132,8 +151,9 @@ def test_requesting_information_defaults_the_date_and_emails_the_employee(web, i
     item = current(db_session, item)
     missing = act(web, item, "request-information", message="")
     assert missing.status_code == 422 and "Say what information you need." in missing.get_data(as_text=True)
-    response = act(web, item, "request-information", htmx=True, message="Section III is blank.",
-                   incomplete_certification="y")
+    response = act(
+        web, item, "request-information", htmx=True, message="Section III is blank.", incomplete_certification="y"
+    )
     assert response.status_code == 200 and "More information needed" in response.get_data(as_text=True)
     request = db_session.query(InformationRequest).one()
     assert (request.due_at.date() - request.requested_at.date()).days == 7
@@ -166,14 +186,18 @@ def test_asking_for_a_document_from_the_case_page(web, item, db_session):
     page = web.client.get(f"/inbox/cases/{item.case_id}").get_data(as_text=True)
     assert "Ask for a document" in page
     due = re.search(r'<input[^>]*name="due_date"[^>]*value="([0-9-]+)"', page).group(1)
-    response = web.post_form(f"/inbox/cases/{item.case_id}/request-document",
-                             {"document_type": "work_status_note", "message": "", "due_date": due},
-                             token_from=f"/inbox/cases/{item.case_id}")
+    response = web.post_form(
+        f"/inbox/cases/{item.case_id}/request-document",
+        {"document_type": "work_status_note", "message": "", "due_date": due},
+        token_from=f"/inbox/cases/{item.case_id}",
+    )
     assert response.status_code == 303
     assert db_session.query(InformationRequest).filter_by(document_type="work_status_note").count() == 1
-    bad = web.post_form(f"/inbox/cases/{item.case_id}/request-document",
-                        {"document_type": "", "message": "keep me", "due_date": ""},
-                        token_from=f"/inbox/cases/{item.case_id}")
+    bad = web.post_form(
+        f"/inbox/cases/{item.case_id}/request-document",
+        {"document_type": "", "message": "keep me", "due_date": ""},
+        token_from=f"/inbox/cases/{item.case_id}",
+    )
     assert bad.status_code == 422 and "keep me" in bad.get_data(as_text=True)
     assert "Choose the document you need." in bad.get_data(as_text=True)
 
@@ -187,19 +211,24 @@ def test_other_roles_get_404_on_every_inbox_and_file_url(app, db_session, item, 
     db_session.commit()
     outsider.login(user.email)
     stored = db_session.query(StoredFile).first()
-    for path in ("/inbox/", f"/inbox/submissions/{item.id}", f"/inbox/cases/{item.case_id}",
-                 f"/files/{stored.id}", f"/files/{stored.id}/view"):
+    for path in (
+        "/inbox/",
+        f"/inbox/submissions/{item.id}",
+        f"/inbox/cases/{item.case_id}",
+        f"/files/{stored.id}",
+        f"/files/{stored.id}/view",
+    ):
         assert outsider.client.get(path).status_code == 404, (role, path)
     for action in ("claim", "assign", "request-information", "accept", "decline"):
-        response = outsider.post_form(f"/inbox/submissions/{item.id}/{action}", {"version": "1"},
-                                      token_from="/login")
+        response = outsider.post_form(f"/inbox/submissions/{item.id}/{action}", {"version": "1"}, token_from="/login")
         assert response.status_code == 404, (role, action)
 
 
 def test_a_case_whose_manager_left_offers_to_take_it_and_the_employee_sees_who_now(web, web_as, db_session, manager):
     leaving = factories.user(db_session, Role.CASE_MANAGER, name="Lee Leaving", active=False)
-    case = factories.case(db_session, case_manager=leaving,
-                          employee=factories.user(db_session, Role.EMPLOYEE, name="Alex Employee"))
+    case = factories.case(
+        db_session, case_manager=leaving, employee=factories.user(db_session, Role.EMPLOYEE, name="Alex Employee")
+    )
     db_session.commit()
     employee = web_as(case.employee)
     assert "Lee Leaving" not in employee.client.get("/employee/").get_data(as_text=True)
@@ -208,8 +237,9 @@ def test_a_case_whose_manager_left_offers_to_take_it_and_the_employee_sees_who_n
     assert "None: Lee Leaving's account is deactivated" in page
     assert "Become this case's case manager" in page
 
-    taken = web.post_form(f"/inbox/cases/{case.id}/take", {}, token_from=f"/inbox/cases/{case.id}",
-                          follow_redirects=True)
+    taken = web.post_form(
+        f"/inbox/cases/{case.id}/take", {}, token_from=f"/inbox/cases/{case.id}", follow_redirects=True
+    )
     page = html.unescape(taken.get_data(as_text=True))
     assert "You are this case's case manager now." in page
     assert "Become this case's case manager" not in page

@@ -1,4 +1,5 @@
 """The kind table: every kind of item has one row, and the lifecycle does what the row says."""
+
 import pytest
 
 from portal.accounts.models import Role

@@ -1,4 +1,5 @@
 """Deadlines: business days skip weekends and public holidays; calendar days do not."""
+
 from datetime import UTC, date, datetime
 
 import pytest
@@ -10,13 +11,16 @@ from portal.settings import DeadlineSettings
 US = DeadlineSettings()
 
 
-@pytest.mark.parametrize("start, days, expected", [
-    (date(2026, 11, 16), 2, date(2026, 11, 18)),   # Monday + 2 = Wednesday
-    (date(2026, 11, 20), 2, date(2026, 11, 24)),   # Friday + 2 skips the weekend
-    (date(2026, 11, 25), 2, date(2026, 11, 30)),   # Wednesday: skips Thanksgiving (26th) and the weekend
-    (date(2026, 12, 24), 1, date(2026, 12, 28)),   # skips Christmas Day and the weekend
-    (date(2026, 11, 21), 1, date(2026, 11, 23)),   # received on a Saturday
-])
+@pytest.mark.parametrize(
+    "start, days, expected",
+    [
+        (date(2026, 11, 16), 2, date(2026, 11, 18)),  # Monday + 2 = Wednesday
+        (date(2026, 11, 20), 2, date(2026, 11, 24)),  # Friday + 2 skips the weekend
+        (date(2026, 11, 25), 2, date(2026, 11, 30)),  # Wednesday: skips Thanksgiving (26th) and the weekend
+        (date(2026, 12, 24), 1, date(2026, 12, 28)),  # skips Christmas Day and the weekend
+        (date(2026, 11, 21), 1, date(2026, 11, 23)),  # received on a Saturday
+    ],
+)
 def test_business_days_skip_weekends_and_public_holidays(start, days, expected):
     assert deadlines.add_business_days(start, days, US) == expected
 
@@ -51,12 +55,15 @@ def test_a_document_request_is_due_in_15_calendar_days_by_default():
     assert deadlines.document_request_due_date(datetime(2026, 12, 20, tzinfo=UTC), US) == date(2027, 1, 4)
 
 
-@pytest.mark.parametrize("now, state, remaining", [
-    (datetime(2026, 12, 1, 9, tzinfo=UTC), DueState.LATER, 4),
-    (datetime(2026, 12, 3, 9, tzinfo=UTC), DueState.DUE_SOON, 2),
-    (datetime(2026, 12, 5, 9, tzinfo=UTC), DueState.DUE_TODAY, 0),
-    (datetime(2026, 12, 6, 0, 0, 1, tzinfo=UTC), DueState.OVERDUE, -1),
-])
+@pytest.mark.parametrize(
+    "now, state, remaining",
+    [
+        (datetime(2026, 12, 1, 9, tzinfo=UTC), DueState.LATER, 4),
+        (datetime(2026, 12, 3, 9, tzinfo=UTC), DueState.DUE_SOON, 2),
+        (datetime(2026, 12, 5, 9, tzinfo=UTC), DueState.DUE_TODAY, 0),
+        (datetime(2026, 12, 6, 0, 0, 1, tzinfo=UTC), DueState.OVERDUE, -1),
+    ],
+)
 def test_what_is_due_soon_today_or_overdue(now, state, remaining):
     due = deadlines.end_of_day(date(2026, 12, 5), US)
     assert deadlines.due_state(due, now, US) == state
@@ -78,16 +85,19 @@ def test_an_accommodation_decision_is_due_in_15_business_days_skipping_holidays(
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("kind, rank, due, level", [
-    ("document", 0, datetime(2026, 11, 25, 23, 59, 59, tzinfo=UTC), deadlines.Priority.NORMAL),
-    ("document", 0, datetime(2026, 11, 23, 23, 59, 59, tzinfo=UTC), deadlines.Priority.HIGH),   # due today
-    ("document", 0, datetime(2026, 11, 22, 23, 59, 59, tzinfo=UTC), deadlines.Priority.URGENT),  # overdue
-    # May not work: worked two days ahead, so due in two days is already urgent.
-    ("restriction_report", 3, datetime(2026, 11, 25, 8, 0, tzinfo=UTC), deadlines.Priority.URGENT),
-    ("restriction_report", 2, datetime(2026, 11, 25, 8, 0, tzinfo=UTC), deadlines.Priority.HIGH),
-    ("restriction_report", 1, datetime(2026, 11, 25, 8, 0, tzinfo=UTC), deadlines.Priority.NORMAL),  # full duty
-    ("accommodation_request", 0, datetime(2026, 11, 24, 23, 59, 59, tzinfo=UTC), deadlines.Priority.HIGH),
-])
+@pytest.mark.parametrize(
+    "kind, rank, due, level",
+    [
+        ("document", 0, datetime(2026, 11, 25, 23, 59, 59, tzinfo=UTC), deadlines.Priority.NORMAL),
+        ("document", 0, datetime(2026, 11, 23, 23, 59, 59, tzinfo=UTC), deadlines.Priority.HIGH),  # due today
+        ("document", 0, datetime(2026, 11, 22, 23, 59, 59, tzinfo=UTC), deadlines.Priority.URGENT),  # overdue
+        # May not work: worked two days ahead, so due in two days is already urgent.
+        ("restriction_report", 3, datetime(2026, 11, 25, 8, 0, tzinfo=UTC), deadlines.Priority.URGENT),
+        ("restriction_report", 2, datetime(2026, 11, 25, 8, 0, tzinfo=UTC), deadlines.Priority.HIGH),
+        ("restriction_report", 1, datetime(2026, 11, 25, 8, 0, tzinfo=UTC), deadlines.Priority.NORMAL),  # full duty
+        ("accommodation_request", 0, datetime(2026, 11, 24, 23, 59, 59, tzinfo=UTC), deadlines.Priority.HIGH),
+    ],
+)
 def test_priority_combines_what_an_item_is_with_the_time_to_its_due_date(kind, rank, due, level):
     assert deadlines.priority(deadlines.priority_at(kind, rank, due), NOW) == level
 
@@ -96,6 +106,7 @@ def test_priority_is_explained_in_words():
     due = datetime(2026, 11, 24, 23, 59, 59, tzinfo=UTC)
     assert deadlines.priority_reason("restriction_report", 3, due, NOW, US) == (
         "Urgent priority: a clinician says the employee may not work, so it is worked 2 days ahead of its due "
-        "date; it is due in 1 day.")
+        "date; it is due in 1 day."
+    )
     assert deadlines.priority_reason("document", 0, NOW.replace(hour=8), NOW, US) == "Urgent priority: it is overdue."
     assert deadlines.priority_reason("document", 0, None, NOW, US) == ""

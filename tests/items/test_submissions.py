@@ -1,4 +1,5 @@
 """The submission lifecycle at the service level: each transition, each refusal, and the race."""
+
 import threading
 from datetime import date, timedelta
 
@@ -22,8 +23,13 @@ SETTINGS = DeadlineSettings()
 @pytest.fixture
 def item(db_session):
     case = factories.case(db_session)
-    submission = Submission(reference=submissions.new_reference("D"), kind=SubmissionKind.DOCUMENT, case=case,
-                            submitted_by=case.employee, summary="Work status note (1 file)")
+    submission = Submission(
+        reference=submissions.new_reference("D"),
+        kind=SubmissionKind.DOCUMENT,
+        case=case,
+        submitted_by=case.employee,
+        summary="Work status note (1 file)",
+    )
     db_session.add(submission)
     db_session.commit()
     return submission
@@ -78,8 +84,9 @@ def test_a_transition_that_does_not_exist_is_refused_clearly(db_session, item, m
 def test_a_request_for_information_is_due_in_15_days_by_default_and_emails_the_employee(db_session, item, manager):
     claimed(db_session, item, manager)
     asked = utcnow()
-    request = kinds.request_information(db_session, item, manager, "Please send page 2.", None, item.version,
-                                              SETTINGS, now=asked)
+    request = kinds.request_information(
+        db_session, item, manager, "Please send page 2.", None, item.version, SETTINGS, now=asked
+    )
     assert item.status == SubmissionStatus.NEEDS_INFO
     assert request.due_at.date() == asked.date() + timedelta(days=15) and item.due_at == request.due_at
     email = db_session.query(OutboundEmail).one()
@@ -89,8 +96,17 @@ def test_a_request_for_information_is_due_in_15_days_by_default_and_emails_the_e
 def test_an_incomplete_certification_has_seven_days_to_cure(db_session, item, manager):
     claimed(db_session, item, manager)
     asked = utcnow()
-    request = kinds.request_information(db_session, item, manager, "Section III is blank.", None, item.version,
-                                              SETTINGS, incomplete_certification=True, now=asked)
+    request = kinds.request_information(
+        db_session,
+        item,
+        manager,
+        "Section III is blank.",
+        None,
+        item.version,
+        SETTINGS,
+        incomplete_certification=True,
+        now=asked,
+    )
     assert request.due_at.date() == asked.date() + timedelta(days=7)
 
 

@@ -1,4 +1,5 @@
 """The outbox worker: delivery over real SMTP, retries, leases, concurrent workers, the CLI."""
+
 import os
 import signal
 import socket
@@ -23,8 +24,13 @@ WORKER = "test-host:1"
 
 
 def queue_email(session, to_address="someone@example.test", **attributes) -> OutboundEmail:
-    values = {"to_address": to_address, "subject": "Hello", "body_text": f"Text for {to_address}",
-              "body_html": f"<p>HTML for {to_address}</p>", "template": "test"}
+    values = {
+        "to_address": to_address,
+        "subject": "Hello",
+        "body_text": f"Text for {to_address}",
+        "body_html": f"<p>HTML for {to_address}</p>",
+        "template": "test",
+    }
     values.update(attributes)
     email = OutboundEmail(**values)
     session.add(email)
@@ -39,8 +45,9 @@ def reload(session, email: OutboundEmail) -> OutboundEmail:
 
 def test_delivers_a_queued_email_over_smtp(app, db_session, smtp_server):
     user = User(email="ann@example.test", name="Ann Example", role="employee", active=True)
-    notifications.queue(db_session, user.email, "password_reset", user=user, token="t0ken",
-                        expires_at=utcnow() + timedelta(hours=2))
+    notifications.queue(
+        db_session, user.email, "password_reset", user=user, token="t0ken", expires_at=utcnow() + timedelta(hours=2)
+    )
     db_session.commit()
 
     report = mailer.deliver_due(db_session, mail, WORKER)
@@ -115,7 +122,12 @@ def test_retries_back_off_and_give_up_after_the_last_attempt(app, db_session, sm
     assert email.status == EmailStatus.FAILED and email.attempts == 3 and email.last_error
     assert mailer.deliver_due(db_session, mail, WORKER, now=now + timedelta(days=1)).failed == 0
     assert [mailer.retry_delay(n) for n in (1, 2, 3, 7, 20)] == [
-        timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4), timedelta(hours=1), timedelta(hours=1)]
+        timedelta(minutes=1),
+        timedelta(minutes=2),
+        timedelta(minutes=4),
+        timedelta(hours=1),
+        timedelta(hours=1),
+    ]
 
 
 def test_a_mailbox_refused_for_good_fails_at_once_and_a_busy_one_is_tried_again(app, db_session, smtp_server):
@@ -191,18 +203,29 @@ def test_a_claimed_email_is_not_claimed_again_while_its_lease_holds(app, db_sess
     now = utcnow()
 
     first = mailer.claim_batch(db_session, "worker-a", now, limit=10, lease=timedelta(minutes=5))
-    second = mailer.claim_batch(db_session, "worker-b", now + timedelta(minutes=4), limit=10,
-                                lease=timedelta(minutes=5))
+    second = mailer.claim_batch(
+        db_session, "worker-b", now + timedelta(minutes=4), limit=10, lease=timedelta(minutes=5)
+    )
 
     assert len(first) == 1 and second == []
 
 
 def test_an_expired_lease_of_a_crashed_worker_is_reclaimed(app, db_session, smtp_server):
     now = utcnow()
-    abandoned = queue_email(db_session, "abandoned@example.test", status=EmailStatus.SENDING,
-                            claimed_by="crashed:99", claimed_until=now - timedelta(seconds=1))
-    held = queue_email(db_session, "held@example.test", status=EmailStatus.SENDING,
-                       claimed_by="alive:42", claimed_until=now + timedelta(minutes=1))
+    abandoned = queue_email(
+        db_session,
+        "abandoned@example.test",
+        status=EmailStatus.SENDING,
+        claimed_by="crashed:99",
+        claimed_until=now - timedelta(seconds=1),
+    )
+    held = queue_email(
+        db_session,
+        "held@example.test",
+        status=EmailStatus.SENDING,
+        claimed_by="alive:42",
+        claimed_until=now + timedelta(minutes=1),
+    )
 
     report = mailer.deliver_due(db_session, mail, WORKER, now=now)
 
@@ -213,8 +236,7 @@ def test_an_expired_lease_of_a_crashed_worker_is_reclaimed(app, db_session, smtp
     assert (held.status, held.claimed_by) == (EmailStatus.SENDING, "alive:42")
 
 
-def test_a_worker_whose_lease_was_taken_over_does_not_record_its_outcome(app, db_session, smtp_server,
-                                                                          monkeypatch):
+def test_a_worker_whose_lease_was_taken_over_does_not_record_its_outcome(app, db_session, smtp_server, monkeypatch):
     email = queue_email(db_session)
     now = utcnow()
     send = flask_mail.Connection.send
@@ -307,8 +329,7 @@ def test_cli_delivers_once(app, db_session, smtp_server):
     assert [received["to"] for received in smtp_server.messages] == [["cli@example.test"]]
 
 
-def test_cli_loop_survives_a_database_outage_and_stops_on_sigterm(app, db_session, smtp_server, monkeypatch,
-                                                                   caplog):
+def test_cli_loop_survives_a_database_outage_and_stops_on_sigterm(app, db_session, smtp_server, monkeypatch, caplog):
     queue_email(db_session, "loop@example.test")
     deliver_due = mailer.deliver_due
     calls = []

@@ -17,11 +17,22 @@ DIAGNOSIS_CODE, DIAGNOSIS_TEXT = "S83.511A", "Sprain of anterior cruciate ligame
 
 def report_fields(**changes) -> dict:
     today = utcnow().date().isoformat()
-    fields = {"visit_date": today, "work_status": "modified_duty", "effective_from": today,
-              "lift_pounds": "15", "lift_frequency": "occasionally", "stand_hours": "2", "squat_kneel_frequency": "never",
-              "drive_allowed": "no", "other_restrictions": "Seated work only",
-              "diagnosis_code_1": DIAGNOSIS_CODE, "diagnosis_description_1": DIAGNOSIS_TEXT,
-              "attested_name": "Dr Casey Lee", "licence_number": "MD-12345", "action": "send"}
+    fields = {
+        "visit_date": today,
+        "work_status": "modified_duty",
+        "effective_from": today,
+        "lift_pounds": "15",
+        "lift_frequency": "occasionally",
+        "stand_hours": "2",
+        "squat_kneel_frequency": "never",
+        "drive_allowed": "no",
+        "other_restrictions": "Seated work only",
+        "diagnosis_code_1": DIAGNOSIS_CODE,
+        "diagnosis_description_1": DIAGNOSIS_TEXT,
+        "attested_name": "Dr Casey Lee",
+        "licence_number": "MD-12345",
+        "action": "send",
+    }
     fields.update(changes)
     return fields
 
@@ -36,8 +47,16 @@ def people(web_as, db_session):
     case = factories.case(db_session, employee=employee, case_manager=manager)
     factories.authorisation(db_session, case, clinician)
     db_session.commit()
-    clients = {name: web_as(user) for name, user in (("supervisor", supervisor), ("employee", employee),
-                                                      ("manager", manager), ("clinician", clinician), ("admin", admin))}
+    clients = {
+        name: web_as(user)
+        for name, user in (
+            ("supervisor", supervisor),
+            ("employee", employee),
+            ("manager", manager),
+            ("clinician", clinician),
+            ("admin", admin),
+        )
+    }
     return {"case": case, "clinician": clinician, "manager": manager, **{f"{k}_web": v for k, v in clients.items()}}
 
 
@@ -68,8 +87,14 @@ def test_sending_a_report_puts_it_in_the_inbox(people, db_session):
 
 
 def test_a_report_with_errors_keeps_what_was_typed_and_shows_each_error_by_its_field(people, db_session):
-    response = send_report(people["clinician_web"], people["case"], lift_pounds="300", diagnosis_code_1="knee",
-                           attested_name="", expected_until="2000-01-01")
+    response = send_report(
+        people["clinician_web"],
+        people["case"],
+        lift_pounds="300",
+        diagnosis_code_1="knee",
+        attested_name="",
+        expected_until="2000-01-01",
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="lift_pounds-error"' in page and 'id="diagnosis_code_1-error"' in page
@@ -117,8 +142,14 @@ def test_the_case_manager_sees_the_report_the_changes_and_the_diagnosis(people, 
 def test_accepted_restrictions_show_to_the_employee_and_supervisor_in_plain_language(people, db_session):
     item = _accepted_report(people, db_session)
     web = people["manager_web"]
-    assert web.post_form(f"/inbox/submissions/{item.id}/accept", {"version": str(item.version)},
-                         token_from=f"/inbox/submissions/{item.id}").status_code == 303
+    assert (
+        web.post_form(
+            f"/inbox/submissions/{item.id}/accept",
+            {"version": str(item.version)},
+            token_from=f"/inbox/submissions/{item.id}",
+        ).status_code
+        == 303
+    )
     for viewer, path in (("employee_web", "/employee/"), ("supervisor_web", "/supervisor/")):
         page = people[viewer].client.get(path).get_data(as_text=True)
         assert "May return to work with restrictions" in page, viewer
@@ -128,14 +159,17 @@ def test_accepted_restrictions_show_to_the_employee_and_supervisor_in_plain_lang
 
 def test_a_question_on_a_report_is_answered_by_the_clinician(people, db_session):
     item = _accepted_report(people, db_session)
-    kinds.request_information(db_session, item, people["manager"], "How long will this last?", None,
-                                    item.version, DeadlineSettings())
+    kinds.request_information(
+        db_session, item, people["manager"], "How long will this last?", None, item.version, DeadlineSettings()
+    )
     web = people["clinician_web"]
     page = web.client.get(f"/clinician/reports/{item.id}").get_data(as_text=True)
     assert "The case manager needs more information" in page
-    response = web.post_form(f"/clinician/reports/{item.id}/reply", {"message": "Six weeks.",
-                                                                     "version": str(item.version)},
-                             token_from=f"/clinician/reports/{item.id}")
+    response = web.post_form(
+        f"/clinician/reports/{item.id}/reply",
+        {"message": "Six weeks.", "version": str(item.version)},
+        token_from=f"/clinician/reports/{item.id}",
+    )
     assert response.status_code == 303
     db_session.expire_all()
     assert db_session.get(Submission, item.id).status == SubmissionStatus.IN_REVIEW
@@ -147,11 +181,14 @@ def test_the_employee_authorises_and_revokes_a_clinician(people, db_session):
     bad = web.post_form(path, {"name": "Dr New", "email": "not-an-email", "scope": "work_status"})
     assert bad.status_code == 422 and "Enter an email address like" in bad.get_data(as_text=True)
     assert 'value="Dr New"' in bad.get_data(as_text=True)
-    done = web.post_form(path, {"name": "Dr New", "practice": "Hill Clinic", "email": "new@clinic.example",
-                                "scope": "work_status"})
+    done = web.post_form(
+        path, {"name": "Dr New", "practice": "Hill Clinic", "email": "new@clinic.example", "scope": "work_status"}
+    )
     assert done.status_code == 303
     assert db_session.query(OutboundEmail).filter_by(to_address="new@clinic.example").count() == 1
-    participant = db_session.query(CaseParticipant).filter(CaseParticipant.clinician.has(email="new@clinic.example")).one()
+    participant = (
+        db_session.query(CaseParticipant).filter(CaseParticipant.clinician.has(email="new@clinic.example")).one()
+    )
     page = web.client.get(path).get_data(as_text=True)
     assert "Dr New" in page and "Stop authorising Dr New" in page
     web.post_form(f"{path}/{participant.id}/revoke", {}, token_from=path)
@@ -161,9 +198,11 @@ def test_the_employee_authorises_and_revokes_a_clinician(people, db_session):
 
 def test_a_case_manager_invites_a_clinician_from_the_case_page(people, db_session):
     web, case = people["manager_web"], people["case"]
-    response = web.post_form(f"/inbox/cases/{case.id}/clinicians",
-                             {"name": "Dr Third", "email": "third@clinic.example", "scope": "work_status"},
-                             token_from=f"/inbox/cases/{case.id}")
+    response = web.post_form(
+        f"/inbox/cases/{case.id}/clinicians",
+        {"name": "Dr Third", "email": "third@clinic.example", "scope": "work_status"},
+        token_from=f"/inbox/cases/{case.id}",
+    )
     assert response.status_code == 303
     assert "Dr Third" in web.client.get(f"/inbox/cases/{case.id}").get_data(as_text=True)
 

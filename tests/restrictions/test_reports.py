@@ -1,4 +1,5 @@
 """Authorising clinicians and their work-status reports, at the service level."""
+
 import io
 from datetime import timedelta
 
@@ -30,8 +31,9 @@ DEADLINES = DeadlineSettings()
 @pytest.fixture
 def case(db_session):
     manager = factories.user(db_session, Role.CASE_MANAGER)
-    record = factories.case(db_session, case_manager=manager,
-                            employee=factories.user(db_session, Role.EMPLOYEE, name="Alex Employee"))
+    record = factories.case(
+        db_session, case_manager=manager, employee=factories.user(db_session, Role.EMPLOYEE, name="Alex Employee")
+    )
     db_session.commit()
     return record
 
@@ -42,17 +44,30 @@ def limits(tmp_path):
 
 
 def authorise(db_session, case, email="dr.lee@clinic.example", **kw):
-    values = {"name": "Dr Casey Lee", "practice": "Riverside Clinic", "email": email, "phone": "555-0100",
-              "scope": "work_status", "valid_from": None, "valid_until": None}
+    values = {
+        "name": "Dr Casey Lee",
+        "practice": "Riverside Clinic",
+        "email": email,
+        "phone": "555-0100",
+        "scope": "work_status",
+        "valid_from": None,
+        "valid_until": None,
+    }
     values.update(kw)
     return authorisations.authorise(db_session, case.employee, case, settings=ACCOUNTS, **values)
 
 
 def report_input(status="modified_duty", **limits) -> ReportInput:
     today = utcnow().date()
-    return ReportInput(visit_date=today, work_status=status, effective_from=today,
-                       limits={key: Limit(pounds=value, frequency="occasionally") for key, value in limits.items()},
-                       diagnoses=[("M54.50", "Low back pain")], attested_name="Dr Casey Lee", licence_number="MD-1")
+    return ReportInput(
+        visit_date=today,
+        work_status=status,
+        effective_from=today,
+        limits={key: Limit(pounds=value, frequency="occasionally") for key, value in limits.items()},
+        diagnoses=[("M54.50", "Low back pain")],
+        attested_name="Dr Casey Lee",
+        licence_number="MD-1",
+    )
 
 
 def test_authorising_a_new_clinician_invites_them_for_a_year_by_default(db_session, case):
@@ -90,8 +105,9 @@ def test_the_same_clinician_twice_is_refused_and_bad_dates_too(db_session, case)
 def test_only_the_employee_or_a_case_manager_may_authorise(db_session, case):
     stranger = factories.user(db_session, Role.EMPLOYEE)
     with pytest.raises(NotFound):
-        authorisations.authorise(db_session, stranger, case, "Dr X", "", "x@clinic.example", "", "work_status",
-                                 None, None, ACCOUNTS)
+        authorisations.authorise(
+            db_session, stranger, case, "Dr X", "", "x@clinic.example", "", "work_status", None, None, ACCOUNTS
+        )
 
 
 def test_a_clinician_sees_the_case_only_while_authorised_and_revocation_is_immediate(db_session, case):
@@ -153,8 +169,15 @@ def test_a_report_that_breaks_a_rule_is_refused(db_session, case, limits):
 
 def test_a_signed_form_is_kept_with_the_report(db_session, case, limits):
     clinician = _clinician(db_session, case)
-    item = reports.submit(db_session, clinician, case, report_input("off_work"),
-                          Upload(io.BytesIO(factories.pdf_bytes()), "dwc073.pdf"), limits, DEADLINES)
+    item = reports.submit(
+        db_session,
+        clinician,
+        case,
+        report_input("off_work"),
+        Upload(io.BytesIO(factories.pdf_bytes()), "dwc073.pdf"),
+        limits,
+        DEADLINES,
+    )
     assert item.restriction_report.signed_form_id is not None
 
 

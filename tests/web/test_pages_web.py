@@ -1,4 +1,5 @@
 """Each audience's home, the base layout, error pages and the health check, through the test client."""
+
 import html
 import re
 
@@ -49,7 +50,7 @@ def test_the_employee_home_shows_their_case_and_case_manager(web, db_session, lo
     db_session.commit()
     page = web.client.get("/employee/").get_data(as_text=True)
     assert f"Case {case.number}: Leave" in page and "Morgan Manager" in page
-    assert page.count("<section class=\"card\"") == 1
+    assert page.count('<section class="card"') == 1
 
 
 def test_the_supervisor_home_lists_direct_reports_cases_without_medical_content(web, db_session, login_as):
@@ -76,8 +77,15 @@ def test_the_inbox_lists_submissions_newest_first_a_page_at_a_time(app, web, db_
     login_as(Role.CASE_MANAGER)
     case = factories.case(db_session)
     for n in range(app.config["PAGE_SIZE"] + 3):
-        db_session.add(Submission(reference=f"D-{n:04d}", kind=SubmissionKind.DOCUMENT, case=case,
-                                  submitted_by=case.employee, summary=f"Document number {n:04d}"))
+        db_session.add(
+            Submission(
+                reference=f"D-{n:04d}",
+                kind=SubmissionKind.DOCUMENT,
+                case=case,
+                submitted_by=case.employee,
+                summary=f"Document number {n:04d}",
+            )
+        )
         db_session.flush()
     db_session.commit()
     first = web.client.get("/inbox/?sort=received").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """The employee asks for an accommodation, step by step, and answers its decision."""
+
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
@@ -31,8 +32,7 @@ def accommodation_step(case_id: int, step: str):
         if step == "documents" and request.form.get("action") == "upload":
             try:
                 for upload in uploads_from(form.documents):
-                    accommodations.add_document(db.session, current_user, case, upload,
-                                                settings.current().uploads)
+                    accommodations.add_document(db.session, current_user, case, upload, settings.current().uploads)
             except InvalidInput as error:
                 form.documents.errors = [str(error)]
                 status = 422
@@ -44,18 +44,27 @@ def accommodation_step(case_id: int, step: str):
                 following = accommodations.STEPS.index(step) + 1
                 if request.args.get("back") == "check" or following == len(accommodations.STEPS):
                     return htmx_redirect(url_for("employee.accommodation_check", case_id=case.id))
-                return htmx_redirect(url_for("employee.accommodation_step", case_id=case.id,
-                                             step=accommodations.STEPS[following]))
+                return htmx_redirect(
+                    url_for("employee.accommodation_step", case_id=case.id, step=accommodations.STEPS[following])
+                )
             for name, message in problems.items():
                 form_error(form, InvalidInput(message, field=name if name in form else None))
             status = 422
     else:
         status = 422
     index = accommodations.STEPS.index(step)
-    return render_page("employee/accommodation_step.html", status, case=case, form=form, step=step,
-                       title=STEP_TITLES[step], number=index + 1, steps=len(accommodations.STEPS),
-                       previous=accommodations.STEPS[index - 1] if index else None,
-                       files=accommodations.draft_files(db.session, current_user, case, draft.data))
+    return render_page(
+        "employee/accommodation_step.html",
+        status,
+        case=case,
+        form=form,
+        step=step,
+        title=STEP_TITLES[step],
+        number=index + 1,
+        steps=len(accommodations.STEPS),
+        previous=accommodations.STEPS[index - 1] if index else None,
+        files=accommodations.draft_files(db.session, current_user, case, draft.data),
+    )
 
 
 @employee.route("/cases/<int:case_id>/accommodation/check", methods=["GET", "POST"])
@@ -67,14 +76,24 @@ def accommodation_check(case_id: int):
     incomplete = accommodations.first_incomplete_step(draft.data)
     if form.validate_on_submit() and incomplete is None:
         submission = accommodations.send(db.session, current_user, case, settings.current().deadlines)
-        flash(f"Sent: {submission.reference}. Your case manager will contact you to talk it through. A decision is "
-              f"due by {submission.accommodation.decision_due:%-d %B %Y}.", "success")
+        flash(
+            f"Sent: {submission.reference}. Your case manager will contact you to talk it through. A decision is "
+            f"due by {submission.accommodation.decision_due:%-d %B %Y}.",
+            "success",
+        )
         return htmx_redirect(url_for("employee.submission", submission_id=submission.id))
-    return render_page("employee/accommodation_check.html", 422 if form.is_submitted() else 200, case=case,
-                       data=draft.data, form=form, incomplete=incomplete, titles=STEP_TITLES,
-                       files=accommodations.draft_files(db.session, current_user, case, draft.data),
-                       help_labels={c.value: c.label for c in HelpCategory},
-                       contact_labels=accommodations.CONTACT_PREFERENCES)
+    return render_page(
+        "employee/accommodation_check.html",
+        422 if form.is_submitted() else 200,
+        case=case,
+        data=draft.data,
+        form=form,
+        incomplete=incomplete,
+        titles=STEP_TITLES,
+        files=accommodations.draft_files(db.session, current_user, case, draft.data),
+        help_labels={c.value: c.label for c in HelpCategory},
+        contact_labels=accommodations.CONTACT_PREFERENCES,
+    )
 
 
 @employee.post("/submissions/<int:submission_id>/accept-alternative")
@@ -94,11 +113,21 @@ def accept_alternative(submission_id: int):
 def reconsider(submission_id: int):
     item = access.get_submission(db.session, current_user, submission_id)
     form = DecisionAnswerForm()
-    done = post_form(form, lambda: accommodations.request_reconsideration(
-        db.session, current_user, item, form.reason.data, int(form.version.data or 0) or None, settings.current().deadlines),
-        lambda _: ("Your request for reconsideration has gone to your case manager.",
-                   url_for("employee.submission", submission_id=item.id)))
+    done = post_form(
+        form,
+        lambda: accommodations.request_reconsideration(
+            db.session,
+            current_user,
+            item,
+            form.reason.data,
+            int(form.version.data or 0) or None,
+            settings.current().deadlines,
+        ),
+        lambda _: (
+            "Your request for reconsideration has gone to your case manager.",
+            url_for("employee.submission", submission_id=item.id),
+        ),
+    )
     if done is not None:
         return done
     return _submission_screen(item, ReplyForm(formdata=None, version=item.version), 422, reconsider_form=form)
-

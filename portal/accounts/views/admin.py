@@ -1,4 +1,5 @@
 """Admins: accounts and invitations. No case or medical content here."""
+
 from flask import current_app, request, url_for
 from flask_login import current_user
 
@@ -19,30 +20,47 @@ def home():
 def _home(form: AccountActionForm):
     """The accounts list; a refused account action shows its reason at the top."""
     term = request.args.get("q", "").strip()
-    page = roster.accounts_page(db.session, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"],
-                                term)
-    return render_page("admin/home.html", 422 if form.errors or form.form_errors else 200, page=page, form=form,
-                       term=term, undelivered=mailer.undelivered_count(db.session),
-                       account_actions=lambda user: roster.actions_for(current_user, user))
+    page = roster.accounts_page(
+        db.session, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"], term
+    )
+    return render_page(
+        "admin/home.html",
+        422 if form.errors or form.form_errors else 200,
+        page=page,
+        form=form,
+        term=term,
+        undelivered=mailer.undelivered_count(db.session),
+        account_actions=lambda user: roster.actions_for(current_user, user),
+    )
 
 
 @admin.route("/accounts/<int:user_id>/deactivate", methods=["GET", "POST"])
 def deactivate(user_id: int):
     user = roster.account(db.session, user_id)
     form = AccountActionForm()
-    done = post_form(form, lambda: roster.deactivate(db.session, current_user, user),
-                     lambda released: (_deactivated(user.name, released), url_for("admin.home")))
+    done = post_form(
+        form,
+        lambda: roster.deactivate(db.session, current_user, user),
+        lambda released: (_deactivated(user.name, released), url_for("admin.home")),
+    )
     if done:
         return done
-    return render_page("admin/deactivate.html", 422 if form.is_submitted() else 200, user=user, form=form,
-                       items_held=roster.items_held(db.session, user))
+    return render_page(
+        "admin/deactivate.html",
+        422 if form.is_submitted() else 200,
+        user=user,
+        form=form,
+        items_held=roster.items_held(db.session, user),
+    )
 
 
 def _deactivated(name: str, released: int) -> str:
     message = f"{name}'s account is deactivated: they are signed out and cannot sign in."
     if released:
-        message += (f" {released} open item{'s' if released != 1 else ''} went back to the unassigned queue"
-                    " for another case manager to take up.")
+        message += (
+            f" {released} open item{'s' if released != 1 else ''} went back to the unassigned queue"
+            " for another case manager to take up."
+        )
     return message
 
 
@@ -50,15 +68,23 @@ def _deactivated(name: str, released: int) -> str:
 def reactivate(user_id: int):
     user = roster.account(db.session, user_id)
     form = AccountActionForm()
-    return post_form(form, lambda: roster.reactivate(db.session, current_user, user),
-                     lambda _: (f"{user.name}'s account is active again.", url_for("admin.home"))) or _home(form)
+    return post_form(
+        form,
+        lambda: roster.reactivate(db.session, current_user, user),
+        lambda _: (f"{user.name}'s account is active again.", url_for("admin.home")),
+    ) or _home(form)
 
 
 @admin.post("/accounts/<int:user_id>/invitation")
 def invite_again(user_id: int):
     user = roster.account(db.session, user_id)
     form = AccountActionForm()
-    return post_form(form, lambda: roster.invite_again(db.session, current_user, user, settings.current().accounts),
-                     lambda _: (f"A new invitation was sent to {user.email}. The link works once and expires in "
-                                f"{current_app.config['INVITATION_DAYS']} days.", url_for("admin.home"))) or _home(form)
-
+    return post_form(
+        form,
+        lambda: roster.invite_again(db.session, current_user, user, settings.current().accounts),
+        lambda _: (
+            f"A new invitation was sent to {user.email}. The link works once and expires in "
+            f"{current_app.config['INVITATION_DAYS']} days.",
+            url_for("admin.home"),
+        ),
+    ) or _home(form)

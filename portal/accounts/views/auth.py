@@ -1,4 +1,5 @@
 """Signing in and out, passwords, invitations."""
+
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
@@ -15,7 +16,6 @@ from portal.extensions import db
 from portal.web.responses import form_error, post_form, render_page
 
 bp = Blueprint("auth", __name__)
-
 
 
 def safe_next(target: str | None) -> str | None:
@@ -45,15 +45,17 @@ def login():
         return redirect(_home_url())
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session, form.email.data, form.password.data, request.remote_addr or "",
-                                     settings.current().accounts)
+        user = accounts.authenticate(
+            db.session, form.email.data, form.password.data, request.remote_addr or "", settings.current().accounts
+        )
         if user is None:
             form.form_errors.append("The email or password is not right. Check them and try again.")
             form.password.data = ""
         else:
             cookie_session.clear()
-            cookie_session["sid"] = accounts.start_session(db.session, user, request.remote_addr,
-                                                           request.user_agent.string)
+            cookie_session["sid"] = accounts.start_session(
+                db.session, user, request.remote_addr, request.user_agent.string
+            )
             login_user(user)
             return redirect(safe_next(request.args.get("next")) or _home_url(), code=303)
     status = 422 if form.is_submitted() else 200
@@ -74,20 +76,32 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    done = post_form(form, lambda: _change_password(form),
-                     lambda _: ("Your password has been changed. Any other device you were signed in on is signed out.",
-                                _home_url()))
+    done = post_form(
+        form,
+        lambda: _change_password(form),
+        lambda _: (
+            "Your password has been changed. Any other device you were signed in on is signed out.",
+            _home_url(),
+        ),
+    )
     if done:
         return done
     return render_page("auth/change_password.html", 422 if form.is_submitted() else 200, form=form)
 
 
 def _change_password(form: ChangePasswordForm) -> None:
-    accounts.change_password(db.session, current_user, form.current_password.data, form.password.data,
-                             request.remote_addr or "", settings.current().accounts)
+    accounts.change_password(
+        db.session,
+        current_user,
+        form.current_password.data,
+        form.password.data,
+        request.remote_addr or "",
+        settings.current().accounts,
+    )
     # Every session ended with the change; this device carries on in a new one.
-    cookie_session["sid"] = accounts.start_session(db.session, current_user, request.remote_addr,
-                                                   request.user_agent.string)
+    cookie_session["sid"] = accounts.start_session(
+        db.session, current_user, request.remote_addr, request.user_agent.string
+    )
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
@@ -96,8 +110,11 @@ def forgot_password():
     if form.validate_on_submit():
         accounts.request_password_reset(db.session, form.email.data, settings.current().accounts)
         # The same words whether or not the address has an account.
-        flash("If that email has an account, we have sent it a link to reset the password. "
-              "The link works once, for a limited time.", "success")
+        flash(
+            "If that email has an account, we have sent it a link to reset the password. "
+            "The link works once, for a limited time.",
+            "success",
+        )
         return redirect(url_for("auth.login"), code=303)
     return render_page("auth/forgot_password.html", 422 if form.is_submitted() else 200, form=form)
 
@@ -119,20 +136,36 @@ def _set_password_screen(purpose: str, token: str, complete, title: str, done_me
             cookie_session.clear()
             flash(done_message, "success")
             return redirect(url_for("auth.login"), code=303)
-    return render_page("auth/set_password.html", 422 if form.is_submitted() else 200, form=form, title=title,
-                       account=record.user, purpose=purpose)
+    return render_page(
+        "auth/set_password.html",
+        422 if form.is_submitted() else 200,
+        form=form,
+        title=title,
+        account=record.user,
+        purpose=purpose,
+    )
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    return _set_password_screen("reset", token, accounts.reset_password, "Choose a new password",
-                                "Your password has been changed. Sign in with the new one.")
+    return _set_password_screen(
+        "reset",
+        token,
+        accounts.reset_password,
+        "Choose a new password",
+        "Your password has been changed. Sign in with the new one.",
+    )
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    return _set_password_screen("invitation", token, accounts.accept_invitation, "Set up your account",
-                                "Your account is ready. Sign in with your email and new password.")
+    return _set_password_screen(
+        "invitation",
+        token,
+        accounts.accept_invitation,
+        "Set up your account",
+        "Your account is ready. Sign in with your email and new password.",
+    )
 
 
 @bp.route("/invite", methods=["GET", "POST"])
@@ -145,13 +178,21 @@ def invite():
     form.role.choices = [SelectChoice("", "Choose a role")] + [SelectChoice(role.value, role.label) for role in roles]
     if form.validate_on_submit():
         try:
-            user = accounts.invite(db.session, current_user, form.email.data, form.name.data, Role(form.role.data),
-                                   settings.current().accounts)
+            user = accounts.invite(
+                db.session,
+                current_user,
+                form.email.data,
+                form.name.data,
+                Role(form.role.data),
+                settings.current().accounts,
+            )
         except InvalidInput as error:
             form_error(form, error)
         else:
-            flash(f"Invitation sent to {user.email}. The link works once and expires in "
-                  f"{current_app.config['INVITATION_DAYS']} days.", "success")
+            flash(
+                f"Invitation sent to {user.email}. The link works once and expires in "
+                f"{current_app.config['INVITATION_DAYS']} days.",
+                "success",
+            )
             return redirect(url_for("auth.invite"), code=303)
     return render_page("auth/invite.html", 422 if form.is_submitted() else 200, form=form)
-

@@ -1,4 +1,5 @@
 """The employee names and authorises their treating clinician, or revokes it."""
+
 from flask import flash, redirect, url_for
 from flask_login import current_user
 
@@ -12,9 +13,16 @@ from portal.web.responses import post_form, render_page
 
 
 def _clinicians_screen(case, form, status=200):
-    return render_page("employee/clinicians.html", status, case=case, form=form, revoke_form=ConfirmForm(formdata=None),
-                       authorisations=authorisations.for_case(db.session, case), today=utcnow().date(),
-                       is_live=authorisations.is_live)
+    return render_page(
+        "employee/clinicians.html",
+        status,
+        case=case,
+        form=form,
+        revoke_form=ConfirmForm(formdata=None),
+        authorisations=authorisations.for_case(db.session, case),
+        today=utcnow().date(),
+        is_live=authorisations.is_live,
+    )
 
 
 @employee.route("/cases/<int:case_id>/clinicians", methods=["GET", "POST"])
@@ -22,11 +30,17 @@ def clinicians(case_id: int):
     """Name and authorise a treating clinician, or see and revoke the authorisations given."""
     case = access.get_case(db.session, current_user, case_id)
     form = ClinicianForm()
-    done = post_form(form, lambda: authorisations.authorise(
-        db.session, current_user, case, settings=settings.current().accounts,
-        **form.authorisation()), lambda participant: (
-        f"{participant.clinician.name} is authorised until {participant.valid_until:%-d %B %Y}. We have emailed them.",
-        url_for("employee.clinicians", case_id=case.id)))
+    done = post_form(
+        form,
+        lambda: authorisations.authorise(
+            db.session, current_user, case, settings=settings.current().accounts, **form.authorisation()
+        ),
+        lambda participant: (
+            f"{participant.clinician.name} is authorised until {participant.valid_until:%-d %B %Y}. "
+            "We have emailed them.",
+            url_for("employee.clinicians", case_id=case.id),
+        ),
+    )
     if done is not None:
         return done
     return _clinicians_screen(case, form, 422 if form.is_submitted() else 200)
@@ -39,4 +53,3 @@ def revoke_clinician(case_id: int, participant_id: int):
         participant = authorisations.revoke(db.session, current_user, case, participant_id)
         flash(f"{participant.clinician.name} can no longer see this case or send reports for it.", "success")
     return redirect(url_for("employee.clinicians", case_id=case.id), code=303)
-

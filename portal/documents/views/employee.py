@@ -1,4 +1,5 @@
 """The employee sends documents, answers requests, withdraws, and reads their history."""
+
 from flask import current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
@@ -26,12 +27,25 @@ def send_document(case_id: int):
         if answering is not None and not form.is_submitted():
             form.document_type.data = answering.document_type
             form.request_id.data = str(answering.id)
-    done = post_form(form, lambda: documents.send_document(
-        db.session, current_user, case, form.document_type.data, form.description.data, form.note.data,
-        uploads_from(form.files), settings.current().uploads, settings.current().deadlines,
-        answering=answering), lambda submission: (
-        f"Received: {submission.reference}. It is waiting for review.",
-        url_for("employee.submission", submission_id=submission.id)))
+    done = post_form(
+        form,
+        lambda: documents.send_document(
+            db.session,
+            current_user,
+            case,
+            form.document_type.data,
+            form.description.data,
+            form.note.data,
+            uploads_from(form.files),
+            settings.current().uploads,
+            settings.current().deadlines,
+            answering=answering,
+        ),
+        lambda submission: (
+            f"Received: {submission.reference}. It is waiting for review.",
+            url_for("employee.submission", submission_id=submission.id),
+        ),
+    )
     if done is not None:
         return done
     context = {"case": case, "form": form, "answering": answering}
@@ -42,14 +56,20 @@ def send_document(case_id: int):
 
 
 def _submission_screen(submission, reply_form, status=200, reconsider_form=None):
-    return render_page("employee/submission.html", status, submission=submission,
-                       actions=submissions.allowed_actions(submission, current_user),
-                       files=documents.files_of(db.session, submission), reply_form=reply_form,
-                       withdraw_form=WithdrawForm(formdata=None, version=submission.version),
-                       reconsider_form=reconsider_form or DecisionAnswerForm(formdata=None, version=submission.version),
-                       help_labels={c.value: c.label for c in HelpCategory},
-                       open_request=next((r for r in documents.open_requests(db.session, current_user)
-                                          if r.submission_id == submission.id), None))
+    return render_page(
+        "employee/submission.html",
+        status,
+        submission=submission,
+        actions=submissions.allowed_actions(submission, current_user),
+        files=documents.files_of(db.session, submission),
+        reply_form=reply_form,
+        withdraw_form=WithdrawForm(formdata=None, version=submission.version),
+        reconsider_form=reconsider_form or DecisionAnswerForm(formdata=None, version=submission.version),
+        help_labels={c.value: c.label for c in HelpCategory},
+        open_request=next(
+            (r for r in documents.open_requests(db.session, current_user) if r.submission_id == submission.id), None
+        ),
+    )
 
 
 @employee.get("/submissions/<int:submission_id>")
@@ -62,11 +82,23 @@ def submission(submission_id: int):
 def reply(submission_id: int):
     item = access.get_submission(db.session, current_user, submission_id)
     form = ReplyForm()
-    done = post_form(form, lambda: documents.provide_information(
-        db.session, current_user, item, form.message.data, uploads_from(form.files),
-        settings.current().uploads, settings.current().deadlines,
-        expected_version=int(form.version.data or 0) or None), lambda _: (
-        "Thank you. Your reply has gone to your case manager.", url_for("employee.submission", submission_id=item.id)))
+    done = post_form(
+        form,
+        lambda: documents.provide_information(
+            db.session,
+            current_user,
+            item,
+            form.message.data,
+            uploads_from(form.files),
+            settings.current().uploads,
+            settings.current().deadlines,
+            expected_version=int(form.version.data or 0) or None,
+        ),
+        lambda _: (
+            "Thank you. Your reply has gone to your case manager.",
+            url_for("employee.submission", submission_id=item.id),
+        ),
+    )
     if done is not None:
         return done
     return _submission_screen(item, form, 422)
@@ -88,7 +120,7 @@ def withdraw(submission_id: int):
 
 @employee.get("/history")
 def history():
-    page = documents.history_page(db.session, current_user, request.args.get("page", 1, type=int),
-                                  current_app.config["PAGE_SIZE"])
+    page = documents.history_page(
+        db.session, current_user, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
+    )
     return render_page("employee/history.html", page=page)
-

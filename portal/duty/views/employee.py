@@ -1,4 +1,5 @@
 """The employee answers a transitional-duty offer."""
+
 from flask import request, url_for
 from flask_login import current_user
 
@@ -15,12 +16,22 @@ def offer(submission_id: int):
     submission = offers.get_offer(db.session, current_user, submission_id)
     form = OfferAnswerForm()
     accepted = request.form.get("answer") == "accept"
-    done = post_form(form, lambda: offers.answer(db.session, current_user, submission, accepted, form.reason.data),
-                     lambda _: ("Thank you. You accepted the offer; your supervisor and case manager have been told."
-                                if accepted else "You declined the offer. Your case manager will be in touch.",
-                                url_for("employee.offer", submission_id=submission.id)))
+    done = post_form(
+        form,
+        lambda: offers.answer(db.session, current_user, submission, accepted, form.reason.data),
+        lambda _: (
+            "Thank you. You accepted the offer; your supervisor and case manager have been told."
+            if accepted
+            else "You declined the offer. Your case manager will be in touch.",
+            url_for("employee.offer", submission_id=submission.id),
+        ),
+    )
     if done is not None:
         return done
-    return render_page("employee/offer.html", 422 if form.is_submitted() else 200, submission=submission,
-                       offer=submission.duty_offer, form=form)
-
+    return render_page(
+        "employee/offer.html",
+        422 if form.is_submitted() else 200,
+        submission=submission,
+        offer=submission.duty_offer,
+        form=form,
+    )

@@ -1,4 +1,5 @@
 """Treating clinicians: their authorised patients, and the work-status reports they send."""
+
 from flask import flash, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -20,14 +21,24 @@ from portal.web.responses import form_error, htmx_redirect, post_form, render_pa
 @clinician.get("/")
 def home():
     authorisations = cases.patients_of_clinician(db.session, current_user)
-    return render_page("clinician/home.html", authorisations=authorisations,
-                       last_reports=reports.last_reports(db.session, [a.case_id for a in authorisations]),
-                       submissions=reports.reports_of_clinician(db.session, current_user))
+    return render_page(
+        "clinician/home.html",
+        authorisations=authorisations,
+        last_reports=reports.last_reports(db.session, [a.case_id for a in authorisations]),
+        submissions=reports.reports_of_clinician(db.session, current_user),
+    )
 
 
 def _report_screen(case, form, status=200, draft=None):
-    return render_page("clinician/report_form.html", status, case=case, form=form, draft=draft,
-                       dimensions=restrictions.DIMENSIONS, field_names=field_names)
+    return render_page(
+        "clinician/report_form.html",
+        status,
+        case=case,
+        form=form,
+        draft=draft,
+        dimensions=restrictions.DIMENSIONS,
+        field_names=field_names,
+    )
 
 
 @clinician.route("/cases/<int:case_id>/report", methods=["GET", "POST"])
@@ -47,9 +58,14 @@ def new_report(case_id: int):
         upload = request.files.get("signed_form")
         try:
             submission = reports.submit(
-                db.session, current_user, case, form.to_input(),
+                db.session,
+                current_user,
+                case,
+                form.to_input(),
                 documents.Upload(upload.stream, upload.filename) if upload and upload.filename else None,
-                settings.current().uploads, settings.current().deadlines)
+                settings.current().uploads,
+                settings.current().deadlines,
+            )
         except InvalidInput as error:
             form_error(form, error)
         else:
@@ -59,9 +75,14 @@ def new_report(case_id: int):
 
 
 def _report_view(submission, reply_form, status=200):
-    return render_page("clinician/report.html", status, submission=submission, report=submission.restriction_report,
-                       reply_form=reply_form,
-                       files=documents.files_of(db.session, submission))
+    return render_page(
+        "clinician/report.html",
+        status,
+        submission=submission,
+        report=submission.restriction_report,
+        reply_form=reply_form,
+        files=documents.files_of(db.session, submission),
+    )
 
 
 @clinician.get("/reports/<int:submission_id>")
@@ -74,12 +95,23 @@ def report(submission_id: int):
 def reply(submission_id: int):
     submission = reports.get_report(db.session, current_user, submission_id)
     form = ReplyForm()
-    done = post_form(form, lambda: documents.provide_information(
-        db.session, current_user, submission, form.message.data, [],
-        settings.current().uploads, settings.current().deadlines,
-        int(form.version.data or 0) or None), lambda _: (
-        "Your reply has gone to the case manager.", url_for("clinician.report", submission_id=submission.id)))
+    done = post_form(
+        form,
+        lambda: documents.provide_information(
+            db.session,
+            current_user,
+            submission,
+            form.message.data,
+            [],
+            settings.current().uploads,
+            settings.current().deadlines,
+            int(form.version.data or 0) or None,
+        ),
+        lambda _: (
+            "Your reply has gone to the case manager.",
+            url_for("clinician.report", submission_id=submission.id),
+        ),
+    )
     if done is not None:
         return done
     return _report_view(submission, form, 422)
-
