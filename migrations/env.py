@@ -42,11 +42,14 @@ def get_metadata():
 
 
 def render_item(type_, obj, autogen_context):
-    """Write the portal's UTC timestamp type as a plain timezone-aware DateTime."""
-    from portal.core.columns import UTCDateTime
+    """Write the portal's column types as what the database holds: its UTC timestamp type as a plain
+    timezone-aware DateTime, and its enumerated strings as plain strings of their length."""
+    from portal.core.columns import StrEnumType, UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, StrEnumType):
+        return f"sa.String(length={obj.length})"
     return False
 
 

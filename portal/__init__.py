@@ -65,10 +65,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_views(app: Flask) -> None:
     """The shell's blueprints, then the audiences' with every feature's views registered on them."""
+    from portal.accommodations.views import case_manager as _accommodations_case_manager  # noqa: F401
     from portal.accommodations.views import employee as _accommodations_employee  # noqa: F401
     from portal.accommodations.views import supervisor as _accommodations_supervisor  # noqa: F401
     from portal.accounts.views import admin as _accounts_admin  # noqa: F401
     from portal.accounts.views.auth import bp as auth
+    from portal.cases.views import case_manager as _cases_case_manager  # noqa: F401
     from portal.cases.views import employee as _cases_employee  # noqa: F401
     from portal.documents.views import employee as _documents_employee  # noqa: F401
     from portal.duty.views import employee as _duty_employee  # noqa: F401
@@ -93,9 +95,10 @@ def register_security(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from portal.web import template_helpers
+    from portal.web import static_files, template_helpers
 
     template_helpers.register(app)
+    static_files.register(app)
 
 
 def register_error_pages(app: Flask) -> None:

@@ -78,6 +78,8 @@ class Config:
 
         # Sessions end on logout, on password change, and after this many idle minutes.
         self.IDLE_TIMEOUT_MINUTES = _int("IDLE_TIMEOUT_MINUTES", 30)
+        # werkzeug's method for password hashes; scrypt is slow on purpose. Tests use a fast one.
+        self.PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
         self.SESSION_COOKIE_NAME = "portal_session"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

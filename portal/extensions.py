@@ -1,5 +1,7 @@
 """Extension objects, created unbound here and bound to the app in create_app."""
 
+from typing import TYPE_CHECKING
+
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_mail import Mail
@@ -25,6 +27,17 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. At run time it is db.Model, built from Base by Flask-SQLAlchemy; a type
+# checker cannot take an attribute of an object as a base class, so it is told what db.Model is.
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as _FlaskModel
+
+    class Model(_FlaskModel, Base):
+        __abstract__ = True
+else:
+    Model = db.Model
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

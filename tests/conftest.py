@@ -89,6 +89,7 @@ def _migrated_app(database_url, smtp_server):
             "MAIL_SERVER": smtp_server.host,
             "MAIL_PORT": smtp_server.port,
             "PORTAL_BASE_URL": "http://portal.test",
+            "PASSWORD_HASH_METHOD": factories.FAST_HASH,
         }
     )
     app.test_client_class = IsolatedClient
@@ -124,12 +125,22 @@ def client(app):
 
 
 class WebActions:
-    """Drive the portal as a browser would: forms carry the CSRF token from the page."""
+    """Drive the portal as a browser would: forms carry the CSRF token from the page.
+
+    A session has one CSRF token for all its forms, so it is read from a page once and kept until
+    signing in or out starts a new session.
+    """
 
     def __init__(self, client):
         self.client = client
+        self._token: str | None = None
 
     def csrf_token(self, path: str = "/login") -> str:
+        if self._token is None:
+            self._token = self._token_on(path)
+        return self._token
+
+    def _token_on(self, path: str) -> str:
         page = self.client.get(path, follow_redirects=True).get_data(as_text=True)
         match = (
             re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
@@ -144,10 +155,15 @@ class WebActions:
         return self.client.post(path, data=data, **kwargs)
 
     def login(self, email: str, password: str = factories.PASSWORD, **kwargs):
-        return self.post_form("/login", {"email": email, "password": password}, **kwargs)
+        self._token = None  # the session may have ended (a password reset, an idle timeout)
+        response = self.post_form("/login", {"email": email, "password": password}, **kwargs)
+        self._token = None  # signing in starts a new session
+        return response
 
     def logout(self):
-        return self.post_form("/logout", {}, token_from="/")
+        response = self.post_form("/logout", {}, token_from="/")
+        self._token = None
+        return response
 
     def reachable_pages(self, start: str) -> dict[str, str]:
         """Every same-site page this user can reach by following links from ``start`` (GET only)."""

@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     MultipleFileField,
     RadioField,
     SelectChoice,
@@ -18,6 +17,7 @@ from wtforms.validators import Length, Optional
 
 from portal.accommodations.models import HelpCategory
 from portal.accommodations.operations import CONTACT_PREFERENCES
+from portal.web.fields import HiddenNumberField
 
 
 class StepForm(FlaskForm):
@@ -121,7 +121,7 @@ STEP_TITLES = {
 
 class DecisionAnswerForm(FlaskForm):
     reason = TextAreaField("Why the decision should be looked at again", validators=[Optional(), Length(max=4000)])
-    version = HiddenField()
+    version = HiddenNumberField()
 
 
 class FeasibilityAnswerForm(FlaskForm):

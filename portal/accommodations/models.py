@@ -12,8 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.cases.models import Case
-from portal.core.columns import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.core.columns import StrEnumType, UTCDateTime, utcnow
+from portal.extensions import Model
 from portal.items.models import Submission
 
 
@@ -63,7 +63,7 @@ class DenialReason(StrEnum):
         }[self.value]
 
 
-class AccommodationRequest(db.Model):
+class AccommodationRequest(Model):
     """The details of an accommodation-request submission, and its decision."""
 
     __tablename__ = "accommodation_requests"
@@ -78,10 +78,10 @@ class AccommodationRequest(db.Model):
     contact_preference: Mapped[str] = mapped_column(String(20))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     decision_due: Mapped[date] = mapped_column(Date)
-    decision: Mapped[str | None] = mapped_column(String(20))
+    decision: Mapped[Decision | None] = mapped_column(StrEnumType(Decision, 20))
     decision_what: Mapped[str | None] = mapped_column(Text)  # what is granted, or the alternative offered
     decision_why: Mapped[str | None] = mapped_column(Text)  # why the alternative, or the denial explained
-    denial_reason: Mapped[str | None] = mapped_column(String(30))
+    denial_reason: Mapped[DenialReason | None] = mapped_column(StrEnumType(DenialReason, 30))
     granted_from: Mapped[date | None] = mapped_column(Date)
     granted_until: Mapped[date | None] = mapped_column(Date)
     review_date: Mapped[date | None] = mapped_column(Date)
@@ -89,10 +89,10 @@ class AccommodationRequest(db.Model):
     alternative_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reconsideration_reason: Mapped[str | None] = mapped_column(Text)
 
-    submission: Mapped[Submission] = relationship(backref=db.backref("accommodation", uselist=False))
+    submission: Mapped[Submission] = relationship(back_populates="accommodation")
 
 
-class AccommodationDraft(db.Model):
+class AccommodationDraft(Model):
     """The guided form as typed so far, kept between steps so that going back loses nothing."""
 
     __tablename__ = "accommodation_drafts"
@@ -107,7 +107,7 @@ class AccommodationDraft(db.Model):
     case: Mapped[Case] = relationship()
 
 
-class ProcessLogEntry(db.Model):
+class ProcessLogEntry(Model):
     """One dated entry of the interactive process: a conversation, information asked or received,
     an accommodation considered and whether it would be effective, or the supervisor's input."""
 
@@ -128,7 +128,7 @@ class ProcessLogEntry(db.Model):
     author: Mapped[User] = relationship()
 
 
-class FeasibilityQuestion(db.Model):
+class FeasibilityQuestion(Model):
     """A case manager's question to the supervisor about one accommodation; no medical reasons in it."""
 
     __tablename__ = "feasibility_questions"

@@ -111,15 +111,18 @@ def add_document(session, employee: User, case: Case, upload: Upload, limits: Up
     """A supporting document, kept with the draft until the request is sent."""
     draft = draft_for(session, employee, case)
     with storage.saving(session):
-        stored = storage.store_upload(
-            session,
-            upload.stream,
-            upload.filename,
-            case=case,
-            uploaded_by=employee,
-            upload_folder=limits.upload_folder,
-            max_bytes=limits.max_bytes,
-        )
+        try:
+            stored = storage.store_upload(
+                session,
+                upload.stream,
+                upload.filename,
+                case=case,
+                uploaded_by=employee,
+                upload_folder=limits.upload_folder,
+                max_bytes=limits.max_bytes,
+            )
+        except InvalidInput as error:
+            raise InvalidInput(str(error), field="documents") from None
         draft.data = {**draft.data, "file_ids": [*draft.data.get("file_ids", []), stored.id]}
         session.add(draft)
     return stored
@@ -357,7 +360,10 @@ def decide(
     (a reason from the list, explained). The employee is told; the supervisor only of what was granted."""
     now = now or utcnow()
     request = submission.accommodation
+    if request is None:
+        raise NotFound()
     what, why = (what or "").strip(), (why or "").strip()
+    reason: DenialReason | None = None
     if decision == Decision.GRANTED:
         if not what:
             raise InvalidInput("Say exactly what is granted.", field="what")
@@ -373,16 +379,18 @@ def decide(
         if not why:
             raise InvalidInput("Say why the accommodation asked for was not chosen.", field="why")
     elif decision == Decision.DENIED:
-        if denial_reason not in set(DenialReason):
+        if denial_reason is None or denial_reason not in set(DenialReason):
             raise InvalidInput("Choose the reason for the denial.", field="denial_reason")
         if not why:
             raise InvalidInput("Explain the denial; the employee reads it.", field="why")
+        reason = DenialReason(denial_reason)
     else:
         raise InvalidInput("Choose a decision.", field="decision")
+    chosen = Decision(decision)
 
     def record(decided_at: datetime) -> None:
-        request.decision, request.decision_what, request.decision_why = decision, what or None, why or None
-        request.denial_reason = denial_reason if decision == Decision.DENIED else None
+        request.decision, request.decision_what, request.decision_why = chosen, what or None, why or None
+        request.denial_reason = reason
         request.granted_from = granted_from if decision == Decision.GRANTED else None
         request.granted_until = granted_until if decision == Decision.GRANTED else None
         request.review_date = review_date if decision == Decision.GRANTED else None
@@ -400,7 +408,8 @@ def decide(
         reason=why,
         now=now,
         take_effect=record,
-        message=f"{Decision(decision).value.capitalize()}: {what or DenialReason(denial_reason).label}",
+        # Granting and offering an alternative need ``what``; a denial has its reason.
+        message=f"{chosen.value.capitalize()}: {what or (reason.label if reason else '')}",
     )
 
 

@@ -7,8 +7,8 @@ from enum import StrEnum
 from sqlalchemy import Boolean, ForeignKey, Index, String, delete, event, insert
 from sqlalchemy.orm import Mapped, attributes, mapped_column, relationship
 
-from portal.core.columns import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.core.columns import StrEnumType, UTCDateTime, utcnow
+from portal.extensions import Model
 
 
 class Role(StrEnum):
@@ -23,13 +23,13 @@ class Role(StrEnum):
         return {"case_manager": "Case manager"}.get(self.value, self.value.capitalize())
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
     name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20), index=True)
+    role: Mapped[Role] = mapped_column(StrEnumType(Role, 20), index=True)
     # No hash until an invitation is accepted.
     password_hash: Mapped[str | None] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -65,7 +65,7 @@ class User(db.Model):
         return f"<User {self.id} {self.role}>"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A server-side sign-in session: logout or a password change ends it for good."""
 
     __tablename__ = "user_sessions"
@@ -82,7 +82,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class AccountToken(db.Model):
+class AccountToken(Model):
     """A single-use, expiring link: a password reset or an invitation. Only its hash is kept."""
 
     __tablename__ = "account_tokens"
@@ -100,7 +100,7 @@ class AccountToken(db.Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """Failed sign-ins, counted per account and per address to throttle guessing."""
 
     __tablename__ = "login_attempts"
@@ -115,7 +115,7 @@ class LoginAttempt(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class NameWord(db.Model):
+class NameWord(Model):
     """Each word of a person's name, lower-cased: searching by the start of any word of a name
     ("smi" finds Jordan O'Brien-Smith) is then a range of this table's key, at any number of people."""
 

@@ -3,8 +3,10 @@
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -17,8 +19,6 @@ from portal.mail import notifications
 from portal.settings import AccountSettings
 
 MIN_PASSWORD_LENGTH = 12
-# Checked against when the email has no account, so that timing does not tell.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 # last_seen_at is written at most this often, so that every request is not a write.
 _TOUCH_EVERY = timedelta(seconds=60)
 
@@ -41,10 +41,21 @@ def check_new_password(password: str, email: str = "") -> None:
         raise InvalidInput("Your password must not be your email address.", field="password")
 
 
+def hash_password(password: str) -> str:
+    """A password's hash by the configured method: scrypt, slow on purpose (tests configure a fast one)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@lru_cache
+def _dummy_hash(method: str) -> str:
+    # Checked against when the email has no account, so that timing does not tell.
+    return generate_password_hash("not-a-real-password", method=method)
+
+
 def set_password(session, user: User, password: str) -> None:
     """Set a new password and end every session the user had."""
     check_new_password(password, user.email)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     end_all_sessions(session, user)
 
 
@@ -90,14 +101,16 @@ def authenticate(
         (LoginAttempt.ip_address, ip_address, settings.max_failures_per_address),
     ):
         count, oldest = _failures_since(session, column, value, since)
-        if count >= limit:
+        # No failure at all (oldest is None) is never too many, even with a limit of 0.
+        if oldest is not None and count >= limit:
             retry_after = max(1, int((oldest + settings.throttle_window - now).total_seconds()))
             raise Throttled(
                 "Too many sign-in attempts. Wait a few minutes and try again, or reset your password.",
                 retry_after=retry_after,
             )
     user = session.scalar(select(User).where(User.email == email))
-    password_ok = check_password_hash(user.password_hash if user and user.password_hash else _DUMMY_HASH, password)
+    known = user.password_hash if user and user.password_hash else None
+    password_ok = check_password_hash(known or _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
     if user is None or not user.password_hash or not password_ok or not user.active:
         session.add(LoginAttempt(email=email, ip_address=ip_address, at=now))
         session.commit()
@@ -307,9 +320,7 @@ def create_user(session, email: str, name: str, role: Role, password: str, **pro
     if session.scalar(select(User).where(User.email == email)):
         raise InvalidInput("Someone with this email already has an account.", field="email")
     check_new_password(password, email)
-    user = User(
-        email=email, name=name, role=role, password_hash=generate_password_hash(password), active=True, **profile
-    )
+    user = User(email=email, name=name, role=role, password_hash=hash_password(password), active=True, **profile)
     session.add(user)
     session.flush()
     return user

@@ -6,10 +6,10 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.columns import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_events_object", "object_type", "object_id"),

@@ -1,10 +1,12 @@
-"""Forms about a case: naming and authorising a treating clinician, confirming an action."""
+"""Forms about a case: naming and authorising a treating clinician, confirming an action, taking the case,
+asking the employee for a document."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, StringField
+from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.cases.models import AuthorisationScope
+from portal.documents.models import DocumentType
 
 
 class ClinicianForm(FlaskForm):
@@ -43,3 +45,17 @@ class ClinicianForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """Nothing but the CSRF token: a button that confirms an action (revoke, send, accept)."""
+
+
+class TakeCaseForm(FlaskForm):
+    """Nothing to fill in: the case manager becomes the case's."""
+
+
+class DocumentRequestForm(FlaskForm):
+    document_type = SelectField(
+        "Document",
+        choices=[SelectChoice("", "Choose one")] + [SelectChoice(t.value, t.label) for t in DocumentType],
+        validators=[DataRequired("Choose the document you need.")],
+    )
+    message = TextAreaField("Message to the employee", validators=[Length(max=4000)])
+    due_date = DateField("Needed by", validators=[DataRequired("Enter the date the document is needed by.")])

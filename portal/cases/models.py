@@ -7,8 +7,8 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
-from portal.core.columns import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.core.columns import StrEnumType, UTCDateTime, utcnow
+from portal.extensions import Model
 
 
 class CaseType(StrEnum):
@@ -41,8 +41,15 @@ class AuthorisationScope(StrEnum):
     WORK_STATUS = "work_status"
     WORK_STATUS_AND_MEDICAL_DOCUMENTS = "work_status_and_medical_documents"
 
+    @property
+    def label(self) -> str:
+        return {
+            "work_status": "work status and restrictions",
+            "work_status_and_medical_documents": "work status and restrictions, and medical documents",
+        }[self.value]
 
-class Case(db.Model):
+
+class Case(Model):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_case_manager_status", "case_manager_id", "status"),
@@ -53,8 +60,8 @@ class Case(db.Model):
     number: Mapped[str] = mapped_column(String(20), unique=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     case_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    case_type: Mapped[str] = mapped_column(String(30))
-    status: Mapped[str] = mapped_column(String(30), default=CaseStatus.INTAKE)
+    case_type: Mapped[CaseType] = mapped_column(StrEnumType(CaseType, 30))
+    status: Mapped[CaseStatus] = mapped_column(StrEnumType(CaseStatus, 30), default=CaseStatus.INTAKE)
     leave_start: Mapped[date | None] = mapped_column(Date)
     expected_rtw: Mapped[date | None] = mapped_column(Date)
     actual_rtw: Mapped[date | None] = mapped_column(Date)
@@ -83,7 +90,7 @@ class Case(db.Model):
         return CaseStatus(self.status).label
 
 
-class CaseParticipant(db.Model):
+class CaseParticipant(Model):
     """A treating clinician on a case, with the employee's authorisation and its revocation."""
 
     __tablename__ = "case_participants"
@@ -92,7 +99,9 @@ class CaseParticipant(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     clinician_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    scope: Mapped[str] = mapped_column(String(40), default=AuthorisationScope.WORK_STATUS)
+    scope: Mapped[AuthorisationScope] = mapped_column(
+        StrEnumType(AuthorisationScope, 40), default=AuthorisationScope.WORK_STATUS
+    )
     valid_from: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date] = mapped_column(Date)
     granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -102,3 +111,7 @@ class CaseParticipant(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="participants")
     clinician: Mapped[User] = relationship(foreign_keys=[clinician_id])
+
+    @property
+    def sees_medical_documents(self) -> bool:
+        return self.scope == AuthorisationScope.WORK_STATUS_AND_MEDICAL_DOCUMENTS

@@ -1,5 +1,7 @@
 """Domain errors. The web layer maps each to a response; services only raise them."""
 
+from collections.abc import Mapping
+
 
 class DomainError(Exception):
     """A rule refused the action; ``str(error)`` is a message fit to show the user."""
@@ -13,17 +15,15 @@ class NotFound(DomainError):
 
 
 class InvalidInput(DomainError):
-    """Input that breaks a rule; ``field`` names the form field it belongs to, if any."""
+    """Input that breaks rules, with every problem found at once.
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+    ``problems`` maps what each problem is about (a form field's name, or "" for the input as a
+    whole) to its message. One problem can be given as ``message`` and ``field``.
+    """
 
-    @classmethod
-    def first_of(cls, problems: dict[str, str]) -> "InvalidInput":
-        """The first of a rule check's problems (field: message), to refuse with."""
-        field, message = next(iter(problems.items()))
-        return cls(message, field=field)
+    def __init__(self, message: str = "", field: str | None = None, *, problems: Mapping[str, str] | None = None):
+        self.problems: dict[str, str] = dict(problems) if problems else {field or "": message}
+        super().__init__(" ".join(self.problems.values()))
 
 
 class Throttled(DomainError):

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pikepdf
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
+from portal.accounts import operations as accounts
 from portal.accounts.models import Role, User
 from portal.cases import operations as cases
 from portal.cases.models import AuthorisationScope, Case, CaseParticipant, CaseType
@@ -37,7 +37,7 @@ def _account(session, email: str, name: str, role: Role) -> User:
             email=email,
             name=name,
             role=role,
-            password_hash=generate_password_hash(DEMO_PASSWORD),
+            password_hash=accounts.hash_password(DEMO_PASSWORD),
             active=True,
             organisation="Demo Manufacturing",
             department="Assembly",

@@ -19,10 +19,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select
-from werkzeug.security import generate_password_hash
+from sqlalchemy import Table, func, insert, select
 
 from portal.accommodations.models import AccommodationRequest, Decision, DenialReason, HelpCategory
+from portal.accounts import operations as accounts
 from portal.accounts.models import NameWord, Role, User, name_words
 from portal.cases.models import AuthorisationScope, Case, CaseParticipant, CaseStatus, CaseType
 from portal.core.columns import utcnow
@@ -30,6 +30,7 @@ from portal.core.errors import Conflict
 from portal.devtools import demo
 from portal.documents.models import DocumentSubmission, DocumentType
 from portal.duty.models import Demand, DutyOffer
+from portal.extensions import Model
 from portal.files import storage
 from portal.files.models import StoredFile
 from portal.items import deadlines
@@ -483,12 +484,20 @@ class _Item:
     decision: str | None = None  # the message with the accept or decline
 
 
+def _table(model: type[Model]) -> Table:
+    """The model's table (a declarative class's ``__table__`` is typed as any FromClause)."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
+
+
 class _Program:
     """The program's rows, built in memory with their ids, then inserted table by table."""
 
     def __init__(self, session, rng: random.Random, settings: DeadlineSettings, now: datetime) -> None:
         self.session, self.rng, self.settings, self.now = session, rng, settings, now
-        self.rows: dict[type, list[dict]] = {
+        self.rows: dict[type[Model], list[dict]] = {
             model: []
             for model in (
                 User,
@@ -508,7 +517,7 @@ class _Program:
         }
         self.files: list[dict] = []  # StoredFile rows but for the blob's key, size and hash (attach_files)
         self.summary = ScaleSummary()
-        self.password_hash = generate_password_hash(SCALE_PASSWORD)  # once: scrypt is slow on purpose
+        self.password_hash = accounts.hash_password(SCALE_PASSWORD)  # once: scrypt is slow on purpose
         self.next_id = {
             model: (session.scalar(select(func.max(model.id))) or 0) + 1 for model in (User, Case, Submission)
         }
@@ -606,7 +615,7 @@ class _Program:
                 supervisor_id=supervisor["id"],
                 department=supervisor["department"],
             )
-            case_type = rng.choices(list(CASE_TYPE_WEIGHTS), weights=CASE_TYPE_WEIGHTS.values())[0]
+            case_type = rng.choices(list(CASE_TYPE_WEIGHTS), weights=list(CASE_TYPE_WEIGHTS.values()))[0]
             case = {
                 "id": self._take_id(Case),
                 "number": number,
@@ -683,7 +692,7 @@ class _Program:
         case.update(
             status=status,
             leave_start=leave_start,
-            expected_rtw=leave_start + timedelta(days=rng.randrange(14, 120)) if away else None,
+            expected_rtw=leave_start + timedelta(days=rng.randrange(14, 120)) if leave_start is not None else None,
             actual_rtw=actual_rtw,
             transitional_duty_start=duty_start,
             transitional_duty_end=duty_start + timedelta(days=60) if duty_start else None,
@@ -694,7 +703,7 @@ class _Program:
 
     # --- inbox items ----------------------------------------------------------------------------
 
-    def _timeline(self, kind: str, submitted_at: datetime) -> _Timeline:
+    def _timeline(self, kind: SubmissionKind, submitted_at: datetime) -> _Timeline:
         rng = self.rng
         days = min(rng.expovariate(1 / MEAN_DAYS_TO_DECIDE[kind]) + 0.1, 60)
         claimed = submitted_at + timedelta(days=days * rng.uniform(0.05, 0.35))
@@ -705,7 +714,7 @@ class _Program:
             information = (claimed + work * rng.uniform(0.05, 0.3), claimed + work * rng.uniform(0.5, 0.9))
         return _Timeline(submitted_at, claimed, decided, rng.random() < WITHDRAWN_SHARE, information)
 
-    def _status(self, kind: str, timeline: _Timeline) -> str:
+    def _status(self, kind: SubmissionKind, timeline: _Timeline) -> SubmissionStatus:
         """Where the item stands now on its timeline."""
         now = self.now
         if now < timeline.claimed_at:
@@ -718,7 +727,7 @@ class _Program:
             return S.NEEDS_INFO
         return S.IN_REVIEW
 
-    def _reference(self, kind: str) -> str:
+    def _reference(self, kind: SubmissionKind) -> str:
         while True:
             code = "".join(self.rng.choices(REFERENCE_ALPHABET, k=8))
             reference = f"{REFERENCE_PREFIX[kind]}-{code[:4]}-{code[4:]}"
@@ -728,7 +737,8 @@ class _Program:
 
     def _submission(self, case: dict, people: dict, submitted_at: datetime) -> str:
         rng, now, settings = self.rng, self.now, self.settings
-        kind = rng.choices(list(KIND_WEIGHTS[case["case_type"]]), weights=KIND_WEIGHTS[case["case_type"]].values())[0]
+        kind_weights = KIND_WEIGHTS[case["case_type"]]
+        kind = rng.choices(list(kind_weights), weights=list(kind_weights.values()))[0]
         timeline = self._timeline(kind, submitted_at)
         status = self._status(kind, timeline)
         sender = (
@@ -748,7 +758,10 @@ class _Program:
         }[kind]
         item = detail(case, people, submission_id, status, timeline)
 
-        events = [("submit", sender["id"], submitted_at, None, S.NEW, item.note)]
+        # (action, actor id, at, from status, to status, message)
+        events: list[tuple[str, int | None, datetime, SubmissionStatus | None, SubmissionStatus, str | None]] = [
+            ("submit", sender["id"], submitted_at, None, S.NEW, item.note)
+        ]
         if status == S.WITHDRAWN:
             events.append(("withdraw", sender["id"], timeline.claimed_at, S.NEW, S.WITHDRAWN, None))
         elif status != S.NEW:
@@ -764,11 +777,11 @@ class _Program:
         elif status == S.NEEDS_INFO:
             due_at = information_due
         elif status == S.IN_REVIEW:
-            answered = timeline.information and timeline.information[1] <= now
+            information = timeline.information
             # An answer puts the item back for triage (documents.provide_information); else the arrival deadline holds.
             due_at = (
-                deadlines.triage_due(timeline.information[1], settings)
-                if answered
+                deadlines.triage_due(information[1], settings)
+                if information is not None and information[1] <= now
                 else self._arrival_due(kind, submitted_at)
             )
 
@@ -809,7 +822,7 @@ class _Program:
             self.summary.due[deadlines.due_state(due_at, now, settings)] += 1
         return status
 
-    def _arrival_due(self, kind: str, submitted_at: datetime) -> datetime:
+    def _arrival_due(self, kind: SubmissionKind, submitted_at: datetime) -> datetime:
         """The deadline an item arrives with: an accommodation decision, or else triage."""
         if kind == K.ACCOMMODATION_REQUEST:
             return deadlines.end_of_day(
@@ -871,7 +884,7 @@ class _Program:
     def _document(self, case: dict, people: dict, submission_id: int, status: str, timeline: _Timeline) -> _Item:
         rng = self.rng
         weights = DOCUMENT_WEIGHTS[case["case_type"]]
-        document_type = rng.choices(list(weights), weights=weights.values())[0]
+        document_type = rng.choices(list(weights), weights=list(weights.values()))[0]
         description = rng.choice(OTHER_DOCUMENTS) if document_type == DocumentType.OTHER else None
         note = rng.choice(DOCUMENT_NOTES) if rng.random() < 0.4 else None
         self.rows[DocumentSubmission].append(
@@ -1023,7 +1036,7 @@ class _Program:
             ],
             "temporary": temporary,
             "needed_from": needed_from,
-            "needed_until": needed_from + timedelta(days=rng.randrange(30, 181)) if temporary else None,
+            "needed_until": needed_from + timedelta(days=rng.randrange(30, 181)) if needed_from is not None else None,
             "contact_preference": contact,
             "contact_phone": people["employee"]["phone"] if contact != "email" else None,
             "decision_due": deadlines.accommodation_decision_due(timeline.submitted_at, settings),
@@ -1072,11 +1085,11 @@ class _Program:
         """Every row but the files, parents before children, in batches."""
         for model, rows in self.rows.items():
             for start in range(0, len(rows), BATCH):
-                self.session.execute(insert(model.__table__), rows[start : start + BATCH])
+                self.session.execute(insert(_table(model)), rows[start : start + BATCH])
         if self.session.get_bind().dialect.name == "postgresql":
             # Explicit ids leave the sequences behind; the next row the portal adds must not collide.
             for model in self.next_id:
-                table = model.__table__
+                table = _table(model)
                 self.session.execute(
                     select(
                         func.setval(
@@ -1113,4 +1126,4 @@ class _Program:
             }
             rows = [{**row, **blob} for row in others]
             for start in range(0, len(rows), BATCH):
-                self.session.execute(insert(StoredFile.__table__), rows[start : start + BATCH])
+                self.session.execute(insert(_table(StoredFile)), rows[start : start + BATCH])

@@ -1,10 +1,11 @@
 """The employee's document forms: sending documents, replying, withdrawing."""
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, MultipleFileField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import MultipleFileField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.documents.models import DocumentType
+from portal.web.fields import HiddenNumberField
 
 
 class DocumentForm(FlaskForm):
@@ -16,7 +17,7 @@ class DocumentForm(FlaskForm):
     description = StringField("Describe the document", validators=[Optional(), Length(max=200)])
     files = MultipleFileField("Files")
     note = TextAreaField("A note for your case manager (optional)", validators=[Optional(), Length(max=4000)])
-    request_id = HiddenField()
+    request_id = HiddenNumberField()
 
     def validate_files(self, field):
         if not any(upload and upload.filename for upload in field.data or []):
@@ -30,8 +31,8 @@ class DocumentForm(FlaskForm):
 class ReplyForm(FlaskForm):
     message = TextAreaField("Your reply", validators=[Optional(), Length(max=4000)])
     files = MultipleFileField("Add files (optional)")
-    version = HiddenField()
+    version = HiddenNumberField()
 
 
 class WithdrawForm(FlaskForm):
-    version = HiddenField()
+    version = HiddenNumberField()

@@ -5,7 +5,8 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.core.columns import StrEnumType
+from portal.extensions import Model
 from portal.items.models import Submission
 
 
@@ -27,17 +28,17 @@ class DocumentType(StrEnum):
         }[self.value]
 
 
-class DocumentSubmission(db.Model):
+class DocumentSubmission(Model):
     """The details of a document submission: what the employee says it is."""
 
     __tablename__ = "document_submissions"
 
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
-    document_type: Mapped[str] = mapped_column(String(40))
+    document_type: Mapped[DocumentType] = mapped_column(StrEnumType(DocumentType, 40))
     description: Mapped[str | None] = mapped_column(String(200))  # required for "other"
     note: Mapped[str | None] = mapped_column(Text)
 
-    submission: Mapped[Submission] = relationship(backref=db.backref("document", uselist=False))
+    submission: Mapped[Submission] = relationship(back_populates="document")
 
     @property
     def type_label(self) -> str:

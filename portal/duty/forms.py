@@ -1,18 +1,23 @@
 """Transitional duty: the supervisor's offer and availability, the employee's answer."""
 
+from collections.abc import Mapping
+
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, FloatField, IntegerField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
+from portal.core.columns import utcnow
+from portal.duty import operations as offers
 from portal.duty.operations import OfferInput
-from portal.restrictions.fields import add_dimension_fields, limits_from
+from portal.restrictions.fields import DimensionForm, add_dimension_fields, limits_from
 
 
 class OfferAnswerForm(FlaskForm):
     reason = TextAreaField("If you decline, say why", validators=[Optional(), Length(max=4000)])
 
 
-class OfferForm(FlaskForm):
+class OfferForm(DimensionForm):
     job_title = StringField("Job title", validators=[Optional(), Length(max=200)])
     tasks = TextAreaField("Tasks", validators=[Optional(), Length(max=4000)])
     hours_per_day = FloatField("Hours a day", validators=[Optional(), NumberRange(0, 24)])
@@ -43,8 +48,11 @@ class OfferForm(FlaskForm):
             demands=limits_from(self),
         )
 
+    def rules(self) -> Mapping[str, str]:
+        return offers.problems(self.to_input(), utcnow().date(), current_app.config["DUTY_MAX_DAYS"])
 
-class AvailabilityForm(FlaskForm):
+
+class AvailabilityForm(DimensionForm):
     title = StringField("Job title", validators=[Optional(), Length(max=200)])
     tasks = TextAreaField("Tasks", validators=[Optional(), Length(max=4000)])
     places = IntegerField("Places", validators=[Optional(), NumberRange(1, 500)])

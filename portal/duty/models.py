@@ -10,12 +10,13 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
-from portal.core.columns import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.core.columns import StrEnumType, UTCDateTime, utcnow
+from portal.extensions import Model
 from portal.items.models import Submission
+from portal.restrictions.models import Frequency
 
 
-class DutyOffer(db.Model):
+class DutyOffer(Model):
     """The details of a duty-offer submission: everything a bona fide written offer must state."""
 
     __tablename__ = "duty_offers"
@@ -41,13 +42,13 @@ class DutyOffer(db.Model):
     answer_reason: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    submission: Mapped[Submission] = relationship(backref=db.backref("duty_offer", uselist=False))
+    submission: Mapped[Submission] = relationship(back_populates="duty_offer")
     demands: Mapped[list["Demand"]] = relationship(
         primaryjoin="DutyOffer.submission_id == Demand.offer_id", order_by="Demand.id", cascade="all, delete-orphan"
     )
 
 
-class DutyAvailability(db.Model):
+class DutyAvailability(Model):
     """Light duty a supervisor's department can take anyone on, for case managers to match."""
 
     __tablename__ = "duty_availability"
@@ -71,7 +72,7 @@ class DutyAvailability(db.Model):
     )
 
 
-class Demand(db.Model):
+class Demand(Model):
     """One dimension's physical demand of an offer or of standing availability."""
 
     __tablename__ = "demands"
@@ -81,6 +82,6 @@ class Demand(db.Model):
     availability_id: Mapped[int | None] = mapped_column(ForeignKey("duty_availability.id"), index=True)
     dimension: Mapped[str] = mapped_column(String(30))
     pounds: Mapped[int | None] = mapped_column(Integer)
-    frequency: Mapped[str | None] = mapped_column(String(20))
+    frequency: Mapped[Frequency | None] = mapped_column(StrEnumType(Frequency, 20))
     hours: Mapped[float | None] = mapped_column(Numeric(4, 1, asdecimal=False))
     allowed: Mapped[bool | None] = mapped_column(Boolean)

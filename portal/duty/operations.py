@@ -126,7 +126,7 @@ def make_offer(
         raise NotFound()
     found = problems(offer, now.date(), max_days)
     if found:
-        raise InvalidInput.first_of(found)
+        raise InvalidInput(problems=found)
     result = fit(session, case, offer.demands, now.date())
     submission = submissions.receive(
         session,
@@ -169,19 +169,26 @@ def get_offer(session, user: User, submission_id: int) -> Submission:
     return submission
 
 
+def _offer_of(submission: Submission) -> DutyOffer:
+    if submission.duty_offer is None:
+        raise NotFound()
+    return submission.duty_offer
+
+
 def offer_fit(session, submission: Submission, today: date) -> matching.Fit:
-    return fit(session, submission.case, restrictions.limits_of(submission.duty_offer.demands), today)
+    return fit(session, submission.case, restrictions.limits_of(_offer_of(submission).demands), today)
 
 
 def forward(session, submission: Submission, now: datetime) -> None:
     """Accepting an offer forwards it to the employee, who has until its answer date to reply."""
-    submission.duty_offer.forwarded_at = now
+    offer = _offer_of(submission)
+    offer.forwarded_at = now
     notifications.queue(
         session,
         submission.case.employee.email,
         "duty_offer_forwarded",
         submission=submission,
-        offer=submission.duty_offer,
+        offer=offer,
     )
 
 
@@ -309,7 +316,7 @@ def post_availability(
     if not places or places < 1:
         found["places"] = "Enter how many places there are, at least 1."
     if found:
-        raise InvalidInput.first_of(found)
+        raise InvalidInput(problems=found)
     availability = DutyAvailability(
         supervisor=supervisor,
         department=supervisor.department,

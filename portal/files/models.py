@@ -8,11 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.cases.models import Case
 from portal.core.columns import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.extensions import Model
 from portal.items.models import Submission
 
 
-class StoredFile(db.Model):
+class StoredFile(Model):
     __tablename__ = "stored_files"
     __table_args__ = (Index("ix_stored_files_case_sha256", "case_id", "sha256"),)
 

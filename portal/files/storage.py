@@ -82,6 +82,9 @@ INLINE_TYPES = frozenset(file_type.content_type for file_type in FILE_TYPES)
 _HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"}
 _HEIF_BRANDS = {b"mif1", b"msf1"}
 _KNOWN_EXTENSIONS = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".heic", ".heif")
+# What a file chooser offers (its accept attribute), and the same in words for the field's hint.
+ACCEPT = ",".join([file_type.content_type for file_type in FILE_TYPES] + list(_KNOWN_EXTENSIONS))
+ACCEPTED_IN_WORDS = "PDF, or photos and scans as JPEG, PNG, HEIC or TIFF."
 _CLAIMED_EXTENSION = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9]{1,5}")
 _RESERVED_CHARACTERS = re.compile(r'[<>:"/\\|?*]')
 # Outside its streams a PDF is plain syntax; web markup there means the file is also meant to be read as a page.

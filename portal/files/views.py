@@ -3,10 +3,8 @@
 from flask import Blueprint, current_app, request, send_file
 from flask_login import current_user, login_required
 
-from portal import access
-from portal.audit import operations as audit
 from portal.extensions import db
-from portal.files import storage
+from portal.files import downloads
 
 bp = Blueprint("files", __name__, url_prefix="/files")
 
@@ -28,24 +26,15 @@ def view(file_id: int):
 
 
 def _send(file_id: int, inline: bool):
-    stored = access.get_file(db.session, current_user, file_id)
-    inline = inline and storage.shows_inline(stored)
-    audit.record(
-        db.session,
-        current_user,
-        "file_viewed" if inline else "file_downloaded",
-        "stored_file",
-        stored.id,
-        case_id=stored.case_id,
-        ip_address=request.remote_addr,
+    opened = downloads.open_file(
+        db.session, current_user, file_id, inline, current_app.config["UPLOAD_FOLDER"], request.remote_addr
     )
-    db.session.commit()
     # No conditional or range responses: each view is one whole response and one audit event.
     response = send_file(
-        storage.path_for(stored.storage_key, current_app.config["UPLOAD_FOLDER"]),
-        mimetype=stored.content_type,
-        as_attachment=not inline,
-        download_name=stored.original_name,
+        opened.path,
+        mimetype=opened.stored.content_type,
+        as_attachment=not opened.inline,
+        download_name=opened.stored.original_name,
         conditional=False,
         etag=False,
     )

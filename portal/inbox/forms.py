@@ -5,7 +5,6 @@ from wtforms import (
     BooleanField,
     DateField,
     Form,
-    HiddenField,
     RadioField,
     SearchField,
     SelectChoice,
@@ -18,15 +17,15 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from portal.accommodations.models import DenialReason
 from portal.accommodations.operations import LOG_KINDS, LOG_METHODS
 from portal.cases.models import CaseType
-from portal.documents.models import DocumentType
 from portal.inbox.queries import DUE_WINDOWS, SORTS
 from portal.items.models import SubmissionKind, SubmissionStatus
+from portal.web.fields import HiddenNumberField
 
 
 class ActionForm(FlaskForm):
     """Claim and accept: nothing to fill in but the version the case manager saw."""
 
-    version = HiddenField()
+    version = HiddenNumberField()
 
 
 class AssignForm(ActionForm):
@@ -46,20 +45,6 @@ class DeclineForm(ActionForm):
         "Reason for declining",
         validators=[DataRequired("Give the reason for declining. The employee will see it."), Length(max=4000)],
     )
-
-
-class TakeCaseForm(FlaskForm):
-    """Nothing to fill in: the case manager becomes the case's."""
-
-
-class DocumentRequestForm(FlaskForm):
-    document_type = SelectField(
-        "Document",
-        choices=[SelectChoice("", "Choose one")] + [SelectChoice(t.value, t.label) for t in DocumentType],
-        validators=[DataRequired("Choose the document you need.")],
-    )
-    message = TextAreaField("Message to the employee", validators=[Length(max=4000)])
-    due_date = DateField("Needed by", validators=[DataRequired("Enter the date the document is needed by.")])
 
 
 class LogEntryForm(FlaskForm):
@@ -135,3 +120,7 @@ class BulkActionForm(FlaskForm):
     """Claim, or assign, the rows the case manager ticked (or the one whose Claim button they pressed)."""
 
     assignee = SelectField("Assign to", choices=[], coerce=_optional_id, validate_choice=False)
+
+    def field_for(self, problem: str) -> None:
+        """The bar above the list shows one message, above its buttons, whatever it is about."""
+        return None

@@ -10,11 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
+from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from portal.accommodations import operations as accommodations
 from portal.accounts.models import User
+from portal.core.errors import NotFound
 from portal.documents import operations as documents
 from portal.duty import operations as offers
 from portal.items import lifecycle
@@ -23,8 +25,11 @@ from portal.restrictions import operations as restrictions
 from portal.restrictions import reports
 from portal.settings import DeadlineSettings
 
+# A session, or the app's scoped session (db.session) that stands for one.
+AnySession = Session | scoped_session[Any]
 
-def _no_extra_context(session: Session, submission: Submission, today: date) -> dict:
+
+def _no_extra_context(session: AnySession, submission: Submission, today: date) -> dict:
     return {}
 
 
@@ -34,26 +39,29 @@ class Kind:
     accepted_message: str
     # None: the kind is decided with its own form (an accommodation: granted, an alternative, or denied).
     accept_label: str | None = None
-    take_effect: Callable[[Session, Submission, datetime], None] | None = None
-    review_context: Callable[[Session, Submission, date], dict] = field(default=_no_extra_context)
+    take_effect: Callable[[AnySession, Submission, datetime], None] | None = None
+    review_context: Callable[[AnySession, Submission, date], dict] = field(default=_no_extra_context)
 
 
-def _restrictions_take_effect(session: Session, submission: Submission, now: datetime) -> None:
+def _restrictions_take_effect(session: AnySession, submission: Submission, now: datetime) -> None:
     """The report becomes the case's current restrictions, and every offer still in play is checked against them."""
     reports.take_effect(session, submission, now)
     offers.reevaluate(session, submission.case, now)
 
 
-def _restriction_changes(session: Session, submission: Submission, today: date) -> dict:
+def _restriction_changes(session: AnySession, submission: Submission, today: date) -> dict:
+    report = submission.restriction_report
+    if report is None:
+        raise NotFound()
     current = restrictions.current_report(session, submission.case_id, today, excluding=submission.id)
-    return {"changes": restrictions.compare(current, submission.restriction_report)}
+    return {"changes": restrictions.compare(current, report)}
 
 
-def _offer_fit(session: Session, submission: Submission, today: date) -> dict:
+def _offer_fit(session: AnySession, submission: Submission, today: date) -> dict:
     return {"fit": offers.offer_fit(session, submission, today)}
 
 
-def _interactive_process(session: Session, submission: Submission, today: date) -> dict:
+def _interactive_process(session: AnySession, submission: Submission, today: date) -> dict:
     return {
         "log": accommodations.log_of(session, submission),
         "questions": accommodations.questions_for_request(session, submission),
@@ -92,14 +100,14 @@ def of(submission: Submission) -> Kind:
     return KINDS[SubmissionKind(submission.kind)]
 
 
-def review_context(session: Session, submission: Submission, today: date) -> dict:
+def review_context(session: AnySession, submission: Submission, today: date) -> dict:
     """What the review shows of the item beyond what every kind shows."""
     kind = of(submission)
     return {"kind": kind, **kind.review_context(session, submission, today)}
 
 
 def accept(
-    session: Session, submission: Submission, actor: User, expected_version: int | None, now: datetime | None = None
+    session: AnySession, submission: Submission, actor: User, expected_version: int | None, now: datetime | None = None
 ) -> str:
     """Accept the item and do what accepting its kind means, in one transaction; the message to show."""
     kind = of(submission)
@@ -111,7 +119,7 @@ def accept(
 
 
 def decline(
-    session: Session,
+    session: AnySession,
     submission: Submission,
     actor: User,
     expected_version: int | None,
@@ -124,7 +132,7 @@ def decline(
 
 
 def request_information(
-    session: Session,
+    session: AnySession,
     submission: Submission,
     actor: User,
     message: str,

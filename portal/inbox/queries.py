@@ -125,10 +125,12 @@ def _cursor(item: Submission, sort: str) -> str:
 
 
 def _parse_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    if cursor is None:
+        return None
     try:
         micros, item_id = cursor.split(".")
         return datetime.fromtimestamp(int(micros) / 1_000_000, UTC), int(item_id)
-    except (AttributeError, ValueError, OverflowError, OSError):
+    except (ValueError, OverflowError, OSError):
         return None
 
 
@@ -283,8 +285,11 @@ def act_on_several(
     left as it is and reported, and the others still go through."""
     if not submission_ids:
         raise InvalidInput("Choose at least one item.", field="ids")
-    if action == "assign" and assignee is None:
-        raise InvalidInput("Choose a case manager to assign the items to.", field="assignee")
+    if action == "assign":
+        if assignee is None:
+            raise InvalidInput("Choose a case manager to assign the items to.", field="assignee")
+    elif action != "claim":
+        raise InvalidInput("Choose claim or assign.", field="action")
     result = BulkResult()
     items = session.scalars(
         select(Submission)
@@ -295,10 +300,10 @@ def act_on_several(
         raise NotFound()
     for item in items:
         try:
-            if action == "claim":
-                submissions.claim(session, item, actor, expected_version=None)
-            else:
+            if action == "assign" and assignee is not None:  # always named, as checked above
                 submissions.assign(session, item, actor, assignee, expected_version=None)
+            else:
+                submissions.claim(session, item, actor, expected_version=None)
             result.done.append(item)
         except Conflict as refusal:
             session.rollback()

@@ -143,7 +143,7 @@ def priority_reason(
 ) -> str:
     """Why an item has its priority, in a sentence: what it is, and how long until it is due."""
     level = priority(priority_at(kind, work_status_rank, due_at), now)
-    if level is None:
+    if level is None or due_at is None:  # no due date, no priority
         return ""
     lead, why = priority_lead(kind, work_status_rank)
     remaining = days_remaining(due_at, now, settings)

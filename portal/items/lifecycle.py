@@ -215,7 +215,7 @@ def commit(session, submission: Submission) -> None:
 def claim(session, submission: Submission, actor: User, expected_version: int | None) -> None:
     if submission.assignee_id == actor.id:
         raise Conflict("You have already claimed this item.")
-    if submission.assignee_id is not None:
+    if submission.assignee is not None:
         raise Conflict(
             f"{submission.assignee.name} has already claimed this item. " + _describe_current(session, submission)
         )

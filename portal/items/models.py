@@ -2,14 +2,22 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.accounts.models import User
 from portal.cases.models import Case
-from portal.core.columns import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.core.columns import StrEnumType, UTCDateTime, utcnow
+from portal.extensions import Model
+
+if TYPE_CHECKING:
+    # Each kind's details, for the annotations only: the items know no kind of item.
+    from portal.accommodations.models import AccommodationRequest
+    from portal.documents.models import DocumentSubmission
+    from portal.duty.models import DutyOffer
+    from portal.restrictions.models import RestrictionReport
 
 
 class SubmissionKind(StrEnum):
@@ -51,7 +59,7 @@ class SubmissionStatus(StrEnum):
 OPEN_STATUSES = (SubmissionStatus.NEW, SubmissionStatus.IN_REVIEW, SubmissionStatus.NEEDS_INFO)
 
 
-class Submission(db.Model):
+class Submission(Model):
     __tablename__ = "submissions"
     __table_args__ = (
         # Each inbox view walks one of these in order and stops after a page (portal/inbox/queries.py):
@@ -70,11 +78,11 @@ class Submission(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[SubmissionKind] = mapped_column(StrEnumType(SubmissionKind, 30))
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    status: Mapped[str] = mapped_column(String(20), default=SubmissionStatus.NEW)
+    status: Mapped[SubmissionStatus] = mapped_column(StrEnumType(SubmissionStatus, 20), default=SubmissionStatus.NEW)
     # Kept with the status (below) so that "open" is one range of an index, not three.
     is_open: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -90,6 +98,11 @@ class Submission(db.Model):
     submitted_by: Mapped[User] = relationship(foreign_keys=[submitted_by_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     events: Mapped[list["SubmissionEvent"]] = relationship(back_populates="submission", order_by="SubmissionEvent.id")
+    # The kind's details: one of these, the one its kind names.
+    document: Mapped["DocumentSubmission | None"] = relationship(back_populates="submission", uselist=False)
+    restriction_report: Mapped["RestrictionReport | None"] = relationship(back_populates="submission", uselist=False)
+    duty_offer: Mapped["DutyOffer | None"] = relationship(back_populates="submission", uselist=False)
+    accommodation: Mapped["AccommodationRequest | None"] = relationship(back_populates="submission", uselist=False)
 
     # Optimistic locking: an UPDATE from a stale copy matches no row and raises StaleDataError.
     __mapper_args__ = {"version_id_col": version}
@@ -108,7 +121,7 @@ class Submission(db.Model):
         return SubmissionStatus(self.status).label
 
 
-class SubmissionEvent(db.Model):
+class SubmissionEvent(Model):
     """One transition or message on a submission: who, when, from, to, what was said."""
 
     __tablename__ = "submission_events"
@@ -118,15 +131,15 @@ class SubmissionEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     action: Mapped[str] = mapped_column(String(40))
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str | None] = mapped_column(String(20))
+    from_status: Mapped[SubmissionStatus | None] = mapped_column(StrEnumType(SubmissionStatus, 20))
+    to_status: Mapped[SubmissionStatus | None] = mapped_column(StrEnumType(SubmissionStatus, 20))
     message: Mapped[str | None] = mapped_column(Text)
 
     submission: Mapped[Submission] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
 
 
-class InformationRequest(db.Model):
+class InformationRequest(Model):
     """Something a case manager needs from the employee, with its due date.
 
     Either more information about a submission (``submission_id``), or a
@@ -139,6 +152,7 @@ class InformationRequest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
+    # A DocumentType's value; kept a plain string, as the items know no kind of item.
     document_type: Mapped[str | None] = mapped_column(String(40))
     message: Mapped[str] = mapped_column(Text)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -248,6 +248,14 @@ def may_send_again(email: OutboundEmail) -> bool:
     return email.template not in ONE_TIME_LINK_TEMPLATES
 
 
+def instead_of_sending_again(email: OutboundEmail) -> str | None:
+    """What gets the person a working link when an email may not be sent again: "reset_link" (they ask
+    for a new one from the sign-in page) or "invitation" (an admin sends a new one); None when it may."""
+    if may_send_again(email):
+        return None
+    return "reset_link" if email.template == "password_reset" else "invitation"
+
+
 def send_again(session, email_id: int | None = None, now: datetime | None = None) -> int:
     """Queue a failed email again (every failed one when ``email_id`` is None), with its attempts
     counted from zero; returns how many.
@@ -275,7 +283,9 @@ def _message(email: Row, sender: str) -> Message:
         subject=email.subject, recipients=[email.to_address], body=email.body_text, html=email.body_html, sender=sender
     )
     # One Message-ID for every attempt, so that a copy resent after a crash reads as the same message.
-    domain = message.sender.rstrip(">").rpartition("@")[2] or "localhost"
+    # Flask-Mail makes a (name, address) sender one string; its annotation still allows the pair.
+    address = message.sender if isinstance(message.sender, str) else message.sender[1]
+    domain = address.rstrip(">").rpartition("@")[2] or "localhost"
     message.msgId = f"<outbox.{email.id}.{email.created_at:%Y%m%d%H%M%S%f}@{domain}>"
     return message
 
@@ -313,4 +323,5 @@ class _SMTPConnection(Connection):
             super().__exit__(*exc_info)
         except OSError:
             # Every outcome is recorded by now; a QUIT the server does not answer changes none of them.
-            self.host.close()
+            if self.host is not None:
+                self.host.close()

@@ -6,8 +6,8 @@ from enum import StrEnum
 from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.columns import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.core.columns import StrEnumType, UTCDateTime, utcnow
+from portal.extensions import Model
 
 
 class EmailStatus(StrEnum):
@@ -18,7 +18,7 @@ class EmailStatus(StrEnum):
     REPLACED = "replaced"  # failed, but a newer email to the address carries a new one-time link
 
 
-class OutboundEmail(db.Model):
+class OutboundEmail(Model):
     __tablename__ = "outbound_emails"
     __table_args__ = (Index("ix_outbound_emails_status_next_attempt", "status", "next_attempt_at"),)
 
@@ -29,7 +29,7 @@ class OutboundEmail(db.Model):
     body_html: Mapped[str | None] = mapped_column(Text)
     template: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    status: Mapped[str] = mapped_column(String(10), default=EmailStatus.QUEUED)
+    status: Mapped[EmailStatus] = mapped_column(StrEnumType(EmailStatus, 10), default=EmailStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set while a worker holds the message; a lease that runs out lets another worker retry.

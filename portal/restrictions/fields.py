@@ -1,11 +1,38 @@
 """Form fields for the restriction dimensions, shared by clinicians' restrictions and supervisors' demands."""
 
+from collections.abc import Mapping
+
+from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from portal.restrictions import operations as restrictions
 from portal.restrictions.models import Frequency
 from portal.restrictions.operations import HOURS, PERMISSION, POSTURE, WEIGHT, Limit
+from portal.web.responses import refuse
+
+
+class DimensionForm(FlaskForm):
+    """A form with the restriction dimensions' fields, whose rules a service checks.
+
+    Validating it parses every field and then asks ``rules`` for every rule that what parsed
+    breaks, so that all the problems show at once, each next to its field; a field that did not
+    even parse keeps its own message.
+    """
+
+    def rules(self) -> Mapping[str, str]:
+        return {}
+
+    def validate(self, extra_validators=None) -> bool:
+        parsed = super().validate(extra_validators)
+        refuse(self, self.rules())
+        return parsed and not self.errors
+
+    def field_for(self, problem: str) -> str | None:
+        """The field a problem is shown next to: a dimension's first field, or the field of that name."""
+        if problem in restrictions.BY_KEY:
+            return field_names(restrictions.BY_KEY[problem])[0]
+        return problem if problem in self else None
 
 
 def field_names(dimension) -> list[str]:

@@ -1,19 +1,23 @@
 """The clinician's work-status report and their reply to a question."""
 
+from collections.abc import Mapping
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from portal.core.columns import utcnow
 from portal.restrictions import operations as restrictions
-from portal.restrictions.fields import add_dimension_fields, field_names, limits_from
+from portal.restrictions.fields import DimensionForm, add_dimension_fields, limits_from
 from portal.restrictions.models import WorkStatus
 from portal.restrictions.operations import ReportInput
+from portal.web.fields import HiddenNumberField
 
 DIAGNOSIS_ROWS = 3
 
 
-class ReportForm(FlaskForm):
+class ReportForm(DimensionForm):
     visit_date = DateField("Date of visit", validators=[Optional()])
     work_status = SelectField(
         "Work status", choices=[SelectChoice("", "Choose one")] + [SelectChoice(s.value, s.label) for s in WorkStatus]
@@ -48,26 +52,13 @@ class ReportForm(FlaskForm):
             licence_number=self.licence_number.data or "",
         )
 
-    def check(self, today) -> bool:
-        """Parse the fields, then ask the service for every rule the report breaks; errors go by their fields.
+    def rules(self) -> Mapping[str, str]:
+        return restrictions.problems(self.to_input(), utcnow().date())
 
-        A field that did not parse keeps its own message and is not blamed twice.
-        """
-        self.validate()
-        for key, message in restrictions.problems(self.to_input(), today).items():
-            self.error_on(key, message)
-        return not self.errors and not self.form_errors
-
-    def error_on(self, key: str, message: str) -> None:
-        if key in restrictions.BY_KEY:
-            key = field_names(restrictions.BY_KEY[key])[0]
-        elif key == "diagnoses":
-            key = "diagnosis_code_1"
-        elif key == "restrictions":
-            self.form_errors.append(message)
-            return
-        if not self[key].errors:
-            self[key].errors = [message]
+    def field_for(self, problem: str) -> str | None:
+        if problem == "diagnoses":
+            return "diagnosis_code_1"
+        return super().field_for(problem)  # "restrictions" has no field: it goes at the top of the form
 
 
 add_dimension_fields(
@@ -92,4 +83,4 @@ for _n in range(1, DIAGNOSIS_ROWS + 1):
 
 class ReplyForm(FlaskForm):
     message = TextAreaField("Your reply", validators=[Optional(), Length(max=4000)])
-    version = HiddenField()
+    version = HiddenNumberField()

@@ -203,7 +203,9 @@ def _excess(kind: str, key: str, demand, limit) -> str | None:
 
 
 def _more_often(asked: str | None, limit: str | None) -> bool:
-    return bool(asked and limit) and Frequency(asked).rank > Frequency(limit).rank
+    if not asked or not limit:
+        return False
+    return Frequency(asked).rank > Frequency(limit).rank
 
 
 def _weight(demand) -> str:

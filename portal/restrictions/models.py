@@ -13,8 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
 from portal.cases.models import Case
-from portal.core.columns import UTCDateTime, utcnow
-from portal.extensions import db
+from portal.core.columns import StrEnumType, UTCDateTime, utcnow
+from portal.extensions import Model
 from portal.items.models import Submission
 
 
@@ -54,14 +54,14 @@ class Frequency(StrEnum):
         return list(Frequency).index(self)
 
 
-class RestrictionReport(db.Model):
+class RestrictionReport(Model):
     """The details of a restriction-report submission: a clinician's work-status report."""
 
     __tablename__ = "restriction_reports"
 
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
     visit_date: Mapped[date] = mapped_column(Date)
-    work_status: Mapped[str] = mapped_column(String(20))
+    work_status: Mapped[WorkStatus] = mapped_column(StrEnumType(WorkStatus, 20))
     effective_from: Mapped[date] = mapped_column(Date)
     expected_until: Mapped[date | None] = mapped_column(Date)
     next_visit: Mapped[date | None] = mapped_column(Date)
@@ -76,7 +76,7 @@ class RestrictionReport(db.Model):
     # Set when the report is accepted: from then on it is the case's current restrictions for its dates.
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    submission: Mapped[Submission] = relationship(backref=db.backref("restriction_report", uselist=False))
+    submission: Mapped[Submission] = relationship(back_populates="restriction_report")
     restrictions: Mapped[list["Restriction"]] = relationship(
         back_populates="report", order_by="Restriction.id", cascade="all, delete-orphan"
     )
@@ -86,7 +86,7 @@ class RestrictionReport(db.Model):
         return WorkStatus(self.work_status).label
 
 
-class Restriction(db.Model):
+class Restriction(Model):
     """One dimension of a report's restrictions; which value columns apply depends on the dimension."""
 
     __tablename__ = "restrictions"
@@ -96,14 +96,14 @@ class Restriction(db.Model):
     report_id: Mapped[int] = mapped_column(ForeignKey("restriction_reports.submission_id"), index=True)
     dimension: Mapped[str] = mapped_column(String(30))
     pounds: Mapped[int | None] = mapped_column(Integer)
-    frequency: Mapped[str | None] = mapped_column(String(20))
+    frequency: Mapped[Frequency | None] = mapped_column(StrEnumType(Frequency, 20))
     hours: Mapped[float | None] = mapped_column(Numeric(4, 1, asdecimal=False))
     allowed: Mapped[bool | None] = mapped_column(Boolean)
 
     report: Mapped[RestrictionReport] = relationship(back_populates="restrictions")
 
 
-class ReportDraft(db.Model):
+class ReportDraft(Model):
     """A clinician's unfinished report for a case, as typed, until it is sent."""
 
     __tablename__ = "report_drafts"

@@ -149,11 +149,14 @@ def describe(dimension_key: str, limit: Limit | Restriction | None) -> str:
     if dimension.kind == WEIGHT:
         if limit.pounds == 0 or limit.frequency == Frequency.NEVER:
             return "Not at all"
-        return f"Up to {limit.pounds} lb, {Frequency(limit.frequency).label.lower()}"
+        how_often = f", {Frequency(limit.frequency).label.lower()}" if limit.frequency else ""
+        return f"Up to {limit.pounds} lb{how_often}"
     if dimension.kind == HOURS:
         hours = f"{limit.hours:g}"
         return "Not at all" if limit.hours == 0 else f"No more than {hours} hour{'s' if limit.hours != 1 else ''} a day"
     if dimension.kind == POSTURE:
+        if not limit.frequency:
+            return "No restriction"
         return "Not at all" if limit.frequency == Frequency.NEVER else Frequency(limit.frequency).label
     return "Allowed" if limit.allowed else "Not allowed"
 

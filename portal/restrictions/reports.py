@@ -58,7 +58,8 @@ def submit(
     now = now or utcnow()
     found = restrictions.problems(report, now.date())
     if found:
-        raise InvalidInput.first_of(found)
+        raise InvalidInput(problems=found)
+    assert report.work_status is not None  # problems() refuses a report without one
     with storage.saving(session):
         submission = submissions.receive(
             session,
@@ -111,6 +112,8 @@ def submit(
 def take_effect(session, submission: Submission, now: datetime) -> None:
     """Accepting a report makes it the case's current restrictions from its effective date."""
     report = submission.restriction_report
+    if report is None:
+        raise NotFound()
     report.accepted_at = now
     if report.estimated_full_duty:
         submission.case.expected_rtw = report.estimated_full_duty

@@ -1,6 +1,6 @@
 """Error pages: each status has a plain-language page; htmx requests get the message alone."""
 
-from flask import g, request
+from flask import g
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -8,7 +8,7 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from portal.core.errors import NotFound, Throttled
 from portal.extensions import db, login_manager
-from portal.web.responses import render_fragment, render_page
+from portal.web.responses import render
 
 MESSAGES = {
     400: ("Something was wrong with that request", "Go back, reload the page and try again."),
@@ -35,9 +35,7 @@ MESSAGES = {
 def render_error(status: int, detail: str | None = None):
     title, advice = MESSAGES[status]
     context = {"code": status, "title": title, "advice": advice, "detail": detail}
-    if request.headers.get("HX-Request"):
-        return render_fragment("errors/error.html", "content", status, **context)
-    return render_page("errors/error.html", status, **context)
+    return render("errors/error.html", status, block="content", **context)
 
 
 def register(app) -> None:

@@ -11,14 +11,14 @@ from portal.duty import operations as offers
 from portal.extensions import db
 from portal.restrictions import operations as restrictions
 from portal.web.audiences import employee, supervisor
-from portal.web.responses import render_page
+from portal.web.responses import render
 
 
 @employee.get("/", endpoint="home")
 def employee_home():
     own_cases = cases.cases_for_employee(db.session, current_user)
     now = utcnow()
-    return render_page(
+    return render(
         "employee/home.html",
         cases=own_cases,
         restrictions=restrictions.current_reports(db.session, [c.id for c in own_cases], now.date()),
@@ -33,7 +33,7 @@ def employee_home():
 @supervisor.get("/", endpoint="home")
 def supervisor_home():
     team = cases.open_cases_of_reports(db.session, current_user)
-    return render_page(
+    return render(
         "supervisor/home.html",
         cases=team,
         restrictions=restrictions.current_reports(db.session, [c.id for c in team], utcnow().date()),

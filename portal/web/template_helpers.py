@@ -9,7 +9,9 @@ from flask_login import current_user
 from portal import access, settings
 from portal.accommodations import operations as accommodations
 from portal.accommodations.models import DenialReason, HelpCategory
+from portal.cases.models import AuthorisationScope
 from portal.documents import operations as documents
+from portal.files import storage
 from portal.items import deadlines
 from portal.items import lifecycle as submissions
 from portal.restrictions import operations as restrictions
@@ -36,11 +38,11 @@ def format_datetime(value: datetime | None) -> str:
 
 
 def format_size(size: int) -> str:
-    for unit in ("bytes", "KB", "MB"):
-        if size < 1024 or unit == "MB":
-            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} MB"
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 EMPLOYEE_STATUS = {
@@ -85,12 +87,16 @@ def register(app) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.globals["home_endpoint"] = home_endpoint
+    app.jinja_env.globals["upload_accept"] = storage.ACCEPT
+    app.jinja_env.globals["upload_types_in_words"] = storage.ACCEPTED_IN_WORDS
+    app.jinja_env.globals["may_invite"] = lambda: bool(access.invitable_roles(current_user))
     app.jinja_env.globals["employee_status"] = employee_status
     app.jinja_env.globals["offer_state"] = offer_state
     app.jinja_env.globals["request_title"] = documents.request_title
     app.jinja_env.globals["help_categories"] = lambda: list(HelpCategory)
     app.jinja_env.globals["denial_label"] = lambda reason: DenialReason(reason).label
     app.jinja_env.globals["help_label"] = lambda category: HelpCategory(category).label
+    app.jinja_env.globals["scope_label"] = lambda scope: AuthorisationScope(scope).label
     app.jinja_env.globals["log_kind"] = accommodations.LOG_KINDS.get
     app.jinja_env.globals["log_method"] = accommodations.LOG_METHODS.get
     app.jinja_env.globals["feasible_label"] = accommodations.FEASIBLE.get

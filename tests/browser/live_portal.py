@@ -31,6 +31,7 @@ from portal.items.models import Submission
 from portal.mail import delivery as mailer
 from portal.settings import DeadlineSettings, UploadLimits
 from tests import factories
+from tests.factories import FAST_HASH
 from tests.smtp import SMTPServer
 
 _variant = itertools.count(1)
@@ -84,6 +85,7 @@ class LivePortal:
                 "UPLOAD_FOLDER": str(folder / "uploads"),
                 "MAIL_SERVER": self.smtp.host,
                 "MAIL_PORT": self.smtp.port,
+                "PASSWORD_HASH_METHOD": FAST_HASH,
             }
         )
         with self.app.app_context():

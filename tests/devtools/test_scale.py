@@ -93,9 +93,11 @@ def test_each_item_has_its_details_its_submit_event_and_documents_their_file(app
 
 
 def test_the_portal_adds_rows_after_the_seeded_ids(program, db_session):
-    # On PostgreSQL the seeded ids must have moved the sequences on.
-    factories.case(db_session)
+    # On PostgreSQL the seeded ids must have moved the sequences on, or the insert collides with one.
+    seeded = db_session.scalar(select(func.max(Case.id)))
+    added = factories.case(db_session)
     db_session.commit()
+    assert added.id > seeded
 
 
 @pytest.fixture

@@ -98,7 +98,7 @@ def test_the_same_file_sent_again_to_the_case_is_caught_with_when_it_was_sent(db
     with pytest.raises(InvalidInput) as refused:
         send(db_session, case, limits, upload(content, "same-note-renamed.pdf"))
     assert "You already sent same-note-renamed.pdf on" in str(refused.value)
-    assert first.reference in str(refused.value) and refused.value.field == "files"
+    assert first.reference in str(refused.value) and "files" in refused.value.problems
     assert db_session.query(Submission).count() == 1 and db_session.query(StoredFile).count() == 1
 
 
@@ -139,7 +139,7 @@ def test_no_files_or_too_many_are_refused(db_session, case, limits, uploads, mes
 def test_other_documents_need_a_description(db_session, case, limits):
     with pytest.raises(InvalidInput, match="what the document is") as refused:
         send(db_session, case, limits, upload(factories.pdf_bytes(), "x.pdf"), document_type="other")
-    assert refused.value.field == "description"
+    assert "description" in refused.value.problems
     item = send(
         db_session,
         case,

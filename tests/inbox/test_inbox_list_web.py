@@ -16,7 +16,7 @@ from portal.items.models import Submission, SubmissionKind, SubmissionStatus
 from tests import factories
 
 S = SubmissionStatus
-HTMX_LIST = {"HX-Request": "true", "HX-Target": "inbox-list"}
+HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -41,11 +41,12 @@ def test_every_link_in_the_inbox_keeps_the_view_it_was_made_in(web, items):
     page = text(web.client.get("/inbox/?tab=open&kind=document&sort=priority&q=Item"))
     assert 'id="tab-mine" href="/inbox/?tab=mine&amp;sort=priority&amp;kind=document&amp;q=Item"' in page
     assert '<option selected value="priority">Priority</option>' in page
-    assert 'hx-push-url="true"' in page and "Inbox: All open" in page
+    assert 'hx-get="/inbox/list?tab=mine&amp;sort=priority&amp;kind=document&amp;q=Item"' in page
+    assert "Inbox: All open" in page
 
 
 def test_an_htmx_view_change_answers_with_the_list_alone_the_same_markup_as_the_page(web, items):
-    fragment = text(web.client.get("/inbox/?tab=open&sort=received", headers=HTMX_LIST))
+    fragment = text(web.client.get("/inbox/list?tab=open&sort=received", headers=HTMX))
     page = text(web.client.get("/inbox/?tab=open&sort=received"))
     assert "<html" not in fragment and fragment.lstrip().startswith('<h1 id="inbox-title"')
 
@@ -57,25 +58,29 @@ def test_an_htmx_view_change_answers_with_the_list_alone_the_same_markup_as_the_
 
 def test_the_address_kept_for_a_filtered_view_leaves_out_empty_and_default_fields(web, items):
     response = web.client.get(
-        "/inbox/?tab=overdue&q=&kind=&status=new&assignee=&due=&case_type=&sort=due", headers=HTMX_LIST
+        "/inbox/list?tab=overdue&q=&kind=&status=new&assignee=&due=&case_type=&sort=due", headers=HTMX
     )
     assert response.headers["HX-Push-Url"] == "/inbox/?tab=overdue&status=new"
 
 
-def test_a_history_restore_gets_the_whole_page(web, items):
-    page = text(web.client.get("/inbox/?tab=open", headers={**HTMX_LIST, "HX-History-Restore-Request": "true"}))
-    assert "<html" in page
+def test_the_page_address_always_answers_with_the_whole_page(web, items):
+    restored = text(web.client.get("/inbox/?tab=open", headers={**HTMX, "HX-History-Restore-Request": "true"}))
+    assert "<html" in restored
+    assert "<html" in text(web.client.get("/inbox/?tab=open", headers=HTMX))
+
+
+def test_the_list_alone_without_htmx_sends_the_browser_to_the_view_page(web, items):
+    response = web.client.get("/inbox/list?tab=open&kind=&sort=received")
+    assert response.status_code == 302 and response.headers["Location"] == "/inbox/?sort=received"
+    pane = web.client.get(f"/inbox/submissions/{items[0].id}/pane")
+    assert pane.status_code == 302 and pane.headers["Location"] == f"/inbox/submissions/{items[0].id}"
 
 
 def test_an_item_opened_beside_the_list_has_the_lists_address_and_is_audited(web, items, db_session):
     item = items[0]
     response = web.client.get(
-        f"/inbox/submissions/{item.id}",
-        headers={
-            "HX-Request": "true",
-            "HX-Target": "item-pane",
-            "HX-Current-URL": "http://localhost/inbox/?tab=open&open=9",
-        },
+        f"/inbox/submissions/{item.id}/pane",
+        headers={**HTMX, "HX-Current-URL": "http://localhost/inbox/?tab=open&open=9"},
     )
     assert response.headers["HX-Push-Url"] == f"/inbox/?tab=open&open={item.id}"
     pane = text(response)

@@ -1,6 +1,6 @@
 """Admins: accounts and invitations. No case or medical content here."""
 
-from flask import current_app, request, url_for
+from flask import current_app, flash, request, url_for
 from flask_login import current_user
 
 from portal import settings
@@ -9,7 +9,7 @@ from portal.accounts.forms import AccountActionForm
 from portal.extensions import db
 from portal.mail import delivery as mailer
 from portal.web.audiences import admin
-from portal.web.responses import post_form, render_page
+from portal.web.responses import form_status, redirect_after_post, refusals, render
 
 
 @admin.get("/")
@@ -23,9 +23,9 @@ def _home(form: AccountActionForm):
     page = roster.accounts_page(
         db.session, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"], term
     )
-    return render_page(
+    return render(
         "admin/home.html",
-        422 if form.errors or form.form_errors else 200,
+        form_status(form),
         page=page,
         form=form,
         term=term,
@@ -38,19 +38,13 @@ def _home(form: AccountActionForm):
 def deactivate(user_id: int):
     user = roster.account(db.session, user_id)
     form = AccountActionForm()
-    done = post_form(
-        form,
-        lambda: roster.deactivate(db.session, current_user, user),
-        lambda released: (_deactivated(user.name, released), url_for("admin.home")),
-    )
-    if done:
-        return done
-    return render_page(
-        "admin/deactivate.html",
-        422 if form.is_submitted() else 200,
-        user=user,
-        form=form,
-        items_held=roster.items_held(db.session, user),
+    if form.validate_on_submit():
+        with refusals(form):
+            released = roster.deactivate(db.session, current_user, user)
+            flash(_deactivated(user.name, released), "success")
+            return redirect_after_post(url_for("admin.home"))
+    return render(
+        "admin/deactivate.html", form_status(form), user=user, form=form, items_held=roster.items_held(db.session, user)
     )
 
 
@@ -68,23 +62,25 @@ def _deactivated(name: str, released: int) -> str:
 def reactivate(user_id: int):
     user = roster.account(db.session, user_id)
     form = AccountActionForm()
-    return post_form(
-        form,
-        lambda: roster.reactivate(db.session, current_user, user),
-        lambda _: (f"{user.name}'s account is active again.", url_for("admin.home")),
-    ) or _home(form)
+    if form.validate_on_submit():
+        with refusals(form):
+            roster.reactivate(db.session, current_user, user)
+            flash(f"{user.name}'s account is active again.", "success")
+            return redirect_after_post(url_for("admin.home"))
+    return _home(form)
 
 
 @admin.post("/accounts/<int:user_id>/invitation")
 def invite_again(user_id: int):
     user = roster.account(db.session, user_id)
     form = AccountActionForm()
-    return post_form(
-        form,
-        lambda: roster.invite_again(db.session, current_user, user, settings.current().accounts),
-        lambda _: (
-            f"A new invitation was sent to {user.email}. The link works once and expires in "
-            f"{current_app.config['INVITATION_DAYS']} days.",
-            url_for("admin.home"),
-        ),
-    ) or _home(form)
+    if form.validate_on_submit():
+        with refusals(form):
+            roster.invite_again(db.session, current_user, user, settings.current().accounts)
+            flash(
+                f"A new invitation was sent to {user.email}. The link works once and expires in "
+                f"{current_app.config['INVITATION_DAYS']} days.",
+                "success",
+            )
+            return redirect_after_post(url_for("admin.home"))
+    return _home(form)

@@ -11,9 +11,9 @@ from portal import access, settings
 from portal.accounts import operations as accounts
 from portal.accounts.forms import ChangePasswordForm, ForgotPasswordForm, InvitationForm, LoginForm, NewPasswordForm
 from portal.accounts.models import Role
-from portal.core.errors import InvalidInput, NotFound
+from portal.core.errors import NotFound
 from portal.extensions import db
-from portal.web.responses import form_error, post_form, render_page
+from portal.web.responses import form_status, redirect_after_post, refusals, render
 
 bp = Blueprint("auth", __name__)
 
@@ -58,8 +58,7 @@ def login():
             )
             login_user(user)
             return redirect(safe_next(request.args.get("next")) or _home_url(), code=303)
-    status = 422 if form.is_submitted() else 200
-    return render_page("auth/login.html", status, form=form)
+    return render("auth/login.html", form_status(form), form=form)
 
 
 @bp.post("/logout")
@@ -76,32 +75,23 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    done = post_form(
-        form,
-        lambda: _change_password(form),
-        lambda _: (
-            "Your password has been changed. Any other device you were signed in on is signed out.",
-            _home_url(),
-        ),
-    )
-    if done:
-        return done
-    return render_page("auth/change_password.html", 422 if form.is_submitted() else 200, form=form)
-
-
-def _change_password(form: ChangePasswordForm) -> None:
-    accounts.change_password(
-        db.session,
-        current_user,
-        form.current_password.data,
-        form.password.data,
-        request.remote_addr or "",
-        settings.current().accounts,
-    )
-    # Every session ended with the change; this device carries on in a new one.
-    cookie_session["sid"] = accounts.start_session(
-        db.session, current_user, request.remote_addr, request.user_agent.string
-    )
+    if form.validate_on_submit():
+        with refusals(form):
+            accounts.change_password(
+                db.session,
+                current_user,
+                form.current_password.data,
+                form.password.data,
+                request.remote_addr or "",
+                settings.current().accounts,
+            )
+            # Every session ended with the change; this device carries on in a new one.
+            cookie_session["sid"] = accounts.start_session(
+                db.session, current_user, request.remote_addr, request.user_agent.string
+            )
+            flash("Your password has been changed. Any other device you were signed in on is signed out.", "success")
+            return redirect_after_post(_home_url())
+    return render("auth/change_password.html", form_status(form), form=form)
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
@@ -116,29 +106,26 @@ def forgot_password():
             "success",
         )
         return redirect(url_for("auth.login"), code=303)
-    return render_page("auth/forgot_password.html", 422 if form.is_submitted() else 200, form=form)
+    return render("auth/forgot_password.html", form_status(form), form=form)
 
 
 def _set_password_screen(purpose: str, token: str, complete, title: str, done_message: str):
     try:
         record = accounts.find_token(db.session, token, purpose)
     except NotFound:
-        return render_page("auth/link_expired.html", 404, purpose=purpose)
+        return render("auth/link_expired.html", 404, purpose=purpose)
     form = NewPasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             complete(db.session, token, form.password.data)
-        except InvalidInput as error:
-            form_error(form, error)
-        else:
             if current_user.is_authenticated:
                 logout_user()
             cookie_session.clear()
             flash(done_message, "success")
             return redirect(url_for("auth.login"), code=303)
-    return render_page(
+    return render(
         "auth/set_password.html",
-        422 if form.is_submitted() else 200,
+        form_status(form),
         form=form,
         title=title,
         account=record.user,
@@ -177,7 +164,7 @@ def invite():
     form = InvitationForm()
     form.role.choices = [SelectChoice("", "Choose a role")] + [SelectChoice(role.value, role.label) for role in roles]
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             user = accounts.invite(
                 db.session,
                 current_user,
@@ -186,13 +173,10 @@ def invite():
                 Role(form.role.data),
                 settings.current().accounts,
             )
-        except InvalidInput as error:
-            form_error(form, error)
-        else:
             flash(
                 f"Invitation sent to {user.email}. The link works once and expires in "
                 f"{current_app.config['INVITATION_DAYS']} days.",
                 "success",
             )
             return redirect(url_for("auth.invite"), code=303)
-    return render_page("auth/invite.html", 422 if form.is_submitted() else 200, form=form)
+    return render("auth/invite.html", form_status(form), form=form)

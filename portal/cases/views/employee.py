@@ -1,6 +1,6 @@
 """The employee names and authorises their treating clinician, or revokes it."""
 
-from flask import flash, redirect, url_for
+from flask import flash, url_for
 from flask_login import current_user
 
 from portal import access, settings
@@ -9,13 +9,28 @@ from portal.cases.forms import ClinicianForm, ConfirmForm
 from portal.core.columns import utcnow
 from portal.extensions import db
 from portal.web.audiences import employee
-from portal.web.responses import post_form, render_page
+from portal.web.responses import form_status, redirect_after_post, refusals, render
 
 
-def _clinicians_screen(case, form, status=200):
-    return render_page(
+@employee.route("/cases/<int:case_id>/clinicians", methods=["GET", "POST"])
+def clinicians(case_id: int):
+    """Name and authorise a treating clinician, or see and revoke the authorisations given."""
+    case = access.get_case(db.session, current_user, case_id)
+    form = ClinicianForm()
+    if form.validate_on_submit():
+        with refusals(form):
+            participant = authorisations.authorise(
+                db.session, current_user, case, settings=settings.current().accounts, **form.authorisation()
+            )
+            flash(
+                f"{participant.clinician.name} is authorised until {participant.valid_until:%-d %B %Y}. "
+                "We have emailed them.",
+                "success",
+            )
+            return redirect_after_post(url_for("employee.clinicians", case_id=case.id))
+    return render(
         "employee/clinicians.html",
-        status,
+        form_status(form),
         case=case,
         form=form,
         revoke_form=ConfirmForm(formdata=None),
@@ -25,31 +40,10 @@ def _clinicians_screen(case, form, status=200):
     )
 
 
-@employee.route("/cases/<int:case_id>/clinicians", methods=["GET", "POST"])
-def clinicians(case_id: int):
-    """Name and authorise a treating clinician, or see and revoke the authorisations given."""
-    case = access.get_case(db.session, current_user, case_id)
-    form = ClinicianForm()
-    done = post_form(
-        form,
-        lambda: authorisations.authorise(
-            db.session, current_user, case, settings=settings.current().accounts, **form.authorisation()
-        ),
-        lambda participant: (
-            f"{participant.clinician.name} is authorised until {participant.valid_until:%-d %B %Y}. "
-            "We have emailed them.",
-            url_for("employee.clinicians", case_id=case.id),
-        ),
-    )
-    if done is not None:
-        return done
-    return _clinicians_screen(case, form, 422 if form.is_submitted() else 200)
-
-
 @employee.post("/cases/<int:case_id>/clinicians/<int:participant_id>/revoke")
 def revoke_clinician(case_id: int, participant_id: int):
     case = access.get_case(db.session, current_user, case_id)
     if ConfirmForm().validate_on_submit():
         participant = authorisations.revoke(db.session, current_user, case, participant_id)
         flash(f"{participant.clinician.name} can no longer see this case or send reports for it.", "success")
-    return redirect(url_for("employee.clinicians", case_id=case.id), code=303)
+    return redirect_after_post(url_for("employee.clinicians", case_id=case.id))

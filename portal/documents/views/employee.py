@@ -1,19 +1,18 @@
 """The employee sends documents, answers requests, withdraws, and reads their history."""
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, request, url_for
 from flask_login import current_user
 
 from portal import access, settings
 from portal.accommodations.forms import DecisionAnswerForm
 from portal.accommodations.models import HelpCategory
-from portal.core.errors import Conflict
 from portal.documents import operations as documents
 from portal.documents.forms import DocumentForm, ReplyForm, WithdrawForm
 from portal.extensions import db
 from portal.files.forms import uploads_from
 from portal.items import lifecycle as submissions
 from portal.web.audiences import employee
-from portal.web.responses import post_form, render_fragment, render_page
+from portal.web.responses import form_status, redirect_after_post, refusals, render
 
 
 @employee.route("/cases/<int:case_id>/documents/new", methods=["GET", "POST"])
@@ -21,42 +20,41 @@ def send_document(case_id: int):
     case = access.get_case(db.session, current_user, case_id)
     form = DocumentForm()
     answering = None
-    request_id = request.args.get("request", type=int) or (form.request_id.data and int(form.request_id.data))
+    request_id = request.args.get("request", type=int) or form.request_id.data
     if request_id:
         answering = documents.open_request_for(db.session, current_user, request_id)
         if answering is not None and not form.is_submitted():
             form.document_type.data = answering.document_type
-            form.request_id.data = str(answering.id)
-    done = post_form(
-        form,
-        lambda: documents.send_document(
-            db.session,
-            current_user,
-            case,
-            form.document_type.data,
-            form.description.data,
-            form.note.data,
-            uploads_from(form.files),
-            settings.current().uploads,
-            settings.current().deadlines,
-            answering=answering,
-        ),
-        lambda submission: (
-            f"Received: {submission.reference}. It is waiting for review.",
-            url_for("employee.submission", submission_id=submission.id),
-        ),
+            form.request_id.data = answering.id
+    if form.validate_on_submit():
+        with refusals(form):
+            submission = documents.send_document(
+                db.session,
+                current_user,
+                case,
+                form.document_type.data,
+                form.description.data,
+                form.note.data,
+                uploads_from(form.files),
+                settings.current().uploads,
+                settings.current().deadlines,
+                answering=answering,
+            )
+            flash(f"Received: {submission.reference}. It is waiting for review.", "success")
+            return redirect_after_post(url_for("employee.submission", submission_id=submission.id))
+    return render(
+        "employee/send_document.html",
+        form_status(form),
+        block="document_form" if form.is_submitted() else None,
+        case=case,
+        form=form,
+        answering=answering,
     )
-    if done is not None:
-        return done
-    context = {"case": case, "form": form, "answering": answering}
-    status = 422 if form.is_submitted() else 200
-    if request.headers.get("HX-Request") and form.is_submitted():
-        return render_fragment("employee/send_document.html", "document_form", status, **context)
-    return render_page("employee/send_document.html", status, **context)
 
 
-def _submission_screen(submission, reply_form, status=200, reconsider_form=None):
-    return render_page(
+def submission_screen(submission, reply_form, status: int = 200, reconsider_form=None):
+    """The employee's page for something they sent, whatever its kind; each of its forms posts elsewhere."""
+    return render(
         "employee/submission.html",
         status,
         submission=submission,
@@ -75,33 +73,28 @@ def _submission_screen(submission, reply_form, status=200, reconsider_form=None)
 @employee.get("/submissions/<int:submission_id>")
 def submission(submission_id: int):
     item = access.get_submission(db.session, current_user, submission_id)
-    return _submission_screen(item, ReplyForm(version=item.version))
+    return submission_screen(item, ReplyForm(version=item.version))
 
 
 @employee.post("/submissions/<int:submission_id>/reply")
 def reply(submission_id: int):
     item = access.get_submission(db.session, current_user, submission_id)
     form = ReplyForm()
-    done = post_form(
-        form,
-        lambda: documents.provide_information(
-            db.session,
-            current_user,
-            item,
-            form.message.data,
-            uploads_from(form.files),
-            settings.current().uploads,
-            settings.current().deadlines,
-            expected_version=int(form.version.data or 0) or None,
-        ),
-        lambda _: (
-            "Thank you. Your reply has gone to your case manager.",
-            url_for("employee.submission", submission_id=item.id),
-        ),
-    )
-    if done is not None:
-        return done
-    return _submission_screen(item, form, 422)
+    if form.validate_on_submit():
+        with refusals(form):
+            documents.provide_information(
+                db.session,
+                current_user,
+                item,
+                form.message.data,
+                uploads_from(form.files),
+                settings.current().uploads,
+                settings.current().deadlines,
+                expected_version=form.version.data,
+            )
+            flash("Thank you. Your reply has gone to your case manager.", "success")
+            return redirect_after_post(url_for("employee.submission", submission_id=item.id))
+    return submission_screen(item, form, form_status(form))
 
 
 @employee.post("/submissions/<int:submission_id>/withdraw")
@@ -109,13 +102,12 @@ def withdraw(submission_id: int):
     item = access.get_submission(db.session, current_user, submission_id)
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
-            submissions.withdraw(db.session, item, current_user, int(form.version.data or 0) or None)
-        except Conflict as error:
-            flash(str(error), "error")
-        else:
+        with refusals(form):
+            submissions.withdraw(db.session, item, current_user, form.version.data)
             flash(f"{item.reference} is withdrawn.", "success")
-    return redirect(url_for("employee.submission", submission_id=item.id), code=303)
+    for message in form.form_errors + [m for field in form for m in field.errors]:
+        flash(message, "error")
+    return redirect_after_post(url_for("employee.submission", submission_id=item.id))
 
 
 @employee.get("/history")
@@ -123,4 +115,4 @@ def history():
     page = documents.history_page(
         db.session, current_user, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"]
     )
-    return render_page("employee/history.html", page=page)
+    return render("employee/history.html", page=page)

@@ -1,6 +1,6 @@
 """Supervisors offer transitional duty and post standing light-duty availability."""
 
-from flask import current_app, url_for
+from flask import current_app, flash, url_for
 from flask_login import current_user
 
 from portal import access, settings
@@ -11,64 +11,62 @@ from portal.extensions import db
 from portal.restrictions import operations as restrictions
 from portal.restrictions.fields import field_names, limits_from
 from portal.web.audiences import supervisor
-from portal.web.responses import post_form, render_fragment, render_page
-
-
-def _offer_screen(case, form, status=200):
-    today = utcnow().date()
-    context = {
-        "case": case,
-        "form": form,
-        "dimensions": restrictions.DIMENSIONS,
-        "field_names": field_names,
-        "fit": offers.fit(db.session, case, limits_from(form), today),
-        "max_days": current_app.config["DUTY_MAX_DAYS"],
-    }
-    return render_page("supervisor/offer_form.html", status, **context)
+from portal.web.responses import form_status, redirect_after_post, refusals, render
 
 
 @supervisor.route("/cases/<int:case_id>/offer", methods=["GET", "POST"])
 def new_offer(case_id: int):
     case = access.get_case(db.session, current_user, case_id)  # direct reports only
     form = OfferForm()
-    done = post_form(
-        form,
-        lambda: offers.make_offer(
-            db.session,
-            current_user,
-            case,
-            form.to_input(),
-            settings.current().deadlines,
-            current_app.config["DUTY_MAX_DAYS"],
-        ),
-        lambda submission: (
-            f"Offer {submission.reference} sent to the case manager, who forwards it to {case.employee.name}.",
-            url_for("supervisor.offer", submission_id=submission.id),
-        ),
-    )
-    if done is not None:
-        return done
-    return _offer_screen(case, form, 422 if form.is_submitted() else 200)
+    if form.validate_on_submit():
+        with refusals(form):
+            submission = offers.make_offer(
+                db.session,
+                current_user,
+                case,
+                form.to_input(),
+                settings.current().deadlines,
+                current_app.config["DUTY_MAX_DAYS"],
+            )
+            flash(
+                f"Offer {submission.reference} sent to the case manager, who forwards it to {case.employee.name}.",
+                "success",
+            )
+            return redirect_after_post(url_for("supervisor.offer", submission_id=submission.id))
+    return _offer_screen(case, form, form_status(form))
 
 
 @supervisor.post("/cases/<int:case_id>/offer/fit")
 def offer_fit(case_id: int):
-    """The fit of the demands as typed so far (htmx); the same block the full form shows."""
+    """The fit of the demands as typed so far, for the form's live check: its fit block, or without
+    htmx the whole form. Problems are shown when the offer is sent, not while it is being typed."""
     case = access.get_case(db.session, current_user, case_id)  # direct reports only
     form = OfferForm()
-    form.validate()  # parse what is there; errors are shown when the offer is sent
-    return render_fragment(
+    form.validate()
+    for field in form:
+        field.errors = []
+    form.form_errors.clear()
+    return _offer_screen(case, form, block="fit")
+
+
+def _offer_screen(case, form: OfferForm, status: int = 200, block: str | None = None):
+    return render(
         "supervisor/offer_form.html",
-        "fit",
+        status,
+        block=block,
         case=case,
+        form=form,
+        dimensions=restrictions.DIMENSIONS,
+        field_names=field_names,
         fit=offers.fit(db.session, case, limits_from(form), utcnow().date()),
+        max_days=current_app.config["DUTY_MAX_DAYS"],
     )
 
 
 @supervisor.get("/offers/<int:submission_id>")
 def offer(submission_id: int):
     submission = offers.get_offer(db.session, current_user, submission_id)
-    return render_page(
+    return render(
         "supervisor/offer.html",
         submission=submission,
         offer=submission.duty_offer,
@@ -79,29 +77,24 @@ def offer(submission_id: int):
 @supervisor.route("/availability", methods=["GET", "POST"])
 def availability():
     form = AvailabilityForm()
-    done = post_form(
-        form,
-        lambda: offers.post_availability(
-            db.session,
-            current_user,
-            form.title.data or "",
-            form.tasks.data or "",
-            form.places.data,
-            form.hours_per_day.data,
-            form.start_date.data,
-            form.end_date.data,
-            limits_from(form),
-        ),
-        lambda _: (
-            "Posted. Case managers can now match it to employees of your department.",
-            url_for("supervisor.availability"),
-        ),
-    )
-    if done is not None:
-        return done
-    return render_page(
+    if form.validate_on_submit():
+        with refusals(form):
+            offers.post_availability(
+                db.session,
+                current_user,
+                form.title.data or "",
+                form.tasks.data or "",
+                form.places.data,
+                form.hours_per_day.data,
+                form.start_date.data,
+                form.end_date.data,
+                limits_from(form),
+            )
+            flash("Posted. Case managers can now match it to employees of your department.", "success")
+            return redirect_after_post(url_for("supervisor.availability"))
+    return render(
         "supervisor/availability.html",
-        422 if form.is_submitted() else 200,
+        form_status(form),
         form=form,
         posted=offers.availability_of(db.session, current_user),
         dimensions=restrictions.DIMENSIONS,

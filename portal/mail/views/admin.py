@@ -1,26 +1,26 @@
 """Admins: email that could not be delivered, sent again once the cause is fixed."""
 
-from flask import current_app, request, url_for
+from flask import current_app, flash, request, url_for
 
 from portal.extensions import db
 from portal.mail import delivery as mailer
 from portal.mail.forms import SendAgainForm
 from portal.web.audiences import admin
-from portal.web.responses import post_form, render_page
+from portal.web.responses import redirect_after_post, refusals, render
 
 
 @admin.route("/undelivered-email", methods=["GET", "POST"])
 def undelivered_email():
     form = SendAgainForm()
-    done = post_form(
-        form,
-        lambda: mailer.send_again(db.session, form.email_id.data),
-        lambda queued: (_queued_again(queued), url_for("admin.undelivered_email")),
-    )
-    if done:
-        return done
+    if form.validate_on_submit():
+        with refusals(form):
+            queued = mailer.send_again(db.session, form.email_id.data)
+            flash(_queued_again(queued), "success")
+            return redirect_after_post(url_for("admin.undelivered_email"))
     page = mailer.undelivered_page(db.session, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
-    return render_page("admin/undelivered_email.html", page=page, form=form, may_send_again=mailer.may_send_again)
+    return render(
+        "admin/undelivered_email.html", page=page, form=form, instead_of_sending_again=mailer.instead_of_sending_again
+    )
 
 
 def _queued_again(queued: int) -> str:

@@ -1,0 +1,91 @@
+"""A case as its case manager sees it: its people, restrictions, requests and what fits it, and
+the actions taken from it: taking the case, inviting a clinician, asking for a document."""
+
+from flask import flash, url_for
+from flask_login import current_user
+
+from portal import access, settings
+from portal.accommodations import operations as accommodations
+from portal.cases import authorisations
+from portal.cases import operations as cases
+from portal.cases.forms import ClinicianForm, DocumentRequestForm, TakeCaseForm
+from portal.core.columns import utcnow
+from portal.documents import operations as documents
+from portal.duty import operations as offers
+from portal.extensions import db
+from portal.items.deadlines import document_request_due_date
+from portal.restrictions import operations as restrictions
+from portal.web.audiences import inbox
+from portal.web.responses import form_status, redirect_after_post, refusals, render
+
+
+def _case_screen(case, status: int = 200, form=None, clinician_form=None, take_form=None):
+    now = utcnow()
+    deadlines = settings.current().deadlines
+    return render(
+        "inbox/case.html",
+        status,
+        case=case,
+        now=now,
+        settings=deadlines,
+        form=form or DocumentRequestForm(formdata=None, due_date=document_request_due_date(now, deadlines)),
+        clinician_form=clinician_form or ClinicianForm(formdata=None),
+        take_form=take_form or TakeCaseForm(),
+        authorisations=authorisations.for_case(db.session, case),
+        is_live=authorisations.is_live,
+        current=restrictions.current_report(db.session, case.id, now.date()),
+        availability=offers.matching_availability(db.session, case, now.date()),
+        reviews=accommodations.reviews_due(db.session, case),
+        **cases.case_overview(db.session, case),
+    )
+
+
+@inbox.get("/cases/<int:case_id>")
+def case(case_id: int):
+    return _case_screen(access.get_case(db.session, current_user, case_id))
+
+
+@inbox.post("/cases/<int:case_id>/take")
+def take_case(case_id: int):
+    record = access.get_case(db.session, current_user, case_id)
+    form = TakeCaseForm()
+    if form.validate_on_submit():
+        with refusals(form):
+            cases.take_case(db.session, record, current_user)
+            flash("You are this case's case manager now. Its emails come to you.", "success")
+            return redirect_after_post(url_for("inbox.case", case_id=record.id))
+    return _case_screen(record, 409, take_form=form)
+
+
+@inbox.post("/cases/<int:case_id>/clinicians")
+def invite_clinician(case_id: int):
+    record = access.get_case(db.session, current_user, case_id)
+    form = ClinicianForm()
+    if form.validate_on_submit():
+        with refusals(form):
+            participant = authorisations.authorise(
+                db.session, current_user, record, settings=settings.current().accounts, **form.authorisation()
+            )
+            flash(f"{participant.clinician.name} is authorised for this case and has been emailed.", "success")
+            return redirect_after_post(url_for("inbox.case", case_id=record.id))
+    return _case_screen(record, form_status(form), clinician_form=form)
+
+
+@inbox.post("/cases/<int:case_id>/request-document")
+def request_document(case_id: int):
+    record = access.get_case(db.session, current_user, case_id)
+    form = DocumentRequestForm()
+    if form.validate_on_submit():
+        with refusals(form):
+            documents.request_document(
+                db.session,
+                current_user,
+                record,
+                form.document_type.data,
+                form.message.data,
+                form.due_date.data,
+                settings.current().deadlines,
+            )
+            flash("Request sent. It is on the employee's list, and they have been emailed.", "success")
+            return redirect_after_post(url_for("inbox.case", case_id=record.id))
+    return _case_screen(record, form_status(form), form=form)
