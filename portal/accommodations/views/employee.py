@@ -32,7 +32,8 @@ def accommodation_step(case_id: int, step: str):
             for upload in uploads_from(form.documents):
                 accommodations.add_document(db.session, current_user, case, upload, settings.current().uploads)
             return redirect_after_post(url_for("employee.accommodation_step", case_id=case.id, step=step))
-    elif form.validate():
+    elif not form.errors:
+        # What the step holds is kept even when it has problems, so that nothing typed is lost.
         problems = accommodations.save_step(db.session, current_user, case, step, form.values())
         if not problems:
             return redirect_after_post(_after(case.id, step))
