@@ -217,14 +217,17 @@ def log(
     effective: bool | None = None,
 ) -> ProcessLogEntry:
     """Add a dated entry to the interactive-process log."""
+    problems = {}
     if kind not in LOG_KINDS:
-        raise InvalidInput("Choose what kind of entry this is.", field="kind")
+        problems["kind"] = "Choose what kind of entry this is."
     if not (summary or "").strip():
-        raise InvalidInput("Write what happened.", field="summary")
+        problems["summary"] = "Write what happened."
     if occurred_on is None or occurred_on > utcnow().date():
-        raise InvalidInput("Enter the date it happened, today or earlier.", field="occurred_on")
+        problems["occurred_on"] = "Enter the date it happened, today or earlier."
     if kind == "accommodation_considered" and not (considered or "").strip():
-        raise InvalidInput("Name the accommodation considered.", field="considered")
+        problems["considered"] = "Name the accommodation considered."
+    if problems:
+        raise InvalidInput(problems=problems)
     entry = ProcessLogEntry(
         submission_id=submission.id,
         author_id=author.id,
@@ -259,10 +262,13 @@ def ask_supervisor(
     supervisor = submission.case.employee.supervisor
     if supervisor is None:
         raise InvalidInput("This employee has no supervisor on record.", field="accommodation")
+    problems = {}
     if not accommodation.strip():
-        raise InvalidInput("Say which accommodation you are asking about.", field="accommodation")
+        problems["accommodation"] = "Say which accommodation you are asking about."
     if not question.strip():
-        raise InvalidInput("Write your question.", field="question")
+        problems["question"] = "Write your question."
+    if problems:
+        raise InvalidInput(problems=problems)
     asked = FeasibilityQuestion(
         submission=submission,
         supervisor=supervisor,
@@ -286,10 +292,13 @@ def answer_question(
     asked = question_for(session, supervisor, question_id)
     if asked.answered_at is not None:
         raise Conflict("You have already answered this question.")
+    problems = {}
     if feasible not in ("yes", "with_changes", "no"):
-        raise InvalidInput("Say whether it is feasible.", field="feasible")
+        problems["feasible"] = "Say whether it is feasible."
     if not (answer or "").strip():
-        raise InvalidInput("Explain your answer.", field="answer")
+        problems["answer"] = "Explain your answer."
+    if problems:
+        raise InvalidInput(problems=problems)
     asked.feasible, asked.answer, asked.answered_at = feasible, answer.strip(), now
     session.add(
         ProcessLogEntry(
@@ -342,6 +351,41 @@ def questions_for(session, supervisor: User) -> list[FeasibilityQuestion]:
 # --- the decision and after -----------------------------------------------------
 
 
+def _decision_problems(
+    decision: str,
+    what: str,
+    why: str,
+    denial_reason: str | None,
+    granted_from: date | None,
+    granted_until: date | None,
+    review_date: date | None,
+) -> dict[str, str]:
+    """Every rule a decision breaks, by field: what each kind of decision must say."""
+    problems = {}
+    if decision == Decision.GRANTED:
+        if not what:
+            problems["what"] = "Say exactly what is granted."
+        if granted_from is None:
+            problems["granted_from"] = "Enter the date it starts."
+        elif granted_until and granted_until < granted_from:
+            problems["granted_until"] = "The end must be on or after the start."
+        if granted_from and review_date and review_date < granted_from:
+            problems["review_date"] = "The review date must be on or after the start."
+    elif decision == Decision.ALTERNATIVE:
+        if not what:
+            problems["what"] = "Say what alternative is offered."
+        if not why:
+            problems["why"] = "Say why the accommodation asked for was not chosen."
+    elif decision == Decision.DENIED:
+        if denial_reason is None or denial_reason not in set(DenialReason):
+            problems["denial_reason"] = "Choose the reason for the denial."
+        if not why:
+            problems["why"] = "Explain the denial; the employee reads it."
+    else:
+        problems["decision"] = "Choose a decision."
+    return problems
+
+
 def decide(
     session,
     actor: User,
@@ -363,30 +407,11 @@ def decide(
     if request is None:
         raise NotFound()
     what, why = (what or "").strip(), (why or "").strip()
-    reason: DenialReason | None = None
-    if decision == Decision.GRANTED:
-        if not what:
-            raise InvalidInput("Say exactly what is granted.", field="what")
-        if granted_from is None:
-            raise InvalidInput("Enter the date it starts.", field="granted_from")
-        if granted_until and granted_until < granted_from:
-            raise InvalidInput("The end must be on or after the start.", field="granted_until")
-        if review_date and review_date < granted_from:
-            raise InvalidInput("The review date must be on or after the start.", field="review_date")
-    elif decision == Decision.ALTERNATIVE:
-        if not what:
-            raise InvalidInput("Say what alternative is offered.", field="what")
-        if not why:
-            raise InvalidInput("Say why the accommodation asked for was not chosen.", field="why")
-    elif decision == Decision.DENIED:
-        if denial_reason is None or denial_reason not in set(DenialReason):
-            raise InvalidInput("Choose the reason for the denial.", field="denial_reason")
-        if not why:
-            raise InvalidInput("Explain the denial; the employee reads it.", field="why")
-        reason = DenialReason(denial_reason)
-    else:
-        raise InvalidInput("Choose a decision.", field="decision")
+    problems = _decision_problems(decision, what, why, denial_reason, granted_from, granted_until, review_date)
+    if problems:
+        raise InvalidInput(problems=problems)
     chosen = Decision(decision)
+    reason = DenialReason(denial_reason) if chosen == Decision.DENIED and denial_reason else None
 
     def record(decided_at: datetime) -> None:
         request.decision, request.decision_what, request.decision_why = chosen, what or None, why or None

@@ -42,14 +42,20 @@ def authorise(
     now = now or utcnow()
     if not (actor.id == case.employee_id or actor.role == Role.CASE_MANAGER):
         raise NotFound()
+    problems = {}
     if not (name or "").strip():
-        raise InvalidInput("Enter the clinician's name.", field="name")
-    email = accounts.valid_email(email)
+        problems["name"] = "Enter the clinician's name."
+    try:
+        email = accounts.valid_email(email)
+    except InvalidInput as error:
+        problems.update(error.problems)
     scope = AuthorisationScope(scope)
     valid_from = valid_from or now.date()
     valid_until = valid_until or valid_from + DEFAULT_LENGTH
     if valid_until <= valid_from:
-        raise InvalidInput("The end date must be after the start date.", field="valid_until")
+        problems["valid_until"] = "The end date must be after the start date."
+    if problems:
+        raise InvalidInput(problems=problems)
     clinician = session.scalar(select(User).where(User.email == email))
     if clinician is not None and clinician.role != Role.CLINICIAN:
         raise InvalidInput(

@@ -229,3 +229,13 @@ def test_a_request_never_sent_is_deleted_with_its_documents_once_long_untouched(
     remaining = db_session.query(AccommodationDraft).all()
     assert [(d.employee_id, d.case_id) for d in remaining] == [(other.id, recent_case.id)]
     assert {f.id for f in db_session.query(StoredFile)} == {filed.id}  # only the draft's own document went
+
+
+def test_a_decision_refuses_with_every_problem_at_once(db_session, team):
+    item = claimed(db_session, team)
+    with pytest.raises(InvalidInput) as refused:
+        accommodations.decide(db_session, team["manager"], item, "granted", item.version, what="")
+    assert set(refused.value.problems) == {"what", "granted_from"}
+    with pytest.raises(InvalidInput) as refused:
+        accommodations.log(db_session, team["manager"], item, None, "nonsense", " ")
+    assert set(refused.value.problems) == {"kind", "summary", "occurred_on"}

@@ -202,3 +202,18 @@ def test_availability_needs_places(db_session, team):
         offers.post_availability(
             db_session, team["supervisor"], "Inspector", "Bench", 0, 6, start, start + timedelta(days=5), {}
         )
+
+
+def test_an_offer_is_refused_with_every_problem_at_once(db_session, team):
+    empty = offer_input(job_title="", tasks="", days="", location="", contact_name="", start_date=None, answer_by=None)
+    with pytest.raises(InvalidInput) as refused:
+        offers.make_offer(db_session, team["supervisor"], team["case"], empty, DEADLINES)
+    assert set(refused.value.problems) >= {
+        "job_title",
+        "tasks",
+        "days",
+        "location",
+        "contact_name",
+        "start_date",
+        "answer_by",
+    }
