@@ -65,6 +65,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_views(app: Flask) -> None:
     """The shell's blueprints, then the audiences' with every feature's views registered on them."""
+    from portal.web.converters import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     from portal.accommodations.views import case_manager as _accommodations_case_manager  # noqa: F401
     from portal.accommodations.views import employee as _accommodations_employee  # noqa: F401
     from portal.accommodations.views import supervisor as _accommodations_supervisor  # noqa: F401

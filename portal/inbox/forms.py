@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from portal.accommodations.models import DenialReason
 from portal.accommodations.operations import LOG_KINDS, LOG_METHODS
 from portal.cases.models import CaseType
+from portal.core.numbers import whole_number
 from portal.inbox.queries import DUE_WINDOWS, SORTS
 from portal.items.models import SubmissionKind, SubmissionStatus
 from portal.web.fields import HiddenNumberField
@@ -113,7 +114,7 @@ class InboxFilterForm(Form):
 
 
 def _optional_id(value) -> int | None:
-    return int(value) if str(value).isdigit() else None
+    return whole_number(value)
 
 
 class BulkActionForm(FlaskForm):

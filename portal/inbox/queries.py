@@ -21,6 +21,7 @@ from portal.accounts.models import User
 from portal.accounts.search import named, starts_with
 from portal.cases.models import Case, CaseType
 from portal.core.errors import Conflict, InvalidInput, NotFound
+from portal.core.numbers import whole_number
 from portal.duty.models import DutyOffer
 from portal.items import lifecycle as submissions
 from portal.items.deadlines import end_of_day, local_date
@@ -72,7 +73,7 @@ class InboxView:
             sort=choice("sort", SORTS) or "due",
             kind=choice("kind", {k.value for k in SubmissionKind}),
             status=choice("status", {s.value for s in SubmissionStatus}),
-            assignee=assignee if assignee == "none" or (assignee or "").isdigit() else None,
+            assignee=assignee if assignee == "none" or whole_number(assignee) is not None else None,
             due=choice("due", DUE_WINDOWS),
             case_type=choice("case_type", {t.value for t in CaseType}),
             q=(args.get("q") or "").strip()[:100],
@@ -129,9 +130,11 @@ def _parse_cursor(cursor: str | None) -> tuple[datetime, int] | None:
         return None
     try:
         micros, item_id = cursor.split(".")
-        return datetime.fromtimestamp(int(micros) / 1_000_000, UTC), int(item_id)
+        moment = datetime.fromtimestamp(int(micros) / 1_000_000, UTC)
     except (ValueError, OverflowError, OSError):
         return None
+    known_id = whole_number(item_id)
+    return None if known_id is None else (moment, known_id)
 
 
 def _search(term: str):

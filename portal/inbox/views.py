@@ -16,6 +16,7 @@ from wtforms import SelectChoice
 from portal import access, settings
 from portal.cases import operations as cases
 from portal.core.columns import utcnow
+from portal.core.numbers import whole_number
 from portal.documents import operations as documents
 from portal.extensions import db, htmx
 from portal.inbox import kinds, queries, reviews
@@ -78,8 +79,9 @@ def home():
     view = queries.InboxView.parse(request.args)
     now = utcnow()
     context = _inbox_context(view, now)
-    if request.args.get("open", "").isdigit():
-        item = reviews.open_for_review(db.session, current_user, int(request.args["open"]), request.remote_addr)
+    opened = whole_number(request.args.get("open"))
+    if opened is not None:
+        item = reviews.open_for_review(db.session, current_user, opened, request.remote_addr)
         context.update(_review_context(item, now))
     return render("inbox/home.html", **context)
 
@@ -106,7 +108,7 @@ def new_items():
     if not htmx:
         return redirect(_view_address(view))
     now = utcnow()
-    since, shown = request.args.get("since", 0, type=int), request.args.get("shown", 0, type=int)
+    since, shown = whole_number(request.args.get("since")) or 0, whole_number(request.args.get("shown")) or 0
     count = queries.new_items(db.session, current_user, view, since, now, settings.current().deadlines)
     counts, _ = queries.tab_counts(db.session, current_user, now)
     body, status = render(
@@ -128,7 +130,8 @@ def act_on_several():
     form.assignee.choices = case_manager_choices()
     one = request.form.get("claim_one", "")
     action = "claim" if one else request.form.get("action", "")
-    ids = [int(one)] if one.isdigit() else [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    chosen = [one] if one else request.form.getlist("ids")
+    ids = [number for number in map(whole_number, chosen) if number is not None]
     notice = None
     if not form.validate_on_submit() or action not in ("claim", "assign"):
         form.form_errors.append("Choose claim or assign.")

@@ -2,8 +2,7 @@
 
 from wtforms import HiddenField
 
-# The largest id or version the database's integer columns hold on every engine (PostgreSQL's integer).
-LARGEST = 2**31 - 1
+from portal.core.numbers import whole_number
 
 
 class HiddenNumberField(HiddenField):
@@ -15,7 +14,6 @@ class HiddenNumberField(HiddenField):
     def process_formdata(self, valuelist: list) -> None:
         self.data = None
         if valuelist and valuelist[0]:
-            text = str(valuelist[0])
-            if not (text.isascii() and text.isdigit() and int(text) <= LARGEST):
+            self.data = whole_number(valuelist[0])
+            if self.data is None:
                 raise ValueError("This page could not be read back. Reload it and try again.")
-            self.data = int(text)

@@ -6,6 +6,7 @@ from flask_login import current_user
 from portal import access, settings
 from portal.accommodations.forms import DecisionAnswerForm
 from portal.accommodations.models import HelpCategory
+from portal.core.numbers import whole_number
 from portal.documents import operations as documents
 from portal.documents.forms import DocumentForm, ReplyForm, WithdrawForm
 from portal.extensions import db
@@ -20,7 +21,7 @@ def send_document(case_id: int):
     case = access.get_case(db.session, current_user, case_id)
     form = DocumentForm()
     answering = None
-    request_id = request.args.get("request", type=int) or form.request_id.data
+    request_id = whole_number(request.args.get("request")) or form.request_id.data
     if request_id:
         answering = documents.open_request_for(db.session, current_user, request_id)
         if answering is not None and not form.is_submitted():
