@@ -14,6 +14,7 @@ file that was already stored for other rows). What a killed process leaves behin
 ``sweep`` removes later.
 """
 
+import errno
 import hashlib
 import logging
 import mmap
@@ -57,6 +58,8 @@ class Upload:
 CHUNK_SIZE = 64 * 1024
 MAX_NAME_LENGTH = 100  # before the extension
 INCOMING = "incoming"  # partial uploads, beside the stored files so that the final rename is atomic
+# The upload folder's disk is full, over quota, read-only or failing: the user can only try later.
+STORAGE_UNAVAILABLE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO})
 _PLACED = "storage.placed_files"  # session.info key: the files placed by the current saving() block
 _KEY = re.compile(r"([0-9a-f]{2})/\1[0-9a-f]{62}")
 SWEEP_BATCH = 500  # keys or rows per query in sweep()
@@ -292,6 +295,39 @@ def store_upload(
             raise ValueError("the submission belongs to another case")
 
     name = clean_name(original_name)  # as the user knows it, for messages
+    try:
+        sha256, size, file_type, key = _keep(stream, name, upload_folder, max_bytes, placed)
+    except OSError as error:
+        if error.errno not in STORAGE_UNAVAILABLE:
+            raise
+        # The error names no file: a file's name may say something medical.
+        log.error("an upload could not be stored: %s", errno.errorcode.get(error.errno or 0, error.errno))
+        raise InvalidInput(
+            f"We could not store {name} just now, so nothing was saved. Try again later; if it keeps "
+            "happening, tell your case manager."
+        ) from None
+
+    stored = StoredFile(
+        storage_key=key,
+        original_name=display_name(original_name, file_type),
+        size=size,
+        sha256=sha256,
+        content_type=file_type.content_type,
+        case=case,
+        uploaded_by=uploaded_by,
+        submission_id=submission.id if submission else None,
+        is_medical=is_medical,
+    )
+    session.add(stored)
+    session.flush()
+    return stored
+
+
+def _keep(
+    stream: BinaryIO, name: str, upload_folder: str | os.PathLike, max_bytes: int, placed: list[Path]
+) -> tuple[str, int, FileType, str]:
+    """Receive the upload into a private temporary file, prove it, and move it into place; the
+    temporary file never outlives this, whatever fails."""
     incoming = Path(upload_folder) / INCOMING
     incoming.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=incoming, suffix=".part")
@@ -312,21 +348,7 @@ def store_upload(
             placed.append(final)
     finally:
         temp.unlink(missing_ok=True)
-
-    stored = StoredFile(
-        storage_key=key,
-        original_name=display_name(original_name, file_type),
-        size=size,
-        sha256=sha256,
-        content_type=file_type.content_type,
-        case=case,
-        uploaded_by=uploaded_by,
-        submission_id=submission.id if submission else None,
-        is_medical=is_medical,
-    )
-    session.add(stored)
-    session.flush()
-    return stored
+    return sha256, size, file_type, key
 
 
 def _receive(stream: BinaryIO, fd: int, max_bytes: int, name: str) -> tuple[str, int]:

@@ -1,5 +1,6 @@
 """The employee's screens through the test client: home, sending documents, replies, history."""
 
+import errno
 import io
 from datetime import timedelta
 
@@ -245,3 +246,18 @@ def test_another_employees_case_submission_and_file_answer_404(web, case, db_ses
     ):
         response = web.post_form(path, {"message": "x", "version": "1"}, token_from="/employee/")
         assert response.status_code == 404, path
+
+
+def test_a_full_disk_keeps_the_form_and_says_to_try_again_later(web, case, db_session, monkeypatch):
+    from portal.files import storage
+
+    def disk_full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(storage.os, "fsync", disk_full)
+    response = send_form(web, case, [(factories.pdf_bytes(), "fit-note.pdf")], note="From Tuesday's visit")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="files-error"' in page and "We could not store fit-note.pdf just now" in page
+    assert "From Tuesday&#39;s visit" in page
+    assert db_session.query(Submission).count() == 0 and db_session.query(StoredFile).count() == 0

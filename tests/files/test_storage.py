@@ -1,5 +1,6 @@
 """The storage service: what it keeps, what it refuses, and that files and rows never part."""
 
+import errno
 import hashlib
 import io
 import os
@@ -485,3 +486,22 @@ def test_storing_bytes_again_makes_an_old_unreferenced_file_young_so_a_sweep_mea
             assert storage.sweep(another_process, folder).unreferenced_removed == 0
 
     assert orphan.exists()
+
+
+def test_a_full_disk_is_a_message_to_try_later_and_leaves_no_part_of_the_file(store, folder, db_session, monkeypatch):
+    def disk_full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(storage.os, "fsync", disk_full)  # the bytes were written; making them durable fails
+    message = refusal(store, factories.pdf_bytes(), "scan.pdf")
+    assert "We could not store scan.pdf just now, so nothing was saved. Try again later" in message
+    assert kept_files(folder) == [] and row_count(db_session) == 0
+
+
+def test_any_other_failure_of_the_disk_is_not_hidden_as_a_message(store, monkeypatch):
+    def denied(fd):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(storage.os, "fsync", denied)
+    with pytest.raises(PermissionError):
+        store(factories.pdf_bytes())
