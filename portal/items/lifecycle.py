@@ -271,26 +271,30 @@ def request_information(
     """
     now = now or utcnow()
     message = (message or "").strip()
-    if not message:
-        raise InvalidInput("Say what information you need.", field="message")
     due_date = due_date or information_due_date(now, settings, incomplete_certification)
+    problems = {}
+    if not message:
+        problems["message"] = "Say what information you need."
     if due_date <= local_date(now, settings):
-        raise InvalidInput("The reply date must be after today.", field="due_date")
+        problems["due_date"] = "The reply date must be after today."
+    if problems:
+        raise InvalidInput(problems=problems)
     due_at = end_of_day(due_date, settings)
-    transition(
-        session, submission, actor, "request_information", expected_version, message=message, now=now, due_at=due_at
-    )
-    request = InformationRequest(
-        case_id=submission.case_id,
-        submission=submission,
-        message=message,
-        due_at=due_at,
-        requested_by=actor,
-        requested_at=now,
-    )
-    session.add(request)
-    notifications.to_sender(session, submission, sender_screen, "information_requested", due_at=due_at)
-    commit(session, submission)
+    with lost_race(session, submission):
+        transition(
+            session, submission, actor, "request_information", expected_version, message=message, now=now, due_at=due_at
+        )
+        request = InformationRequest(
+            case_id=submission.case_id,
+            submission=submission,
+            message=message,
+            due_at=due_at,
+            requested_by=actor,
+            requested_at=now,
+        )
+        session.add(request)
+        notifications.to_sender(session, submission, sender_screen, "information_requested", due_at=due_at)
+        session.commit()
     return request
 
 
@@ -323,21 +327,24 @@ def decide(
     reason = (reason or "").strip()
     if not accepted and not reason:
         raise InvalidInput("Give the reason for declining. The employee will see it.", field="reason")
-    transition(
-        session,
-        submission,
-        actor,
-        "accept" if accepted else "decline",
-        expected_version,
-        message=message or reason or None,
-        now=now,
-        due_at=None,
-    )
-    if take_effect is not None:
-        take_effect(now)
-    close_requests(session, submission, now)
-    notifications.to_sender(session, submission, sender_screen, "submission_decided")
-    commit(session, submission)
+    # What accepting does, and closing the item's requests, write before the commit: a rival who
+    # decided first is noticed there as much as at the commit.
+    with lost_race(session, submission):
+        transition(
+            session,
+            submission,
+            actor,
+            "accept" if accepted else "decline",
+            expected_version,
+            message=message or reason or None,
+            now=now,
+            due_at=None,
+        )
+        if take_effect is not None:
+            take_effect(now)
+        close_requests(session, submission, now)
+        notifications.to_sender(session, submission, sender_screen, "submission_decided")
+        session.commit()
 
 
 def withdraw(session, submission: Submission, actor: User, expected_version: int | None) -> None:

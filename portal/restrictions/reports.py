@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from portal import access
@@ -25,10 +26,20 @@ SENDER_SCREEN = "clinician.report"
 
 
 def save_draft(session, clinician: User, case: Case, data: dict, now: datetime | None = None) -> ReportDraft:
-    """Keep the form as typed, to finish later; one draft per clinician and case."""
-    draft = session.scalar(
-        select(ReportDraft).where(ReportDraft.clinician_id == clinician.id, ReportDraft.case_id == case.id)
-    )
+    """Keep the form as typed, to finish later; one draft per clinician and case.
+
+    Saved from two tabs at once, both may find no draft and create one: the second to commit
+    then saves over the first's, as it would have a moment later.
+    """
+    try:
+        return _save_draft(session, clinician, case, data, now)
+    except IntegrityError:
+        session.rollback()
+        return _save_draft(session, clinician, case, data, now)
+
+
+def _save_draft(session, clinician: User, case: Case, data: dict, now: datetime | None) -> ReportDraft:
+    draft = draft_for(session, clinician, case)
     if draft is None:
         draft = ReportDraft(clinician_id=clinician.id, case_id=case.id)
         session.add(draft)

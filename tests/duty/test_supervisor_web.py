@@ -189,3 +189,15 @@ def test_the_offer_form_shows_every_problem_at_once_each_next_to_its_field_keepi
     assert 'value="Plant 2, bay 7"' in page
     assert team["supervisor"].client.get("/supervisor/").status_code == 200
     assert not Submission.query.count()
+
+
+def test_pounds_without_how_often_is_a_message_by_the_field_not_an_error_page(team):
+    path = f"/supervisor/cases/{team['case'].id}/offer"
+    fit = team["supervisor"].post_form(
+        f"{path}/fit", offer_fields(lift_frequency=""), token_from=path, headers={"HX-Request": "true"}
+    )
+    assert fit.status_code == 200 and "Lift" in fit.get_data(as_text=True)
+    sent = team["supervisor"].post_form(path, offer_fields(lift_frequency=""))
+    page = sent.get_data(as_text=True)
+    assert sent.status_code == 422 and "Lift: give both the pounds and how often, or neither." in page
+    assert 'id="lift_pounds"' in page and 'value="10"' in page  # what was typed is kept

@@ -176,7 +176,7 @@ def test_concurrent_claims_on_postgresql_exactly_one_wins(app, item, manager):
     """Two threads, two connections, released at the same moment: one claim, one conflict."""
     rivals = [manager, factories.user(db.session, Role.CASE_MANAGER)]
     db.session.commit()
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(2, timeout=10)
     outcomes = []
 
     def claim_as(user_id):
@@ -199,3 +199,58 @@ def test_concurrent_claims_on_postgresql_exactly_one_wins(app, item, manager):
     assert "has already claimed" in outcomes[outcomes.index("won") - 1] or "same moment" in "".join(outcomes)
     db.session.expire_all()
     assert db.session.get(Submission, item.id).version == 2
+
+
+def test_a_request_for_information_is_refused_with_every_problem_at_once(db_session, item, manager):
+    claimed(db_session, item, manager)
+    with pytest.raises(InvalidInput) as refused:
+        kinds.request_information(db_session, item, manager, " ", date.today(), item.version, SETTINGS)
+    assert set(refused.value.problems) == {"message", "due_date"}
+    assert item.status == SubmissionStatus.IN_REVIEW
+
+
+@pytest.mark.postgres_only
+def test_accept_and_decline_at_the_same_moment_on_postgresql_one_wins_the_other_is_told(app, item, manager):
+    """One case manager accepts while another declines: one decision stands, the other hears what happened."""
+    claimed(db.session, item, manager)
+    other = factories.user(db.session, Role.CASE_MANAGER)
+    db.session.add(
+        InformationRequest(
+            case_id=item.case_id,
+            submission=item,
+            message="Page 2?",
+            due_at=utcnow(),
+            requested_by=manager,
+            closed_at=None,
+        )
+    )
+    db.session.commit()
+    barrier = threading.Barrier(2, timeout=10)
+    outcomes: list[str] = []
+
+    def decide_as(user_id, accepted):
+        with app.app_context(), Session(db.engine) as session:
+            submission = session.get(Submission, item.id)
+            user = session.get(type(manager), user_id)
+            barrier.wait()
+            try:
+                if accepted:
+                    kinds.accept(session, submission, user, submission.version)
+                else:
+                    kinds.decline(session, submission, user, submission.version, "Not signed")
+                outcomes.append("won")
+            except Conflict as error:
+                outcomes.append(str(error))
+            except Exception as error:  # what the case manager would have seen as an error page
+                outcomes.append(f"failed: {error!r}")
+
+    threads = [
+        threading.Thread(target=decide_as, args=(manager.id, True)),
+        threading.Thread(target=decide_as, args=(other.id, False)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("won") == 1, outcomes
+    assert not any(outcome.startswith("failed") for outcome in outcomes), outcomes

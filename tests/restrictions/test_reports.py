@@ -1,9 +1,11 @@
 """Authorising clinicians and their work-status reports, at the service level."""
 
 import io
+import threading
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.orm import Session
 
 from portal import access
 from portal.accounts.models import Role, User
@@ -12,6 +14,7 @@ from portal.cases.models import CaseParticipant
 from portal.core.columns import utcnow
 from portal.core.errors import InvalidInput, NotFound
 from portal.documents import operations as documents
+from portal.extensions import db
 from portal.files.storage import Upload
 from portal.inbox import kinds
 from portal.items import lifecycle as submissions
@@ -236,3 +239,33 @@ def test_restrictions_are_current_only_for_their_dates(db_session, case, limits)
     _accept(db_session, item)
     assert restrictions.current_report(db_session, case.id, report.effective_from + timedelta(days=14)) is not None
     assert restrictions.current_report(db_session, case.id, report.effective_from + timedelta(days=15)) is None
+
+
+@pytest.mark.postgres_only
+def test_a_draft_saved_from_two_tabs_at_once_on_postgresql_is_kept_once(app, case):
+    """Both tabs find no draft and create one: neither sees an error, and one draft is left."""
+    clinician_id, case_id = authorise(db.session, case).clinician.id, case.id
+    db.session.commit()
+
+    def save_as(typed: str, barrier: threading.Barrier, outcomes: list[str]) -> None:
+        with app.app_context(), Session(db.engine) as session:
+            who, record = session.get(User, clinician_id), session.get(type(case), case_id)
+            barrier.wait()
+            try:
+                reports.save_draft(session, who, record, {"other_restrictions": typed})
+                outcomes.append("saved")
+            except Exception as error:  # what the clinician would have seen as an error page
+                outcomes.append(f"failed: {error!r}")
+
+    for _ in range(5):  # the race is won or lost by timing: run it several times
+        barrier, outcomes = threading.Barrier(2, timeout=10), []
+        threads = [threading.Thread(target=save_as, args=(typed, barrier, outcomes)) for typed in ("one", "two")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert outcomes == ["saved", "saved"], outcomes
+        db.session.expire_all()
+        assert db.session.query(ReportDraft).filter_by(case_id=case_id).count() == 1
+        db.session.query(ReportDraft).delete()
+        db.session.commit()
