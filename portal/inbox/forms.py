@@ -102,15 +102,23 @@ def _any(label: str, options) -> list[SelectChoice]:
 
 
 class InboxFilterForm(Form):
-    """The inbox's search, filters and order, read from the URL: a view is a link to share."""
+    """The inbox's search, filters and order, read from the URL: a view is a link to share.
 
-    q = SearchField("Search", validators=[Optional(), Length(max=100)])
-    kind = SelectField("Kind", choices=_any("Any kind", [(k.value, k.label) for k in SubmissionKind]))
-    status = SelectField("Status", choices=_any("Any status", [(s.value, s.label) for s in SubmissionStatus]))
-    assignee = SelectField("Assignee", choices=[])
-    due = SelectField("Due", choices=_any("Any time", DUE_WINDOWS.items()))
-    case_type = SelectField("Case type", choices=_any("Any case type", [(t.value, t.label) for t in CaseType]))
-    sort = SelectField("Order", choices=[SelectChoice(value, text) for value, text in SORTS.items()])
+    The fields keep their short names in the address; their ids say they are the filters', since the
+    review beside the list has fields of the same names.
+    """
+
+    q = SearchField("Search", validators=[Optional(), Length(max=100)], id="filter-q")
+    kind = SelectField("Kind", choices=_any("Any kind", [(k.value, k.label) for k in SubmissionKind]), id="filter-kind")
+    status = SelectField(
+        "Status", choices=_any("Any status", [(s.value, s.label) for s in SubmissionStatus]), id="filter-status"
+    )
+    assignee = SelectField("Assignee", choices=[], id="filter-assignee")
+    due = SelectField("Due", choices=_any("Any time", DUE_WINDOWS.items()), id="filter-due")
+    case_type = SelectField(
+        "Case type", choices=_any("Any case type", [(t.value, t.label) for t in CaseType]), id="filter-case_type"
+    )
+    sort = SelectField("Order", choices=[SelectChoice(value, text) for value, text in SORTS.items()], id="filter-sort")
 
 
 def _optional_id(value) -> int | None:

@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from playwright.sync_api import expect
 
+from portal.accounts.models import Role
 from tests.browser.checks import (
     announcements,
     assert_focus_visible,
@@ -257,3 +258,38 @@ def test_every_view_and_state_of_the_inbox_passes_the_accessibility_checks(sign_
     # 320 px wide throughout, the whole audit (axe and the keyboard too, not only the reflow check).
     manager.set_viewport_size({"width": 320, "height": 640})
     audit(manager, "Case manager: inbox, 320 px wide")
+
+
+def test_ticked_items_are_assigned_to_a_colleague_and_the_panes_choices_leave_the_list_alone(sign_in, portal):
+    portal.create_account("dana.colleague@demo.test", "Dana Colleague", Role.CASE_MANAGER, "a colleague's passphrase")
+    references = [portal.new_document(note=f"To hand over, number {number}") for number in (1, 2)]
+    manager = sign_in("case manager")
+    tab(manager, "Unassigned").click()
+    expect(heading(manager)).to_have_text("Inbox: Unassigned")
+    for reference in references:
+        manager.get_by_label(f"Select {reference}").check()
+
+    # Choosing whom to assign to is not a change of view: the ticks and the choice stay.
+    manager.locator("#bulk-actions").get_by_label("Assign to").select_option(label="Dana Colleague")
+    for reference in references:
+        expect(manager.get_by_label(f"Select {reference}")).to_be_checked()
+    manager.get_by_role("button", name="Assign selected").click()
+    expect(status_message(manager)).to_have_text("Assigned to Dana Colleague: 2 items.")
+    tab(manager, "All open").click()
+    expect(heading(manager)).to_have_text("Inbox: All open")
+    for reference in references:
+        expect(row(manager, reference)).to_contain_text("Dana Colleague")
+
+    # In the item beside the list, choosing a case manager and assigning updates the item and its
+    # row, and never reloads the list (which would take focus to its heading).
+    row(manager, references[0]).get_by_role("link").click()
+    item = pane(manager)
+    expect(item).to_contain_text(references[0])
+    manager.evaluate("document.getElementById('inbox-title').dataset.drawn = 'before'")
+    item.get_by_text("Assign to another case manager").click()
+    item.get_by_label("Assign to").select_option(label="Morgan Manager")
+    item.get_by_role("button", name="Assign", exact=True).click()
+    expect(status_message(manager)).to_have_text("Assigned.")
+    expect(row(manager, references[0])).to_contain_text("Morgan Manager")
+    expect(manager.locator("#inbox-title")).to_have_attribute("data-drawn", "before")
+    audit(manager, "Case manager: inbox, assigned from the pane beside the list")

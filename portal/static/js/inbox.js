@@ -66,7 +66,7 @@
     if (!list || !list.contains(focused) || focused.closest("input[type=search], input[type=text], textarea, select")) { return; }
     if (event.key === "/") {
       event.preventDefault();
-      document.getElementById("q").focus();
+      document.getElementById("filter-q").focus();
       return;
     }
     var row = rowOf(focused);
