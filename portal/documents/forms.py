@@ -34,5 +34,12 @@ class ReplyForm(FlaskForm):
     version = HiddenNumberField()
 
 
+class TextReplyForm(FlaskForm):
+    """A reply in words only: a clinician's or a supervisor's answer to a question about what they sent."""
+
+    message = TextAreaField("Your reply", validators=[Optional(), Length(max=4000)])
+    version = HiddenNumberField()
+
+
 class WithdrawForm(FlaskForm):
     version = HiddenNumberField()

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal import access
 from portal.accounts.models import User
 from portal.audit import operations as audit
-from portal.cases.models import Case
+from portal.cases.models import Case, CaseStatus
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput
 from portal.core.pagination import Page, paginate
@@ -173,6 +173,8 @@ def request_document(
 ) -> InformationRequest:
     """Ask the employee for a specific document; it shows in their list of what we need."""
     now = now or utcnow()
+    if case.status == CaseStatus.CLOSED:
+        raise Conflict("This case is closed: nothing more is asked of the employee on it.")
     document_type = DocumentType(document_type)
     if due_date <= local_date(now, settings):
         raise InvalidInput("The due date must be after today.", field="due_date")

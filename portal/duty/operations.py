@@ -229,9 +229,12 @@ def answer(
         object_id=submission.id,
         case_id=submission.case_id,
     )
-    recipients = {submission.submitted_by.email, *submissions.case_manager_addresses(session, submission.case)}
-    for address in sorted(recipients):
-        notifications.queue(session, address, "duty_offer_answered", submission=submission, offer=offer)
+    # Each recipient's link goes to the offer where they read it: the supervisor's page, or the inbox's review.
+    screens = {address: "inbox.review" for address in submissions.case_manager_addresses(session, submission.case)}
+    screens[submission.submitted_by.email] = SENDER_SCREEN
+    for address, screen in sorted(screens.items()):
+        link = notifications.portal_url(screen, submission_id=submission.id)
+        notifications.queue(session, address, "duty_offer_answered", submission=submission, offer=offer, link=link)
     session.commit()
 
 

@@ -44,7 +44,7 @@ class RequestInformationForm(ActionForm):
 class DeclineForm(ActionForm):
     reason = TextAreaField(
         "Reason for declining",
-        validators=[DataRequired("Give the reason for declining. The employee will see it."), Length(max=4000)],
+        validators=[DataRequired("Give the reason for declining. Whoever sent it will see it."), Length(max=4000)],
     )
 
 

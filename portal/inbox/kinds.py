@@ -35,6 +35,7 @@ def _no_extra_context(session: AnySession, submission: Submission, today: date) 
 
 @dataclass(frozen=True)
 class Kind:
+    sender: str  # who sends this kind, in the case manager's words: questions and reasons go to them
     sender_screen: str  # the endpoint where the sender reads what happened to what they sent
     accepted_message: str
     # None: the kind is decided with its own form (an accommodation: granted, an alternative, or denied).
@@ -70,11 +71,13 @@ def _interactive_process(session: AnySession, submission: Submission, today: dat
 
 KINDS: dict[SubmissionKind, Kind] = {
     SubmissionKind.DOCUMENT: Kind(
+        sender="employee",
         sender_screen=documents.SENDER_SCREEN,
         accept_label="Accept and file to the case",
         accepted_message="Accepted and filed to the case. The employee has been emailed.",
     ),
     SubmissionKind.RESTRICTION_REPORT: Kind(
+        sender="clinician",
         sender_screen=reports.SENDER_SCREEN,
         accept_label="Accept: make these the current restrictions",
         accepted_message="Accepted: these are now the case's current restrictions. The clinician has been emailed.",
@@ -82,6 +85,7 @@ KINDS: dict[SubmissionKind, Kind] = {
         review_context=_restriction_changes,
     ),
     SubmissionKind.DUTY_OFFER: Kind(
+        sender="supervisor",
         sender_screen=offers.SENDER_SCREEN,
         accept_label="Accept and forward to the employee",
         accepted_message="Accepted and forwarded to the employee, who has been emailed.",
@@ -89,6 +93,7 @@ KINDS: dict[SubmissionKind, Kind] = {
         review_context=_offer_fit,
     ),
     SubmissionKind.ACCOMMODATION_REQUEST: Kind(
+        sender="employee",
         sender_screen=accommodations.SENDER_SCREEN,
         accepted_message="Decision recorded. The employee has been emailed.",
         review_context=_interactive_process,

@@ -283,7 +283,7 @@ def request_information(submission_id: int):
                 settings.current().deadlines,
                 incomplete_certification=form.incomplete_certification.data,
             )
-            return acted(item, "Request sent. The employee has been emailed.")
+            return acted(item, f"Request sent. The {kinds.of(item).sender} has been emailed.")
     return refused(item, "information_form", form)
 
 
@@ -305,5 +305,5 @@ def decline(submission_id: int):
     if form.validate_on_submit():
         with refusals(form):
             kinds.decline(db.session, item, current_user, form.version.data, form.reason.data)
-            return acted(item, "Declined. The employee has been emailed the reason.")
+            return acted(item, f"Declined. The {kinds.of(item).sender} has been emailed the reason.")
     return refused(item, "decline_form", form)

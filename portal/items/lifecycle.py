@@ -326,7 +326,7 @@ def decide(
     now = now or utcnow()
     reason = (reason or "").strip()
     if not accepted and not reason:
-        raise InvalidInput("Give the reason for declining. The employee will see it.", field="reason")
+        raise InvalidInput("Give the reason for declining. Whoever sent it will see it.", field="reason")
     # What accepting does, and closing the item's requests, write before the commit: a rival who
     # decided first is noticed there as much as at the commit.
     with lost_race(session, submission):

@@ -16,7 +16,7 @@ SUBJECTS = {
     "invitation": "You are invited to the return-to-work portal",
     "submission_received": "New item to review",
     "information_requested": "Your case manager needs more information",
-    "information_provided": "The employee has replied",
+    "information_provided": "A reply to your request for more information",
     "submission_decided": "A decision on something you sent",
     "document_requested": "Your case manager has asked for a document",
     "clinician_invitation": "A patient has authorised you on the return-to-work portal",

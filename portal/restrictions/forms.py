@@ -2,7 +2,6 @@
 
 from collections.abc import Mapping
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -12,7 +11,6 @@ from portal.restrictions import operations as restrictions
 from portal.restrictions.fields import DimensionForm, add_dimension_fields, limits_from
 from portal.restrictions.models import WorkStatus
 from portal.restrictions.operations import ReportInput
-from portal.web.fields import HiddenNumberField
 
 DIAGNOSIS_ROWS = 3
 
@@ -79,8 +77,3 @@ for _n in range(1, DIAGNOSIS_ROWS + 1):
         f"diagnosis_description_{_n}",
         StringField(f"Diagnosis {_n}: description", validators=[Optional(), Length(max=200)]),
     )
-
-
-class ReplyForm(FlaskForm):
-    message = TextAreaField("Your reply", validators=[Optional(), Length(max=4000)])
-    version = HiddenNumberField()

@@ -67,6 +67,7 @@ def test_signing_in_is_throttled_after_repeated_failures(web, db_session):
     assert throttled.status_code == 429
     assert int(throttled.headers["Retry-After"]) > 0
     assert "Too many sign-in attempts" in throttled.get_data(as_text=True)
+    assert 'href="/forgot-password">Reset your password</a>' in throttled.get_data(as_text=True)
 
 
 def test_a_session_cookie_copied_before_logout_does_not_work_after_it(app, web, login_as):

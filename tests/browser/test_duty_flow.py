@@ -82,6 +82,23 @@ def test_a_conflicting_offer_is_fixed_forwarded_and_accepted(sign_in, portal):
     expect(manager.get_by_role("table", name="Demands and restrictions side by side")).to_contain_text("Fits")
     audit(manager, "Case manager: reviewing a transitional-duty offer")
     manager.get_by_role("button", name="Claim (assign to me)").click()
+
+    # A question about the offer goes to the supervisor, who answers it on the offer's own page.
+    manager.get_by_text("Ask the supervisor for more information").click()
+    manager.get_by_label("What do you need?").fill("Is the inspection bench at seated height?")
+    manager.get_by_role("button", name="Send request").click()
+    expect(manager.get_by_role("status")).to_contain_text("Request sent. The supervisor has been emailed.")
+    supervisor.goto(portal.link_in_mail("supervisor@demo.test", "Your case manager needs more information"))
+    expect(supervisor.get_by_role("region", name="The case manager needs more information")).to_contain_text(
+        "Is the inspection bench at seated height?"
+    )
+    audit(supervisor, "Supervisor: a question about an offer")
+    supervisor.get_by_label("Your reply").fill("Yes, and it adjusts.")
+    supervisor.get_by_role("button", name="Send reply").click()
+    expect(supervisor.get_by_role("status")).to_contain_text("Your reply has gone to the case manager.")
+    manager.goto(portal.link_in_mail("manager@demo.test", "A reply to your request for more information"))
+    expect(manager.get_by_role("heading", name="In review, with Morgan Manager")).to_be_visible()
+    expect(manager.locator("main")).to_contain_text("Yes, and it adjusts.")
     manager.get_by_role("button", name="Accept and forward to the employee").click()
     expect(manager.get_by_role("status")).to_contain_text("forwarded to the employee")
 

@@ -8,8 +8,9 @@ import pikepdf
 import pytest
 
 from portal.accounts.models import Role
+from portal.cases.models import CaseStatus
 from portal.core.columns import utcnow
-from portal.core.errors import InvalidInput
+from portal.core.errors import Conflict, InvalidInput
 from portal.documents import operations as documents
 from portal.files.models import StoredFile
 from portal.inbox import kinds
@@ -203,3 +204,19 @@ def test_an_empty_reply_is_refused(db_session, case, limits):
     item = send(db_session, case, limits, upload(factories.pdf_bytes(), "note.pdf"))
     with pytest.raises(InvalidInput, match="Write a reply or choose a file"):
         documents.provide_information(db_session, case.employee, item, " ", [], limits, SETTINGS, item.version)
+
+
+def test_a_closed_case_takes_no_new_document_request(db_session):
+    manager = factories.user(db_session, Role.CASE_MANAGER)
+    closed = factories.case(db_session, case_manager=manager, status=CaseStatus.CLOSED)
+    with pytest.raises(Conflict, match="This case is closed"):
+        documents.request_document(
+            db_session,
+            manager,
+            closed,
+            "fmla_certification",
+            "",
+            utcnow().date() + timedelta(days=5),
+            DeadlineSettings(),
+        )
+    assert db_session.query(InformationRequest).count() == 0

@@ -135,8 +135,12 @@ def test_accepting_the_offer_puts_the_case_on_transitional_duty_and_tells_both(d
         item.duty_offer.start_date,
         item.duty_offer.end_date,
     )
-    told = {e.to_address for e in db_session.query(OutboundEmail).filter_by(template="duty_offer_answered")}
-    assert told == {team["supervisor"].email, team["manager"].email}
+    told = {
+        e.to_address: e.body_text for e in db_session.query(OutboundEmail).filter_by(template="duty_offer_answered")
+    }
+    assert set(told) == {team["supervisor"].email, team["manager"].email}
+    assert f"/supervisor/offers/{item.id}" in told[team["supervisor"].email]  # each to where they read it
+    assert f"/inbox/submissions/{item.id}" in told[team["manager"].email]
     with pytest.raises(Conflict, match="already accepted"):
         offers.answer(db_session, team["employee"], item, False, "Changed my mind")
 

@@ -201,3 +201,37 @@ def test_pounds_without_how_often_is_a_message_by_the_field_not_an_error_page(te
     page = sent.get_data(as_text=True)
     assert sent.status_code == 422 and "Lift: give both the pounds and how often, or neither." in page
     assert 'id="lift_pounds"' in page and 'value="10"' in page  # what was typed is kept
+
+
+def test_a_supervisor_asked_about_their_offer_answers_it_and_the_case_manager_sees_the_answer(team, db_session):
+    path = f"/supervisor/cases/{team['case'].id}/offer"
+    assert team["supervisor"].post_form(path, offer_fields()).status_code == 303
+    item = db_session.query(Submission).one()
+    submissions.claim(db_session, item, team["manager_user"], item.version)
+    review = team["manager"].client.get(f"/inbox/submissions/{item.id}").get_data(as_text=True)
+    assert "Ask the supervisor for more information" in review and "Ask the employee" not in review
+    asked = team["manager"].post_form(
+        f"/inbox/submissions/{item.id}/request-information",
+        {"version": str(item.version), "message": "Is the inspection bench at seated height?"},
+        token_from=f"/inbox/submissions/{item.id}",
+        follow_redirects=True,
+    )
+    assert "Request sent. The supervisor has been emailed." in asked.get_data(as_text=True)
+
+    offer_page = f"/supervisor/offers/{item.id}"
+    page = team["supervisor"].client.get(offer_page).get_data(as_text=True)
+    assert "The case manager needs more information" in page and "Is the inspection bench at seated height?" in page
+    empty = team["supervisor"].post_form(f"{offer_page}/reply", {"version": str(item.version + 1), "message": " "})
+    assert empty.status_code == 422 and "Write a reply" in empty.get_data(as_text=True)
+    db_session.expire_all()
+    item = db_session.get(Submission, item.id)
+    answered = team["supervisor"].post_form(
+        f"{offer_page}/reply", {"version": str(item.version), "message": "Yes, and it adjusts."}
+    )
+    assert answered.status_code == 303
+    db_session.expire_all()
+    item = db_session.get(Submission, item.id)
+    assert item.status == "in_review" and item.events[-1].message == "Yes, and it adjusts."
+    assert "The case manager needs more information" not in team["supervisor"].client.get(offer_page).get_data(
+        as_text=True
+    )

@@ -5,6 +5,8 @@ from flask_login import current_user
 
 from portal import access, settings
 from portal.core.columns import utcnow
+from portal.documents import operations as documents
+from portal.documents.forms import TextReplyForm
 from portal.duty import operations as offers
 from portal.duty.forms import AvailabilityForm, OfferForm
 from portal.extensions import db
@@ -66,11 +68,39 @@ def _offer_screen(case, form: OfferForm, status: int = 200, block: str | None = 
 @supervisor.get("/offers/<int:submission_id>")
 def offer(submission_id: int):
     submission = offers.get_offer(db.session, current_user, submission_id)
+    return _offer_page(submission, TextReplyForm(version=submission.version))
+
+
+@supervisor.post("/offers/<int:submission_id>/reply")
+def reply(submission_id: int):
+    """The supervisor's answer when the case manager asks for more about their offer."""
+    submission = offers.get_offer(db.session, current_user, submission_id)
+    form = TextReplyForm()
+    if form.validate_on_submit():
+        with refusals(form):
+            documents.provide_information(
+                db.session,
+                current_user,
+                submission,
+                form.message.data,
+                [],
+                settings.current().uploads,
+                settings.current().deadlines,
+                form.version.data,
+            )
+            flash("Your reply has gone to the case manager.", "success")
+            return redirect_after_post(url_for("supervisor.offer", submission_id=submission.id))
+    return _offer_page(submission, form, form_status(form))
+
+
+def _offer_page(submission, reply_form: TextReplyForm, status: int = 200):
     return render(
         "supervisor/offer.html",
+        status,
         submission=submission,
         offer=submission.duty_offer,
         fit=offers.offer_fit(db.session, submission, utcnow().date()),
+        reply_form=reply_form,
     )
 
 

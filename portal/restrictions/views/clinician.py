@@ -7,12 +7,13 @@ from werkzeug.datastructures import MultiDict
 from portal import access, settings
 from portal.cases import operations as cases
 from portal.documents import operations as documents
+from portal.documents.forms import TextReplyForm
 from portal.extensions import db
 from portal.files.forms import upload_from
 from portal.restrictions import operations as restrictions
 from portal.restrictions import reports
 from portal.restrictions.fields import field_names
-from portal.restrictions.forms import ReplyForm, ReportForm
+from portal.restrictions.forms import ReportForm
 from portal.web.audiences import clinician
 from portal.web.responses import form_status, redirect_after_post, refusals, render
 
@@ -77,13 +78,13 @@ def _report_view(submission, reply_form, status: int = 200):
 @clinician.get("/reports/<int:submission_id>")
 def report(submission_id: int):
     submission = reports.get_report(db.session, current_user, submission_id)
-    return _report_view(submission, ReplyForm(version=submission.version))
+    return _report_view(submission, TextReplyForm(version=submission.version))
 
 
 @clinician.post("/reports/<int:submission_id>/reply")
 def reply(submission_id: int):
     submission = reports.get_report(db.session, current_user, submission_id)
-    form = ReplyForm()
+    form = TextReplyForm()
     if form.validate_on_submit():
         with refusals(form):
             documents.provide_information(
