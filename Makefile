@@ -40,6 +40,8 @@ seed: migrate
 	$(BIN)/flask portal seed-demo
 
 # Serves on http://$(HOST):$(PORT); a mail worker runs beside it (it prints mail unless MAIL_SERVER is set).
+# The demo program's time zone, so that dates and times read as they would at a real program (not UTC).
+run: export PORTAL_TIMEZONE ?= America/Chicago
 run: install static seed
 	@$(BIN)/flask portal deliver-mail --loop & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
