@@ -150,3 +150,19 @@ def for_case(session, case: Case) -> list[CaseParticipant]:
 
 def is_live(participant: CaseParticipant, today: date) -> bool:
     return participant.revoked_at is None and participant.valid_from <= today <= participant.valid_until
+
+
+def ended_for(session, clinician: User, case_id: int, today: date) -> CaseParticipant | None:
+    """The clinician's last authorisation for the case, when it has ended (stopped, or run out) and no
+    other is in effect: what to tell a clinician who was writing a report as it ended."""
+    authorisations = list(
+        session.scalars(
+            select(CaseParticipant)
+            .where(CaseParticipant.case_id == case_id, CaseParticipant.clinician_id == clinician.id)
+            .options(joinedload(CaseParticipant.case))
+            .order_by(CaseParticipant.granted_at.desc())
+        )
+    )
+    if not authorisations or any(is_live(participant, today) for participant in authorisations):
+        return None
+    return authorisations[0]

@@ -18,7 +18,8 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from portal import create_app
 from portal.accounts import operations as accounts
 from portal.accounts.models import Role, User
-from portal.cases.models import Case
+from portal.cases import authorisations
+from portal.cases.models import Case, CaseParticipant
 from portal.core.columns import utcnow
 from portal.devtools import demo
 from portal.documents import operations as documents
@@ -29,7 +30,7 @@ from portal.items import lifecycle as submissions
 from portal.items.deadlines import priority_at
 from portal.items.models import Submission
 from portal.mail import delivery as mailer
-from portal.settings import DeadlineSettings, UploadLimits
+from portal.settings import AccountSettings, DeadlineSettings, UploadLimits
 from tests import factories
 from tests.factories import FAST_HASH
 from tests.smtp import SMTPServer
@@ -131,6 +132,38 @@ class LivePortal:
         with self.app.app_context():
             accounts.create_user(db.session, email, name, role, password)
             db.session.commit()
+
+    def _demo_case(self) -> tuple[User, Case]:
+        employee = db.session.scalar(select(User).where(User.email == "employee@demo.test"))
+        return employee, db.session.scalar(select(Case).where(Case.employee_id == employee.id))
+
+    def authorise_clinician(self, email: str) -> None:
+        """The demo employee authorises a clinician who has an account for their case, as on their clinicians page."""
+        with self.app.app_context():
+            employee, case = self._demo_case()
+            clinician = db.session.scalar(select(User).where(User.email == email))
+            authorisations.authorise(
+                db.session,
+                employee,
+                case,
+                clinician.name,
+                "",
+                email,
+                "",
+                "work_status",
+                None,
+                None,
+                AccountSettings.from_config(self.app.config),
+            )
+
+    def stop_authorisation(self, email: str) -> None:
+        """The demo employee stops the clinician's authorisation, as from another tab."""
+        with self.app.app_context():
+            employee, case = self._demo_case()
+            participant = db.session.scalar(
+                select(CaseParticipant).join(CaseParticipant.clinician).where(User.email == email)
+            )
+            authorisations.revoke(db.session, employee, case, participant.id)
 
     def new_document(self, note: str) -> str:
         """The demo employee sends a PDF to their case, as the upload form would; its reference."""

@@ -4,6 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
+from portal.accounts.models import Role
 from portal.core.columns import utcnow
 from tests.browser.checks import audit, follow
 
@@ -78,3 +79,21 @@ def test_an_authorised_clinician_reports_restrictions_that_the_employee_and_supe
     expect(supervisor.get_by_text(DIAGNOSIS)).to_have_count(0)
     assert "S83.411A" not in supervisor.content()
     audit(supervisor, "Supervisor: team with restrictions")
+
+
+def test_a_clinician_whose_authorisation_ends_while_writing_keeps_what_they_typed(portal, page):
+    portal.create_account("dr.kim.ended@demo.test", "Dr Kim Ended", Role.CLINICIAN, "a clinician's passphrase")
+    portal.authorise_clinician("dr.kim.ended@demo.test")
+    page.goto("/login")
+    page.get_by_label("Email", exact=True).fill("dr.kim.ended@demo.test")
+    page.get_by_label("Password", exact=True).fill("a clinician's passphrase")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your patients")
+    follow(page.get_by_role("link", name=re.compile("^Write a work-status report")).first)
+    page.get_by_label("Other restrictions (optional)").fill("No ladders until the next visit.")
+
+    portal.stop_authorisation("dr.kim.ended@demo.test")  # the employee, meanwhile, in another tab
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your authorisation for Alex Employee has ended")
+    expect(page.get_by_role("definition").filter(has_text="No ladders until the next visit.")).to_be_visible()
+    audit(page, "Clinician: a report sent after the authorisation ended")

@@ -226,3 +226,27 @@ def test_no_page_a_supervisor_or_admin_can_reach_shows_the_diagnosis(people, db_
         assert "Up to 15 lb" in pages["/supervisor/"]  # the restrictions are there, the diagnosis is not
     for path in (f"/inbox/submissions/{item.id}", f"/clinician/reports/{item.id}", f"/employee/submissions/{item.id}"):
         assert people[viewer].client.get(path).status_code == 404
+
+
+def test_a_report_sent_after_the_authorisation_ended_says_why_and_gives_back_what_was_typed(people, db_session):
+    web = people["clinician_web"]
+    path = f"/clinician/cases/{people['case'].id}/report"
+    web.csrf_token(path)  # the form is open in the clinician's browser
+    participant = db_session.query(CaseParticipant).one()
+    participant.revoked_at = utcnow()
+    db_session.commit()
+
+    response = send_report(web, people["case"], other_restrictions="No ladders until the next visit.")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "Your authorisation for Alex Employee has ended" in page and "cannot be sent" in page
+    assert "No ladders until the next visit." in page and "May return to work with restrictions" in page
+    assert db_session.query(Submission).count() == 0
+    assert web.client.get(path).status_code == 404  # nothing more to read or write there
+
+
+def test_a_clinician_never_authorised_for_a_case_gets_not_found_when_sending(db_session, web_as):
+    stranger = factories.user(db_session, Role.CLINICIAN)
+    case = factories.case(db_session)
+    db_session.commit()
+    assert send_report(web_as(stranger), case).status_code == 404

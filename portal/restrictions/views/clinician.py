@@ -5,7 +5,10 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from portal import access, settings
+from portal.cases import authorisations
 from portal.cases import operations as cases
+from portal.core.columns import utcnow
+from portal.core.errors import NotFound
 from portal.documents import operations as documents
 from portal.documents.forms import TextReplyForm
 from portal.extensions import db
@@ -31,7 +34,14 @@ def home():
 
 @clinician.route("/cases/<int:case_id>/report", methods=["GET", "POST"])
 def new_report(case_id: int):
-    case = access.get_case(db.session, current_user, case_id)
+    try:
+        case = access.get_case(db.session, current_user, case_id)
+    except NotFound:
+        ended = authorisations.ended_for(db.session, current_user, case_id, utcnow().date())
+        if request.method != "POST" or ended is None:
+            raise
+        # Their authorisation ended while they wrote: say so, and give back what they typed to copy.
+        return render("clinician/authorisation_ended.html", 403, ended=ended, form=ReportForm())
     draft = None if request.method == "POST" else reports.draft_for(db.session, current_user, case)
     # A saved draft fills the form in as if it had just been typed.
     form = ReportForm(formdata=MultiDict(draft.data)) if draft else ReportForm()
