@@ -115,13 +115,19 @@ def _live(session, case: Case, clinician: User, today: date) -> CaseParticipant 
     )
 
 
-def revoke(session, actor: User, case: Case, participant_id: int, now: datetime | None = None) -> CaseParticipant:
-    """End an authorisation on ``case`` at once. Only the case's employee (or a case manager) may."""
-    now = now or utcnow()
+def authorisation(session, actor: User, case: Case, participant_id: int) -> CaseParticipant:
+    """One authorisation on ``case``, for the case's employee (or a case manager) to manage."""
     participant = session.get(CaseParticipant, participant_id)
     allowed = actor.id == case.employee_id or actor.role == Role.CASE_MANAGER
     if participant is None or participant.case_id != case.id or not allowed:
         raise NotFound()
+    return participant
+
+
+def revoke(session, actor: User, case: Case, participant_id: int, now: datetime | None = None) -> CaseParticipant:
+    """End an authorisation on ``case`` at once. Only the case's employee (or a case manager) may."""
+    now = now or utcnow()
+    participant = authorisation(session, actor, case, participant_id)
     if participant.revoked_at is None:
         participant.revoked_at = now
         participant.revoked_by_id = actor.id

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.checks import audit, status_message
+from tests.browser.checks import audit, follow, status_message
 from tests.browser.inbox import open_beside_the_list, pane, row
 from tests.browser.live_portal import a_new_pdf, a_new_photo
 
@@ -28,6 +28,12 @@ def test_a_document_goes_from_the_employee_to_the_case_manager_and_back(sign_in,
     expect(received.get_by_role("link")).to_have_text(["fit-note.pdf", "IMG_0417.jpg"])
     reference = employee.locator("dt", has_text="Reference").locator("+ dd").inner_text()
     audit(employee, "Employee: receipt for a document sent")
+    # Withdraw, just under the receipt, only asks; keeping it changes nothing.
+    follow(employee.get_by_role("link", name=f"Withdraw {reference}"))
+    expect(employee.get_by_role("heading", level=1)).to_have_text(f"Withdraw {reference}?")
+    audit(employee, "Employee: withdraw an item?")
+    follow(employee.get_by_role("link", name="Keep it"))
+    expect(employee.get_by_role("heading", level=1)).to_have_text("Work status or return-to-work note (2 files)")
 
     # The case manager works the item beside the list (a wide screen), and later, from the email,
     # on its own page.

@@ -72,6 +72,15 @@ SCREENS = [
         re.compile(r"^Your clinicians for case"),
     ),
     (
+        "Employee: stop authorising a clinician?",
+        "employee",
+        lambda page: (
+            follow(re.compile(r"^Your clinicians for case"))(page),
+            follow("Stop authorising Dr Casey Clinician")(page),
+        ),
+        "Stop authorising Dr Casey Clinician?",
+    ),
+    (
         "Employee: ask for an accommodation",
         "employee",
         follow(re.compile(r"^Ask for an accommodation")),

@@ -210,11 +210,14 @@ def test_history_lists_every_submission_with_decisions_in_plain_language(web, ca
 def test_an_employee_withdraws_an_item_before_review(web, case, db_session):
     send_form(web, case, [(factories.pdf_bytes(), "note.pdf")])
     item = db_session.query(Submission).one()
+    page = web.client.get(f"/employee/submissions/{item.id}").get_data(as_text=True)
+    assert f'href="/employee/submissions/{item.id}/withdraw">Withdraw {item.reference}</a>' in page
+    asked = web.client.get(f"/employee/submissions/{item.id}/withdraw").get_data(as_text=True)
+    assert f"Withdraw {item.reference}?" in asked and "Keep it" in asked  # one press only asks
+    db_session.expire_all()
+    assert db_session.get(Submission, item.id).status == SubmissionStatus.NEW
     response = web.post_form(
-        f"/employee/submissions/{item.id}/withdraw",
-        {"version": str(item.version)},
-        token_from=f"/employee/submissions/{item.id}",
-        follow_redirects=True,
+        f"/employee/submissions/{item.id}/withdraw", {"version": str(item.version)}, follow_redirects=True
     )
     assert "is withdrawn" in response.get_data(as_text=True)
 

@@ -191,7 +191,11 @@ def test_the_employee_authorises_and_revokes_a_clinician(people, db_session):
     )
     page = web.client.get(path).get_data(as_text=True)
     assert "Dr New" in page and "Stop authorising Dr New" in page
-    web.post_form(f"{path}/{participant.id}/revoke", {}, token_from=path)
+    asked = web.client.get(f"{path}/{participant.id}/revoke").get_data(as_text=True)
+    assert "Stop authorising Dr New?" in asked and "Keep the authorisation" in asked  # one press only asks
+    db_session.expire_all()
+    assert db_session.get(CaseParticipant, participant.id).revoked_at is None
+    web.post_form(f"{path}/{participant.id}/revoke", {})
     db_session.expire_all()
     assert db_session.get(CaseParticipant, participant.id).revoked_at is not None
 

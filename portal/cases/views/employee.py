@@ -33,17 +33,20 @@ def clinicians(case_id: int):
         form_status(form),
         case=case,
         form=form,
-        revoke_form=ConfirmForm(formdata=None),
         authorisations=authorisations.for_case(db.session, case),
         today=utcnow().date(),
         is_live=authorisations.is_live,
     )
 
 
-@employee.post("/cases/<int:case_id>/clinicians/<int:participant_id>/revoke")
+@employee.route("/cases/<int:case_id>/clinicians/<int:participant_id>/revoke", methods=["GET", "POST"])
 def revoke_clinician(case_id: int, participant_id: int):
+    """Stop an authorisation, once the employee has read what that does: a press on the list only asks."""
     case = access.get_case(db.session, current_user, case_id)
-    if ConfirmForm().validate_on_submit():
-        participant = authorisations.revoke(db.session, current_user, case, participant_id)
+    participant = authorisations.authorisation(db.session, current_user, case, participant_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        authorisations.revoke(db.session, current_user, case, participant_id)
         flash(f"{participant.clinician.name} can no longer see this case or send reports for it.", "success")
-    return redirect_after_post(url_for("employee.clinicians", case_id=case.id))
+        return redirect_after_post(url_for("employee.clinicians", case_id=case.id))
+    return render("employee/stop_authorisation.html", case=case, participant=participant, form=form)

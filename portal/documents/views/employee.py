@@ -62,7 +62,6 @@ def submission_screen(submission, reply_form, status: int = 200, reconsider_form
         actions=submissions.allowed_actions(submission, current_user),
         files=documents.files_of(db.session, submission),
         reply_form=reply_form,
-        withdraw_form=WithdrawForm(formdata=None, version=submission.version),
         reconsider_form=reconsider_form or DecisionAnswerForm(formdata=None, version=submission.version),
         help_labels={c.value: c.label for c in HelpCategory},
         open_request=next(
@@ -98,17 +97,18 @@ def reply(submission_id: int):
     return submission_screen(item, form, form_status(form))
 
 
-@employee.post("/submissions/<int:submission_id>/withdraw")
+@employee.route("/submissions/<int:submission_id>/withdraw", methods=["GET", "POST"])
 def withdraw(submission_id: int):
+    """Withdraw an item before review, once the employee has read what that does: a press on the item's
+    page only asks."""
     item = access.get_submission(db.session, current_user, submission_id)
-    form = WithdrawForm()
+    form = WithdrawForm(version=item.version)
     if form.validate_on_submit():
         with refusals(form):
             submissions.withdraw(db.session, item, current_user, form.version.data)
             flash(f"{item.reference} is withdrawn.", "success")
-    for message in form.form_errors + [m for field in form for m in field.errors]:
-        flash(message, "error")
-    return redirect_after_post(url_for("employee.submission", submission_id=item.id))
+            return redirect_after_post(url_for("employee.submission", submission_id=item.id))
+    return render("employee/withdraw.html", form_status(form), submission=item, form=form)
 
 
 @employee.get("/history")
