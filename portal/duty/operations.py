@@ -103,6 +103,15 @@ def problems(offer: OfferInput, today: date, max_days: int = DEFAULT_MAX_DAYS) -
     return found
 
 
+def with_working_hours(demands: dict[str, Limit], hours_per_day: float | None) -> dict[str, Limit]:
+    """The demands, with the hours a day the work lasts as its demand on the work-hours restriction
+    unless that demand is given: a 10-hour day does not fit a 6-hour limit."""
+    work = demands.get("work_hours")
+    if hours_per_day is None or (work is not None and not work.is_empty()):
+        return demands
+    return {**demands, "work_hours": Limit(hours=hours_per_day)}
+
+
 def fit(session, case: Case, demands: dict[str, Limit], today: date) -> matching.Fit:
     """How the demands fit the case's current restrictions."""
     report = restrictions.current_report(session, case.id, today)
@@ -127,7 +136,8 @@ def make_offer(
     found = problems(offer, now.date(), max_days)
     if found:
         raise InvalidInput(problems=found)
-    result = fit(session, case, offer.demands, now.date())
+    demands = with_working_hours(offer.demands, offer.hours_per_day)
+    result = fit(session, case, demands, now.date())
     submission = submissions.receive(
         session,
         SubmissionKind.DUTY_OFFER,
@@ -154,7 +164,7 @@ def make_offer(
             contact_name=offer.contact_name.strip(),
             contact_phone=offer.contact_phone.strip() or None,
             fit_summary=result.summary,
-            demands=restrictions.rows(Demand, offer.demands),
+            demands=restrictions.rows(Demand, demands),
         )
     )
     session.commit()
@@ -229,17 +239,14 @@ def answer(
         object_id=submission.id,
         case_id=submission.case_id,
     )
-    # Each recipient's link goes to the offer where they read it: the supervisor's page, or the inbox's review.
-    screens = {address: "inbox.review" for address in submissions.case_manager_addresses(session, submission.case)}
-    screens[submission.submitted_by.email] = SENDER_SCREEN
-    for address, screen in sorted(screens.items()):
-        link = notifications.portal_url(screen, submission_id=submission.id)
-        notifications.queue(session, address, "duty_offer_answered", submission=submission, offer=offer, link=link)
+    _tell_supervisor_and_case_manager(session, submission, "duty_offer_answered")
     session.commit()
 
 
 def reevaluate(session, case: Case, now: datetime) -> None:
-    """After new restrictions take effect, re-check every offer still in play and flag the ones whose fit changed."""
+    """After new restrictions take effect, re-check every offer still in play and flag the ones whose fit
+    changed. An offer the employee accepted is still in play until it ends: when its fit changes, the
+    supervisor and the case manager are told, since the employee may be doing work that no longer fits."""
     open_offers = session.scalars(
         select(Submission)
         .where(
@@ -258,7 +265,8 @@ def reevaluate(session, case: Case, now: datetime) -> None:
     )
     for submission in open_offers:
         offer = submission.duty_offer
-        if offer.employee_answer is not None:
+        in_force = offer.employee_answer == "accepted" and offer.end_date >= now.date()
+        if offer.employee_answer is not None and not in_force:
             continue
         summary = offer_fit(session, submission, now.date()).summary
         if summary != offer.fit_summary:
@@ -271,6 +279,18 @@ def reevaluate(session, case: Case, now: datetime) -> None:
                 )
             )
             offer.fit_summary, offer.fit_changed_at = summary, now
+            if in_force:
+                _tell_supervisor_and_case_manager(session, submission, "duty_fit_changed")
+
+
+def _tell_supervisor_and_case_manager(session, submission: Submission, template: str) -> None:
+    """Email the offer's supervisor and the case's manager, each with a link to where they read the offer:
+    the supervisor's page, or the inbox's review."""
+    screens = {address: "inbox.review" for address in submissions.case_manager_addresses(session, submission.case)}
+    screens[submission.submitted_by.email] = SENDER_SCREEN
+    for address, screen in sorted(screens.items()):
+        link = notifications.portal_url(screen, submission_id=submission.id)
+        notifications.queue(session, address, template, submission=submission, offer=submission.duty_offer, link=link)
 
 
 def waiting_for_answer(session, employee: User) -> list[Submission]:
@@ -330,7 +350,7 @@ def post_availability(
         start_date=start_date,
         end_date=end_date,
         created_at=now,
-        demands=restrictions.rows(Demand, demands),
+        demands=restrictions.rows(Demand, with_working_hours(demands, hours_per_day)),
     )
     session.add(availability)
     session.commit()

@@ -26,6 +26,7 @@ SUBJECTS = {
     "feasibility_question": "A question about an accommodation in your team",
     "feasibility_answered": "The supervisor has answered your question",
     "accommodation_granted": "An accommodation to put in place",
+    "duty_fit_changed": "Transitional duty in progress: new restrictions",
 }
 
 # Emails whose link works once and expires. Sent again late, the link would be dead or replaced,

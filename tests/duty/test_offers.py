@@ -60,7 +60,10 @@ def accept_report(db_session, team, tmp_path, **limits):
         visit_date=today,
         work_status="modified_duty",
         effective_from=today,
-        limits={key: Limit(pounds=value, frequency="occasionally") for key, value in limits.items()},
+        limits={
+            key: value if isinstance(value, Limit) else Limit(pounds=value, frequency="occasionally")
+            for key, value in limits.items()
+        },
         diagnoses=[("M54.50", "Low back pain")],
         attested_name="Dr Lee",
         licence_number="MD-1",
@@ -84,7 +87,7 @@ def test_an_offer_enters_the_inbox_with_its_fit(db_session, team, tmp_path):
     item = offers.make_offer(db_session, team["supervisor"], team["case"], offer_input(), DEADLINES)
     assert item.kind == SubmissionKind.DUTY_OFFER and item.reference.startswith("T-")
     assert item.duty_offer.fit_summary.startswith("Fits")
-    assert {d.dimension for d in item.duty_offer.demands} == {"lift", "stand"}
+    assert {d.dimension for d in item.duty_offer.demands} == {"lift", "stand", "work_hours"}  # its hours a day
 
 
 @pytest.mark.parametrize(
@@ -221,3 +224,27 @@ def test_an_offer_is_refused_with_every_problem_at_once(db_session, team):
         "start_date",
         "answer_by",
     }
+
+
+def test_the_hours_a_day_are_checked_against_the_work_hours_restriction(db_session, team, tmp_path):
+    accept_report(db_session, team, tmp_path, lift=20, work_hours=Limit(hours=6))
+    long_days = offers.make_offer(
+        db_session, team["supervisor"], team["case"], offer_input(hours_per_day=10), DEADLINES
+    )
+    assert "conflict" in long_days.duty_offer.fit_summary
+    fitting = offers.make_offer(db_session, team["supervisor"], team["case"], offer_input(hours_per_day=6), DEADLINES)
+    assert "conflict" not in fitting.duty_offer.fit_summary
+
+
+def test_new_restrictions_recheck_an_accepted_offer_in_force_and_tell_the_supervisor_and_case_manager(
+    db_session, team, tmp_path
+):
+    accept_report(db_session, team, tmp_path, lift=20)
+    item = forwarded(db_session, team)
+    offers.answer(db_session, team["employee"], item, True, None)
+    accept_report(db_session, team, tmp_path, lift=5)
+    db_session.refresh(item.duty_offer)
+    assert "conflict" in item.duty_offer.fit_summary and item.duty_offer.fit_changed_at is not None
+    told = {e.to_address: e for e in db_session.query(OutboundEmail).filter_by(template="duty_fit_changed")}
+    assert set(told) == {team["supervisor"].email, team["manager"].email}
+    assert "Low back pain" not in told[team["supervisor"].email].body_text  # never anything medical

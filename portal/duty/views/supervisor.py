@@ -60,7 +60,9 @@ def _offer_screen(case, form: OfferForm, status: int = 200, block: str | None = 
         form=form,
         dimensions=restrictions.DIMENSIONS,
         field_names=field_names,
-        fit=offers.fit(db.session, case, limits_from(form), utcnow().date()),
+        fit=offers.fit(
+            db.session, case, offers.with_working_hours(limits_from(form), form.hours_per_day.data), utcnow().date()
+        ),
         max_days=current_app.config["DUTY_MAX_DAYS"],
     )
 
