@@ -10,6 +10,7 @@ from portal.accounts.models import User
 from portal.audit import operations as audit
 from portal.cases.models import Case, CaseStatus
 from portal.core.columns import utcnow
+from portal.core.dates import written_moment
 from portal.core.errors import Conflict, InvalidInput
 from portal.core.pagination import Page, paginate
 from portal.documents.models import DocumentSubmission, DocumentType
@@ -31,7 +32,13 @@ def _check_count(uploads: list[Upload], limits: UploadLimits, required: bool) ->
 
 
 def _store_all(
-    session, uploads: list[Upload], case: Case, submission: Submission, uploaded_by: User, limits: UploadLimits
+    session,
+    uploads: list[Upload],
+    case: Case,
+    submission: Submission,
+    uploaded_by: User,
+    limits: UploadLimits,
+    settings: DeadlineSettings,
 ) -> list[StoredFile]:
     """Store each file; refuse one this case already has, or the same file twice in one go."""
     stored = []
@@ -57,7 +64,7 @@ def _store_all(
             .limit(1)
         )
         if earlier is not None:
-            when = f"{earlier.uploaded_at:%-d %B %Y at %H:%M} UTC"
+            when = written_moment(earlier.uploaded_at, settings.timezone)
             where = f" with {earlier.submission.reference}" if earlier.submission else ""
             raise InvalidInput(
                 f"You already sent {kept.original_name} on {when}{where}. There is no need to send it again.",
@@ -115,7 +122,7 @@ def send_document(
             submission=submission, document_type=document_type, description=description, note=note
         )
         session.add(detail)
-        files = _store_all(session, uploads, case, submission, employee, limits)
+        files = _store_all(session, uploads, case, submission, employee, limits, settings)
         submission.summary = f"{detail.type_label} ({len(files)} file{'s' if len(files) != 1 else ''})"
         if answering is not None:
             answering.closed_at = now
@@ -144,7 +151,7 @@ def provide_information(
         raise InvalidInput("Write a reply or choose a file to send (or both).", field="message")
     _check_count(uploads, limits, required=False)
     with submissions.lost_race(session, submission), storage.saving(session):
-        files = _store_all(session, uploads, submission.case, submission, employee, limits)
+        files = _store_all(session, uploads, submission.case, submission, employee, limits, settings)
         added = f"Files added: {', '.join(f.original_name for f in files)}" if files else ""
         submissions.transition(
             session,

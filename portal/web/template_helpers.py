@@ -10,6 +10,7 @@ from portal import access, settings
 from portal.accommodations import operations as accommodations
 from portal.accommodations.models import DenialReason, HelpCategory
 from portal.cases.models import AuthorisationScope
+from portal.core.dates import written_date, written_moment
 from portal.documents import operations as documents
 from portal.files import storage
 from portal.items import deadlines
@@ -17,24 +18,14 @@ from portal.items import lifecycle as submissions
 from portal.restrictions import operations as restrictions
 
 
-def _program_time(value: datetime) -> datetime:
-    # Deadlines fall at the end of a day where the program is, so dates are shown there too.
-    return value.astimezone(ZoneInfo(current_app.config["PORTAL_TIMEZONE"]))
-
-
-def format_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
+def format_date(value: date | datetime | str | None) -> str:
     if isinstance(value, datetime):
-        value = _program_time(value)
-    return f"{value:%-d %b %Y}"
+        value = value.astimezone(ZoneInfo(current_app.config["PORTAL_TIMEZONE"])).date()
+    return written_date(value)
 
 
 def format_datetime(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    local = _program_time(value)
-    return f"{local:%-d %b %Y, %H:%M} {local.tzname()}"
+    return written_moment(value, current_app.config["PORTAL_TIMEZONE"])
 
 
 def format_size(size: int) -> str:

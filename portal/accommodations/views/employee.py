@@ -8,6 +8,7 @@ from portal.accommodations import operations as accommodations
 from portal.accommodations.forms import STEP_FORMS, STEP_TITLES, DecisionAnswerForm
 from portal.accommodations.models import HelpCategory
 from portal.cases.forms import ConfirmForm
+from portal.core.dates import written_date
 from portal.core.errors import NotFound
 from portal.documents.forms import ReplyForm
 from portal.documents.views.employee import submission_screen
@@ -73,7 +74,7 @@ def accommodation_check(case_id: int):
         assert submission.accommodation is not None  # sending creates the request with its item
         flash(
             f"Sent: {submission.reference}. Your case manager will contact you to talk it through. A decision is "
-            f"due by {submission.accommodation.decision_due:%-d %B %Y}.",
+            f"due by {written_date(submission.accommodation.decision_due)}.",
             "success",
         )
         return redirect_after_post(url_for("employee.submission", submission_id=submission.id))

@@ -7,6 +7,7 @@ from portal import access, settings
 from portal.cases import authorisations
 from portal.cases.forms import ClinicianForm, ConfirmForm
 from portal.core.columns import utcnow
+from portal.core.dates import written_date
 from portal.extensions import db
 from portal.web.audiences import employee
 from portal.web.responses import form_status, redirect_after_post, refusals, render
@@ -23,7 +24,7 @@ def clinicians(case_id: int):
                 db.session, current_user, case, settings=settings.current().accounts, **form.authorisation()
             )
             flash(
-                f"{participant.clinician.name} is authorised until {participant.valid_until:%-d %B %Y}. "
+                f"{participant.clinician.name} is authorised until {written_date(participant.valid_until)}. "
                 "We have emailed them.",
                 "success",
             )
