@@ -123,7 +123,7 @@ def send_document(
         )
         session.add(detail)
         files = _store_all(session, uploads, case, submission, employee, limits, settings)
-        submission.summary = f"{detail.type_label} ({len(files)} file{'s' if len(files) != 1 else ''})"
+        submission.summary = _document_summary(detail.type_label, len(files))
         if answering is not None:
             answering.closed_at = now
             answering.answered_by_id = submission.id
@@ -153,6 +153,8 @@ def provide_information(
     with submissions.lost_race(session, submission), storage.saving(session):
         files = _store_all(session, uploads, submission.case, submission, employee, limits, settings)
         added = f"Files added: {', '.join(f.original_name for f in files)}" if files else ""
+        if files and submission.document is not None:  # a document's title counts its files
+            submission.summary = _document_summary(submission.document.type_label, len(files_of(session, submission)))
         submissions.transition(
             session,
             submission,
@@ -243,10 +245,15 @@ def files_of(session, submission: Submission) -> list[StoredFile]:
     )
 
 
+def _document_summary(type_label: str, files: int) -> str:
+    return f"{type_label} ({files} file{'s' if files != 1 else ''})"
+
+
 def history_page(session, user: User, page: int, per_page: int) -> Page:
-    """Everything sent on the user's cases, newest first, with each item's history loaded alongside."""
+    """Everything the user sent, newest first, with each item's history loaded alongside."""
     query = (
         access.visible_submissions(user)
+        .where(Submission.submitted_by_id == user.id)
         .options(joinedload(Submission.case), selectinload(Submission.events).joinedload(SubmissionEvent.actor))
         .order_by(Submission.submitted_at.desc(), Submission.id.desc())
     )

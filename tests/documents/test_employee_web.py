@@ -194,6 +194,7 @@ def test_the_employee_reads_the_request_and_replies(web, case, db_session):
     assert db_session.get(Submission, item.id).status == SubmissionStatus.IN_REVIEW
     after = web.client.get(f"/employee/submissions/{item.id}").get_data(as_text=True)
     assert "You replied." in after and "page2.jpg" in after
+    assert db_session.get(Submission, item.id).summary.endswith("(2 files)")  # the title counts the new file
 
 
 def test_history_lists_every_submission_with_decisions_in_plain_language(web, case, db_session):
@@ -265,3 +266,12 @@ def test_a_full_disk_keeps_the_form_and_says_to_try_again_later(web, case, db_se
     assert 'id="files-error"' in page and "We could not store fit-note.pdf just now" in page
     assert "From Tuesday&#39;s visit" in page
     assert db_session.query(Submission).count() == 0 and db_session.query(StoredFile).count() == 0
+
+
+def test_everything_you_have_sent_lists_only_what_the_employee_sent(web, case, db_session, employee):
+    mine = _needs_info(db_session, case)
+    supervisor = factories.user(db_session, Role.SUPERVISOR)
+    offered = factories.inbox_item(db_session, case=case, submitted_by=supervisor, summary="An offer made to them")
+    db_session.commit()
+    page = web.client.get("/employee/history").get_data(as_text=True)
+    assert mine.reference in page and offered.reference not in page
