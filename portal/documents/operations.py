@@ -217,6 +217,11 @@ def request_title(request: InformationRequest) -> str:
     return "More information about " + (request.submission.reference if request.submission else "your submission")
 
 
+def asked_of(request: InformationRequest) -> User:
+    """Who a request waits on: the sender of the item it is about, or the employee for a document."""
+    return request.submission.submitted_by if request.submission else request.case.employee
+
+
 def open_requests(session, employee: User) -> list[InformationRequest]:
     """What we need from the employee, soonest due first: document requests, and questions about what they sent."""
     query = (

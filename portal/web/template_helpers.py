@@ -84,6 +84,7 @@ def register(app) -> None:
     app.jinja_env.globals["employee_status"] = employee_status
     app.jinja_env.globals["offer_state"] = offer_state
     app.jinja_env.globals["request_title"] = documents.request_title
+    app.jinja_env.globals["asked_of"] = documents.asked_of
     app.jinja_env.globals["help_categories"] = lambda: list(HelpCategory)
     app.jinja_env.globals["denial_label"] = lambda reason: DenialReason(reason).label
     app.jinja_env.globals["help_label"] = lambda category: HelpCategory(category).label

@@ -217,6 +217,8 @@ def test_a_supervisor_asked_about_their_offer_answers_it_and_the_case_manager_se
         follow_redirects=True,
     )
     assert "Request sent. The supervisor has been emailed." in asked.get_data(as_text=True)
+    case_page = team["manager"].client.get(f"/inbox/cases/{team['case'].id}").get_data(as_text=True)
+    assert f"More information about {item.reference}</strong>, asked of Sam Supervisor" in case_page
 
     offer_page = f"/supervisor/offers/{item.id}"
     page = team["supervisor"].client.get(offer_page).get_data(as_text=True)
