@@ -28,7 +28,7 @@ from portal.files.models import StoredFile
 from portal.files.storage import Upload
 from portal.items import lifecycle as submissions
 from portal.items.deadlines import accommodation_decision_due, end_of_day
-from portal.items.models import Submission, SubmissionEvent, SubmissionKind
+from portal.items.models import Submission, SubmissionEvent, SubmissionKind, SubmissionStatus
 from portal.mail import notifications
 from portal.settings import DeadlineSettings, UploadLimits
 
@@ -495,6 +495,23 @@ def request_reconsideration(
     if submission.assignee is not None:
         notifications.queue(session, submission.assignee.email, "information_provided", submission=submission)
     submissions.commit(session, submission)
+
+
+def alternatives_to_answer(session, employee: User) -> list[AccommodationRequest]:
+    """Alternatives offered to the employee that they have not accepted yet: waiting on them."""
+    query = (
+        select(AccommodationRequest)
+        .join(Submission, AccommodationRequest.submission_id == Submission.id)
+        .where(
+            Submission.submitted_by_id == employee.id,
+            AccommodationRequest.decision == Decision.ALTERNATIVE,
+            AccommodationRequest.alternative_accepted_at.is_(None),
+            Submission.status == SubmissionStatus.ACCEPTED,
+        )
+        .options(joinedload(AccommodationRequest.submission).joinedload(Submission.case))
+        .order_by(AccommodationRequest.decided_at)
+    )
+    return list(session.scalars(query))
 
 
 def granted_for_team(session, supervisor: User) -> list[AccommodationRequest]:

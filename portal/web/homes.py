@@ -24,6 +24,7 @@ def employee_home():
         restrictions=restrictions.current_reports(db.session, [c.id for c in own_cases], now.date()),
         requests=documents.open_requests(db.session, current_user),
         offers=offers.waiting_for_answer(db.session, current_user),
+        alternatives=accommodations.alternatives_to_answer(db.session, current_user),
         activity=documents.recent_activity(db.session, current_user),
         now=now,
         settings=settings.current().deadlines,

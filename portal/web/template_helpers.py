@@ -46,8 +46,21 @@ EMPLOYEE_STATUS = {
 }
 
 
+# An accommodation request's decision, as the employee reads it once it is made.
+DECISION_STATUS = {
+    "granted": "Granted",
+    "alternative": "An alternative is offered: your answer is needed",
+    "denied": "Denied",
+}
+
+
 def employee_status(submission) -> str:
-    """A submission's status as the person who sent it reads it."""
+    """A submission's status as the person who sent it reads it: an accommodation by its decision."""
+    request = submission.accommodation
+    if request is not None and request.decision and submission.status in ("accepted", "declined"):
+        if request.alternative_accepted_at is not None:
+            return "You accepted the alternative"
+        return DECISION_STATUS[request.decision]
     return EMPLOYEE_STATUS[submission.status]
 
 

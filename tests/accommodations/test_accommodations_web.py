@@ -200,3 +200,26 @@ def test_no_supervisor_page_shows_the_employees_words_or_documents(team, db_sess
         assert DIFFICULTY not in html and "migraine" not in html.lower(), path
         assert "/files/" not in html, path
     assert team["supervisor"].client.get(f"/employee/submissions/{item.id}").status_code == 404
+
+
+def test_an_alternative_waits_on_the_employee_and_says_so_until_they_accept_it(team, db_session):
+    item = _sent(team, db_session)
+    review = f"/inbox/submissions/{item.id}"
+    team["manager"].post_form(f"{review}/claim", {"version": str(item.version)}, token_from=review)
+    db_session.expire_all()
+    version = str(db_session.get(Submission, item.id).version)
+    offered = team["manager"].post_form(
+        f"{review}/decide",
+        {"version": version, "decision": "alternative", "what": "A sit-stand stool", "why": "The desk is shared."},
+    )
+    assert offered.status_code == 303
+    page = team["employee"].client.get(f"/employee/submissions/{item.id}").get_data(as_text=True)
+    assert "An alternative is offered: your answer is needed" in page and "<strong>Accepted</strong>" not in page
+    assert "reply below" not in page
+    home = team["employee"].client.get("/employee/").get_data(as_text=True)
+    assert "Answer an alternative accommodation: A sit-stand stool" in home and "Nothing right now" not in home
+
+    team["employee"].post_form(f"/employee/submissions/{item.id}/accept-alternative", {})
+    page = team["employee"].client.get(f"/employee/submissions/{item.id}").get_data(as_text=True)
+    assert "You accepted the alternative" in page
+    assert "Answer an alternative" not in team["employee"].client.get("/employee/").get_data(as_text=True)
