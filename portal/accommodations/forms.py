@@ -1,6 +1,7 @@
 """The accommodation request's steps, the employee's answers to a decision, and the supervisor's answer to a
 feasibility question."""
 
+import re
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -13,7 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, Regexp
 
 from portal.accommodations.models import HelpCategory
 from portal.accommodations.operations import CONTACT_PREFERENCES
@@ -49,6 +50,18 @@ class TasksStep(StepForm):
 
 
 class HelpStep(StepForm):
+    def validate(self, extra_validators=None) -> bool:
+        """What was written under an option left unticked is not quietly dropped: the person is asked."""
+        valid = super().validate(extra_validators)
+        for category in HelpCategory:
+            written = (self[f"help_{category.value}"].data or "").strip()
+            if written and not self[f"choose_{category.value}"].data:
+                self[f"choose_{category.value}"].errors = [
+                    f"You wrote what would help with {category.label.lower()}: tick it, or clear what you wrote."
+                ]
+                valid = False
+        return valid
+
     def load(self, data: dict) -> None:
         for item in data.get("help", []):
             self[f"choose_{item['category']}"].data = True
@@ -96,7 +109,19 @@ class ContactStep(StepForm):
         validate_choice=False,
         choices=[SelectChoice(key, label) for key, label in CONTACT_PREFERENCES.items()],
     )
-    contact_phone = StringField("Phone number", validators=[Optional(), Length(max=40)])
+    contact_phone = StringField(
+        "Phone number",
+        validators=[
+            Optional(),
+            Length(max=40),
+            # Digits with the usual separators and an extension: at least 7 digits, so a call can be made.
+            Regexp(
+                r"^\+?[0-9 ().-]*([0-9][ ().-]*){7,}((ext\.?|x) ?[0-9]{1,6})?$",
+                flags=re.IGNORECASE,
+                message="Enter a phone number we can call, for example 555-123-4567.",
+            ),
+        ],
+    )
 
 
 STEP_FORMS = {

@@ -1,6 +1,7 @@
 """The accommodation screens through the test client: the guided form, the log, the supervisor's question, the
 decision."""
 
+import io
 import re
 
 import pytest
@@ -223,3 +224,25 @@ def test_an_alternative_waits_on_the_employee_and_says_so_until_they_accept_it(t
     page = team["employee"].client.get(f"/employee/submissions/{item.id}").get_data(as_text=True)
     assert "You accepted the alternative" in page
     assert "Answer an alternative" not in team["employee"].client.get("/employee/").get_data(as_text=True)
+
+
+def test_nothing_typed_or_chosen_is_dropped_without_a_word(team, db_session):
+    case_id = team["case"].id
+    unticked = step(team, "help", {"help_schedule": "Start at 10 so I can see the physiotherapist"})
+    page = unticked.get_data(as_text=True)
+    assert unticked.status_code == 422 and "tick it, or clear what you wrote" in page
+    assert "Start at 10 so I can see the physiotherapist" in page
+
+    chosen = team["employee"].post_form(
+        f"/employee/cases/{case_id}/accommodation/documents",
+        {"action": "continue", "documents": [(io.BytesIO(factories.pdf_bytes()), "letter.pdf")]},
+        content_type="multipart/form-data",
+    )
+    assert chosen.status_code == 303 and chosen.headers["Location"].endswith("/accommodation/contact")
+    check = team["employee"].client.get(f"/employee/cases/{case_id}/accommodation/check").get_data(as_text=True)
+    assert "letter.pdf" in check
+    nothing = team["employee"].post_form(f"/employee/cases/{case_id}/accommodation/documents", {"action": "upload"})
+    assert nothing.status_code == 422 and "Choose the files to upload first." in nothing.get_data(as_text=True)
+
+    bad_phone = step(team, "contact", {"contact_preference": "phone", "contact_phone": "call me maybe"})
+    assert bad_phone.status_code == 422 and "Enter a phone number we can call" in bad_phone.get_data(as_text=True)

@@ -28,11 +28,16 @@ def accommodation_step(case_id: int, step: str):
     draft = accommodations.draft_for(db.session, current_user, case)
     if not form.is_submitted():
         form.load(draft.data)
-    elif form.validate() and step == "documents" and request.form.get("action") == "upload":
+    elif form.validate() and (chosen := uploads_from(form.documents) if step == "documents" else []):
+        # Files chosen are uploaded whether Upload or Continue was pressed: never dropped.
         with refusals(form):
-            for upload in uploads_from(form.documents):
+            for upload in chosen:
                 accommodations.add_document(db.session, current_user, case, upload, settings.current().uploads)
-            return redirect_after_post(url_for("employee.accommodation_step", case_id=case.id, step=step))
+            if request.form.get("action") == "upload":
+                return redirect_after_post(url_for("employee.accommodation_step", case_id=case.id, step=step))
+            return redirect_after_post(_after(case.id, step))
+    elif step == "documents" and request.form.get("action") == "upload":
+        form.documents.errors = ["Choose the files to upload first."]
     elif not form.errors:
         # What the step holds is kept even when it has problems, so that nothing typed is lost.
         problems = accommodations.save_step(db.session, current_user, case, step, form.values())
