@@ -67,7 +67,8 @@ def test_a_document_goes_from_the_employee_to_the_case_manager_and_back(sign_in,
     expect(status_message(employee)).to_have_text("Thank you. Your reply has gone to your case manager.")
 
     manager.goto(portal.link_in_mail("manager@demo.test", "A reply to your request for more information"))
-    expect(manager.get_by_role("heading", level=1)).to_have_text("Work status or return-to-work note (2 files)")
+    # The reply's file counts in the title.
+    expect(manager.get_by_role("heading", level=1)).to_have_text("Work status or return-to-work note (3 files)")
     expect(manager.get_by_role("link", name="Download fit-note-page-2.pdf")).to_be_visible()
     manager.get_by_role("button", name="Accept and file to the case").click()
     expect(status_message(manager)).to_have_text("Accepted and filed to the case. The employee has been emailed.")
