@@ -433,8 +433,8 @@ def decide(
         reason=why,
         now=now,
         take_effect=record,
-        # Granting and offering an alternative need ``what``; a denial has its reason.
-        message=f"{chosen.value.capitalize()}: {what or (reason.label if reason else '')}",
+        # What was granted or offered instead; a denial, which the history shows as its reason, says why.
+        message=f"{reason.label}: {why}" if reason else f"{chosen.value.capitalize()}: {what}",
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import access
 from portal.accounts.models import User
@@ -304,6 +304,20 @@ def waiting_for_answer(session, employee: User) -> list[Submission]:
         .order_by(DutyOffer.answer_by)
     )
     return list(session.scalars(query))
+
+
+def duty_of_employee(session, employee: User, today: date) -> dict[int, DutyOffer]:
+    """Each case's transitional duty the employee accepted and has not finished, by case id: what they
+    need to know to turn up (the job, where, when, whom to ask)."""
+    query = (
+        select(DutyOffer)
+        .join(Submission, DutyOffer.submission_id == Submission.id)
+        .join(Case, Submission.case_id == Case.id)
+        .where(Case.employee_id == employee.id, DutyOffer.employee_answer == "accepted", DutyOffer.end_date >= today)
+        .options(joinedload(DutyOffer.submission))
+        .order_by(DutyOffer.start_date)
+    )
+    return {offer.submission.case_id: offer for offer in session.scalars(query)}
 
 
 def offers_by(session, supervisor: User) -> list[Submission]:

@@ -25,6 +25,7 @@ def employee_home():
         requests=documents.open_requests(db.session, current_user),
         offers=offers.waiting_for_answer(db.session, current_user),
         alternatives=accommodations.alternatives_to_answer(db.session, current_user),
+        duties=offers.duty_of_employee(db.session, current_user, now.date()),
         activity=documents.recent_activity(db.session, current_user),
         now=now,
         settings=settings.current().deadlines,

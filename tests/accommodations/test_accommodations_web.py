@@ -178,7 +178,9 @@ def test_a_denial_can_be_reconsidered_from_the_employees_page(team, db_session):
         token_from=review,
     )
     page_path = f"/employee/submissions/{item.id}"
-    assert "Information not provided" in team["employee"].client.get(page_path).get_data(as_text=True)
+    page = team["employee"].client.get(page_path).get_data(as_text=True)
+    assert "Information not provided" in page and "Denied: Information not provided" not in page
+    assert "Information not provided: We need a note on what helps." in page  # the history says why
     db_session.expire_all()
     version = str(db_session.get(Submission, item.id).version)
     response = team["employee"].post_form(

@@ -116,6 +116,9 @@ def test_the_forwarded_offer_is_on_the_employees_home_and_accepting_starts_trans
         as_text=True
     )
     assert "Transitional duty" in team["manager"].client.get(f"/inbox/cases/{team['case'].id}").get_data(as_text=True)
+    home = team["employee"].client.get("/employee/").get_data(as_text=True)
+    for detail in ("Your transitional duty", "Parts inspector", "Plant 2", "Monday to Friday, 6 hours a day"):
+        assert detail in home, detail  # what they need to turn up
 
 
 def test_declining_without_a_reason_is_refused(team, db_session):
