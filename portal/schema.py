@@ -11,4 +11,15 @@ from portal.items import models as items
 from portal.mail import models as mail
 from portal.restrictions import models as restrictions
 
-FEATURES = (accounts, audit, cases, items, files, mail, documents, restrictions, duty, accommodations)
+__all__ = [
+    "accommodations",
+    "accounts",
+    "audit",
+    "cases",
+    "documents",
+    "duty",
+    "files",
+    "items",
+    "mail",
+    "restrictions",
+]

@@ -222,6 +222,16 @@ def asked_of(request: InformationRequest) -> User:
     return request.submission.submitted_by if request.submission else request.case.employee
 
 
+def open_request_about(session, submission: Submission) -> InformationRequest | None:
+    """The question about ``submission`` still waiting on its sender, if any: what their reply answers."""
+    return session.scalar(
+        select(InformationRequest)
+        .where(InformationRequest.submission_id == submission.id, InformationRequest.closed_at.is_(None))
+        .order_by(InformationRequest.requested_at.desc())
+        .limit(1)
+    )
+
+
 def open_requests(session, employee: User) -> list[InformationRequest]:
     """What we need from the employee, soonest due first: document requests, and questions about what they sent."""
     query = (

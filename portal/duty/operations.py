@@ -47,6 +47,11 @@ class OfferInput:
     contact_phone: str = ""
     demands: dict[str, Limit] = field(default_factory=dict)
 
+    @property
+    def all_demands(self) -> dict[str, Limit]:
+        """The demands typed, with the hours a day as the work-hours demand: what the fit is checked on."""
+        return with_working_hours(self.demands, self.hours_per_day)
+
 
 def _required(values: dict[str, str], messages: dict[str, str]) -> dict[str, str]:
     return {name: message for name, message in messages.items() if not (values.get(name) or "").strip()}
@@ -136,7 +141,7 @@ def make_offer(
     found = problems(offer, now.date(), max_days)
     if found:
         raise InvalidInput(problems=found)
-    demands = with_working_hours(offer.demands, offer.hours_per_day)
+    demands = offer.all_demands
     result = fit(session, case, demands, now.date())
     submission = submissions.receive(
         session,

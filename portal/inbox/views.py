@@ -41,7 +41,7 @@ def _inbox_context(view: queries.InboxView, now, **extra) -> dict:
     page = queries.page(
         db.session, current_user, view, now, settings.current().deadlines, current_app.config["PAGE_SIZE"]
     )
-    managers = case_manager_choices()
+    managers = _case_manager_choices()
     filters = InboxFilterForm(
         data={
             name: getattr(view, name) or "" for name in ("q", "kind", "status", "assignee", "due", "case_type", "sort")
@@ -127,7 +127,7 @@ def act_on_several():
     """Claim or assign the chosen items, then show the same view again with what happened."""
     view = queries.InboxView.parse(request.args)
     form = BulkActionForm(prefix="bulk")
-    form.assignee.choices = case_manager_choices()
+    form.assignee.choices = _case_manager_choices()
     one = request.form.get("claim_one", "")
     action = "claim" if one else request.form.get("action", "")
     chosen = [one] if one else request.form.getlist("ids")
@@ -163,14 +163,14 @@ def _several_done(action: str, result: queries.BulkResult, assignee) -> str:
     return " ".join(words)
 
 
-def case_manager_choices() -> list[SelectChoice]:
+def _case_manager_choices() -> list[SelectChoice]:
     return [SelectChoice(m.id, m.name) for m in cases.case_managers(db.session)]
 
 
 def _review_forms(item, **replacing) -> dict:
     """Fresh forms for the item's current version; ``formdata=None`` so a post's values do not leak in."""
     assign = AssignForm(formdata=None, version=item.version, assignee=item.assignee_id)
-    assign.assignee.choices = case_manager_choices()
+    assign.assignee.choices = _case_manager_choices()
     forms = {
         "action_form": ActionForm(formdata=None, version=item.version),
         "assign_form": assign,
@@ -258,7 +258,7 @@ def claim(submission_id: int):
 def assign(submission_id: int):
     item = access.get_submission(db.session, current_user, submission_id)
     form = AssignForm()
-    form.assignee.choices = case_manager_choices()
+    form.assignee.choices = _case_manager_choices()
     if form.validate_on_submit():
         with refusals(form):
             assignee = cases.case_manager(db.session, form.assignee.data)

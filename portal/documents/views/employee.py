@@ -64,9 +64,7 @@ def submission_screen(submission, reply_form, status: int = 200, reconsider_form
         reply_form=reply_form,
         reconsider_form=reconsider_form or DecisionAnswerForm(formdata=None, version=submission.version),
         help_labels={c.value: c.label for c in HelpCategory},
-        open_request=next(
-            (r for r in documents.open_requests(db.session, current_user) if r.submission_id == submission.id), None
-        ),
+        open_request=documents.open_request_about(db.session, submission),
     )
 
 

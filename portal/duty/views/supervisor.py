@@ -60,9 +60,7 @@ def _offer_screen(case, form: OfferForm, status: int = 200, block: str | None = 
         form=form,
         dimensions=restrictions.DIMENSIONS,
         field_names=field_names,
-        fit=offers.fit(
-            db.session, case, offers.with_working_hours(limits_from(form), form.hours_per_day.data), utcnow().date()
-        ),
+        fit=offers.fit(db.session, case, form.to_input().all_demands, utcnow().date()),
         max_days=current_app.config["DUTY_MAX_DAYS"],
     )
 
@@ -103,6 +101,7 @@ def _offer_page(submission, reply_form: TextReplyForm, status: int = 200):
         offer=submission.duty_offer,
         fit=offers.offer_fit(db.session, submission, utcnow().date()),
         reply_form=reply_form,
+        open_request=documents.open_request_about(db.session, submission),
     )
 
 

@@ -81,6 +81,7 @@ def _report_view(submission, reply_form, status: int = 200):
         submission=submission,
         report=submission.restriction_report,
         reply_form=reply_form,
+        open_request=documents.open_request_about(db.session, submission),
         files=documents.files_of(db.session, submission),
     )
 
