@@ -20,9 +20,9 @@ class OfferAnswerForm(FlaskForm):
 class OfferForm(DimensionForm):
     job_title = StringField("Job title", validators=[Optional(), Length(max=200)])
     tasks = TextAreaField("Tasks", validators=[Optional(), Length(max=4000)])
+    location = StringField("Location", validators=[Optional(), Length(max=200)])
     hours_per_day = FloatField("Hours a day", validators=[Optional(), NumberRange(0, 24)])
     days = StringField("Days", validators=[Optional(), Length(max=200)])
-    location = StringField("Location", validators=[Optional(), Length(max=200)])
     pay_unchanged = BooleanField("Pay is unchanged", default=True)
     pay_rate = StringField("Rate of pay, if it changes", validators=[Optional(), Length(max=100)])
     start_date = DateField("Start date", validators=[Optional()])
@@ -61,11 +61,12 @@ class AvailabilityForm(DimensionForm):
     end_date = DateField("Until", validators=[Optional()])
 
 
-for _form in (OfferForm, AvailabilityForm):
+for _form, _after in ((OfferForm, "location"), (AvailabilityForm, None)):
     add_dimension_fields(
         _form,
         pounds="{label}: pounds the job needs",
         hours="{label}: hours a day the job needs",
         permission="{label}: does the job need it?",
         empty="Not needed",
+        after=_after,
     )

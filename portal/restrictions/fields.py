@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
-from wtforms import FloatField, IntegerField, SelectChoice, SelectField
+from wtforms import Field, FloatField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from portal.restrictions import operations as restrictions
@@ -45,45 +45,92 @@ def field_names(dimension) -> list[str]:
     }[dimension.kind]
 
 
-def add_dimension_fields(form_class, pounds: str, hours: str, permission: str, empty: str) -> None:
-    """Add one field (or two, for weights) per dimension; ``pounds``, ``hours`` and ``permission``
-    are label patterns with ``{label}`` in them, and ``empty`` names a choice left blank, all in the
-    words of whoever fills the form in."""
+class _NamedNumber(Field):
+    """A number field whose every error names the dimension it is about, whether what was typed is not
+    a number or is out of range: in the error summary, "Not a valid integer value" says nothing."""
+
+    def __init__(self, label: str, message: str, maximum: float, **kwargs) -> None:
+        validators = [Optional(), NumberRange(0, maximum, message=message)]
+        super().__init__(label, validators=validators, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.message) from error
+
+    def validate(self, form, extra_validators=()) -> bool:
+        if self.process_errors:  # not a number: the range check would only say the same again
+            self.errors = list(self.process_errors)
+            return False
+        return super().validate(form, extra_validators)
+
+
+class PoundsField(_NamedNumber, IntegerField):
+    pass
+
+
+class HoursField(_NamedNumber, FloatField):
+    pass
+
+
+def add_fields(form_class, fields: list[tuple[str, Field]], after: str | None = None) -> None:
+    """Add fields to a form class, in the order given and, with ``after``, right after that field, so
+    that the form lists its fields (and the error summary its problems) in the order the page shows them."""
+    anchor = getattr(form_class, after).creation_counter if after else None
+    for position, (name, unbound) in enumerate(fields, start=1):
+        if anchor is not None:
+            # Between the anchor and the field declared after it: WTForms orders fields by this counter.
+            unbound.creation_counter = anchor + position / (len(fields) + 1)
+        setattr(form_class, name, unbound)
+
+
+def add_dimension_fields(
+    form_class, pounds: str, hours: str, permission: str, empty: str, after: str | None = None
+) -> None:
+    """Add one field (or two, for weights) per dimension, after the field ``after`` if given;
+    ``pounds``, ``hours`` and ``permission`` are label patterns with ``{label}`` in them, and ``empty``
+    names a choice left blank, all in the words of whoever fills the form in."""
     frequencies = [SelectChoice("", empty)] + [SelectChoice(f.value, f.label) for f in Frequency]
     permissions = [SelectChoice("", empty), SelectChoice("no", "No"), SelectChoice("yes", "Yes")]
+    fields: list[tuple[str, Field]] = []
     for dimension in restrictions.DIMENSIONS:
         label = dimension.label
         if dimension.kind == WEIGHT:
-            setattr(
-                form_class,
-                f"{dimension.key}_pounds",
-                IntegerField(
-                    pounds.format(label=label), validators=[Optional(), NumberRange(0, restrictions.MAX_POUNDS)]
-                ),
+            maximum = restrictions.MAX_POUNDS
+            fields.append(
+                (
+                    f"{dimension.key}_pounds",
+                    PoundsField(
+                        pounds.format(label=label),
+                        f"{label}: enter pounds as a whole number from 0 to {maximum}.",
+                        maximum,
+                    ),
+                )
             )
-            setattr(
-                form_class,
-                f"{dimension.key}_frequency",
-                SelectField(f"{label}: how often", choices=frequencies, default=""),
+            fields.append(
+                (f"{dimension.key}_frequency", SelectField(f"{label}: how often", choices=frequencies, default=""))
             )
         elif dimension.kind == HOURS:
-            setattr(
-                form_class,
-                f"{dimension.key}_hours",
-                FloatField(hours.format(label=label), validators=[Optional(), NumberRange(0, 24)]),
+            fields.append(
+                (
+                    f"{dimension.key}_hours",
+                    HoursField(hours.format(label=label), f"{label}: enter hours a day from 0 to 24.", 24),
+                )
             )
         elif dimension.kind == POSTURE:
-            setattr(
-                form_class,
-                f"{dimension.key}_frequency",
-                SelectField(f"{label}: how often", choices=frequencies, default=""),
+            fields.append(
+                (f"{dimension.key}_frequency", SelectField(f"{label}: how often", choices=frequencies, default=""))
             )
         else:
-            setattr(
-                form_class,
-                f"{dimension.key}_allowed",
-                SelectField(permission.format(label=label), choices=permissions, default=""),
+            fields.append(
+                (
+                    f"{dimension.key}_allowed",
+                    SelectField(permission.format(label=label), choices=permissions, default=""),
+                )
             )
+    add_fields(form_class, fields, after)
 
 
 def limits_from(form) -> dict[str, Limit]:

@@ -8,7 +8,7 @@ from wtforms.validators import Length, Optional
 
 from portal.core.columns import utcnow
 from portal.restrictions import operations as restrictions
-from portal.restrictions.fields import DimensionForm, add_dimension_fields, limits_from
+from portal.restrictions.fields import DimensionForm, add_dimension_fields, add_fields, limits_from
 from portal.restrictions.models import WorkStatus
 from portal.restrictions.operations import ReportInput
 
@@ -65,15 +65,23 @@ add_dimension_fields(
     hours="{label}: hours a day at most",
     permission="{label}: allowed?",
     empty="No restriction",
+    after="expected_until",
 )
-for _n in range(1, DIAGNOSIS_ROWS + 1):
-    setattr(
-        ReportForm,
-        f"diagnosis_code_{_n}",
-        StringField(f"Diagnosis {_n}: ICD-10-CM code", validators=[Optional(), Length(max=10)]),
-    )
-    setattr(
-        ReportForm,
-        f"diagnosis_description_{_n}",
-        StringField(f"Diagnosis {_n}: description", validators=[Optional(), Length(max=200)]),
-    )
+add_fields(
+    ReportForm,
+    [
+        field
+        for n in range(1, DIAGNOSIS_ROWS + 1)
+        for field in (
+            (
+                f"diagnosis_code_{n}",
+                StringField(f"Diagnosis {n}: ICD-10-CM code", validators=[Optional(), Length(max=10)]),
+            ),
+            (
+                f"diagnosis_description_{n}",
+                StringField(f"Diagnosis {n}: description", validators=[Optional(), Length(max=200)]),
+            ),
+        )
+    ],
+    after="estimated_full_duty",
+)

@@ -1,5 +1,7 @@
 """Clinicians, employees' authorisations and the effect of reports, through the test client."""
 
+import re
+
 import pytest
 
 from portal.accounts.models import Role
@@ -102,6 +104,25 @@ def test_a_report_with_errors_keeps_what_was_typed_and_shows_each_error_by_its_f
     assert 'value="Seated work only"' in page or "Seated work only" in page
     assert 'value="' + DIAGNOSIS_TEXT + '"' in page and '<option selected value="never">' in page
     assert db_session.query(Submission).count() == 0
+
+
+def test_number_errors_name_their_field_and_the_summary_lists_problems_in_page_order(people):
+    response = send_report(
+        people["clinician_web"],
+        people["case"],
+        visit_date="",
+        lift_pounds="lots",
+        stand_hours="twenty",
+        diagnosis_code_1="knee",
+        attested_name="",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Lift: enter pounds as a whole number from 0 to 200." in page
+    assert "Stand: enter hours a day from 0 to 24." in page and "Not a valid" not in page
+    summary = page[page.index('class="error-summary"') : page.index("</ul>", page.index('class="error-summary"'))]
+    links = re.findall(r'<a href="#([a-z_0-9]+)">', summary)
+    assert links == ["visit_date", "lift_pounds", "stand_hours", "diagnosis_code_1", "attested_name"]
 
 
 def test_modified_duty_without_any_restriction_is_refused(people):
