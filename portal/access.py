@@ -22,7 +22,7 @@ from portal.accounts.models import Role, User
 from portal.cases.models import AuthorisationScope, Case, CaseParticipant
 from portal.core.columns import utcnow
 from portal.core.errors import NotFound
-from portal.duty.models import DutyOffer
+from portal.duty.models import DutyAvailability, DutyOffer
 from portal.files.models import StoredFile
 from portal.items.models import Submission, SubmissionKind
 
@@ -169,3 +169,11 @@ def get_file(session, user: User, file_id: int, today: date | None = None) -> St
     if stored is None:
         raise NotFound()
     return stored
+
+
+def get_availability(session, user: User, availability_id: int) -> DutyAvailability:
+    """Standing light duty ``user`` may change: only the supervisor who posted it."""
+    availability = session.get(DutyAvailability, availability_id)
+    if availability is None or availability.supervisor_id != user.id:
+        raise NotFound()
+    return availability

@@ -1,6 +1,7 @@
 """Factories: the smallest real objects a test needs, with sensible defaults."""
 
 import itertools
+import tempfile
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -10,9 +11,13 @@ from portal.accounts.models import Role, User
 from portal.cases import operations as cases
 from portal.cases.models import AuthorisationScope, Case, CaseParticipant, CaseStatus, CaseType
 from portal.core.columns import utcnow
-from portal.items import deadlines
+from portal.inbox import kinds
+from portal.items import deadlines, lifecycle
 from portal.items.models import Submission, SubmissionKind, SubmissionStatus
 from portal.mail.models import OutboundEmail
+from portal.restrictions import reports
+from portal.restrictions.operations import ReportInput
+from portal.settings import DeadlineSettings, UploadLimits
 
 PASSWORD = "correct horse battery staple"
 # The tests' fast method (conftest configures the app with it): scrypt takes 0.2 s a check here.
@@ -68,6 +73,29 @@ def authorisation(session, case: Case, clinician: User, **attributes) -> CasePar
     session.add(record)
     session.flush()
     return record
+
+
+def accepted_report(session, case: Case, **limits) -> Submission:
+    """A clinician's modified-duty report with ``limits`` (Limits by dimension), accepted: the case's
+    current restrictions, as the services leave them."""
+    clinician = user(session, Role.CLINICIAN)
+    manager = user(session, Role.CASE_MANAGER)
+    authorisation(session, case, clinician)
+    today = utcnow().date()
+    report = ReportInput(
+        visit_date=today,
+        work_status="modified_duty",
+        effective_from=today,
+        limits=limits,
+        diagnoses=[("M54.50", "Low back pain")],
+        attested_name=clinician.name,
+        licence_number="MD-1",
+    )
+    uploads = UploadLimits(tempfile.gettempdir(), 10**6, 3)  # no file is sent
+    item = reports.submit(session, clinician, case, report, None, uploads, DeadlineSettings())
+    lifecycle.claim(session, item, manager, item.version)
+    kinds.accept(session, item, manager, item.version)
+    return item
 
 
 def inbox_item(

@@ -29,6 +29,7 @@ from portal.core.columns import utcnow
 from portal.core.errors import Conflict
 from portal.devtools import demo
 from portal.documents.models import DocumentSubmission, DocumentType
+from portal.duty import operations as offers
 from portal.duty.models import Demand, DutyOffer
 from portal.extensions import Model
 from portal.files import storage
@@ -1016,7 +1017,8 @@ class _Program:
                 }
             )
         return _Item(
-            f"{job_title}: {fit_summary}",
+            f"Transitional duty offer: {job_title}",
+            priority=offers.CONFLICTING if "conflict" in fit_summary else 0,
             decision="The employee's clinician has said they may not work yet." if status == S.DECLINED else None,
         )
 

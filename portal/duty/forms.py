@@ -4,13 +4,15 @@ from collections.abc import Mapping
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, FloatField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from portal.core.columns import utcnow
 from portal.duty import operations as offers
-from portal.duty.operations import OfferInput
-from portal.restrictions.fields import DimensionForm, add_dimension_fields, limits_from
+from portal.duty.models import AvailabilityClosed, DutyAvailability
+from portal.duty.operations import AvailabilityInput, OfferInput
+from portal.restrictions import operations as restrictions
+from portal.restrictions.fields import DimensionForm, add_dimension_fields, limits_from, values_of
 
 
 class OfferAnswerForm(FlaskForm):
@@ -30,6 +32,7 @@ class OfferForm(DimensionForm):
     answer_by = DateField("The employee must answer by", validators=[Optional()])
     contact_name = StringField("Contact person", validators=[Optional(), Length(max=200)])
     contact_phone = StringField("Contact phone (optional)", validators=[Optional(), Length(max=40)])
+    send_despite_conflicts = BooleanField("Send it anyway: I have read the conflicts")
 
     def to_input(self) -> OfferInput:
         return OfferInput(
@@ -46,6 +49,7 @@ class OfferForm(DimensionForm):
             contact_name=self.contact_name.data or "",
             contact_phone=self.contact_phone.data or "",
             demands=limits_from(self),
+            send_despite_conflicts=bool(self.send_despite_conflicts.data),
         )
 
     def rules(self) -> Mapping[str, str]:
@@ -59,6 +63,39 @@ class AvailabilityForm(DimensionForm):
     hours_per_day = FloatField("Hours a day", validators=[Optional(), NumberRange(0, 24)])
     start_date = DateField("From", validators=[Optional()])
     end_date = DateField("Until", validators=[Optional()])
+
+    @classmethod
+    def of(cls, availability: DutyAvailability) -> "AvailabilityForm":
+        """The form filled in with posted availability, to change it."""
+        typed = offers.typed_demands(restrictions.limits_of(availability.demands), availability.hours_per_day)
+        return cls(
+            data={
+                "title": availability.title,
+                "tasks": availability.tasks,
+                "places": availability.places,
+                "hours_per_day": availability.hours_per_day,
+                "start_date": availability.start_date,
+                "end_date": availability.end_date,
+                **values_of(typed),
+            }
+        )
+
+    def to_input(self) -> AvailabilityInput:
+        return AvailabilityInput(
+            title=self.title.data or "",
+            tasks=self.tasks.data or "",
+            places=self.places.data,
+            hours_per_day=self.hours_per_day.data,
+            start_date=self.start_date.data,
+            end_date=self.end_date.data,
+            demands=limits_from(self),
+        )
+
+
+class AvailabilityStatusForm(FlaskForm):
+    """Marking availability filled or withdrawn, or undoing that: the button pressed says which."""
+
+    action = SelectField(choices=[c.value for c in AvailabilityClosed] + ["reopen"], validate_choice=True)
 
 
 for _form, _after in ((OfferForm, "location"), (AvailabilityForm, None)):

@@ -5,6 +5,7 @@ that the two can be matched dimension by dimension.
 """
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -48,6 +49,13 @@ class DutyOffer(Model):
     )
 
 
+class AvailabilityClosed(StrEnum):
+    """Why availability no longer takes anyone."""
+
+    FILLED = "filled"
+    WITHDRAWN = "withdrawn"
+
+
 class DutyAvailability(Model):
     """Light duty a supervisor's department can take anyone on, for case managers to match."""
 
@@ -65,6 +73,7 @@ class DutyAvailability(Model):
     end_date: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_reason: Mapped[AvailabilityClosed | None] = mapped_column(StrEnumType(AvailabilityClosed, 10))
 
     supervisor: Mapped[User] = relationship()
     demands: Mapped[list["Demand"]] = relationship(

@@ -16,7 +16,7 @@ from portal.audit import operations as audit
 from portal.cases.models import Case, CaseStatus
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput, NotFound
-from portal.duty.models import Demand, DutyAvailability, DutyOffer
+from portal.duty.models import AvailabilityClosed, Demand, DutyAvailability, DutyOffer
 from portal.items import lifecycle as submissions
 from portal.items.deadlines import triage_due
 from portal.items.models import Submission, SubmissionEvent, SubmissionKind, SubmissionStatus
@@ -27,6 +27,8 @@ from portal.restrictions.operations import Limit
 from portal.settings import DeadlineSettings
 
 DEFAULT_MAX_DAYS = 90
+# The inbox priority rank of an offer that conflicts with the restrictions (deadlines.priority_lead).
+CONFLICTING = 1
 # Where the supervisor reads what happened to an offer they made.
 SENDER_SCREEN = "supervisor.offer"
 
@@ -46,6 +48,8 @@ class OfferInput:
     contact_name: str = ""
     contact_phone: str = ""
     demands: dict[str, Limit] = field(default_factory=dict)
+    # The supervisor has read the conflicts with the restrictions and sends the offer all the same.
+    send_despite_conflicts: bool = False
 
     @property
     def all_demands(self) -> dict[str, Limit]:
@@ -108,6 +112,16 @@ def problems(offer: OfferInput, today: date, max_days: int = DEFAULT_MAX_DAYS) -
     return found
 
 
+def conflict_warning(case: Case, result: matching.Fit) -> str:
+    """What the supervisor must read before sending an offer that does not fit the restrictions."""
+    names = ", ".join(conflict.label for conflict in result.conflicts)
+    return (
+        f"This offer does not fit {case.employee.name}'s current restrictions ({names}). Change the demands, "
+        "or tick this box to send it anyway: the case manager sees the conflicts and will talk to you before "
+        f"anything reaches {case.employee.name}."
+    )
+
+
 def with_working_hours(demands: dict[str, Limit], hours_per_day: float | None) -> dict[str, Limit]:
     """The demands, with the hours a day the work lasts as its demand on the work-hours restriction
     unless that demand is given: a 10-hour day does not fit a 6-hour limit."""
@@ -115,6 +129,14 @@ def with_working_hours(demands: dict[str, Limit], hours_per_day: float | None) -
     if hours_per_day is None or (work is not None and not work.is_empty()):
         return demands
     return {**demands, "work_hours": Limit(hours=hours_per_day)}
+
+
+def typed_demands(demands: dict[str, Limit], hours_per_day: float | None) -> dict[str, Limit]:
+    """The demands as typed: without the work-hours demand ``with_working_hours`` took from the hours a day."""
+    work = demands.get("work_hours")
+    if work is not None and work.hours == hours_per_day:
+        return {key: limit for key, limit in demands.items() if key != "work_hours"}
+    return demands
 
 
 def fit(session, case: Case, demands: dict[str, Limit], today: date) -> matching.Fit:
@@ -143,6 +165,8 @@ def make_offer(
         raise InvalidInput(problems=found)
     demands = offer.all_demands
     result = fit(session, case, demands, now.date())
+    if result.conflicts and not offer.send_despite_conflicts:
+        raise InvalidInput(problems={"send_despite_conflicts": conflict_warning(case, result)})
     submission = submissions.receive(
         session,
         SubmissionKind.DUTY_OFFER,
@@ -151,7 +175,9 @@ def make_offer(
         supervisor,
         now,
         triage_due(now, settings),
-        f"{offer.job_title.strip()}: {result.summary}",
+        f"Transitional duty offer: {offer.job_title.strip()}",
+        # An offer that does not fit needs the case manager (and often the clinician) before it can go anywhere.
+        priority=CONFLICTING if result.conflicts else 0,
     )
     session.add(
         DutyOffer(
@@ -335,53 +361,100 @@ def offers_by(session, supervisor: User) -> list[Submission]:
     return list(session.scalars(query))
 
 
+@dataclass
+class AvailabilityInput:
+    """Standing light duty as the supervisor types it."""
+
+    title: str = ""
+    tasks: str = ""
+    places: int | None = None
+    hours_per_day: float | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    demands: dict[str, Limit] = field(default_factory=dict)
+
+
+def _availability_problems(posting: AvailabilityInput, earliest_start: date) -> dict[str, str]:
+    found = _required(
+        {"title": posting.title, "tasks": posting.tasks},
+        {"title": "Enter the job title.", "tasks": "Describe the tasks."},
+    )
+    found.update(
+        _work_problems(
+            posting.hours_per_day, posting.start_date, posting.end_date, posting.demands, earliest_start, max_days=366
+        )
+    )
+    if not posting.places or posting.places < 1:
+        found["places"] = "Enter how many places there are, at least 1."
+    return found
+
+
+def _set_availability(availability: DutyAvailability, posting: AvailabilityInput) -> None:
+    availability.title = posting.title.strip()
+    availability.tasks = posting.tasks.strip()
+    availability.places = posting.places or 1
+    availability.hours_per_day = posting.hours_per_day or 0
+    if posting.start_date is not None and posting.end_date is not None:  # checked by _availability_problems
+        availability.start_date, availability.end_date = posting.start_date, posting.end_date
+    availability.demands = restrictions.rows(Demand, with_working_hours(posting.demands, posting.hours_per_day))
+
+
 def post_availability(
-    session,
-    supervisor: User,
-    title: str,
-    tasks: str,
-    places: int | None,
-    hours_per_day: float | None,
-    start_date: date | None,
-    end_date: date | None,
-    demands: dict[str, Limit],
-    now: datetime | None = None,
+    session, supervisor: User, posting: AvailabilityInput, now: datetime | None = None
 ) -> DutyAvailability:
     """Standing light duty in the supervisor's department, open to any of its employees."""
     now = now or utcnow()
     if not supervisor.department:
         raise InvalidInput("Your account has no department; ask an admin to set it.")
-    found = _required(
-        {"title": title, "tasks": tasks}, {"title": "Enter the job title.", "tasks": "Describe the tasks."}
-    )
-    found.update(_work_problems(hours_per_day, start_date, end_date, demands, now.date(), max_days=366))
-    if not places or places < 1:
-        found["places"] = "Enter how many places there are, at least 1."
+    found = _availability_problems(posting, now.date())
     if found:
         raise InvalidInput(problems=found)
-    availability = DutyAvailability(
-        supervisor=supervisor,
-        department=supervisor.department,
-        title=title.strip(),
-        tasks=tasks.strip(),
-        places=places,
-        hours_per_day=hours_per_day,
-        start_date=start_date,
-        end_date=end_date,
-        created_at=now,
-        demands=restrictions.rows(Demand, with_working_hours(demands, hours_per_day)),
-    )
+    availability = DutyAvailability(supervisor=supervisor, department=supervisor.department, created_at=now)
+    _set_availability(availability, posting)
     session.add(availability)
     session.commit()
     return availability
 
 
+def change_availability(
+    session, availability: DutyAvailability, posting: AvailabilityInput, now: datetime | None = None
+) -> None:
+    """Change posted availability. Work already started keeps its start date, even though it is past."""
+    now = now or utcnow()
+    found = _availability_problems(posting, min(now.date(), availability.start_date))
+    if found:
+        raise InvalidInput(problems=found)
+    _set_availability(availability, posting)
+    session.commit()
+
+
+def close_availability(
+    session, availability: DutyAvailability, reason: AvailabilityClosed, now: datetime | None = None
+) -> None:
+    """Take availability off the case managers' matches: its places are filled, or it is withdrawn."""
+    if availability.closed_at is not None:
+        raise Conflict(f"This availability was already marked {availability.closed_reason}.")
+    availability.closed_at, availability.closed_reason = now or utcnow(), reason
+    session.commit()
+
+
+def reopen_availability(session, availability: DutyAvailability, today: date | None = None) -> None:
+    """Undo marking availability filled or withdrawn, while its dates have not passed."""
+    if availability.closed_at is None:
+        raise Conflict("This availability is already open.")
+    if availability.end_date < (today or utcnow().date()):
+        raise Conflict("This availability has ended; post it again with new dates.")
+    availability.closed_at = availability.closed_reason = None
+    session.commit()
+
+
 def availability_of(session, supervisor: User) -> list[DutyAvailability]:
+    """The supervisor's availability: open first, then by start date, latest first."""
     return list(
         session.scalars(
             select(DutyAvailability)
             .where(DutyAvailability.supervisor_id == supervisor.id)
-            .order_by(DutyAvailability.start_date.desc())
+            .order_by(DutyAvailability.closed_at.is_not(None), DutyAvailability.start_date.desc())
         )
     )
 

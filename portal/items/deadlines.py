@@ -109,6 +109,7 @@ _LEADS = {
     ("restriction_report", 2): (timedelta(days=1), "a clinician has set new restrictions to put in place"),
     ("accommodation_request", 0): (timedelta(days=1), "an employee is waiting on an accommodation decision"),
     ("duty_offer", 0): (timedelta(days=1), "a transitional-duty offer is waiting to reach the employee"),
+    ("duty_offer", 1): (timedelta(days=2), "a transitional-duty offer conflicts with the employee's restrictions"),
 }
 
 

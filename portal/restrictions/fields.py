@@ -61,10 +61,9 @@ class _NamedNumber(Field):
             raise ValueError(self.message) from error
 
     def validate(self, form, extra_validators=()) -> bool:
-        if self.process_errors:  # not a number: the range check would only say the same again
-            self.errors = list(self.process_errors)
-            return False
-        return super().validate(form, extra_validators)
+        valid = super().validate(form, extra_validators)
+        self.errors = list(dict.fromkeys(self.errors))  # not a number, so not in range: one message, not two
+        return valid
 
 
 class PoundsField(_NamedNumber, IntegerField):
@@ -148,3 +147,19 @@ def limits_from(form) -> dict[str, Limit]:
         )
 
     return {dimension.key: limit(dimension) for dimension in restrictions.DIMENSIONS}
+
+
+def values_of(limits: Mapping[str, Limit]) -> dict[str, object]:
+    """The form's values for each dimension's limit: what ``limits_from`` reads back."""
+    values: dict[str, object] = {}
+    for dimension in restrictions.DIMENSIONS:
+        limit = limits.get(dimension.key) or Limit()
+        if dimension.kind == WEIGHT:
+            values[f"{dimension.key}_pounds"] = limit.pounds
+        if dimension.kind in (WEIGHT, POSTURE):
+            values[f"{dimension.key}_frequency"] = limit.frequency or ""
+        if dimension.kind == HOURS:
+            values[f"{dimension.key}_hours"] = limit.hours
+        if dimension.kind == PERMISSION:
+            values[f"{dimension.key}_allowed"] = "" if limit.allowed is None else ("yes" if limit.allowed else "no")
+    return values

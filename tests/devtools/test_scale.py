@@ -68,7 +68,13 @@ def test_open_items_are_due_and_assigned_as_the_services_would_have_left_them(pr
             assert item.assignee_id is not None, item.reference
     reports = [item for item in items if item.kind == SubmissionKind.RESTRICTION_REPORT]
     assert {item.priority for item in reports} == {1, 2, 3}
-    assert all(item.priority == 0 for item in items if item.kind != SubmissionKind.RESTRICTION_REPORT)
+    offers = [item for item in items if item.kind == SubmissionKind.DUTY_OFFER]
+    assert {item.priority for item in offers} == {0, 1}  # an offer that conflicts is worked sooner
+    assert all(
+        item.priority == 0
+        for item in items
+        if item.kind not in (SubmissionKind.RESTRICTION_REPORT, SubmissionKind.DUTY_OFFER)
+    )
 
 
 def test_each_item_has_its_details_its_submit_event_and_documents_their_file(app, program, db_session):

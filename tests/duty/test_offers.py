@@ -10,10 +10,12 @@ from portal.cases.models import CaseStatus
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput, NotFound
 from portal.duty import operations as offers
+from portal.duty.models import AvailabilityClosed
 from portal.inbox import kinds
 from portal.items import lifecycle as submissions
 from portal.items.models import SubmissionEvent, SubmissionKind
 from portal.mail.models import OutboundEmail
+from portal.restrictions import operations as restrictions
 from portal.restrictions import reports
 from portal.restrictions.operations import Limit, ReportInput
 from portal.settings import DeadlineSettings, UploadLimits
@@ -173,42 +175,103 @@ def test_new_restrictions_re_evaluate_open_offers_and_flag_a_change(db_session, 
     assert "New restrictions" in event.message
 
 
+def availability(**changes) -> offers.AvailabilityInput:
+    start = utcnow().date()
+    values = dict(
+        title="Inspector",
+        tasks="Bench inspection",
+        places=1,
+        hours_per_day=6,
+        start_date=start,
+        end_date=start + timedelta(days=60),
+        demands={"lift": Limit(pounds=5, frequency="occasionally")},
+    )
+    values.update(changes)
+    return offers.AvailabilityInput(**values)
+
+
 def test_availability_that_fits_best_comes_first(db_session, team, tmp_path):
     accept_report(db_session, team, tmp_path, lift=20)
-    start, end = utcnow().date(), utcnow().date() + timedelta(days=60)
     heavy = offers.post_availability(
         db_session,
         team["supervisor"],
-        "Loader",
-        "Loading trucks",
-        2,
-        8,
-        start,
-        end,
-        {"lift": Limit(pounds=50, frequency="frequently")},
+        availability(
+            title="Loader", places=2, hours_per_day=8, demands={"lift": Limit(pounds=50, frequency="frequently")}
+        ),
     )
-    light = offers.post_availability(
-        db_session,
-        team["supervisor"],
-        "Inspector",
-        "Bench inspection",
-        1,
-        6,
-        start,
-        end,
-        {"lift": Limit(pounds=5, frequency="occasionally")},
-    )
+    light = offers.post_availability(db_session, team["supervisor"], availability())
     ranked = offers.matching_availability(db_session, team["case"], utcnow().date())
     assert [row.id for row, _ in ranked] == [light.id, heavy.id]
     assert ranked[1][1].conflicts
 
 
 def test_availability_needs_places(db_session, team):
-    start = utcnow().date()
     with pytest.raises(InvalidInput, match="how many places"):
-        offers.post_availability(
-            db_session, team["supervisor"], "Inspector", "Bench", 0, 6, start, start + timedelta(days=5), {}
-        )
+        offers.post_availability(db_session, team["supervisor"], availability(places=0))
+
+
+def test_changed_availability_is_matched_as_changed_and_keeps_a_start_already_past(db_session, team, tmp_path):
+    accept_report(db_session, team, tmp_path, lift=20)
+    posted = offers.post_availability(db_session, team["supervisor"], availability())
+    posted.start_date = utcnow().date() - timedelta(days=10)  # started ten days ago
+    db_session.commit()
+    heavier = availability(start_date=posted.start_date, demands={"lift": Limit(pounds=40, frequency="occasionally")})
+    offers.change_availability(db_session, posted, heavier)
+    [(row, fit)] = offers.matching_availability(db_session, team["case"], utcnow().date())
+    assert row.id == posted.id and [c.dimension for c in fit.conflicts] == ["lift"]
+    with pytest.raises(InvalidInput, match="start date cannot be in the past"):
+        offers.change_availability(db_session, posted, availability(start_date=posted.start_date - timedelta(days=1)))
+
+
+def test_the_work_hours_demand_taken_from_the_hours_a_day_is_not_typed_back_in(db_session, team):
+    posted = offers.post_availability(db_session, team["supervisor"], availability())
+    typed = offers.typed_demands(restrictions.limits_of(posted.demands), posted.hours_per_day)
+    assert set(typed) == {"lift"}
+
+
+def test_filled_or_withdrawn_availability_is_no_longer_matched_until_opened_again(db_session, team):
+    posted = offers.post_availability(db_session, team["supervisor"], availability())
+    offers.close_availability(db_session, posted, AvailabilityClosed.FILLED)
+    assert offers.matching_availability(db_session, team["case"], utcnow().date()) == []
+    with pytest.raises(Conflict, match="already marked filled"):
+        offers.close_availability(db_session, posted, AvailabilityClosed.WITHDRAWN)
+    offers.reopen_availability(db_session, posted)
+    assert [row.id for row, _ in offers.matching_availability(db_session, team["case"], utcnow().date())] == [posted.id]
+    offers.close_availability(db_session, posted, AvailabilityClosed.WITHDRAWN)
+    with pytest.raises(Conflict, match="has ended"):
+        offers.reopen_availability(db_session, posted, today=posted.end_date + timedelta(days=1))
+
+
+def test_only_the_supervisor_who_posted_availability_may_change_it(db_session, team):
+    posted = offers.post_availability(db_session, team["supervisor"], availability())
+    other = factories.user(db_session, Role.SUPERVISOR, department="Assembly")
+    assert access.get_availability(db_session, team["supervisor"], posted.id) is posted
+    for someone in (other, team["employee"], team["manager"]):
+        with pytest.raises(NotFound):
+            access.get_availability(db_session, someone, posted.id)
+
+
+def test_an_offer_that_conflicts_is_sent_only_when_the_supervisor_says_so_and_is_worked_sooner(
+    db_session, team, tmp_path
+):
+    accept_report(db_session, team, tmp_path, lift=5)
+    with pytest.raises(InvalidInput) as refused:
+        offers.make_offer(db_session, team["supervisor"], team["case"], offer_input(), DEADLINES)
+    assert (
+        "does not fit Alex Employee's current restrictions (Lift)" in refused.value.problems["send_despite_conflicts"]
+    )
+    conflicting = offers.make_offer(
+        db_session, team["supervisor"], team["case"], offer_input(send_despite_conflicts=True), DEADLINES
+    )
+    fitting = offers.make_offer(
+        db_session,
+        team["supervisor"],
+        team["case"],
+        offer_input(demands={"lift": Limit(pounds=5, frequency="occasionally")}),
+        DEADLINES,
+    )
+    assert conflicting.priority_at < fitting.priority_at  # same due date, worked a day sooner
+    assert conflicting.summary == "Transitional duty offer: Parts inspector"  # the fit is the case manager's
 
 
 def test_an_offer_is_refused_with_every_problem_at_once(db_session, team):
@@ -229,7 +292,11 @@ def test_an_offer_is_refused_with_every_problem_at_once(db_session, team):
 def test_the_hours_a_day_are_checked_against_the_work_hours_restriction(db_session, team, tmp_path):
     accept_report(db_session, team, tmp_path, lift=20, work_hours=Limit(hours=6))
     long_days = offers.make_offer(
-        db_session, team["supervisor"], team["case"], offer_input(hours_per_day=10), DEADLINES
+        db_session,
+        team["supervisor"],
+        team["case"],
+        offer_input(hours_per_day=10, send_despite_conflicts=True),
+        DEADLINES,
     )
     assert "conflict" in long_days.duty_offer.fit_summary
     fitting = offers.make_offer(db_session, team["supervisor"], team["case"], offer_input(hours_per_day=6), DEADLINES)

@@ -8,8 +8,10 @@ import pytest
 from portal.accounts.models import Role
 from portal.cases.models import CaseStatus
 from portal.core.columns import utcnow
+from portal.duty.models import DutyAvailability
 from portal.items import lifecycle as submissions
 from portal.items.models import Submission
+from portal.restrictions.operations import Limit
 from tests import factories
 
 
@@ -240,3 +242,83 @@ def test_a_supervisor_asked_about_their_offer_answers_it_and_the_case_manager_se
     assert "The case manager needs more information" not in team["supervisor"].client.get(offer_page).get_data(
         as_text=True
     )
+
+
+def test_the_live_fit_check_also_updates_the_status_line_kept_in_sight(team):
+    path = f"/supervisor/cases/{team['case'].id}/offer"
+    assert 'id="offer-fit-status"' in team["supervisor"].client.get(path).get_data(as_text=True)
+    fragment = (
+        team["supervisor"]
+        .post_form(f"{path}/fit", offer_fields(), token_from=path, headers={"HX-Request": "true"})
+        .get_data(as_text=True)
+    )
+    assert re.search(r'<p id="offer-fit-status"[^>]* role="status" hx-swap-oob="true">', fragment)
+
+
+def test_an_offer_that_conflicts_asks_the_supervisor_to_confirm_and_keeps_what_was_typed(team, db_session):
+    factories.accepted_report(db_session, team["case"], lift=Limit(pounds=5, frequency="occasionally"))
+    path = f"/supervisor/cases/{team['case'].id}/offer"
+    refused = team["supervisor"].post_form(path, offer_fields(location="Plant 2, bay 7"))
+    page = refused.get_data(as_text=True)
+    offers = db_session.query(Submission).filter_by(kind="duty_offer")
+    assert refused.status_code == 422 and not offers.count()
+    assert (
+        'id="send_despite_conflicts-error"' in page and "does not fit Alex Employee&#39;s current restrictions" in page
+    )
+    assert 'value="Plant 2, bay 7"' in page
+    sent = team["supervisor"].post_form(path, offer_fields(send_despite_conflicts="y"))
+    assert sent.status_code == 303
+    item = offers.one()
+    assert item.summary == "Transitional duty offer: Parts inspector" and item.priority == 1
+
+
+def test_the_supervisor_changes_marks_filled_and_reopens_availability(team, db_session):
+    start = utcnow().date()
+    fields = {
+        "title": "Bench inspector",
+        "tasks": "Inspect",
+        "places": "2",
+        "hours_per_day": "4",
+        "start_date": start.isoformat(),
+        "end_date": (start + timedelta(days=30)).isoformat(),
+        "lift_pounds": "5",
+        "lift_frequency": "occasionally",
+    }
+    supervisor = team["supervisor"]
+    assert supervisor.post_form("/supervisor/availability", fields).status_code == 303
+    posted = db_session.query(DutyAvailability).one()
+    change = f"/supervisor/availability/{posted.id}"
+    form = supervisor.client.get(change).get_data(as_text=True)
+    assert 'value="Bench inspector"' in form and re.search(r'id="lift_pounds"[^>]* value="5"', form)
+    assert '<option selected value="occasionally">' in form and re.search(r'id="work_hours_hours"[^>]* value=""', form)
+    refused = supervisor.post_form(change, {**fields, "places": "0"})
+    assert refused.status_code == 422 and 'id="places-error"' in refused.get_data(as_text=True)
+    assert supervisor.post_form(change, {**fields, "title": "Parts inspector"}).status_code == 303
+    status = f"{change}/status"
+    assert supervisor.post_form(status, {"action": "filled"}, token_from="/supervisor/availability").status_code == 303
+    page = supervisor.client.get("/supervisor/availability").get_data(as_text=True)
+    assert "Parts inspector" in page and "Filled</strong> on" in page and "Open it again" in page
+    assert "Parts inspector" not in team["manager"].client.get(f"/inbox/cases/{team['case'].id}").get_data(as_text=True)
+    assert supervisor.post_form(status, {"action": "reopen"}, token_from="/supervisor/availability").status_code == 303
+    assert "Parts inspector" in team["manager"].client.get(f"/inbox/cases/{team['case'].id}").get_data(as_text=True)
+    assert supervisor.post_form(status, {"action": "delete"}, token_from="/supervisor/availability").status_code == 303
+
+
+def test_another_supervisors_availability_answers_404(team, db_session, web_as):
+    posted = DutyAvailability(
+        supervisor=factories.user(db_session, Role.SUPERVISOR, department="Assembly"),
+        department="Assembly",
+        title="Loader",
+        tasks="Load",
+        places=1,
+        hours_per_day=4,
+        start_date=utcnow().date(),
+        end_date=utcnow().date(),
+    )
+    db_session.add(posted)
+    db_session.commit()
+    assert team["supervisor"].client.get(f"/supervisor/availability/{posted.id}").status_code == 404
+    response = team["supervisor"].post_form(
+        f"/supervisor/availability/{posted.id}/status", {"action": "withdrawn"}, token_from="/supervisor/availability"
+    )
+    assert response.status_code == 404 and posted.closed_at is None

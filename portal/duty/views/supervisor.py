@@ -1,6 +1,6 @@
 """Supervisors offer transitional duty and post standing light-duty availability."""
 
-from flask import current_app, flash, url_for
+from flask import current_app, flash, request, url_for
 from flask_login import current_user
 
 from portal import access, settings
@@ -8,10 +8,11 @@ from portal.core.columns import utcnow
 from portal.documents import operations as documents
 from portal.documents.forms import TextReplyForm
 from portal.duty import operations as offers
-from portal.duty.forms import AvailabilityForm, OfferForm
+from portal.duty.forms import AvailabilityForm, AvailabilityStatusForm, OfferForm
+from portal.duty.models import AvailabilityClosed
 from portal.extensions import db
 from portal.restrictions import operations as restrictions
-from portal.restrictions.fields import field_names, limits_from
+from portal.restrictions.fields import field_names
 from portal.web.audiences import supervisor
 from portal.web.responses import form_status, redirect_after_post, refusals, render
 
@@ -48,14 +49,15 @@ def offer_fit(case_id: int):
     for field in form:
         field.errors = []
     form.form_errors.clear()
-    return _offer_screen(case, form, block="fit")
+    return _offer_screen(case, form, block=["fit", "fit_status"], oob=True)
 
 
-def _offer_screen(case, form: OfferForm, status: int = 200, block: str | None = None):
+def _offer_screen(case, form: OfferForm, status: int = 200, block: list[str] | None = None, oob: bool = False):
     return render(
         "supervisor/offer_form.html",
         status,
         block=block,
+        oob=oob,
         case=case,
         form=form,
         dimensions=restrictions.DIMENSIONS,
@@ -110,17 +112,7 @@ def availability():
     form = AvailabilityForm()
     if form.validate_on_submit():
         with refusals(form):
-            offers.post_availability(
-                db.session,
-                current_user,
-                form.title.data or "",
-                form.tasks.data or "",
-                form.places.data,
-                form.hours_per_day.data,
-                form.start_date.data,
-                form.end_date.data,
-                limits_from(form),
-            )
+            offers.post_availability(db.session, current_user, form.to_input())
             flash("Posted. Case managers can now match it to employees of your department.", "success")
             return redirect_after_post(url_for("supervisor.availability"))
     return render(
@@ -128,6 +120,44 @@ def availability():
         form_status(form),
         form=form,
         posted=offers.availability_of(db.session, current_user),
+        status_form=AvailabilityStatusForm(),
         dimensions=restrictions.DIMENSIONS,
         field_names=field_names,
     )
+
+
+@supervisor.route("/availability/<int:availability_id>", methods=["GET", "POST"])
+def change_availability(availability_id: int):
+    posted = access.get_availability(db.session, current_user, availability_id)
+    form = AvailabilityForm.of(posted) if request.method == "GET" else AvailabilityForm()
+    if form.validate_on_submit():
+        with refusals(form):
+            offers.change_availability(db.session, posted, form.to_input())
+            flash(f"{posted.title}: changed.", "success")
+            return redirect_after_post(url_for("supervisor.availability"))
+    return render(
+        "supervisor/availability_change.html",
+        form_status(form),
+        form=form,
+        posted=posted,
+        dimensions=restrictions.DIMENSIONS,
+        field_names=field_names,
+    )
+
+
+@supervisor.post("/availability/<int:availability_id>/status")
+def availability_status(availability_id: int):
+    """Mark availability filled or withdrawn, or undo that: case managers match only open availability."""
+    posted = access.get_availability(db.session, current_user, availability_id)
+    form = AvailabilityStatusForm()
+    if form.validate_on_submit():
+        with refusals(form):
+            if form.action.data == "reopen":
+                offers.reopen_availability(db.session, posted)
+                flash(f"{posted.title}: open again. Case managers can match it.", "success")
+            else:
+                offers.close_availability(db.session, posted, AvailabilityClosed(form.action.data))
+                flash(f"{posted.title}: marked {form.action.data}. Case managers no longer see it.", "success")
+    for message in form.form_errors + form.action.errors:
+        flash(message, "error")
+    return redirect_after_post(url_for("supervisor.availability"))
