@@ -45,12 +45,20 @@ def field_names(dimension) -> list[str]:
     }[dimension.kind]
 
 
+class _InRange(NumberRange):
+    """A range check of a number that parsed: one that did not already has its message."""
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None:
+            super().__call__(form, field)
+
+
 class _NamedNumber(Field):
     """A number field whose every error names the dimension it is about, whether what was typed is not
     a number or is out of range: in the error summary, "Not a valid integer value" says nothing."""
 
     def __init__(self, label: str, message: str, maximum: float, **kwargs) -> None:
-        validators = [Optional(), NumberRange(0, maximum, message=message)]
+        validators = [Optional(), _InRange(0, maximum, message=message)]
         super().__init__(label, validators=validators, **kwargs)
         self.message = message
 
@@ -60,10 +68,6 @@ class _NamedNumber(Field):
         except ValueError as error:
             raise ValueError(self.message) from error
 
-    def validate(self, form, extra_validators=()) -> bool:
-        valid = super().validate(form, extra_validators)
-        self.errors = list(dict.fromkeys(self.errors))  # not a number, so not in range: one message, not two
-        return valid
 
 
 class PoundsField(_NamedNumber, IntegerField):
