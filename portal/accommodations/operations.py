@@ -362,27 +362,26 @@ def _decision_problems(
 ) -> dict[str, str]:
     """Every rule a decision breaks, by field: what each kind of decision must say."""
     problems = {}
-    if decision == Decision.GRANTED:
-        if not what:
-            problems["what"] = "Say exactly what is granted."
-        if granted_from is None:
-            problems["granted_from"] = "Enter the date it starts."
-        elif granted_until and granted_until < granted_from:
-            problems["granted_until"] = "The end must be on or after the start."
-        if granted_from and review_date and review_date < granted_from:
-            problems["review_date"] = "The review date must be on or after the start."
-    elif decision == Decision.ALTERNATIVE:
-        if not what:
-            problems["what"] = "Say what alternative is offered."
-        if not why:
-            problems["why"] = "Say why the accommodation asked for was not chosen."
-    elif decision == Decision.DENIED:
+    if decision not in set(Decision):
+        return {"decision": "Choose a decision."}
+    if decision == Decision.DENIED:
         if denial_reason is None or denial_reason not in set(DenialReason):
             problems["denial_reason"] = "Choose the reason for the denial."
         if not why:
             problems["why"] = "Explain the denial; the employee reads it."
-    else:
-        problems["decision"] = "Choose a decision."
+        return problems
+    # What is put in place has dates, whether it is what was asked for or an alternative.
+    if not what:
+        granted = decision == Decision.GRANTED
+        problems["what"] = "Say exactly what is granted." if granted else "Say what alternative is offered."
+    if granted_from is None:
+        problems["granted_from"] = "Enter the date it starts."
+    elif granted_until and granted_until < granted_from:
+        problems["granted_until"] = "The end must be on or after the start."
+    if granted_from and review_date and review_date < granted_from:
+        problems["review_date"] = "The review date must be on or after the start."
+    if decision == Decision.ALTERNATIVE and not why:
+        problems["why"] = "Say why the accommodation asked for was not chosen."
     return problems
 
 
@@ -400,7 +399,7 @@ def decide(
     review_date: date | None = None,
     now: datetime | None = None,
 ) -> None:
-    """Grant (what, from when, for how long, review date), offer an alternative (what and why), or deny
+    """Grant (what, from when, for how long, review date), offer an alternative (the same, and why), or deny
     (a reason from the list, explained). The employee is told; the supervisor only of what was granted."""
     now = now or utcnow()
     request = submission.accommodation
@@ -416,9 +415,10 @@ def decide(
     def record(decided_at: datetime) -> None:
         request.decision, request.decision_what, request.decision_why = chosen, what or None, why or None
         request.denial_reason = reason
-        request.granted_from = granted_from if decision == Decision.GRANTED else None
-        request.granted_until = granted_until if decision == Decision.GRANTED else None
-        request.review_date = review_date if decision == Decision.GRANTED else None
+        dated = chosen in (Decision.GRANTED, Decision.ALTERNATIVE)
+        request.granted_from = granted_from if dated else None
+        request.granted_until = granted_until if dated else None
+        request.review_date = review_date if dated else None
         request.decided_at = decided_at
         if decision == Decision.GRANTED:
             _tell_supervisor(session, submission)

@@ -85,9 +85,16 @@ class Case(Model):
     def type_label(self) -> str:
         return CaseType(self.case_type).label
 
-    @property
-    def status_label(self) -> str:
-        return CaseStatus(self.status).label
+    def status_on(self, today: date) -> CaseStatus:
+        """The status as it stands on ``today``: transitional duty accepted but not yet begun leaves the case
+        open: nobody should read that the employee is on transitional duty days before it begins."""
+        if self.status == CaseStatus.TRANSITIONAL_DUTY and self.duty_to_start(today):
+            return CaseStatus.OPEN
+        return CaseStatus(self.status)
+
+    def duty_to_start(self, today: date) -> bool:
+        """Whether the transitional duty the employee accepted is still to begin on ``today``."""
+        return self.transitional_duty_start is not None and today < self.transitional_duty_start
 
 
 class CaseParticipant(Model):

@@ -170,6 +170,14 @@ def provide_information(
             notifications.queue(session, submission.assignee.email, "information_provided", submission=submission)
 
 
+CLOSED_CASE = "This case is closed: nothing more is asked of the employee on it."
+
+
+def may_request_documents(case: Case) -> bool:
+    """A closed case asks nothing more of anyone."""
+    return case.status != CaseStatus.CLOSED
+
+
 def request_document(
     session,
     actor: User,
@@ -182,8 +190,8 @@ def request_document(
 ) -> InformationRequest:
     """Ask the employee for a specific document; it shows in their list of what we need."""
     now = now or utcnow()
-    if case.status == CaseStatus.CLOSED:
-        raise Conflict("This case is closed: nothing more is asked of the employee on it.")
+    if not may_request_documents(case):
+        raise Conflict(CLOSED_CASE)
     document_type = DocumentType(document_type)
     if due_date <= local_date(now, settings):
         raise InvalidInput("The due date must be after today.", field="due_date")

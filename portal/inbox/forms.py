@@ -92,8 +92,8 @@ class AccommodationDecisionForm(ActionForm):
         default="",
         choices=[SelectChoice("", "Not a denial")] + [SelectChoice(r.value, r.label) for r in DenialReason],
     )
-    granted_from = DateField("Granted from", validators=[Optional()])
-    granted_until = DateField("Granted until (optional)", validators=[Optional()])
+    granted_from = DateField("In place from", validators=[Optional()])
+    granted_until = DateField("In place until (optional)", validators=[Optional()])
     review_date = DateField("Review date (optional)", validators=[Optional()])
 
 

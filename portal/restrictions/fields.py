@@ -69,7 +69,6 @@ class _NamedNumber(Field):
             raise ValueError(self.message) from error
 
 
-
 class PoundsField(_NamedNumber, IntegerField):
     pass
 

@@ -11,6 +11,7 @@ from portal.accommodations import operations as accommodations
 from portal.accommodations.models import DenialReason, HelpCategory
 from portal.cases.models import AuthorisationScope
 from portal.core.dates import written_date, written_moment
+from portal.core.columns import utcnow
 from portal.documents import operations as documents
 from portal.files import storage
 from portal.items import deadlines
@@ -37,6 +38,12 @@ def format_size(size: int) -> str:
 
 
 EMPLOYEE_STATUS = {
+def as_sentence(text: str | None) -> str:
+    """Text people typed, ended with a full stop unless it already ends a sentence: "roles." stays "roles."."""
+    text = (text or "").strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
     "new": "Received, waiting for review",
     "in_review": "In review",
     "needs_info": "We need more information from you",
@@ -87,10 +94,15 @@ def home_endpoint() -> str | None:
 
 
 def register(app) -> None:
+def _program_today() -> date:
+    return deadlines.local_date(utcnow(), settings.current().deadlines)
+
+
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.globals["home_endpoint"] = home_endpoint
+    app.jinja_env.filters["sentence"] = as_sentence
     app.jinja_env.globals["upload_accept"] = storage.ACCEPT
     app.jinja_env.globals["upload_types_in_words"] = storage.ACCEPTED_IN_WORDS
     app.jinja_env.globals["may_invite"] = lambda: bool(access.invitable_roles(current_user))
@@ -116,3 +128,5 @@ def register(app) -> None:
     app.jinja_env.globals["describe_restriction"] = restrictions.describe
     app.jinja_env.globals["restriction_label"] = lambda key: restrictions.BY_KEY[key].label
     app.jinja_env.globals["portal_name"] = lambda: app.config["PORTAL_NAME"]
+    app.jinja_env.globals["case_status"] = lambda case: case.status_on(_program_today()).label
+    app.jinja_env.globals["duty_to_start"] = lambda case: case.duty_to_start(_program_today())

@@ -157,7 +157,8 @@ def test_granting_tells_the_employee_and_the_supervisor_only_what_was_granted(db
     [
         ("granted", {"what": ""}, "exactly what"),
         ("granted", {"what": "Stool"}, "date it starts"),
-        ("alternative", {"what": "A mat", "why": ""}, "why the accommodation"),
+        ("alternative", {"what": "A mat", "why": "", "granted_from": date.today()}, "why the accommodation"),
+        ("alternative", {"what": "A mat", "why": "Walkway"}, "date it starts"),
         ("denied", {"why": "Too costly"}, "reason for the denial"),
         ("denied", {"denial_reason": "undue_hardship", "why": ""}, "Explain the denial"),
     ],
@@ -178,6 +179,7 @@ def test_an_alternative_accepted_is_what_the_supervisor_puts_in_place(db_session
         item.version,
         what="An anti-fatigue mat",
         why="Stools block the walkway at this line.",
+        granted_from=utcnow().date(),
     )
     assert accommodations.granted_for_team(db_session, team["supervisor"]) == []
     accommodations.accept_alternative(db_session, team["employee"], item)

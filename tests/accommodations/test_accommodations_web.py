@@ -213,14 +213,23 @@ def test_an_alternative_waits_on_the_employee_and_says_so_until_they_accept_it(t
     version = str(db_session.get(Submission, item.id).version)
     offered = team["manager"].post_form(
         f"{review}/decide",
-        {"version": version, "decision": "alternative", "what": "A sit-stand stool", "why": "The desk is shared."},
+        {
+            "version": version,
+            "decision": "alternative",
+            "what": "A sit-stand stool.",
+            "why": "The desk is shared.",
+            "granted_from": "2026-12-07",
+            "granted_until": "2027-03-05",
+        },
     )
     assert offered.status_code == 303
     page = team["employee"].client.get(f"/employee/submissions/{item.id}").get_data(as_text=True)
+    assert "<strong>A sit-stand stool.</strong> From 7 Dec 2026 until 5 Mar 2027." in page
+    assert "Why not what you asked for: The desk is shared." in page and "stool.." not in page
     assert "An alternative is offered: your answer is needed" in page and "<strong>Accepted</strong>" not in page
     assert "reply below" not in page
     home = team["employee"].client.get("/employee/").get_data(as_text=True)
-    assert "Answer an alternative accommodation: A sit-stand stool" in home and "Nothing right now" not in home
+    assert "Answer an alternative accommodation: A sit-stand stool." in home and "Nothing right now" not in home
 
     team["employee"].post_form(f"/employee/submissions/{item.id}/accept-alternative", {})
     page = team["employee"].client.get(f"/employee/submissions/{item.id}").get_data(as_text=True)

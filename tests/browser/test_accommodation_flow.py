@@ -78,7 +78,7 @@ def test_an_accommodation_asked_for_on_a_phone_is_discussed_checked_with_the_sup
     manager.get_by_text("Decide", exact=True).click()
     manager.get_by_label("Grant it").check()
     manager.get_by_label("What exactly is granted, or the alternative offered").fill("A sit-stand stool at station 5")
-    manager.get_by_label("Granted from").fill(utcnow().date().isoformat())
+    manager.get_by_label("In place from").fill(utcnow().date().isoformat())
     manager.get_by_role("button", name="Record the decision").click()
     expect(manager.get_by_role("status")).to_contain_text("Decision recorded")
 

@@ -322,3 +322,26 @@ def test_another_supervisors_availability_answers_404(team, db_session, web_as):
         f"/supervisor/availability/{posted.id}/status", {"action": "withdrawn"}, token_from="/supervisor/availability"
     )
     assert response.status_code == 404 and posted.closed_at is None
+
+
+def test_accepted_duty_that_has_not_begun_leaves_the_case_open_until_its_start(team, db_session):
+    item = make_forwarded_offer(team, db_session)
+    team["employee"].post_form(f"/employee/offers/{item.id}", {"answer": "accept", "reason": ""})
+    start = item.duty_offer.start_date  # three days from now
+    pages = {
+        "employee": ("/employee/", "<dt>Status</dt><dd>Open</dd>"),
+        "supervisor": ("/supervisor/", f"{team['case'].number}, open"),
+        "manager": (f"/inbox/cases/{team['case'].id}", "<dt>Status</dt><dd>Open</dd>"),
+    }
+    for who, (path, status) in pages.items():
+        page = team[who].client.get(path).get_data(as_text=True)
+        assert status in page and "On transitional duty" not in page, who
+    assert "Transitional duty starts on" in team["employee"].client.get("/employee/").get_data(as_text=True)
+    db_session.expire_all()
+    case = db_session.get(type(team["case"]), team["case"].id)
+    case.transitional_duty_start = utcnow().date() - timedelta(days=1)  # it has begun
+    db_session.commit()
+    for who, (path, _) in pages.items():
+        page = team[who].client.get(path).get_data(as_text=True)
+        assert "transitional duty" in page.lower() and "<dd>Open</dd>" not in page and ", open" not in page, who
+    assert "On transitional duty from" in team["employee"].client.get("/employee/").get_data(as_text=True)

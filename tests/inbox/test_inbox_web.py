@@ -3,12 +3,15 @@
 import html
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from flask import current_app
 
 from portal.accounts.models import Role
 from portal.audit.models import AuditEvent
+from portal.cases.models import CaseStatus
+from portal.core.columns import utcnow
 from portal.documents import operations as documents
 from portal.files.models import StoredFile
 from portal.items.models import InformationRequest, Submission, SubmissionStatus
@@ -200,6 +203,20 @@ def test_asking_for_a_document_from_the_case_page(web, item, db_session):
     )
     assert bad.status_code == 422 and "keep me" in bad.get_data(as_text=True)
     assert "Choose the document you need." in bad.get_data(as_text=True)
+
+
+def test_a_closed_case_offers_no_document_request_form_and_refuses_one_sent(web, item, db_session):
+    item.case.status = CaseStatus.CLOSED
+    db_session.commit()
+    path = f"/inbox/cases/{item.case_id}"
+    page = web.client.get(path).get_data(as_text=True)
+    assert "This case is closed: nothing more is asked of the employee on it." in page
+    assert "/request-document" not in page
+    due = (utcnow().date() + timedelta(days=15)).isoformat()
+    response = web.post_form(
+        f"{path}/request-document", {"document_type": "work_status_note", "due_date": due}, token_from=path
+    )
+    assert response.status_code == 409 and not db_session.query(InformationRequest).count()
 
 
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.CLINICIAN, Role.EMPLOYEE, Role.ADMIN])

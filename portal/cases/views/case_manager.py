@@ -31,6 +31,8 @@ def _case_screen(case, status: int = 200, form=None, clinician_form=None, take_f
         form=form or DocumentRequestForm(formdata=None, due_date=document_request_due_date(now, deadlines)),
         clinician_form=clinician_form or ClinicianForm(formdata=None),
         take_form=take_form or TakeCaseForm(),
+        may_request_documents=documents.may_request_documents(case),
+        closed_case=documents.CLOSED_CASE,
         authorisations=authorisations.for_case(db.session, case),
         is_live=authorisations.is_live,
         current=restrictions.current_report(db.session, case.id, now.date()),
