@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import access
 from portal.accounts.models import Role, User
@@ -123,7 +123,7 @@ def case_overview(session, case: Case) -> dict:
         session.scalars(
             select(Submission)
             .where(Submission.case_id == case.id)
-            .options(joinedload(Submission.assignee))
+            .options(joinedload(Submission.assignee), selectinload(Submission.duty_offer))
             .order_by(Submission.submitted_at.desc(), Submission.id.desc())
         )
     )

@@ -72,6 +72,19 @@ def employee_status(submission) -> str:
 
 
 def offer_state(submission) -> str:
+def item_status(submission) -> str:
+    """A submission's status for the case manager: an offer they accepted went on to the employee, whose
+    answer is what matters now (a declined offer is not "Accepted")."""
+    offer = submission.duty_offer if submission.kind == "duty_offer" else None
+    if offer is not None and offer.forwarded_at is not None:
+        return (
+            f"Forwarded; {offer.employee_answer} by the employee"
+            if offer.employee_answer
+            else ("Forwarded; waiting for the employee's answer")
+        )
+    return submission.status_label
+
+
     """Where a transitional-duty offer stands, for the supervisor and the employee."""
     offer = submission.duty_offer
     if offer.employee_answer:
@@ -116,6 +129,7 @@ def _program_today() -> date:
     app.jinja_env.globals["scope_label"] = lambda scope: AuthorisationScope(scope).label
     app.jinja_env.globals["log_kind"] = accommodations.LOG_KINDS.get
     app.jinja_env.globals["log_method"] = accommodations.LOG_METHODS.get
+    app.jinja_env.globals["item_status"] = item_status
     app.jinja_env.globals["feasible_label"] = accommodations.FEASIBLE.get
     app.jinja_env.globals["contact_label"] = lambda key: accommodations.CONTACT_PREFERENCES.get(key, key)
     app.jinja_env.globals["due_days"] = deadlines.days_remaining

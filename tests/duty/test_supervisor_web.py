@@ -345,3 +345,15 @@ def test_accepted_duty_that_has_not_begun_leaves_the_case_open_until_its_start(t
         page = team[who].client.get(path).get_data(as_text=True)
         assert "transitional duty" in page.lower() and "<dd>Open</dd>" not in page and ", open" not in page, who
     assert "On transitional duty from" in team["employee"].client.get("/employee/").get_data(as_text=True)
+
+
+def test_the_case_page_lists_an_offer_the_employee_declined_as_declined_not_accepted(team, db_session):
+    item = make_forwarded_offer(team, db_session)
+    case_page = f"/inbox/cases/{team['case'].id}"
+    assert "Forwarded; waiting for the employee&#39;s answer" in team["manager"].client.get(case_page).get_data(
+        as_text=True
+    )
+    team["employee"].post_form(f"/employee/offers/{item.id}", {"answer": "decline", "reason": "Too far"})
+    page = team["manager"].client.get(case_page).get_data(as_text=True)
+    assert f"({item.reference})" in page and "Forwarded; declined by the employee" in page
+    assert re.search(rf"\({item.reference}\), [^<]*: Accepted", page) is None
