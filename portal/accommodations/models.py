@@ -46,6 +46,12 @@ class Decision(StrEnum):
     ALTERNATIVE = "alternative"
     DENIED = "denied"
 
+    @property
+    def recorded_as(self) -> str:
+        """The decision's action in the item's history: the employee reads "offered an alternative",
+        not "accepted it", before they have accepted anything."""
+        return {"granted": "grant", "alternative": "offer_alternative", "denied": "deny"}[self.value]
+
 
 class DenialReason(StrEnum):
     UNDUE_HARDSHIP = "undue_hardship"

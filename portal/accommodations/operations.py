@@ -434,7 +434,8 @@ def decide(
         now=now,
         take_effect=record,
         # What was granted or offered instead; a denial, which the history shows as its reason, says why.
-        message=f"{reason.label}: {why}" if reason else f"{chosen.value.capitalize()}: {what}",
+        message=f"{reason.label}: {why}" if reason else what,
+        recorded_as=chosen.recorded_as,
     )
 
 

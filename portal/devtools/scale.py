@@ -483,6 +483,7 @@ class _Item:
     priority: int = 0
     note: str | None = None  # the sender's message with the submission
     decision: str | None = None  # the message with the accept or decline
+    decided_as: str | None = None  # the decision's action in the history, where the kind names its own
 
 
 def _table(model: type[Model]) -> Table:
@@ -769,7 +770,7 @@ class _Program:
             events.append(("claim", assignee, timeline.claimed_at, S.NEW, S.IN_REVIEW, None))
         information_due = self._information_round(case, submission_id, status, timeline, assignee, sender, events)
         if status in (S.ACCEPTED, S.DECLINED):
-            action = "accept" if status == S.ACCEPTED else "decline"
+            action = item.decided_as or ("accept" if status == S.ACCEPTED else "decline")
             events.append((action, assignee, timeline.decided_at, S.IN_REVIEW, status, item.decision))
 
         due_at = None  # decided and withdrawn items are due for nothing
@@ -1053,33 +1054,38 @@ class _Program:
             "alternative_accepted_at": None,
             "reconsideration_reason": None,
         }
-        message = None
+        message = decided_as = None
         if status in (S.ACCEPTED, S.DECLINED):
             decided_on = deadlines.local_date(timeline.decided_at, settings)
             what = HELP_DESCRIPTIONS[categories[0]]
             if status == S.DECLINED:
                 reason = rng.choice(list(DenialReason))
-                row.update(decision=Decision.DENIED, decision_why=DENIAL_EXPLANATIONS[reason], denial_reason=reason)
-                message = f"Denied: {reason.label}"
+                decision = Decision.DENIED
+                row.update(decision=decision, decision_why=DENIAL_EXPLANATIONS[reason], denial_reason=reason)
+                message = f"{reason.label}: {DENIAL_EXPLANATIONS[reason]}"
             elif rng.random() < 0.8:
+                decision = Decision.GRANTED
                 row.update(
-                    decision=Decision.GRANTED,
+                    decision=decision,
                     decision_what=what,
                     granted_from=decided_on,
                     granted_until=row["needed_until"],
                     review_date=decided_on + timedelta(days=180),
                 )
-                message = f"Granted: {what}"
+                message = what
             else:
+                decision, message = Decision.ALTERNATIVE, "A fixed later shift in another team."
                 row.update(
-                    decision=Decision.ALTERNATIVE,
-                    decision_what="A fixed later shift in another team.",
+                    decision=decision,
+                    decision_what=message,
                     decision_why="The team cannot cover the early start, but the late shift can.",
+                    granted_from=decided_on + timedelta(days=7),
                 )
-                message = "Alternative: A fixed later shift in another team."
             row["decided_at"] = timeline.decided_at
+            decided_as = decision.recorded_as
         self.rows[AccommodationRequest].append(row)
-        return _Item("Accommodation: " + ", ".join(category.label.lower() for category in categories), decision=message)
+        summary = "Accommodation: " + ", ".join(category.label.lower() for category in categories)
+        return _Item(summary, decision=message, decided_as=decided_as)
 
     # --- into the database ----------------------------------------------------------------------
 

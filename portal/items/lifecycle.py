@@ -144,9 +144,13 @@ def transition(
     expected_version: int | None,
     message: str | None = None,
     now: datetime | None = None,
+    recorded_as: str | None = None,
     **changes,
 ) -> SubmissionEvent:
     """Apply ``action`` if the item is still as the user saw it and the lifecycle allows it.
+
+    The history records it as ``action``, or as ``recorded_as`` where a kind names its own decisions
+    (an accommodation's "accept" is a grant or an alternative offered).
 
     Adds the history event and the audit record; the caller adds what else
     belongs in the same transaction and calls ``commit``.
@@ -174,7 +178,7 @@ def transition(
         submission=submission,
         actor=actor,
         at=now,
-        action=action,
+        action=recorded_as or action,
         from_status=before,
         to_status=submission.status,
         message=message,
@@ -317,11 +321,13 @@ def decide(
     now: datetime | None = None,
     take_effect: Callable[[datetime], None] | None = None,
     message: str | None = None,
+    recorded_as: str | None = None,
 ) -> None:
     """Accept or decline, in one transaction with what accepting the item's kind does (``take_effect``).
 
-    A decline needs a reason, which the sender sees; ``message`` replaces it in the history where
-    a kind records its own decision. The sender is emailed a link to ``sender_screen``.
+    A decline needs a reason, which the sender sees; ``message`` replaces it, and ``recorded_as`` the
+    action, in the history where a kind records its own decision. The sender is emailed a link to
+    ``sender_screen``.
     """
     now = now or utcnow()
     reason = (reason or "").strip()
@@ -339,6 +345,7 @@ def decide(
             message=message or reason or None,
             now=now,
             due_at=None,
+            recorded_as=recorded_as,
         )
         if take_effect is not None:
             take_effect(now)

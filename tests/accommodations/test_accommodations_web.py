@@ -226,6 +226,7 @@ def test_an_alternative_waits_on_the_employee_and_says_so_until_they_accept_it(t
     page = team["employee"].client.get(f"/employee/submissions/{item.id}").get_data(as_text=True)
     assert "<strong>A sit-stand stool.</strong> From 7 Dec 2026 until 5 Mar 2027." in page
     assert "Why not what you asked for: The desk is shared." in page and "stool.." not in page
+    assert "Morgan Manager offered an alternative." in page and "accepted it" not in page
     assert "An alternative is offered: your answer is needed" in page and "<strong>Accepted</strong>" not in page
     assert "reply below" not in page
     home = team["employee"].client.get("/employee/").get_data(as_text=True)

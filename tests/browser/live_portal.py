@@ -16,6 +16,7 @@ from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from portal import create_app
+from portal.accommodations import operations as accommodations
 from portal.accounts import operations as accounts
 from portal.accounts.models import Role, User
 from portal.cases import authorisations
@@ -182,6 +183,24 @@ class LivePortal:
                 DeadlineSettings.from_config(self.app.config),
             )
             return item.reference
+
+    def new_accommodation_request(self, help_wanted: str) -> str:
+        """The demo employee asks for an accommodation, as the six steps would send it; its reference."""
+        steps = {
+            "difficulty": {"difficulty": "Standing all shift makes my back seize up."},
+            "tasks": {"tasks_affected": "Line work for eight hours."},
+            "help": {"help": [{"category": "equipment", "description": help_wanted}]},
+            "duration": {"temporary": "no"},
+            "documents": {},
+            "contact": {"contact_preference": "email"},
+        }
+        with self.app.app_context():
+            employee, case = self._demo_case()
+            for step, values in steps.items():
+                problems = accommodations.save_step(db.session, employee, case, step, values)
+                assert not problems, problems
+            sent = accommodations.send(db.session, employee, case, DeadlineSettings.from_config(self.app.config))
+            return sent.reference
 
     def claim_as(self, email: str, reference: str) -> None:
         """Someone else claims the item behind the browser's back, as from another case manager's tab."""

@@ -1,10 +1,12 @@
 """An accommodation asked for on a phone, worked through the interactive process, and decided."""
 
 import re
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
 from portal.core.columns import utcnow
+from portal.core.dates import written_date as written
 from tests.browser.checks import audit, follow
 
 PHONE = {"width": 375, "height": 740}
@@ -84,5 +86,46 @@ def test_an_accommodation_asked_for_on_a_phone_is_discussed_checked_with_the_sup
 
     employee.goto(portal.link_in_mail("employee@demo.test", "A decision on something you sent"))
     expect(employee.get_by_role("heading", name="Granted")).to_be_visible()
-    expect(employee.get_by_text("A sit-stand stool at station 5", exact=True)).to_be_visible()
+    expect(employee.get_by_text("A sit-stand stool at station 5.", exact=True)).to_be_visible()
     audit(employee, "Employee: a granted accommodation")
+
+
+def test_an_alternative_with_its_dates_is_offered_and_the_employee_accepts_it_on_a_phone(sign_in, portal):
+    reference = portal.new_accommodation_request("A stool at the packing line")
+    portal.claim_as("manager@demo.test", reference)
+    manager = sign_in("case manager")
+    manager.goto(portal.link_in_mail("manager@demo.test", "New item to review"))
+    expect(manager.locator("main")).to_contain_text("A stool at the packing line")
+    manager.get_by_text("Decide", exact=True).click()
+    manager.get_by_label("Offer an alternative").check()
+    manager.get_by_label("What exactly is granted, or the alternative offered").fill(
+        "An anti-fatigue mat at station 2."
+    )
+    starts = utcnow().date() + timedelta(days=7)
+    manager.get_by_label("In place from").fill(starts.isoformat())
+    manager.get_by_label("In place until (optional)").fill((starts + timedelta(days=90)).isoformat())
+    manager.get_by_label("Why (for an alternative or a denial; the employee reads it)").fill(
+        "A stool would block the walkway at the packing line."
+    )
+    manager.get_by_role("button", name="Record the decision").click()
+    expect(manager.get_by_role("status")).to_contain_text("Decision recorded")
+
+    employee = sign_in("employee")
+    employee.set_viewport_size(PHONE)
+    employee.goto("/employee/")
+    needed = employee.get_by_role("region", name="What we need from you")
+    expect(needed).to_contain_text("Answer an alternative accommodation: An anti-fatigue mat at station 2.")
+    follow(needed.get_by_role("link", name=re.compile(f"Read it and answer about {reference}")))
+    decision = employee.get_by_role("region", name="An alternative is offered")
+    expect(decision).to_contain_text(f"An anti-fatigue mat at station 2. From {written(starts)} until")
+    expect(decision).to_contain_text("Why not what you asked for: A stool would block the walkway")
+    audit(employee, "Employee: an alternative accommodation to answer")
+    decision.get_by_role("button", name="Accept the alternative").click()
+    expect(employee.get_by_role("status")).to_contain_text("You accepted the alternative")
+    expect(employee.get_by_role("button", name="Accept the alternative")).to_have_count(0)
+    employee.goto("/employee/")
+    expect(employee.get_by_role("region", name="What we need from you")).not_to_contain_text("anti-fatigue mat")
+
+    supervisor = sign_in("supervisor")
+    supervisor.goto("/supervisor/")
+    expect(supervisor.get_by_text(re.compile(r"An anti-fatigue mat at station 2\., from"))).to_be_visible()

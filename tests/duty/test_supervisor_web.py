@@ -8,6 +8,7 @@ import pytest
 from portal.accounts.models import Role
 from portal.cases.models import CaseStatus
 from portal.core.columns import utcnow
+from portal.core.dates import written_date
 from portal.duty.models import DutyAvailability
 from portal.items import lifecycle as submissions
 from portal.items.models import Submission
@@ -336,7 +337,8 @@ def test_accepted_duty_that_has_not_begun_leaves_the_case_open_until_its_start(t
     for who, (path, status) in pages.items():
         page = team[who].client.get(path).get_data(as_text=True)
         assert status in page and "On transitional duty" not in page, who
-    assert "Transitional duty starts on" in team["employee"].client.get("/employee/").get_data(as_text=True)
+    home = team["employee"].client.get("/employee/").get_data(as_text=True)
+    assert f"Transitional duty starts on {written_date(start)}" in home
     db_session.expire_all()
     case = db_session.get(type(team["case"]), team["case"].id)
     case.transitional_duty_start = utcnow().date() - timedelta(days=1)  # it has begun
