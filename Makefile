@@ -26,12 +26,17 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-# htmx comes from the npm registry, pinned in package-lock.json; it is never committed.
+# htmx, and Compressor.js (large photos made smaller in the browser before they are sent: static/js/uploads.js),
+# come from the npm registry, pinned in package-lock.json; they are never committed.
 portal/static/vendor/htmx.min.js: node_modules/.package-lock.json
 	mkdir -p portal/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 
-static: portal/static/vendor/htmx.min.js
+portal/static/vendor/compressor.min.js: node_modules/.package-lock.json
+	mkdir -p portal/static/vendor
+	cp node_modules/compressorjs/dist/compressor.min.js $@
+
+static: portal/static/vendor/htmx.min.js portal/static/vendor/compressor.min.js
 
 migrate: install
 	$(BIN)/flask db upgrade

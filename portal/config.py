@@ -58,8 +58,15 @@ class Config:
             )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(instance / "uploads"))
-        self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)
+        # Uploads (settings.UploadLimits): each file, and all the files sent together. A choice over them is
+        # refused next to its field, with everything else typed kept; browsers shrink large photos first.
+        self.MAX_FILE_SIZE = _int("MAX_FILE_SIZE", 25 * 1024 * 1024)
+        self.MAX_UPLOAD_SIZE = _int("MAX_UPLOAD_SIZE", 100 * 1024 * 1024)
         self.MAX_FILES_PER_UPLOAD = _int("MAX_FILES_PER_UPLOAD", 10)
+        # The largest request body, refused before it is read (a bare "too large" page). Well above the upload
+        # allowance, so that an upload over it is read and refused next to its field instead: Werkzeug streams
+        # file parts to temporary files on disk (TMPDIR), never into memory.
+        self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 4 * self.MAX_UPLOAD_SIZE)
         self.PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
         self.PORTAL_NAME = os.environ.get("PORTAL_NAME", "Return-to-work portal")
 

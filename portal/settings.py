@@ -58,15 +58,30 @@ class AccountSettings:
         )
 
 
+MB = 1024 * 1024
+# Room left in a request body beside its files: the form's other fields and the multipart framing.
+FORM_ROOM = MB
+
+
 @dataclass(frozen=True)
 class UploadLimits:
+    """What one upload may hold. A choice over them is refused next to its field, with everything else
+    typed kept (``files.forms``); the browser checks the same before sending (static/js/uploads.js)."""
+
     upload_folder: str
-    max_bytes: int
-    max_files: int
+    max_bytes: int  # one file
+    max_files: int  # files sent together
+    max_total_bytes: int = 100 * MB  # all the files sent together
 
     @classmethod
     def from_config(cls, config) -> "UploadLimits":
-        return cls(config["UPLOAD_FOLDER"], config["MAX_CONTENT_LENGTH"], config["MAX_FILES_PER_UPLOAD"])
+        total = config["MAX_UPLOAD_SIZE"]
+        body = config.get("MAX_CONTENT_LENGTH")
+        if body is not None:
+            # The body limit is refused before it is read, with no form to show again: an allowance
+            # above it would promise what the server then refuses with a bare error page.
+            total = min(total, max(body - FORM_ROOM, body // 2))
+        return cls(config["UPLOAD_FOLDER"], min(config["MAX_FILE_SIZE"], total), config["MAX_FILES_PER_UPLOAD"], total)
 
 
 @dataclass(frozen=True)

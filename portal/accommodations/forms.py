@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    MultipleFileField,
     RadioField,
     SelectChoice,
     StringField,
@@ -18,6 +17,7 @@ from wtforms.validators import Length, Optional, Regexp
 
 from portal.accommodations.models import HelpCategory
 from portal.accommodations.operations import CONTACT_PREFERENCES
+from portal.files.forms import UploadsField
 from portal.web.fields import HiddenNumberField
 
 
@@ -97,7 +97,7 @@ class DurationStep(StepForm):
 
 
 class DocumentsStep(StepForm):
-    documents = MultipleFileField("Supporting documents (optional)")
+    documents = UploadsField("Supporting documents (optional)")
 
     def values(self) -> dict:
         return {}

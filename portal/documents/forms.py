@@ -1,10 +1,11 @@
 """The employee's document forms: sending documents, replying, withdrawing."""
 
 from flask_wtf import FlaskForm
-from wtforms import MultipleFileField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.documents.models import DocumentType
+from portal.files.forms import UploadsField
 from portal.web.fields import HiddenNumberField
 
 
@@ -15,7 +16,7 @@ class DocumentForm(FlaskForm):
         validators=[DataRequired("Choose what the document is.")],
     )
     description = StringField("Describe the document", validators=[Optional(), Length(max=200)])
-    files = MultipleFileField("Files")
+    files = UploadsField("Files")
     note = TextAreaField("A note for your case manager (optional)", validators=[Optional(), Length(max=4000)])
     request_id = HiddenNumberField()
 
@@ -30,7 +31,7 @@ class DocumentForm(FlaskForm):
 
 class ReplyForm(FlaskForm):
     message = TextAreaField("Your reply", validators=[Optional(), Length(max=4000)])
-    files = MultipleFileField("Add files (optional)")
+    files = UploadsField("Add files (optional)")
     version = HiddenNumberField()
 
 

@@ -23,7 +23,7 @@ import re
 import tempfile
 import unicodedata
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -42,6 +42,7 @@ from portal.core.columns import utcnow
 from portal.core.errors import InvalidInput
 from portal.files.models import StoredFile
 from portal.items.models import Submission
+from portal.settings import UploadLimits
 
 pillow_heif.register_heif_opener()
 log = logging.getLogger(__name__)
@@ -96,6 +97,72 @@ _PDF_STREAM_OR_MARKUP = re.compile(
 )
 
 ACCEPTED = "Send a PDF, or a photo or scan as JPEG, PNG, HEIC or TIFF."
+
+
+# The upload limits in words, and what is said when a choice of files is over them. The browser's
+# check (static/js/uploads.js) fills in the same sentences, given to it by ``limits_for_script``.
+TOO_MANY = "Send at most {max_files} files at a time. You chose {count}."
+TOO_LARGE = (
+    "{name} is larger than {max_file}, the most one file may be. "
+    "Scan or photograph it at a lower resolution, or split it into parts."
+)
+SEVERAL_TOO_LARGE = (
+    "{names} are larger than {max_file}, the most one file may be. "
+    "Scan or photograph them at a lower resolution, or split them into parts."
+)
+TOO_MUCH = (
+    "The files you chose come to {total}, and one upload may be at most {max_total}. "
+    "Send some of them now and the rest in another upload."
+)
+
+
+def limits_in_words(limits: UploadLimits, multiple: bool) -> str:
+    """What a file field's hint says of its limits, before anything is chosen."""
+    if not multiple:
+        return f"Up to {human_size(limits.max_bytes)}."
+    if limits.max_total_bytes <= limits.max_bytes:
+        return f"Up to {limits.max_files} files, {human_size(limits.max_total_bytes)} in all."
+    return (
+        f"Up to {limits.max_files} files, each up to {human_size(limits.max_bytes)} "
+        f"and {human_size(limits.max_total_bytes)} in all."
+    )
+
+
+def size_problem(chosen: Sequence[tuple[str, int]], limits: UploadLimits, multiple: bool = True) -> str | None:
+    """What is wrong with the files chosen for one upload, as (name, size in bytes) pairs, before any
+    of it is stored: too many, one too large, or too much in all. None when they are within the limits."""
+    if multiple and len(chosen) > limits.max_files:
+        return TOO_MANY.format(max_files=limits.max_files, count=len(chosen))
+    max_file = human_size(limits.max_bytes)
+    too_large = [clean_name(name) for name, size in chosen if size > limits.max_bytes]
+    if len(too_large) == 1:
+        return TOO_LARGE.format(name=too_large[0], max_file=max_file)
+    if too_large:
+        return SEVERAL_TOO_LARGE.format(names=names_in_words(too_large), max_file=max_file)
+    total = sum(size for _, size in chosen)
+    if multiple and total > limits.max_total_bytes:
+        return TOO_MUCH.format(total=human_size(total), max_total=human_size(limits.max_total_bytes))
+    return None
+
+
+def limits_for_script(limits: UploadLimits, multiple: bool) -> dict:
+    """The limits and their sentences, for the browser's check before sending (static/js/uploads.js)."""
+    return {
+        "maxFiles": limits.max_files if multiple else 1,
+        "maxFileBytes": limits.max_bytes,
+        "maxTotalBytes": limits.max_total_bytes if multiple else limits.max_bytes,
+        "messages": {
+            "tooMany": TOO_MANY.replace("{max_files}", str(limits.max_files)),
+            "tooLarge": TOO_LARGE.replace("{max_file}", human_size(limits.max_bytes)),
+            "severalTooLarge": SEVERAL_TOO_LARGE.replace("{max_file}", human_size(limits.max_bytes)),
+            "tooMuch": TOO_MUCH.replace("{max_total}", human_size(limits.max_total_bytes)),
+        },
+    }
+
+
+def names_in_words(names: Sequence[str]) -> str:
+    """ "a.pdf", "a.pdf and b.jpg", "a.pdf, b.jpg and c.png"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def detect_type(head: bytes) -> FileType | None:
@@ -359,10 +426,7 @@ def _receive(stream: BinaryIO, fd: int, max_bytes: int, name: str) -> tuple[str,
         while chunk := stream.read(CHUNK_SIZE):
             size += len(chunk)
             if size > max_bytes:
-                raise InvalidInput(
-                    f"{name} is larger than {_human_size(max_bytes)}, the most one file may be. "
-                    "Scan or photograph it at a lower resolution, or split it into parts."
-                )
+                raise InvalidInput(TOO_LARGE.format(name=name, max_file=human_size(max_bytes)))
             digest.update(chunk)
             out.write(chunk)
         out.flush()
@@ -473,8 +537,10 @@ def _older_than(path: str | Path, cutoff: float) -> bool:
         return False
 
 
-def _human_size(size: int) -> str:
+def human_size(size: int) -> str:
+    """A size as the limits and their messages say it: "25 MB", "130 MB", "3.2 MB", "512 KB"."""
     for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
         if size >= factor:
-            return f"{size / factor:.3g} {unit}"
+            # Three significant figures, never in exponent form ("1500 MB", not "1.5e+03 MB").
+            return f"{float(f'{size / factor:.3g}'):g} {unit}"
     return f"{size} bytes"

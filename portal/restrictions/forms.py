@@ -2,11 +2,11 @@
 
 from collections.abc import Mapping
 
-from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from portal.core.columns import utcnow
+from portal.files.forms import UploadField
 from portal.restrictions import operations as restrictions
 from portal.restrictions.fields import DimensionForm, add_dimension_fields, add_fields, limits_from
 from portal.restrictions.models import WorkStatus
@@ -27,7 +27,7 @@ class ReportForm(DimensionForm):
     estimated_full_duty = DateField("Estimated date of full duty (optional)", validators=[Optional()])
     attested_name = StringField("Your full name", validators=[Optional(), Length(max=200)])
     licence_number = StringField("Licence number", validators=[Optional(), Length(max=60)])
-    signed_form = FileField("Signed form (optional)")
+    signed_form = UploadField("Signed form (optional)")
     action = HiddenField()
 
     def to_input(self) -> ReportInput:

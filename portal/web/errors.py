@@ -3,11 +3,13 @@
 from flask import g
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
+from portal import settings
 from portal.core.errors import NotFound, Throttled
 from portal.extensions import db, login_manager
+from portal.files import storage
 from portal.web.responses import render
 
 MESSAGES = {
@@ -18,7 +20,11 @@ MESSAGES = {
         "The page or item does not exist, or your account cannot see it. Check the address, "
         "or go back to your home page.",
     ),
-    413: ("That upload is too large", "Nothing was saved. Send smaller files, or fewer at a time."),
+    413: (
+        "That upload is too large",
+        "Nothing was saved. Go back to the form and choose fewer files, or smaller ones: on a phone, "
+        "photos taken at a lower resolution.",
+    ),
     429: ("Too many attempts", "Wait a few minutes and try again."),
     500: (
         "Something went wrong on our side",
@@ -61,6 +67,12 @@ def register(app) -> None:
         # Render as signed out: loading the user would ask the database again.
         g._login_user = login_manager.anonymous_user()
         return render_error(503)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error):
+        # A body over MAX_CONTENT_LENGTH, refused unread, so there is no form to show again. Browsers that run
+        # the page's scripts never send one (static/js/uploads.js checks first); this page is for the others.
+        return render_error(413, storage.limits_in_words(settings.current().uploads, multiple=True))
 
     @app.errorhandler(HTTPException)
     def http_error(error):

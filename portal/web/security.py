@@ -2,8 +2,10 @@
 
 from flask import abort, current_app, request
 
+# img-src blob: lets static/js/uploads.js draw a photo the person chose (the browser's own copy of it) to make it
+# smaller before it is sent; a blob: address is made by the page's own scripts and can hold nothing from elsewhere.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 )
 

@@ -1,5 +1,6 @@
 """Filters and globals the templates share."""
 
+import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -10,8 +11,8 @@ from portal import access, settings
 from portal.accommodations import operations as accommodations
 from portal.accommodations.models import DenialReason, HelpCategory
 from portal.cases.models import AuthorisationScope
-from portal.core.dates import written_date, written_moment
 from portal.core.columns import utcnow
+from portal.core.dates import written_date, written_moment
 from portal.documents import operations as documents
 from portal.files import storage
 from portal.items import deadlines
@@ -37,13 +38,13 @@ def format_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-EMPLOYEE_STATUS = {
 def as_sentence(text: str | None) -> str:
     """Text people typed, ended with a full stop unless it already ends a sentence: "roles." stays "roles."."""
     text = (text or "").strip()
     return text if not text or text[-1] in ".!?" else text + "."
 
 
+EMPLOYEE_STATUS = {
     "new": "Received, waiting for review",
     "in_review": "In review",
     "needs_info": "We need more information from you",
@@ -71,7 +72,6 @@ def employee_status(submission) -> str:
     return EMPLOYEE_STATUS[submission.status]
 
 
-def offer_state(submission) -> str:
 def item_status(submission) -> str:
     """A submission's status for the case manager: an offer they accepted went on to the employee, whose
     answer is what matters now (a declined offer is not "Accepted")."""
@@ -85,6 +85,7 @@ def item_status(submission) -> str:
     return submission.status_label
 
 
+def offer_state(submission) -> str:
     """Where a transitional-duty offer stands, for the supervisor and the employee."""
     offer = submission.duty_offer
     if offer.employee_answer:
@@ -106,21 +107,29 @@ def home_endpoint() -> str | None:
     return access.HOME_ENDPOINT.get(current_user.role_enum)
 
 
-def register(app) -> None:
 def _program_today() -> date:
     return deadlines.local_date(utcnow(), settings.current().deadlines)
 
 
+def register(app) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["filesize"] = format_size
-    app.jinja_env.globals["home_endpoint"] = home_endpoint
     app.jinja_env.filters["sentence"] = as_sentence
+    app.jinja_env.globals["home_endpoint"] = home_endpoint
     app.jinja_env.globals["upload_accept"] = storage.ACCEPT
     app.jinja_env.globals["upload_types_in_words"] = storage.ACCEPTED_IN_WORDS
+    app.jinja_env.globals["upload_limits_in_words"] = lambda multiple: storage.limits_in_words(
+        settings.current().uploads, multiple
+    )
+    # A string, not markup: the attribute it goes in escapes its quotes.
+    app.jinja_env.globals["upload_limits_for_script"] = lambda multiple: json.dumps(
+        storage.limits_for_script(settings.current().uploads, multiple)
+    )
     app.jinja_env.globals["may_invite"] = lambda: bool(access.invitable_roles(current_user))
     app.jinja_env.globals["employee_status"] = employee_status
     app.jinja_env.globals["offer_state"] = offer_state
+    app.jinja_env.globals["item_status"] = item_status
     app.jinja_env.globals["request_title"] = documents.request_title
     app.jinja_env.globals["asked_of"] = documents.asked_of
     app.jinja_env.globals["help_categories"] = lambda: list(HelpCategory)
@@ -129,7 +138,6 @@ def _program_today() -> date:
     app.jinja_env.globals["scope_label"] = lambda scope: AuthorisationScope(scope).label
     app.jinja_env.globals["log_kind"] = accommodations.LOG_KINDS.get
     app.jinja_env.globals["log_method"] = accommodations.LOG_METHODS.get
-    app.jinja_env.globals["item_status"] = item_status
     app.jinja_env.globals["feasible_label"] = accommodations.FEASIBLE.get
     app.jinja_env.globals["contact_label"] = lambda key: accommodations.CONTACT_PREFERENCES.get(key, key)
     app.jinja_env.globals["due_days"] = deadlines.days_remaining
@@ -138,9 +146,9 @@ def _program_today() -> date:
     app.jinja_env.globals["unclaimed"] = submissions.unclaimed
     app.jinja_env.globals["priority_level"] = deadlines.priority
     app.jinja_env.globals["priority_reason"] = deadlines.priority_reason
+    app.jinja_env.globals["case_status"] = lambda case: case.status_on(_program_today()).label
+    app.jinja_env.globals["duty_to_start"] = lambda case: case.duty_to_start(_program_today())
     app.jinja_env.globals["end_of_day"] = lambda day: deadlines.end_of_day(day, settings.current().deadlines)
     app.jinja_env.globals["describe_restriction"] = restrictions.describe
     app.jinja_env.globals["restriction_label"] = lambda key: restrictions.BY_KEY[key].label
     app.jinja_env.globals["portal_name"] = lambda: app.config["PORTAL_NAME"]
-    app.jinja_env.globals["case_status"] = lambda case: case.status_on(_program_today()).label
-    app.jinja_env.globals["duty_to_start"] = lambda case: case.duty_to_start(_program_today())

@@ -117,16 +117,6 @@ def test_sending_the_same_file_again_says_when_it_was_sent(web, case):
     assert again.status_code == 422 and "You already sent note (1).pdf on" in again.get_data(as_text=True)
 
 
-def test_an_upload_over_the_size_limit_gets_a_clear_page_before_it_is_read(app, web, case):
-    limit = app.config["MAX_CONTENT_LENGTH"]
-    # A prepared body (not the test client's spooled file, which it leaves open when unread).
-    body = b'--b\r\nContent-Disposition: form-data; name="files"; filename="huge.pdf"\r\n\r\n%PDF-' + b"0" * limit
-    response = web.client.post(
-        f"/employee/cases/{case.id}/documents/new", data=body, content_type="multipart/form-data; boundary=b"
-    )
-    assert response.status_code == 413 and "That upload is too large" in response.get_data(as_text=True)
-
-
 def test_a_requested_document_shows_with_its_due_date_and_the_upload_answers_it(web, case, db_session):
     due = (utcnow() + timedelta(days=15)).date()
     request = documents.request_document(

@@ -36,7 +36,7 @@ def accommodation_step(case_id: int, step: str):
             if request.form.get("action") == "upload":
                 return redirect_after_post(url_for("employee.accommodation_step", case_id=case.id, step=step))
             return redirect_after_post(_after(case.id, step))
-    elif step == "documents" and request.form.get("action") == "upload":
+    elif step == "documents" and request.form.get("action") == "upload" and not form.errors:
         form.documents.errors = ["Choose the files to upload first."]
     elif not form.errors:
         # What the step holds is kept even when it has problems, so that nothing typed is lost.

@@ -50,10 +50,11 @@
     }
   });
 
-  // An htmx request the server refused: say so in the live region instead of failing silently.
+  // An htmx request the server refused: say so in the live region instead of failing silently, unless it was
+  // said already where it belongs (uploads.js puts a refused upload next to its field).
   document.addEventListener("htmx:responseError", function (event) {
     var region = document.getElementById("flash-messages");
-    if (!region) { return; }
+    if (!region || event.defaultPrevented) { return; }
     var notice = document.createElement("p");
     notice.className = "notice notice--error";
     notice.textContent = event.detail.xhr.status === 503
