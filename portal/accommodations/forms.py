@@ -146,6 +146,7 @@ STEP_TITLES = {
 
 class DecisionAnswerForm(FlaskForm):
     reason = TextAreaField("Why the decision should be looked at again", validators=[Optional(), Length(max=4000)])
+    files = UploadsField("A note from your clinician, or other documents (optional)")
     version = HiddenNumberField()
 
 

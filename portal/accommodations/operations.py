@@ -470,32 +470,39 @@ def request_reconsideration(
     employee: User,
     submission: Submission,
     reason: str,
+    uploads: list[Upload],
+    limits: UploadLimits,
     expected_version: int | None,
     settings: DeadlineSettings,
     now: datetime | None = None,
 ) -> None:
-    """The employee asks for a denial to be looked at again, with their reasons: it reopens in the inbox."""
+    """The employee asks for a denial to be looked at again, with their reasons and what backs them (a
+    clinician's note the denial asked for): it reopens in the inbox."""
     now = now or utcnow()
     request = submission.accommodation
     if request is None or submission.submitted_by_id != employee.id:
         raise NotFound()
-    if not (reason or "").strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise InvalidInput("Say why the decision should be looked at again.", field="reason")
+    storage.check_count(uploads, limits, required=False)
     due = accommodation_decision_due(now, settings)
-    submissions.transition(
-        session,
-        submission,
-        employee,
-        "reconsider",
-        expected_version,
-        message=reason.strip(),
-        now=now,
-        due_at=end_of_day(due, settings),
-    )
-    request.reconsideration_reason, request.decision_due = reason.strip(), due
-    if submission.assignee is not None:
-        notifications.queue(session, submission.assignee.email, "information_provided", submission=submission)
-    submissions.commit(session, submission)
+    with submissions.lost_race(session, submission), storage.saving(session):
+        files = storage.store_all(session, uploads, submission.case, submission, employee, limits, settings.timezone)
+        added = f"Files added: {', '.join(f.original_name for f in files)}" if files else ""
+        submissions.transition(
+            session,
+            submission,
+            employee,
+            "reconsider",
+            expected_version,
+            message="\n".join(filter(None, [reason, added])),
+            now=now,
+            due_at=end_of_day(due, settings),
+        )
+        request.reconsideration_reason, request.decision_due = reason, due
+        if submission.assignee is not None:
+            notifications.queue(session, submission.assignee.email, "information_provided", submission=submission)
 
 
 def alternatives_to_answer(session, employee: User) -> list[AccommodationRequest]:

@@ -10,7 +10,6 @@ from portal.accounts.models import User
 from portal.audit import operations as audit
 from portal.cases.models import Case, CaseStatus
 from portal.core.columns import utcnow
-from portal.core.dates import written_moment
 from portal.core.errors import Conflict, InvalidInput
 from portal.core.pagination import Page, paginate
 from portal.documents.models import DocumentSubmission, DocumentType
@@ -22,57 +21,6 @@ from portal.items.deadlines import end_of_day, local_date, triage_due
 from portal.items.models import InformationRequest, Submission, SubmissionEvent, SubmissionKind
 from portal.mail import notifications
 from portal.settings import DeadlineSettings, UploadLimits
-
-
-def _check_count(uploads: list[Upload], limits: UploadLimits, required: bool) -> None:
-    if required and not uploads:
-        raise InvalidInput("Choose at least one file to send.", field="files")
-    if len(uploads) > limits.max_files:
-        raise InvalidInput(f"Send at most {limits.max_files} files at a time. You chose {len(uploads)}.", field="files")
-
-
-def _store_all(
-    session,
-    uploads: list[Upload],
-    case: Case,
-    submission: Submission,
-    uploaded_by: User,
-    limits: UploadLimits,
-    settings: DeadlineSettings,
-) -> list[StoredFile]:
-    """Store each file; refuse one this case already has, or the same file twice in one go."""
-    stored = []
-    for upload in uploads:
-        try:
-            kept = storage.store_upload(
-                session,
-                upload.stream,
-                upload.filename,
-                case=case,
-                uploaded_by=uploaded_by,
-                upload_folder=limits.upload_folder,
-                max_bytes=limits.max_bytes,
-                submission=submission,
-            )
-        except InvalidInput as error:
-            raise InvalidInput(str(error), field="files") from None
-        earlier = session.scalar(
-            select(StoredFile)
-            .where(StoredFile.case_id == case.id, StoredFile.sha256 == kept.sha256, StoredFile.id != kept.id)
-            .options(joinedload(StoredFile.submission))
-            .order_by(StoredFile.uploaded_at)
-            .limit(1)
-        )
-        if earlier is not None:
-            when = written_moment(earlier.uploaded_at, settings.timezone)
-            where = f" with {earlier.submission.reference}" if earlier.submission else ""
-            raise InvalidInput(
-                f"You already sent {kept.original_name} on {when}{where}. There is no need to send it again.",
-                field="files",
-            )
-        stored.append(kept)
-    return stored
-
 
 # Where the employee reads what happened to a document they sent.
 SENDER_SCREEN = "employee.submission"
@@ -100,7 +48,7 @@ def send_document(
     description = (description or "").strip() or None
     if document_type is DocumentType.OTHER and not description:
         raise InvalidInput("Say in a few words what the document is.", field="description")
-    _check_count(uploads, limits, required=True)
+    storage.check_count(uploads, limits, required=True)
     if answering is not None and (
         answering.case_id != case.id or not answering.is_open or answering.document_type is None
     ):
@@ -122,7 +70,7 @@ def send_document(
             submission=submission, document_type=document_type, description=description, note=note
         )
         session.add(detail)
-        files = _store_all(session, uploads, case, submission, employee, limits, settings)
+        files = storage.store_all(session, uploads, case, submission, employee, limits, settings.timezone)
         submission.summary = _document_summary(detail.type_label, len(files))
         if answering is not None:
             answering.closed_at = now
@@ -149,9 +97,9 @@ def provide_information(
     message = (message or "").strip()
     if not message and not uploads:
         raise InvalidInput("Write a reply or choose a file to send (or both).", field="message")
-    _check_count(uploads, limits, required=False)
+    storage.check_count(uploads, limits, required=False)
     with submissions.lost_race(session, submission), storage.saving(session):
-        files = _store_all(session, uploads, submission.case, submission, employee, limits, settings)
+        files = storage.store_all(session, uploads, submission.case, submission, employee, limits, settings.timezone)
         added = f"Files added: {', '.join(f.original_name for f in files)}" if files else ""
         if files and submission.document is not None:  # a document's title counts its files
             submission.summary = _document_summary(submission.document.type_label, len(files_of(session, submission)))

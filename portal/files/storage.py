@@ -35,10 +35,12 @@ import pikepdf
 import pillow_heif
 from PIL import Image
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.cases.models import Case
 from portal.core.columns import utcnow
+from portal.core.dates import written_moment
 from portal.core.errors import InvalidInput
 from portal.files.models import StoredFile
 from portal.items.models import Submission
@@ -544,3 +546,55 @@ def human_size(size: int) -> str:
             # Three significant figures, never in exponent form ("1500 MB", not "1.5e+03 MB").
             return f"{float(f'{size / factor:.3g}'):g} {unit}"
     return f"{size} bytes"
+
+
+def check_count(uploads: list[Upload], limits: UploadLimits, required: bool) -> None:
+    """Refuse, next to the field ``files``, no file where one is needed or more than one upload takes."""
+    if required and not uploads:
+        raise InvalidInput("Choose at least one file to send.", field="files")
+    if len(uploads) > limits.max_files:
+        raise InvalidInput(f"Send at most {limits.max_files} files at a time. You chose {len(uploads)}.", field="files")
+
+
+def store_all(
+    session,
+    uploads: list[Upload],
+    case: Case,
+    submission: Submission,
+    uploaded_by: User,
+    limits: UploadLimits,
+    timezone: str,
+) -> list[StoredFile]:
+    """Store each file of one upload with its submission, within ``with saving(session):``; refuse one
+    this case already has, or the same file twice in one go, next to the field ``files``."""
+    stored = []
+    for upload in uploads:
+        try:
+            kept = store_upload(
+                session,
+                upload.stream,
+                upload.filename,
+                case=case,
+                uploaded_by=uploaded_by,
+                upload_folder=limits.upload_folder,
+                max_bytes=limits.max_bytes,
+                submission=submission,
+            )
+        except InvalidInput as error:
+            raise InvalidInput(str(error), field="files") from None
+        earlier = session.scalar(
+            select(StoredFile)
+            .where(StoredFile.case_id == case.id, StoredFile.sha256 == kept.sha256, StoredFile.id != kept.id)
+            .options(joinedload(StoredFile.submission))
+            .order_by(StoredFile.uploaded_at)
+            .limit(1)
+        )
+        if earlier is not None:
+            when = written_moment(earlier.uploaded_at, timezone)
+            where = f" with {earlier.submission.reference}" if earlier.submission else ""
+            raise InvalidInput(
+                f"You already sent {kept.original_name} on {when}{where}. There is no need to send it again.",
+                field="files",
+            )
+        stored.append(kept)
+    return stored

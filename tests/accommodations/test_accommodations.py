@@ -1,5 +1,6 @@
 """Accommodation requests at the service level: the guided form, the process, the decision, reconsideration."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -10,10 +11,11 @@ from portal.accounts.models import Role
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput, NotFound
 from portal.files.models import StoredFile
+from portal.files.storage import Upload
 from portal.items import lifecycle as submissions
 from portal.items.models import SubmissionKind, SubmissionStatus
 from portal.mail.models import OutboundEmail
-from portal.settings import DeadlineSettings
+from portal.settings import DeadlineSettings, UploadLimits
 from tests import factories
 
 SETTINGS = DeadlineSettings()
@@ -188,7 +190,8 @@ def test_an_alternative_accepted_is_what_the_supervisor_puts_in_place(db_session
         accommodations.accept_alternative(db_session, team["employee"], item)
 
 
-def test_asking_for_reconsideration_of_a_denial_reopens_it_in_the_inbox(db_session, team):
+def test_asking_for_reconsideration_of_a_denial_reopens_it_in_the_inbox_with_the_note_sent(db_session, team, tmp_path):
+    uploads = UploadLimits(str(tmp_path), 10**6, 3)
     item = claimed(db_session, team)
     accommodations.decide(
         db_session,
@@ -201,15 +204,21 @@ def test_asking_for_reconsideration_of_a_denial_reopens_it_in_the_inbox(db_sessi
     )
     assert item.status == SubmissionStatus.DECLINED
     with pytest.raises(InvalidInput, match="looked at again"):
-        accommodations.request_reconsideration(db_session, team["employee"], item, "", item.version, SETTINGS)
+        accommodations.request_reconsideration(
+            db_session, team["employee"], item, "", [], uploads, item.version, SETTINGS
+        )
+    note = Upload(io.BytesIO(factories.pdf_bytes()), "clinician note.pdf")
     accommodations.request_reconsideration(
-        db_session, team["employee"], item, "My new note explains it.", item.version, SETTINGS
+        db_session, team["employee"], item, "My new note explains it.", [note], uploads, item.version, SETTINGS
     )
     assert item.status == SubmissionStatus.IN_REVIEW and item.due_at is not None
     assert item.events[-1].action == "reconsider" and item.accommodation.reconsideration_reason
+    assert item.events[-1].message == "My new note explains it.\nFiles added: clinician note.pdf"
+    [stored] = db_session.query(StoredFile).filter_by(submission_id=item.id).all()
+    assert stored.original_name == "clinician note.pdf" and stored.is_medical
     with pytest.raises(NotFound):
         accommodations.request_reconsideration(
-            db_session, factories.user(db_session, Role.EMPLOYEE), item, "x", item.version, SETTINGS
+            db_session, factories.user(db_session, Role.EMPLOYEE), item, "x", [], uploads, item.version, SETTINGS
         )
 
 

@@ -183,12 +183,29 @@ def test_a_denial_can_be_reconsidered_from_the_employees_page(team, db_session):
     assert "Information not provided: We need a note on what helps." in page  # the history says why
     db_session.expire_all()
     version = str(db_session.get(Submission, item.id).version)
+    assert 'name="files"' in page and "If the decision asked for a note from your clinician" in page
+    refused = team["employee"].post_form(
+        f"{page_path}/reconsider",
+        {"version": version, "reason": "Here is the note.", "files": [(io.BytesIO(b"not a pdf"), "note.pdf")]},
+        token_from=page_path,
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422 and 'id="files-error"' in refused.get_data(as_text=True)
+    assert "Here is the note." in refused.get_data(as_text=True)
     response = team["employee"].post_form(
-        f"{page_path}/reconsider", {"version": version, "reason": "I have now sent the note."}, token_from=page_path
+        f"{page_path}/reconsider",
+        {
+            "version": version,
+            "reason": "Here is the note.",
+            "files": [(io.BytesIO(factories.pdf_bytes()), "clinician note.pdf")],
+        },
+        token_from=page_path,
+        content_type="multipart/form-data",
     )
     assert response.status_code == 303
     db_session.expire_all()
     assert db_session.get(Submission, item.id).status == SubmissionStatus.IN_REVIEW
+    assert "clinician note.pdf" in team["manager"].client.get(review).get_data(as_text=True)
 
 
 def test_no_supervisor_page_shows_the_employees_words_or_documents(team, db_session):

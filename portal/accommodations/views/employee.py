@@ -117,7 +117,14 @@ def reconsider(submission_id: int):
     if form.validate_on_submit():
         with refusals(form):
             accommodations.request_reconsideration(
-                db.session, current_user, item, form.reason.data, form.version.data, settings.current().deadlines
+                db.session,
+                current_user,
+                item,
+                form.reason.data,
+                uploads_from(form.files),
+                settings.current().uploads,
+                form.version.data,
+                settings.current().deadlines,
             )
             flash("Your request for reconsideration has gone to your case manager.", "success")
             return redirect_after_post(url_for("employee.submission", submission_id=item.id))
