@@ -4,8 +4,8 @@ from collections.abc import Mapping
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, FloatField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
 
 from portal.core.columns import utcnow
 from portal.duty import operations as offers
@@ -13,6 +13,7 @@ from portal.duty.models import AvailabilityClosed, DutyAvailability
 from portal.duty.operations import AvailabilityInput, OfferInput
 from portal.restrictions import operations as restrictions
 from portal.restrictions.fields import DimensionForm, add_dimension_fields, limits_from, values_of
+from portal.web.fields import NumberField, WholeNumberField
 
 
 class OfferAnswerForm(FlaskForm):
@@ -23,7 +24,7 @@ class OfferForm(DimensionForm):
     job_title = StringField("Job title", validators=[Optional(), Length(max=200)])
     tasks = TextAreaField("Tasks", validators=[Optional(), Length(max=4000)])
     location = StringField("Location", validators=[Optional(), Length(max=200)])
-    hours_per_day = FloatField("Hours a day", validators=[Optional(), NumberRange(0, 24)])
+    hours_per_day = NumberField("Hours a day", "Enter the hours a day, more than 0 and at most 24.", 0, 24)
     days = StringField("Days", validators=[Optional(), Length(max=200)])
     pay_unchanged = BooleanField("Pay is unchanged", default=True)
     pay_rate = StringField("Rate of pay, if it changes", validators=[Optional(), Length(max=100)])
@@ -59,8 +60,8 @@ class OfferForm(DimensionForm):
 class AvailabilityForm(DimensionForm):
     title = StringField("Job title", validators=[Optional(), Length(max=200)])
     tasks = TextAreaField("Tasks", validators=[Optional(), Length(max=4000)])
-    places = IntegerField("Places", validators=[Optional(), NumberRange(1, 500)])
-    hours_per_day = FloatField("Hours a day", validators=[Optional(), NumberRange(0, 24)])
+    places = WholeNumberField("Places", "Enter how many places there are, a whole number from 1 to 500.", 1, 500)
+    hours_per_day = NumberField("Hours a day", "Enter the hours a day, more than 0 and at most 24.", 0, 24)
     start_date = DateField("From", validators=[Optional()])
     end_date = DateField("Until", validators=[Optional()])
 

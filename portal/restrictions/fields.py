@@ -3,12 +3,12 @@
 from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
-from wtforms import Field, FloatField, IntegerField, SelectChoice, SelectField
-from wtforms.validators import NumberRange, Optional
+from wtforms import Field, SelectChoice, SelectField
 
 from portal.restrictions import operations as restrictions
 from portal.restrictions.models import Frequency
 from portal.restrictions.operations import HOURS, PERMISSION, POSTURE, WEIGHT, Limit
+from portal.web.fields import NumberField, WholeNumberField
 from portal.web.responses import refuse
 
 
@@ -45,38 +45,6 @@ def field_names(dimension) -> list[str]:
     }[dimension.kind]
 
 
-class _InRange(NumberRange):
-    """A range check of a number that parsed: one that did not already has its message."""
-
-    def __call__(self, form, field) -> None:
-        if field.data is not None:
-            super().__call__(form, field)
-
-
-class _NamedNumber(Field):
-    """A number field whose every error names the dimension it is about, whether what was typed is not
-    a number or is out of range: in the error summary, "Not a valid integer value" says nothing."""
-
-    def __init__(self, label: str, message: str, maximum: float, **kwargs) -> None:
-        validators = [Optional(), _InRange(0, maximum, message=message)]
-        super().__init__(label, validators=validators, **kwargs)
-        self.message = message
-
-    def process_formdata(self, valuelist) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(self.message) from error
-
-
-class PoundsField(_NamedNumber, IntegerField):
-    pass
-
-
-class HoursField(_NamedNumber, FloatField):
-    pass
-
-
 def add_fields(form_class, fields: list[tuple[str, Field]], after: str | None = None) -> None:
     """Add fields to a form class, in the order given and, with ``after``, right after that field, so
     that the form lists its fields (and the error summary its problems) in the order the page shows them."""
@@ -104,9 +72,10 @@ def add_dimension_fields(
             fields.append(
                 (
                     f"{dimension.key}_pounds",
-                    PoundsField(
+                    WholeNumberField(
                         pounds.format(label=label),
                         f"{label}: enter pounds as a whole number from 0 to {maximum}.",
+                        0,
                         maximum,
                     ),
                 )
@@ -118,7 +87,7 @@ def add_dimension_fields(
             fields.append(
                 (
                     f"{dimension.key}_hours",
-                    HoursField(hours.format(label=label), f"{label}: enter hours a day from 0 to 24.", 24),
+                    NumberField(hours.format(label=label), f"{label}: enter hours a day from 0 to 24.", 0, 24),
                 )
             )
         elif dimension.kind == POSTURE:

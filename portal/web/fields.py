@@ -1,6 +1,7 @@
 """Form fields the portal's forms share."""
 
-from wtforms import HiddenField
+from wtforms import Field, FloatField, HiddenField, IntegerField
+from wtforms.validators import NumberRange, Optional
 
 from portal.core.numbers import whole_number
 
@@ -17,3 +18,35 @@ class HiddenNumberField(HiddenField):
             self.data = whole_number(valuelist[0])
             if self.data is None:
                 raise ValueError("This page could not be read back. Reload it and try again.")
+
+
+class _InRange(NumberRange):
+    """A range check of a number that parsed: one that did not already has its message."""
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None:
+            super().__call__(form, field)
+
+
+class _NamedNumber(Field):
+    """An optional number whose every error is ``message``, which names what it is about, whether what
+    was typed is not a number or is out of range: in an error summary, "Not a valid integer value" or
+    "Number must be between 1 and 500" says nothing of which field."""
+
+    def __init__(self, label: str, message: str, minimum: float, maximum: float, **kwargs) -> None:
+        super().__init__(label, validators=[Optional(), _InRange(minimum, maximum, message=message)], **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.message) from error
+
+
+class WholeNumberField(_NamedNumber, IntegerField):
+    pass
+
+
+class NumberField(_NamedNumber, FloatField):
+    pass

@@ -186,7 +186,7 @@ def test_the_offer_form_shows_every_problem_at_once_each_next_to_its_field_keepi
     assert errors == {
         "job_title": "Enter the job title.",
         "tasks": "Describe the tasks.",
-        "hours_per_day": errors["hours_per_day"],
+        "hours_per_day": "Enter the hours a day, more than 0 and at most 24.",  # names its field, as all do
         "end_date": "The end date must be on or after the start date.",
         "answer_by": errors["answer_by"],
         "contact_name": "Enter who to contact.",
@@ -294,6 +294,7 @@ def test_the_supervisor_changes_marks_filled_and_reopens_availability(team, db_s
     assert '<option selected value="occasionally">' in form and re.search(r'id="work_hours_hours"[^>]* value=""', form)
     refused = supervisor.post_form(change, {**fields, "places": "0"})
     assert refused.status_code == 422 and 'id="places-error"' in refused.get_data(as_text=True)
+    assert "Enter how many places there are, a whole number from 1 to 500." in refused.get_data(as_text=True)
     assert supervisor.post_form(change, {**fields, "title": "Parts inspector"}).status_code == 303
     status = f"{change}/status"
     assert supervisor.post_form(status, {"action": "filled"}, token_from="/supervisor/availability").status_code == 303
