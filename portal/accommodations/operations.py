@@ -111,18 +111,7 @@ def add_document(session, employee: User, case: Case, upload: Upload, limits: Up
     """A supporting document, kept with the draft until the request is sent."""
     draft = draft_for(session, employee, case)
     with storage.saving(session):
-        try:
-            stored = storage.store_upload(
-                session,
-                upload.stream,
-                upload.filename,
-                case=case,
-                uploaded_by=employee,
-                upload_folder=limits.upload_folder,
-                max_bytes=limits.max_bytes,
-            )
-        except InvalidInput as error:
-            raise InvalidInput(str(error), field="documents") from None
+        stored = storage.store_for_field(session, upload, "documents", case=case, uploaded_by=employee, limits=limits)
         draft.data = {**draft.data, "file_ids": [*draft.data.get("file_ids", []), stored.id]}
         session.add(draft)
     return stored

@@ -556,6 +556,32 @@ def check_count(uploads: list[Upload], limits: UploadLimits, required: bool) -> 
         raise InvalidInput(f"Send at most {limits.max_files} files at a time. You chose {len(uploads)}.", field="files")
 
 
+def store_for_field(
+    session,
+    upload: Upload,
+    field: str,
+    *,
+    case: Case,
+    uploaded_by: User,
+    limits: UploadLimits,
+    submission: Submission | None = None,
+) -> StoredFile:
+    """``store_upload`` within the upload limits, its refusal shown next to the form's ``field``."""
+    try:
+        return store_upload(
+            session,
+            upload.stream,
+            upload.filename,
+            case=case,
+            uploaded_by=uploaded_by,
+            upload_folder=limits.upload_folder,
+            max_bytes=limits.max_bytes,
+            submission=submission,
+        )
+    except InvalidInput as error:
+        raise InvalidInput(str(error), field=field) from None
+
+
 def store_all(
     session,
     uploads: list[Upload],
@@ -569,19 +595,9 @@ def store_all(
     this case already has, or the same file twice in one go, next to the field ``files``."""
     stored = []
     for upload in uploads:
-        try:
-            kept = store_upload(
-                session,
-                upload.stream,
-                upload.filename,
-                case=case,
-                uploaded_by=uploaded_by,
-                upload_folder=limits.upload_folder,
-                max_bytes=limits.max_bytes,
-                submission=submission,
-            )
-        except InvalidInput as error:
-            raise InvalidInput(str(error), field="files") from None
+        kept = store_for_field(
+            session, upload, "files", case=case, uploaded_by=uploaded_by, limits=limits, submission=submission
+        )
         earlier = session.scalar(
             select(StoredFile)
             .where(StoredFile.case_id == case.id, StoredFile.sha256 == kept.sha256, StoredFile.id != kept.id)

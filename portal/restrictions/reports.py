@@ -100,19 +100,15 @@ def submit(
         )
         session.add(detail)
         if signed_form is not None:
-            try:
-                stored = storage.store_upload(
-                    session,
-                    signed_form.stream,
-                    signed_form.filename,
-                    case=case,
-                    uploaded_by=clinician,
-                    upload_folder=limits.upload_folder,
-                    max_bytes=limits.max_bytes,
-                    submission=submission,
-                )
-            except InvalidInput as error:
-                raise InvalidInput(str(error), field="signed_form") from None
+            stored = storage.store_for_field(
+                session,
+                signed_form,
+                "signed_form",
+                case=case,
+                uploaded_by=clinician,
+                limits=limits,
+                submission=submission,
+            )
             detail.signed_form_id = stored.id
         draft = draft_for(session, clinician, case)
         if draft is not None:

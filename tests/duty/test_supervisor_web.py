@@ -49,6 +49,20 @@ def offer_fields(**changes) -> dict:
     return fields
 
 
+def availability_fields() -> dict:
+    start = utcnow().date()
+    return {
+        "title": "Bench inspector",
+        "tasks": "Inspect",
+        "places": "2",
+        "hours_per_day": "4",
+        "start_date": start.isoformat(),
+        "end_date": (start + timedelta(days=30)).isoformat(),
+        "lift_pounds": "5",
+        "lift_frequency": "occasionally",
+    }
+
+
 def test_the_supervisor_home_offers_transitional_duty_per_report(team):
     page = team["supervisor"].client.get("/supervisor/").get_data(as_text=True)
     assert "Alex Employee" in page and f"/supervisor/cases/{team['case'].id}/offer" in page
@@ -148,17 +162,7 @@ def test_an_offer_is_not_shown_to_the_employee_before_it_is_forwarded(team, db_s
 
 
 def test_the_supervisor_posts_availability_and_the_case_manager_sees_what_fits(team):
-    start = utcnow().date()
-    fields = {
-        "title": "Bench inspector",
-        "tasks": "Inspect",
-        "places": "2",
-        "hours_per_day": "4",
-        "start_date": start.isoformat(),
-        "end_date": (start + timedelta(days=30)).isoformat(),
-        "lift_pounds": "5",
-        "lift_frequency": "occasionally",
-    }
+    fields = availability_fields()
     assert team["supervisor"].post_form("/supervisor/availability", fields).status_code == 303
     page = team["manager"].client.get(f"/inbox/cases/{team['case'].id}").get_data(as_text=True)
     assert "Bench inspector" in page and re.search(r"Standing light duty in Assembly", page)
@@ -274,17 +278,7 @@ def test_an_offer_that_conflicts_asks_the_supervisor_to_confirm_and_keeps_what_w
 
 
 def test_the_supervisor_changes_marks_filled_and_reopens_availability(team, db_session):
-    start = utcnow().date()
-    fields = {
-        "title": "Bench inspector",
-        "tasks": "Inspect",
-        "places": "2",
-        "hours_per_day": "4",
-        "start_date": start.isoformat(),
-        "end_date": (start + timedelta(days=30)).isoformat(),
-        "lift_pounds": "5",
-        "lift_frequency": "occasionally",
-    }
+    fields = availability_fields()
     supervisor = team["supervisor"]
     assert supervisor.post_form("/supervisor/availability", fields).status_code == 303
     posted = db_session.query(DutyAvailability).one()
