@@ -10,7 +10,7 @@ from portal.accounts.models import User
 from portal.audit import operations as audit
 from portal.cases.models import Case, CaseStatus
 from portal.core.columns import utcnow
-from portal.core.errors import Conflict, InvalidInput
+from portal.core.errors import Conflict, InvalidInput, NotFound
 from portal.core.pagination import Page, paginate
 from portal.documents.models import DocumentSubmission, DocumentType
 from portal.files import storage
@@ -80,7 +80,7 @@ def send_document(
 
 def provide_information(
     session,
-    employee: User,
+    replier: User,
     submission: Submission,
     message: str | None,
     uploads: list[Upload],
@@ -89,24 +89,28 @@ def provide_information(
     expected_version: int | None,
     now: datetime | None = None,
 ) -> None:
-    """The employee's answer to a request for more information: text, files, or both.
+    """The answer to a request for more information about an item: text, files, or both.
 
-    The item goes back to the case manager, due for another look like a new one.
+    Only the person asked, who sent the item, may answer: anyone else who can see it (an employee
+    seeing their clinician's report) is refused as if it were not there. The item goes back to the
+    case manager, due for another look like a new one.
     """
+    if replier.id != submission.submitted_by_id:
+        raise NotFound()
     now = now or utcnow()
     message = (message or "").strip()
     if not message and not uploads:
         raise InvalidInput("Write a reply or choose a file to send (or both).", field="message")
     storage.check_count(uploads, limits, required=False)
     with submissions.lost_race(session, submission), storage.saving(session):
-        files = storage.store_all(session, uploads, submission.case, submission, employee, limits, settings.timezone)
+        files = storage.store_all(session, uploads, submission.case, submission, replier, limits, settings.timezone)
         added = f"Files added: {', '.join(f.original_name for f in files)}" if files else ""
         if files and submission.document is not None:  # a document's title counts its files
             submission.summary = _document_summary(submission.document.type_label, len(files_of(session, submission)))
         submissions.transition(
             session,
             submission,
-            employee,
+            replier,
             "provide_information",
             expected_version,
             message="\n".join(filter(None, [message, added])),

@@ -9,6 +9,7 @@ from portal.accounts.models import Role
 from portal.cases.models import CaseStatus
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput, NotFound
+from portal.documents import operations as documents
 from portal.duty import operations as offers
 from portal.duty.models import AvailabilityClosed
 from portal.inbox import kinds
@@ -315,3 +316,15 @@ def test_new_restrictions_recheck_an_accepted_offer_in_force_and_tell_the_superv
     told = {e.to_address: e for e in db_session.query(OutboundEmail).filter_by(template="duty_fit_changed")}
     assert set(told) == {team["supervisor"].email, team["manager"].email}
     assert "Low back pain" not in told[team["supervisor"].email].body_text  # never anything medical
+
+
+def test_only_the_supervisor_asked_about_their_offer_may_answer(db_session, team, tmp_path):
+    item = offers.make_offer(db_session, team["supervisor"], team["case"], offer_input(), DEADLINES)
+    submissions.claim(db_session, item, team["manager"], item.version)
+    kinds.request_information(db_session, item, team["manager"], "Seated?", None, item.version, DEADLINES)
+    uploads = UploadLimits(str(tmp_path), 10**6, 3)
+    for someone in (team["employee"], team["manager"], factories.user(db_session, Role.SUPERVISOR)):
+        with pytest.raises(NotFound):
+            documents.provide_information(db_session, someone, item, "Yes", [], uploads, DEADLINES, item.version)
+    documents.provide_information(db_session, team["supervisor"], item, "Yes", [], uploads, DEADLINES, item.version)
+    assert item.status == "in_review"

@@ -1,5 +1,6 @@
 """Clinicians, employees' authorisations and the effect of reports, through the test client."""
 
+import io
 import re
 
 import pytest
@@ -9,7 +10,8 @@ from portal.cases.models import CaseParticipant
 from portal.core.columns import utcnow
 from portal.inbox import kinds
 from portal.items import lifecycle as submissions
-from portal.items.models import Submission, SubmissionStatus
+from portal.files.models import StoredFile
+from portal.items.models import InformationRequest, Submission, SubmissionStatus
 from portal.mail.models import OutboundEmail
 from portal.settings import DeadlineSettings
 from tests import factories
@@ -195,6 +197,31 @@ def test_a_question_on_a_report_is_answered_by_the_clinician(people, db_session)
     assert response.status_code == 303
     db_session.expire_all()
     assert db_session.get(Submission, item.id).status == SubmissionStatus.IN_REVIEW
+
+
+def test_the_employee_cannot_answer_a_question_put_to_their_clinician(people, db_session):
+    item = _accepted_report(people, db_session)
+    kinds.request_information(
+        db_session, item, people["manager"], "How long will this last?", None, item.version, DeadlineSettings()
+    )
+    employee = people["employee_web"]
+    attack = employee.post_form(
+        f"/employee/submissions/{item.id}/reply",
+        {"message": "Forever.", "version": str(item.version), "files": [(io.BytesIO(factories.pdf_bytes()), "x.pdf")]},
+        token_from="/employee/",
+        content_type="multipart/form-data",
+    )
+    assert attack.status_code == 404
+    db_session.expire_all()
+    assert db_session.get(Submission, item.id).status == SubmissionStatus.NEEDS_INFO
+    assert db_session.query(InformationRequest).filter_by(submission_id=item.id, closed_at=None).count() == 1
+    assert not db_session.query(StoredFile).filter_by(submission_id=item.id).count()
+    answered = people["clinician_web"].post_form(
+        f"/clinician/reports/{item.id}/reply",
+        {"message": "Six weeks.", "version": str(item.version)},
+        token_from=f"/clinician/reports/{item.id}",
+    )
+    assert answered.status_code == 303  # the person asked still can
 
 
 def test_the_employee_authorises_and_revokes_a_clinician(people, db_session):
