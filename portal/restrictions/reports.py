@@ -145,14 +145,15 @@ def get_report(session, user: User, submission_id: int) -> Submission:
     return submission
 
 
-def last_reports(session, case_ids: list[int]) -> dict[int, RestrictionReport]:
-    """Each case's most recent report, whatever its status (for the clinician's list of patients)."""
+def last_reports(session, clinician: User, case_ids: list[int]) -> dict[int, RestrictionReport]:
+    """Each case's most recent report by ``clinician``, whatever its status, for their list of patients:
+    another clinician's reports on the same case are not theirs to see."""
     if not case_ids:
         return {}
     rows = session.scalars(
         select(RestrictionReport)
         .join(Submission, RestrictionReport.submission_id == Submission.id)
-        .where(Submission.case_id.in_(case_ids))
+        .where(Submission.case_id.in_(case_ids), Submission.submitted_by_id == clinician.id)
         .options(joinedload(RestrictionReport.submission))
         .order_by(Submission.submitted_at.desc())
     )

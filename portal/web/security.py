@@ -19,6 +19,8 @@ def add_security_headers(response):
     # Pages show personal data: never keep them in a shared cache or the back-forward cache of a kiosk.
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")
+    # The same address answers a whole page or, for htmx, a fragment of it: no cache may give one for the other.
+    response.vary.add("HX-Request")
     return response
 
 

@@ -13,6 +13,7 @@ from portal.items import lifecycle as submissions
 from portal.files.models import StoredFile
 from portal.items.models import InformationRequest, Submission, SubmissionStatus
 from portal.mail.models import OutboundEmail
+from portal.restrictions.operations import Limit
 from portal.settings import DeadlineSettings
 from tests import factories
 
@@ -72,6 +73,14 @@ def send_report(web, case, **changes):
 def test_the_clinician_home_lists_authorised_patients_with_a_link_to_report(people):
     page = people["clinician_web"].client.get("/clinician/").get_data(as_text=True)
     assert "Alex Employee" in page and people["case"].number in page and "Write a work-status report" in page
+
+
+def test_the_patient_list_shows_only_the_clinicians_own_last_report(people, db_session):
+    factories.accepted_report(db_session, people["case"], lift=Limit(pounds=10, frequency="occasionally"))
+    page = people["clinician_web"].client.get("/clinician/").get_data(as_text=True)
+    row = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)
+    assert "Alex Employee" in row and "None yet" in row  # another clinician's report is not theirs to see
+    assert "accepted" not in row
 
 
 def test_the_report_form_is_grouped_and_labelled(people):

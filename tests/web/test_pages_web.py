@@ -42,6 +42,13 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_responses_say_they_vary_with_htmx_and_the_session(web, db_session, login_as):
+    login_as(Role.CASE_MANAGER)
+    for headers in ({}, {"HX-Request": "true"}):
+        vary = {part.strip() for part in web.client.get("/inbox/list", headers=headers).headers["Vary"].split(",")}
+        assert {"HX-Request", "Cookie"} <= vary
+
+
 def test_the_employee_home_shows_their_case_and_case_manager(web, db_session, login_as):
     employee = login_as(Role.EMPLOYEE)
     manager = factories.user(db_session, Role.CASE_MANAGER, name="Morgan Manager")

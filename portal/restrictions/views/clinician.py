@@ -27,7 +27,7 @@ def home():
     return render(
         "clinician/home.html",
         authorisations=authorisations,
-        last_reports=reports.last_reports(db.session, [a.case_id for a in authorisations]),
+        last_reports=reports.last_reports(db.session, current_user, [a.case_id for a in authorisations]),
         submissions=reports.reports_of_clinician(db.session, current_user),
     )
 
