@@ -8,9 +8,9 @@ import pytest
 from portal.accounts.models import Role
 from portal.cases.models import CaseParticipant
 from portal.core.columns import utcnow
+from portal.files.models import StoredFile
 from portal.inbox import kinds
 from portal.items import lifecycle as submissions
-from portal.files.models import StoredFile
 from portal.items.models import InformationRequest, Submission, SubmissionStatus
 from portal.mail.models import OutboundEmail
 from portal.restrictions.operations import Limit
