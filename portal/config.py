@@ -56,7 +56,9 @@ class Config:
             self.SQLALCHEMY_DATABASE_URI = (
                 "postgresql+psycopg://" + self.SQLALCHEMY_DATABASE_URI[len("postgresql://") :]
             )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # hide_parameters: a database error's message (and so any log of it) names the statement, never the
+        # values written, which may be a diagnosis.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
         self.UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(instance / "uploads"))
         # Uploads (settings.UploadLimits): each file, and all the files sent together. A choice over them is
         # refused next to its field, with everything else typed kept; browsers shrink large photos first.
