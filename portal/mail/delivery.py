@@ -5,6 +5,7 @@ lease before sending them, and writes an outcome only while it still holds the c
 """
 
 import logging
+import re
 import smtplib
 import time
 from contextlib import ExitStack
@@ -87,6 +88,22 @@ def claim_batch(session, worker_id: str, now: datetime, limit: int, lease: timed
     return sorted(claimed, key=lambda row: row.id)
 
 
+# The one-time links accounts send (auth.reset_password, auth.accept_invitation): once the email has gone,
+# the outbox keeps its text without the token, so that no usable link is left at rest.
+ONE_TIME_LINK = re.compile(r"(/(?:reset-password|invitation)/)[A-Za-z0-9_-]+")
+SPENT = r"\1(link removed once sent)"
+
+
+def _sent(email, now: datetime) -> dict:
+    """What is written when ``email`` has gone: sent, and its bodies without their one-time links."""
+    return {
+        "status": EmailStatus.SENT,
+        "sent_at": now,
+        "body_text": ONE_TIME_LINK.sub(SPENT, email.body_text),
+        "body_html": ONE_TIME_LINK.sub(SPENT, email.body_html) if email.body_html else email.body_html,
+    }
+
+
 def deliver_due(
     session, mail: Mail, worker_id: str, now: datetime | None = None, limit: int = 50, lease: timedelta = DEFAULT_LEASE
 ) -> DeliveryReport:
@@ -127,7 +144,7 @@ def deliver_due(
     if not config["MAIL_SERVER"]:
         for email in batch:
             click.echo(f"--- Email to {email.to_address}: {email.subject}\n{email.body_text}\n---")
-            if _finish(session, email.id, worker_id, status=EmailStatus.SENT, sent_at=now):
+            if _finish(session, email.id, worker_id, **_sent(email, now)):
                 report.sent += 1
         return report
 
@@ -150,7 +167,7 @@ def deliver_due(
             except Exception as error:  # whatever stops this message counts against it alone
                 _record_failure(session, email, worker_id, now, error, max_attempts, report)
             else:
-                if _finish(session, email.id, worker_id, status=EmailStatus.SENT, sent_at=now):
+                if _finish(session, email.id, worker_id, **_sent(email, now)):
                     report.sent += 1
     return report
 

@@ -64,6 +64,23 @@ def test_delivers_a_queued_email_over_smtp(app, db_session, smtp_server):
     assert email.attempts == 0 and email.claimed_by == WORKER and email.claimed_until is None
 
 
+@pytest.mark.parametrize("console", [False, True])
+def test_a_sent_email_keeps_no_usable_one_time_link(app, db_session, smtp_server, monkeypatch, console):
+    if console:
+        monkeypatch.setitem(app.config, "MAIL_SERVER", "")
+    user = User(email="ann@example.test", name="Ann Example", role="employee", active=True)
+    token = "Zq8-secret_token-0123456789abcdefghijklmnopq"
+    notifications.queue(db_session, user.email, "password_reset", user=user, token=token, expires_at=utcnow())
+    notifications.queue(db_session, user.email, "invitation", user=user, token=token, expires_at=utcnow(), inviter=user)
+    db_session.commit()
+    assert mailer.deliver_due(db_session, mail, WORKER).sent == 2
+    for email in db_session.scalars(select(OutboundEmail)):
+        assert token not in email.body_text and token not in (email.body_html or ""), email.template
+        assert "(link removed once sent)" in email.body_text
+    if not console:
+        assert smtp_server.body_of().count(token) >= 1  # the person still got it
+
+
 def test_nothing_due_does_nothing(app, db_session, smtp_server):
     queue_email(db_session, next_attempt_at=utcnow() + timedelta(minutes=5))
 
