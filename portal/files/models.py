@@ -20,7 +20,9 @@ class StoredFile(Model):
     storage_key: Mapped[str] = mapped_column(String(100), index=True)
     original_name: Mapped[str] = mapped_column(String(255))  # sanitised, for display only
     size: Mapped[int] = mapped_column(BigInteger)
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))  # of the bytes stored
+    # Of the bytes received, where they differ from those stored: a PDF whose scripts were taken out.
+    received_sha256: Mapped[str | None] = mapped_column(String(64))
     content_type: Mapped[str] = mapped_column(String(100))  # detected from the content
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)

@@ -365,7 +365,7 @@ def store_upload(
 
     name = clean_name(original_name)  # as the user knows it, for messages
     try:
-        sha256, size, file_type, key = _keep(stream, name, upload_folder, max_bytes, placed)
+        kept = _keep(stream, name, upload_folder, max_bytes, placed)
     except OSError as error:
         if error.errno not in STORAGE_UNAVAILABLE:
             raise
@@ -377,11 +377,12 @@ def store_upload(
         ) from None
 
     stored = StoredFile(
-        storage_key=key,
-        original_name=display_name(original_name, file_type),
-        size=size,
-        sha256=sha256,
-        content_type=file_type.content_type,
+        storage_key=kept.key,
+        original_name=display_name(original_name, kept.file_type),
+        size=kept.size,
+        sha256=kept.sha256,
+        received_sha256=kept.received_sha256,
+        content_type=kept.file_type.content_type,
         case=case,
         uploaded_by=uploaded_by,
         submission_id=submission.id if submission else None,
@@ -392,9 +393,19 @@ def store_upload(
     return stored
 
 
-def _keep(
-    stream: BinaryIO, name: str, upload_folder: str | os.PathLike, max_bytes: int, placed: list[Path]
-) -> tuple[str, int, FileType, str]:
+@dataclass(frozen=True)
+class Kept:
+    """A file received, proven and in place: the hash and size of what is stored, and, where the stored
+    bytes are not those received (a PDF's scripts taken out), the hash of what was received."""
+
+    sha256: str
+    size: int
+    file_type: FileType
+    key: str
+    received_sha256: str | None
+
+
+def _keep(stream: BinaryIO, name: str, upload_folder: str | os.PathLike, max_bytes: int, placed: list[Path]) -> Kept:
     """Receive the upload into a private temporary file, prove it, and move it into place; the
     temporary file never outlives this, whatever fails."""
     incoming = Path(upload_folder) / INCOMING
@@ -407,8 +418,12 @@ def _keep(
             file_type = detect_type(received.read(16))
         if file_type is None:
             raise InvalidInput(f"{name} is not a type of file we accept. {ACCEPTED}")
+        received_sha256 = None
         if file_type is PDF:
             _prove_pdf(temp, name)
+            if _strip_active_content(temp):
+                received_sha256 = sha256
+                sha256, size = _digest(temp)
         else:
             _prove_image(temp, file_type, name)
         key = storage_key(sha256)
@@ -417,7 +432,61 @@ def _keep(
             placed.append(final)
     finally:
         temp.unlink(missing_ok=True)
-    return sha256, size, file_type, key
+    return Kept(sha256, size, file_type, key, received_sha256)
+
+
+def _digest(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK_SIZE):
+            digest.update(chunk)
+    return digest.hexdigest(), path.stat().st_size
+
+
+# What in a PDF can act rather than show: scripts, actions run on opening or on events, launching programs,
+# sending form data, and files carried inside. A preview must never run any of it.
+_ACTIVE_KEYS = ("/AA", "/OpenAction", "/JS", "/JavaScript", "/EmbeddedFiles", "/EmbeddedFile", "/XFA")
+_ACTIVE_ACTIONS = ("/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/RichMediaExecute", "/Rendition")
+
+
+def _strip_active_content(path: Path) -> bool:
+    """Take scripts, actions and embedded files out of the PDF at ``path``, rewriting it in place; False,
+    and the file untouched, when it has none. The same input always gives the same bytes."""
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        seen: set[tuple[int, int]] = set()
+        changed = False
+
+        def clean(node) -> None:
+            nonlocal changed
+            if node.is_indirect:
+                if node.objgen in seen:
+                    return
+                seen.add(node.objgen)
+            if isinstance(node, pikepdf.Dictionary):
+                for key in _ACTIVE_KEYS:
+                    if key in node:
+                        del node[key]
+                        changed = True
+                action = node.get("/A")
+                if isinstance(action, pikepdf.Dictionary) and action.get("/S") in _ACTIVE_ACTIONS:
+                    del node["/A"]
+                    changed = True
+                if node.get("/Subtype") == "/FileAttachment" and "/FS" in node:
+                    del node["/FS"]
+                    changed = True
+                children = [node[key] for key in node.keys() if key != "/Parent"]
+            elif isinstance(node, pikepdf.Array):
+                children = list(node)
+            else:
+                return
+            for child in children:
+                if isinstance(child, (pikepdf.Dictionary, pikepdf.Array)):
+                    clean(child)
+
+        clean(pdf.Root)
+        if changed:
+            pdf.save(path, deterministic_id=True)
+    return changed
 
 
 def _receive(stream: BinaryIO, fd: int, max_bytes: int, name: str) -> tuple[str, int]:

@@ -208,6 +208,45 @@ def test_markup_inside_a_pdf_stream_is_not_mistaken_for_a_page(store):
     assert store(buffer.getvalue()).content_type == "application/pdf"
 
 
+def pdf_that_acts() -> bytes:
+    """A PDF that runs a script when opened, on a link, and from its name tree, and carries a file."""
+    document = pikepdf.new()
+    document.add_blank_page()
+    script = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert('session expired')"))
+    document.Root.OpenAction = document.make_indirect(script)
+    document.Root.Names = pikepdf.Dictionary(
+        JavaScript=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("x"), script])),
+        EmbeddedFiles=pikepdf.Dictionary(Names=pikepdf.Array()),
+    )
+    link = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 10, 10], A=pikepdf.Dictionary(script)
+    )
+    document.pages[0].obj.Annots = pikepdf.Array([document.make_indirect(link)])
+    document.pages[0].obj.AA = pikepdf.Dictionary(O=script)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_scripts_actions_and_embedded_files_are_taken_out_of_a_pdf_and_the_received_hash_kept(store, folder):
+    content = pdf_that_acts()
+    stored = store(content, "form.pdf")
+    assert stored.received_sha256 == hashlib.sha256(content).hexdigest() != stored.sha256
+    with storage.open_stored(stored, folder) as kept:
+        cleaned = kept.read()
+    assert hashlib.sha256(cleaned).hexdigest() == stored.sha256 and stored.size == len(cleaned)
+    assert b"app.alert" not in cleaned and b"/JavaScript" not in cleaned and b"/OpenAction" not in cleaned
+    with pikepdf.open(io.BytesIO(cleaned)) as pdf:
+        assert len(pdf.pages) == 1 and "/EmbeddedFiles" not in pdf.Root.Names
+    again = store(content, "form again.pdf")
+    assert again.storage_key == stored.storage_key  # the same file, cleaned the same way
+
+
+def test_a_pdf_that_does_nothing_but_show_is_kept_as_received(store):
+    content = factories.pdf_bytes()
+    assert store(content, "note.pdf").received_sha256 is None
+
+
 def test_a_password_protected_pdf_is_refused_with_how_to_fix_it(store, folder):
     encrypted = factories.pdf_bytes(encryption=pikepdf.Encryption(owner="owner secret", user="user secret"))
 
