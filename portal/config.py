@@ -97,6 +97,7 @@ class Config:
         # Sign-in throttling, counted in the database so that every worker sees it.
         self.LOGIN_MAX_FAILURES_PER_ACCOUNT = _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
         self.LOGIN_MAX_FAILURES_PER_ADDRESS = _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+        self.LOGIN_MAX_FAILURES_PER_ACCOUNT_ANYWHERE = _int("LOGIN_MAX_FAILURES_PER_ACCOUNT_ANYWHERE", 100)
         self.LOGIN_THROTTLE_MINUTES = _int("LOGIN_THROTTLE_MINUTES", 15)
 
         self.PASSWORD_RESET_HOURS = _int("PASSWORD_RESET_HOURS", 2)

@@ -40,8 +40,9 @@ class DeadlineSettings:
 @dataclass(frozen=True)
 class AccountSettings:
     idle_timeout: timedelta = timedelta(minutes=30)
-    max_failures_per_account: int = 5
+    max_failures_per_account: int = 5  # from one address
     max_failures_per_address: int = 20
+    max_failures_per_account_anywhere: int = 100
     throttle_window: timedelta = timedelta(minutes=15)
     reset_lifetime: timedelta = timedelta(hours=2)
     invitation_lifetime: timedelta = timedelta(days=7)
@@ -52,6 +53,7 @@ class AccountSettings:
             idle_timeout=timedelta(minutes=config["IDLE_TIMEOUT_MINUTES"]),
             max_failures_per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
             max_failures_per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+            max_failures_per_account_anywhere=config["LOGIN_MAX_FAILURES_PER_ACCOUNT_ANYWHERE"],
             throttle_window=timedelta(minutes=config["LOGIN_THROTTLE_MINUTES"]),
             reset_lifetime=timedelta(hours=config["PASSWORD_RESET_HOURS"]),
             invitation_lifetime=timedelta(days=config["INVITATION_DAYS"]),

@@ -79,9 +79,9 @@ def change_password(
 # --- sign-in -----------------------------------------------------------------
 
 
-def _failures_since(session, column, value, since: datetime) -> tuple[int, datetime | None]:
+def _failures_since(session, condition, since: datetime) -> tuple[int, datetime | None]:
     count, oldest = session.execute(
-        select(func.count(LoginAttempt.id), func.min(LoginAttempt.at)).where(column == value, LoginAttempt.at >= since)
+        select(func.count(LoginAttempt.id), func.min(LoginAttempt.at)).where(condition, LoginAttempt.at >= since)
     ).one()
     return count, oldest
 
@@ -91,16 +91,20 @@ def authenticate(
 ) -> User | None:
     """The active user with these credentials, or None. Raises Throttled after too many failures.
 
+    Guessing is throttled for one account from one address, for one address whatever the accounts,
+    and, at a much higher ceiling, for one account from everywhere: someone guessing from elsewhere
+    cannot lock the owner out, and the owner can always reset their password, which clears the count.
     The same answer, and about the same time, whether or not the email has an account.
     """
     now = now or utcnow()
     email = normalise_email(email)
     since = now - settings.throttle_window
-    for column, value, limit in (
-        (LoginAttempt.email, email, settings.max_failures_per_account),
-        (LoginAttempt.ip_address, ip_address, settings.max_failures_per_address),
+    for condition, limit in (
+        ((LoginAttempt.email == email) & (LoginAttempt.ip_address == ip_address), settings.max_failures_per_account),
+        (LoginAttempt.ip_address == ip_address, settings.max_failures_per_address),
+        (LoginAttempt.email == email, settings.max_failures_per_account_anywhere),
     ):
-        count, oldest = _failures_since(session, column, value, since)
+        count, oldest = _failures_since(session, condition, since)
         # No failure at all (oldest is None) is never too many, even with a limit of 0.
         if oldest is not None and count >= limit:
             retry_after = max(1, int((oldest + settings.throttle_window - now).total_seconds()))
@@ -239,7 +243,12 @@ def _set_password_with(session, token: str, purpose: str, password: str, action:
 
 
 def reset_password(session, token: str, password: str, now: datetime | None = None) -> User:
-    return _set_password_with(session, token, "reset", password, "password_reset", now)
+    """Set a new password with a reset link: the owner's way back in, so it also clears the failed sign-ins
+    that throttle their account."""
+    user = _set_password_with(session, token, "reset", password, "password_reset", now)
+    session.execute(delete(LoginAttempt).where(LoginAttempt.email == user.email))
+    session.commit()
+    return user
 
 
 def valid_email(email: str) -> str:

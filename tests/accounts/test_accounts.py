@@ -1,5 +1,6 @@
 """Accounts at the service level: sign-in, throttling, sessions, reset and invitation tokens."""
 
+import contextlib
 from datetime import timedelta
 
 import pytest
@@ -32,16 +33,40 @@ def test_an_invited_account_cannot_sign_in_before_setting_a_password(db_session)
     assert accounts.authenticate(db_session, "new@example.test", "", "10.0.0.1", SETTINGS) is None
 
 
-def test_too_many_failures_for_one_account_throttle_it_even_with_the_right_password(db_session):
+def test_too_many_failures_for_one_account_from_one_address_throttle_it_there_even_with_the_right_password(db_session):
     factories.user(db_session, email="pat@example.test")
     now = utcnow()
     for _ in range(SETTINGS.max_failures_per_account):
         accounts.authenticate(db_session, "pat@example.test", "guess", "10.0.0.1", SETTINGS, now=now)
     with pytest.raises(Throttled) as refused:
-        accounts.authenticate(db_session, "pat@example.test", factories.PASSWORD, "10.0.0.2", SETTINGS, now=now)
+        accounts.authenticate(db_session, "pat@example.test", factories.PASSWORD, "10.0.0.1", SETTINGS, now=now)
     assert 0 < refused.value.retry_after <= SETTINGS.throttle_window.total_seconds()
     later = now + SETTINGS.throttle_window + timedelta(seconds=1)
-    assert accounts.authenticate(db_session, "pat@example.test", factories.PASSWORD, "10.0.0.2", SETTINGS, now=later)
+    assert accounts.authenticate(db_session, "pat@example.test", factories.PASSWORD, "10.0.0.1", SETTINGS, now=later)
+
+
+def test_someone_guessing_from_elsewhere_cannot_lock_the_owner_out(db_session):
+    owner = factories.user(db_session, email="pat@example.test")
+    for _ in range(SETTINGS.max_failures_per_account * 3):
+        with contextlib.suppress(Throttled):
+            accounts.authenticate(db_session, "pat@example.test", "guess", "203.0.113.7", SETTINGS)
+    assert accounts.authenticate(db_session, "pat@example.test", factories.PASSWORD, "10.0.0.2", SETTINGS) == owner
+
+
+def test_guessing_one_account_from_everywhere_meets_a_higher_ceiling_that_a_reset_clears(db_session):
+    settings = AccountSettings(max_failures_per_account_anywhere=6)
+    owner = factories.user(db_session, email="pat@example.test")
+    for n in range(6):
+        accounts.authenticate(db_session, "pat@example.test", "guess", f"203.0.113.{n}", settings)
+    with pytest.raises(Throttled):
+        accounts.authenticate(db_session, "pat@example.test", factories.PASSWORD, "10.0.0.2", settings)
+    accounts.request_password_reset(db_session, "pat@example.test", settings)
+    token = factories.token_in_last_email(db_session, "/reset-password/")
+    accounts.reset_password(db_session, token, "a new and long enough passphrase")
+    assert accounts.authenticate(
+        db_session, "pat@example.test", "a new and long enough passphrase", "10.0.0.2", settings
+    )
+    assert owner.password_hash
 
 
 def test_too_many_failures_from_one_address_throttle_that_address_across_accounts(db_session):
