@@ -185,13 +185,19 @@ def reflow_problems(page) -> list[str]:
                           + `in a ${window.innerWidth}px window`);
           }
           const scrolls = el => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
+          // Text for screen readers only: the .visually-hidden class, or the same clipping applied by
+          // a rule of the page's own (the inbox's column heads, once its rows are no longer a table).
+          const clipped = style => style.position === "absolute" && style.clip === "rect(0px, 0px, 0px, 0px)";
+          const forReaders = [...document.body.querySelectorAll("*")]
+              .filter(el => el.matches(".visually-hidden") || clipped(getComputedStyle(el)));
+          const readersOnly = el => forReaders.some(hidden => hidden.contains(el));
           const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
               + (typeof el.className === "string" && el.className
                  ? "." + el.className.trim().replace(/\\s+/g, ".") : "")
               + ` "${(el.innerText || "").replace(/\\s+/g, " ").trim().slice(0, 40)}"`;
           const reported = [];  // the outermost element that sticks out is enough: its contents go with it
           for (const el of document.body.querySelectorAll("*")) {
-            if (!el.checkVisibility({visibilityProperty: true}) || el.closest(".visually-hidden")) continue;
+            if (!el.checkVisibility({visibilityProperty: true}) || readersOnly(el)) continue;
             const rect = el.getBoundingClientRect();
             if (rect.width === 0 || rect.height === 0) continue;
             if (rect.right <= 0) continue;  // moved wholly off screen on purpose (the skip link until focused)
@@ -217,7 +223,7 @@ def reflow_problems(page) -> list[str]:
           const range = document.createRange();
           for (let node = texts.nextNode(); node; node = texts.nextNode()) {
             const holder = node.parentElement;
-            if (!holder.checkVisibility({visibilityProperty: true}) || holder.closest(".visually-hidden")) continue;
+            if (!holder.checkVisibility({visibilityProperty: true}) || readersOnly(holder)) continue;
             for (const word of node.data.matchAll(/[^\\s\\-\\/]{2,}/g)) {
               range.setStart(node, word.index);
               range.setEnd(node, word.index + word[0].length);

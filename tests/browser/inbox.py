@@ -54,3 +54,31 @@ def open_beside_the_list(page, reference: str) -> None:
 def tab_counts(page) -> dict[str, int]:
     """Each counted tab's live count, as its badge shows it."""
     return {tab: int(page.locator(f"#count-{tab}").inner_text()) for tab in COUNTED_TABS}
+
+
+def first_row(page):
+    """The first row of items in the list (the table's head row left out)."""
+    return page.locator("#inbox-table tbody").get_by_role("row").first
+
+
+def rows_in_first_screen(page) -> int:
+    """How many rows of items lie wholly within the first screen of the page (the window's height)."""
+    return page.evaluate("""() => [...document.querySelectorAll("#inbox-table tbody tr")].filter(row => {
+      const box = row.getBoundingClientRect();
+      return box.height > 0 && box.top + scrollY >= 0 && box.bottom + scrollY <= innerHeight;
+    }).length""")
+
+
+def cells_out_of_sight_sideways(page) -> list[str]:
+    """Each row's status and due-date cells that are not wholly visible across the window's width."""
+    return page.evaluate("""() => {
+      const heads = [...document.querySelectorAll("#inbox-table thead th")].map(th => th.textContent.trim());
+      const columns = [heads.indexOf("Status"), heads.indexOf("Due")];
+      if (columns.includes(-1)) return [`no Status or Due column among ${heads}`];
+      return [...document.querySelectorAll("#inbox-table tbody tr")].flatMap(row =>
+        columns.map(column => row.cells[column]).filter(cell => {
+          const box = cell.getBoundingClientRect();
+          return !cell.checkVisibility({visibilityProperty: true}) || box.width === 0
+            || box.left < 0 || box.right > document.documentElement.clientWidth;
+        }).map(cell => `${row.id}: ${cell.innerText.trim()}`));
+    }""")

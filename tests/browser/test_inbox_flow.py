@@ -13,13 +13,24 @@ from tests.browser.checks import (
     announcements,
     assert_focus_visible,
     audit,
+    axe_problems,
     listen_for_announcements,
     status_message,
     tab_to,
 )
-from tests.browser.inbox import pane, row, search, tab_counts
+from tests.browser.inbox import (
+    cells_out_of_sight_sideways,
+    first_row,
+    pane,
+    row,
+    rows_in_first_screen,
+    search,
+    tab_counts,
+)
 
 NARROW = {"width": 400, "height": 800}
+LAPTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 375, "height": 800}
 
 
 def heading(page):
@@ -234,13 +245,16 @@ def test_every_view_and_state_of_the_inbox_passes_the_accessibility_checks(sign_
     manager.get_by_role("link", name="Clear search and filters").click()
     expect(manager.locator("#inbox-caption")).not_to_contain_text("filtered")
 
-    # Claim selected with nothing selected: the error is announced, beside the button.
+    # The actions on selected items show once an item is ticked. Assign selected without a case
+    # manager chosen: the error is announced, beside the button, which stays in sight with it.
+    expect(manager.get_by_role("button", name="Assign selected")).to_be_hidden()
+    manager.locator("#inbox-table tbody").get_by_role("checkbox").first.check()
     listen_for_announcements(manager)
-    manager.get_by_role("button", name="Claim selected").click()
-    expect(manager.get_by_role("alert")).to_have_text("Choose at least one item.")
-    assert any("Choose at least one item." in said for said in announcements(manager))
-    expect(manager.get_by_role("button", name="Claim selected")).to_be_focused()  # still where it was
-    audit(manager, "Case manager: inbox, claim with nothing selected (htmx)")
+    manager.get_by_role("button", name="Assign selected").click()
+    expect(manager.get_by_role("alert")).to_have_text("Choose an active case manager.")
+    assert any("Choose an active case manager." in said for said in announcements(manager))
+    expect(manager.get_by_role("button", name="Assign selected")).to_be_focused()  # still where it was
+    audit(manager, "Case manager: inbox, assign with no case manager chosen (htmx)")
 
     # A priority, explained on focus; Escape hides the explanation and leaves focus where it is.
     badge = manager.locator(".priority[tabindex]").first
@@ -293,3 +307,96 @@ def test_ticked_items_are_assigned_to_a_colleague_and_the_panes_choices_leave_th
     expect(row(manager, references[0])).to_contain_text("Morgan Manager")
     expect(manager.locator("#inbox-title")).to_have_attribute("data-drawn", "before")
     audit(manager, "Case manager: inbox, assigned from the pane beside the list")
+
+
+def test_beside_an_item_open_on_a_1440_by_900_screen_at_least_ten_rows_show_without_scrolling(sign_in, portal):
+    for number in range(1, 13):
+        portal.new_document(note=f"A full inbox, number {number}")
+    manager = sign_in("case manager")
+    manager.set_viewport_size(LAPTOP)
+    manager.goto("/inbox/?kind=document&sort=received")  # these documents first, whatever else is open
+    expect(heading(manager)).to_have_text("Inbox: All open")
+    first_row(manager).get_by_role("link").first.click()
+    expect(pane(manager).get_by_role("heading", level=2).first).to_be_focused()
+    expect(first_row(manager)).to_have_attribute("aria-current", "true")
+
+    assert manager.locator("#inbox-table tbody").get_by_role("row").count() >= 12
+    shown = rows_in_first_screen(manager)
+    assert shown >= 10, f"only {shown} rows of the list lie wholly within the first 900 px beside the open item"
+    # The search and the order are in sight; the other filters are folded into the same bar.
+    expect(manager.get_by_role("searchbox", name="Search", exact=True)).to_be_in_viewport()
+    expect(manager.get_by_label("Order")).to_be_in_viewport()
+    expect(manager.get_by_label("Kind")).to_be_hidden()
+    blocking, _ = axe_problems(manager)
+    assert not blocking, blocking
+
+
+def test_the_folded_filters_stay_open_and_keep_focus_while_a_filter_is_chosen_by_keyboard(sign_in, portal):
+    portal.new_document(note="Filtered by keyboard")
+    manager = sign_in("case manager")
+    summary = manager.locator("summary", has_text="Filters")
+    tab_to(manager, summary)
+    manager.keyboard.press("Enter")
+    kind = manager.get_by_label("Kind")
+    tab_to(manager, kind)
+    manager.keyboard.press("ArrowDown")  # a closed list moves to the next choice: the first kind
+    expect(manager.locator("#inbox-caption")).to_contain_text("filtered")
+    expect(kind).to_be_focused()  # still open, focus where it was
+    expect(kind).not_to_have_value("")
+    expect(summary).to_contain_text("1")  # one filter on
+    assert_focus_visible(manager)
+    manager.keyboard.press("Escape")  # folds them again, focus on their summary
+    expect(kind).to_be_hidden()
+    expect(summary).to_be_focused()
+    manager.get_by_role("link", name="Clear search and filters").click()
+    expect(manager.locator("#inbox-caption")).not_to_contain_text("filtered")
+
+
+def test_on_a_phone_the_list_starts_on_the_first_screen_and_each_row_shows_its_status_and_due_date(sign_in, portal):
+    reference = portal.new_document(note="Read on a phone")
+    manager = sign_in("case manager")
+    manager.set_viewport_size(PHONE)
+    manager.goto("/inbox/?sort=received")
+    expect(heading(manager)).to_have_text("Inbox: All open")
+
+    box = first_row(manager).bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (
+        f"the first row is at {box}, not on the first screen"
+    )
+    assert manager.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert cells_out_of_sight_sideways(manager) == []
+    newest = row(manager, reference)
+    expect(newest).to_contain_text("New")
+    expect(newest).to_contain_text(re.compile(r"Due .*\d{4}"))
+    audit(manager, "Case manager: inbox on a phone (375 px)")
+
+
+def test_without_javascript_the_filters_and_the_actions_on_ticked_items_still_work(browser, portal, sign_in):
+    reference = portal.new_document(note="Claimed without JavaScript")
+    session = sign_in("case manager").context.storage_state()
+    context = browser.new_context(
+        base_url=portal.base_url, viewport=LAPTOP, storage_state=session, java_script_enabled=False
+    )
+    try:
+        manager = context.new_page()
+        manager.goto("/inbox/?sort=received")
+        expect(heading(manager)).to_have_text("Inbox: All open")
+        # The folded filters open as any disclosure does, and Show applies them.
+        manager.locator("summary", has_text="Filters").click()
+        manager.get_by_label("Kind").select_option(label="Document")
+        with manager.expect_navigation():
+            manager.get_by_role("button", name="Show").click()
+        expect(manager.locator("#inbox-caption")).to_contain_text("filtered")
+        assert view_in(manager.url) == {"tab": "open", "kind": "document", "sort": "received"}
+
+        # The actions show once an item is ticked, by the stylesheet alone.
+        claim_selected = manager.get_by_role("button", name="Claim selected")
+        expect(claim_selected).to_be_hidden()
+        manager.get_by_label(f"Select {reference}").check()
+        expect(claim_selected).to_be_visible()
+        with manager.expect_navigation():
+            claim_selected.click()
+        expect(status_message(manager)).to_have_text("Claimed 1 item.")
+        expect(row(manager, reference)).to_contain_text("Morgan Manager")
+    finally:
+        context.close()

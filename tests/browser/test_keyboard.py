@@ -5,9 +5,15 @@ import re
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.browser.checks import announcements, assert_focus_visible, listen_for_announcements, tab_to
+from tests.browser.checks import (
+    announcements,
+    assert_focus_visible,
+    listen_for_announcements,
+    status_message,
+    tab_to,
+)
 from tests.browser.demo import DEMO_PASSWORD, EMAILS
-from tests.browser.inbox import pane, row
+from tests.browser.inbox import first_row, pane, row
 from tests.browser.live_portal import a_new_pdf
 
 
@@ -106,3 +112,52 @@ def test_a_case_manager_claims_and_asks_for_more_information_by_keyboard_alone(s
     expect(page.get_by_role("heading", name="More information needed, with Morgan Manager")).to_be_focused()
     assert_focus_visible(page)
     assert announcements(page)[-1] == "Request sent. The employee has been emailed."
+
+
+def test_the_inbox_shortcuts_work_as_soon_as_it_loads_and_focus_stays_on_the_row_after_claiming(sign_in, portal):
+    # Three new documents, the newest first in the list ordered by when items came.
+    older, middle, newest = (portal.new_document(note=f"Claimed by shortcut, number {n}") for n in (1, 2, 3))
+    page = sign_in("case manager")
+    searchbox = page.get_by_role("searchbox", name="Search", exact=True)
+
+    # Right after the page loads, focus on the page itself: / goes to the search box, j to the first item.
+    page.goto("/inbox/?sort=received")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inbox: All open")
+    assert page.evaluate("document.activeElement === document.body")
+    page.keyboard.press("/")
+    expect(searchbox).to_be_focused()
+    expect(searchbox).to_have_value("")
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inbox: All open")
+    page.keyboard.press("j")
+    expect(first_row(page).get_by_role("link").first).to_be_focused()
+    expect(row(page, newest).get_by_role("link")).to_be_focused()
+    assert_focus_visible(page)
+
+    # c claims it; focus stays on its row, so that j goes on to the next one.
+    page.keyboard.press("c")
+    expect(status_message(page)).to_have_text("Claimed 1 item.")
+    expect(row(page, newest)).to_contain_text("Morgan Manager")
+    expect(row(page, newest).get_by_role("link")).to_be_focused()
+    assert_focus_visible(page)
+    page.keyboard.press("j")
+    expect(row(page, middle).get_by_role("link")).to_be_focused()
+
+    # In the Unassigned view a claimed item leaves the list: focus goes to the item now in its place.
+    page.goto("/inbox/?tab=unassigned&sort=received")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inbox: Unassigned")
+    page.keyboard.press("j")
+    expect(row(page, middle).get_by_role("link")).to_be_focused()
+    page.keyboard.press("c")
+    expect(row(page, middle)).to_have_count(0)
+    expect(row(page, older).get_by_role("link")).to_be_focused()
+    assert_focus_visible(page)
+
+    # A ticked box has focus after a click: the keys still work from there. Typed into a box, they are text.
+    row(page, older).get_by_role("checkbox").click()
+    page.keyboard.press("x")
+    expect(row(page, older).get_by_role("checkbox")).not_to_be_checked()
+    page.keyboard.press("/")
+    page.keyboard.type("jc")
+    expect(searchbox).to_have_value("jc")
+    expect(row(page, older)).to_contain_text("Unassigned")

@@ -5,7 +5,12 @@
 
   var WIDE = "(min-width: 75rem)";
   var SHORTCUTS_KEY = "inbox-shortcuts";
+  // The row an action came from, and its place in the list, for focus to go back to once it is redrawn.
   var lastRowId = null;
+  var lastRowIndex = -1;
+  // The folded filters, open or not, and what had focus, before the list (with the filters) is redrawn.
+  var filtersWereOpen = false;
+  var focusedId = null;
 
   function wide() { return window.matchMedia(WIDE).matches; }
 
@@ -17,20 +22,45 @@
 
   function rowOf(element) { return element && element.closest ? element.closest("tr.inbox-row") : null; }
   function openLink(row) { return row.querySelector(".inbox-row__open"); }
+  function listRows() {
+    var list = document.getElementById("inbox-list");
+    return list ? Array.prototype.slice.call(list.querySelectorAll("tr.inbox-row")) : [];
+  }
+  function moreFilters() { return document.querySelector(".inbox-filters__more"); }
 
-  // Remember which row an action came from, so that focus can go back to it after the list is redrawn.
+  // Remember which row an action on the list or the pane came from (the 30-second poll is neither).
   document.addEventListener("htmx:beforeRequest", function (event) {
-    var row = rowOf(document.activeElement) || rowOf(event.detail.elt);
+    var target = event.detail.target;
+    if (!target || (target.id !== "inbox-list" && target.id !== "item-pane")) { return; }
+    // Claim or Assign selected: back to the first of the rows ticked.
+    var ticked = target.id === "inbox-list" ? document.querySelector("tr.inbox-row input[type=checkbox]:checked") : null;
+    var row = rowOf(document.activeElement) || rowOf(event.detail.elt) || rowOf(ticked);
     lastRowId = row ? row.id : null;
+    lastRowIndex = row ? listRows().indexOf(row) : -1;
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (!event.detail.target || event.detail.target.id !== "inbox-list") { return; }
+    var more = moreFilters();
+    filtersWereOpen = Boolean(more && more.open);
+    focusedId = document.activeElement ? document.activeElement.id : null;
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {
     var list = document.getElementById("inbox-list");
     if (event.target === list) {
-      // htmx keeps focus on a control with the same id (a tab, a filter, Next page); otherwise
-      // back to the row acted on, or to the list's heading.
+      // The folded filters stay as they were: a change of filter redraws them, and focus goes back
+      // to the filter (htmx could not, while the fold was still closed).
+      var more = moreFilters();
+      var focused = focusedId && document.getElementById(focusedId);
+      if (more && (filtersWereOpen || (focused && more.contains(focused)))) { more.open = true; }
+      if (focused && focused !== document.activeElement) { focused.focus(); }
+      // htmx keeps focus on a control with the same id (a tab, a filter, Next page); otherwise back
+      // to the row acted on, or if it left this view, to the row now in its place; else the heading.
       if (list.contains(document.activeElement)) { return; }
       var row = lastRowId && document.getElementById(lastRowId);
+      var rows = listRows();
+      if (!row && lastRowIndex >= 0 && rows.length) { row = rows[Math.min(lastRowIndex, rows.length - 1)]; }
       var target = row ? openLink(row) : document.getElementById("inbox-title");
       if (target) { target.focus(); }
     }
@@ -57,35 +87,63 @@
     });
   });
 
-  // Single keys act only while focus is in the list itself, never in a text box, and never with a
-  // modifier: a screen reader's own keys (in its reading mode it keeps them) are left alone.
+  // Where a key is a character typed or an option chosen, never a shortcut.
+  var NOT_TYPED = /^(checkbox|radio|button|submit|reset|image|file|color|range)$/;
+  function typingIn(element) {
+    if (!element || !element.closest) { return false; }
+    if (element.isContentEditable || element.closest("textarea, select")) { return true; }
+    return element.tagName === "INPUT" && !NOT_TYPED.test(element.type);
+  }
+
+  // Single keys act anywhere on the inbox (focus on the page itself, a row, the pane's buttons) but
+  // never in a text box or a list to choose from, and never with a modifier. A screen reader in its
+  // reading mode keeps its keys: the page does not hear them.
   document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey || !shortcutsOn()) { return; }
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented || !shortcutsOn()) { return; }
     var focused = event.target;
     var list = document.getElementById("inbox-list");
-    if (!list || !list.contains(focused) || focused.closest("input[type=search], input[type=text], textarea, select")) { return; }
+    if (!list || typingIn(focused)) { return; }
     if (event.key === "/") {
-      event.preventDefault();
-      document.getElementById("filter-q").focus();
+      var search = document.getElementById("filter-q");
+      if (search) { event.preventDefault(); search.focus(); }
       return;
     }
+    var rows = listRows();
     var row = rowOf(focused);
-    if (!row) { return; }
-    var rows = Array.prototype.slice.call(list.querySelectorAll("tr.inbox-row"));
-    var index = rows.indexOf(row);
     if (event.key === "j" || event.key === "k") {
-      var next = rows[index + (event.key === "j" ? 1 : -1)];
+      var step = event.key === "j" ? 1 : -1;
+      var next;
+      if (row) {
+        next = rows[rows.indexOf(row) + step];
+      } else {
+        // From outside the list: next to the item open beside it, or else the first item.
+        var current = list.querySelector("tr.inbox-row[aria-current]");
+        next = current ? rows[rows.indexOf(current) + step] : rows[0];
+      }
       if (next) { event.preventDefault(); openLink(next).focus(); }
-    } else if (event.key === "x") {
+    } else if (event.key === "x" && row) {
       event.preventDefault();
       var box = row.querySelector("input[type=checkbox]");
       box.checked = !box.checked;
       openLink(row).focus();
     } else if (event.key === "c") {
-      event.preventDefault();
       var ticked = list.querySelectorAll("tr.inbox-row input[type=checkbox]:checked").length;
-      var button = ticked ? document.getElementById("claim-selected") : row.querySelector("[data-claim]");
-      if (button) { button.click(); }
+      var button = ticked ? document.getElementById("claim-selected") : (row && row.querySelector("[data-claim]"));
+      if (button) {
+        event.preventDefault();
+        if (row) { openLink(row).focus(); }  // the row the action comes from, for focus to come back to
+        button.click();
+      }
+    }
+  });
+
+  // The folded filters close with Escape, focus back on their summary.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var more = event.target.closest ? event.target.closest(".inbox-filters__more[open]") : null;
+    if (more) {
+      more.open = false;
+      more.querySelector("summary").focus();
     }
   });
 
