@@ -245,7 +245,9 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
             .contains_eager(Case.employee.of_type(employee))
             .load_only(employee.name),
             contains_eager(Submission.assignee.of_type(assignee)).load_only(assignee.name),
-            contains_eager(Submission.duty_offer).load_only(DutyOffer.fit_changed_at),
+            contains_eager(Submission.duty_offer).load_only(
+                DutyOffer.fit_changed_at, DutyOffer.forwarded_at, DutyOffer.employee_answer
+            ),
         )
     )
     rows = list(session.scalars(query.order_by(*order)).unique())

@@ -109,6 +109,6 @@ def test_a_conflicting_offer_is_fixed_forwarded_and_accepted(sign_in, portal):
     employee.get_by_role("button", name="Accept the offer").click()
     expect(employee.get_by_role("status")).to_contain_text("You accepted the offer")
     employee.goto("/employee/")
-    expect(employee.get_by_text(re.compile("On transitional duty from"))).to_be_visible()
+    expect(employee.get_by_text(re.compile("Transitional duty starts on")).first).to_be_visible()
     supervisor.goto("/supervisor/")
     expect(supervisor.get_by_text(re.compile(r"accepted by the employee"))).to_be_visible()

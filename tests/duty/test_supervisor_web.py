@@ -354,3 +354,5 @@ def test_the_case_page_lists_an_offer_the_employee_declined_as_declined_not_acce
     page = team["manager"].client.get(case_page).get_data(as_text=True)
     assert f"({item.reference})" in page and "Forwarded; declined by the employee" in page
     assert re.search(rf"\({item.reference}\), [^<]*: Accepted", page) is None
+    closed = team["manager"].client.get("/inbox/?tab=closed").get_data(as_text=True)
+    assert '<td class="inbox-row__status">Forwarded; declined by the employee</td>' in closed
