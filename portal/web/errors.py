@@ -1,5 +1,7 @@
 """Error pages: each status has a plain-language page; htmx requests get the message alone."""
 
+import secrets
+
 from flask import g
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -38,10 +40,18 @@ MESSAGES = {
 }
 
 
-def render_error(status: int, detail: str | None = None):
+def render_error(status: int, detail: str | None = None, incident: str | None = None):
     title, advice = MESSAGES[status]
-    context = {"code": status, "title": title, "advice": advice, "detail": detail}
+    context = {"code": status, "title": title, "advice": advice, "detail": detail, "incident": incident}
     return render("errors/error.html", status, block="content", **context)
+
+
+def new_incident() -> str:
+    """A short id for a failure, on the page and in the log line about it, for the person to quote to
+    support and for support to find: no look-alike letters, easy to read out."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    code = "".join(secrets.choice(alphabet) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
 
 
 def register(app) -> None:
@@ -63,10 +73,11 @@ def register(app) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
         db.session.rollback()
-        app.logger.error("database unavailable: %s", error)
+        incident = new_incident()
+        app.logger.error("incident %s: database unavailable: %s", incident, error)
         # Render as signed out: loading the user would ask the database again.
         g._login_user = login_manager.anonymous_user()
-        return render_error(503)
+        return render_error(503, incident=incident)
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error):
@@ -83,7 +94,11 @@ def register(app) -> None:
     @app.errorhandler(InternalServerError)
     def internal_error(error):
         db.session.rollback()
-        return render_error(500)
+        incident = new_incident()
+        failure = error.original_exception or error
+        trace = (type(failure), failure, failure.__traceback__)
+        app.logger.error("incident %s: %s", incident, type(failure).__name__, exc_info=trace)
+        return render_error(500, incident=incident)
 
     # So that flask's own 404 for unknown URLs renders the same page.
     app.register_error_handler(HTTPNotFound, lambda error: render_error(404))

@@ -155,6 +155,32 @@ def test_a_database_that_is_down_gives_a_clear_page_and_healthz_says_so(web, log
     assert "could not reach the database, so nothing was saved" in response.get_data(as_text=True)
 
 
+def incident_on(page: str) -> str:
+    return re.search(r"quote incident <strong>([A-Z2-9]{4}-[A-Z2-9]{4})</strong>", page).group(1)
+
+
+def test_a_failure_gives_an_incident_id_to_quote_that_the_log_line_carries(app, web, login_as, monkeypatch, caplog):
+    from portal.documents import operations as documents
+    from portal.extensions import db
+
+    login_as(Role.EMPLOYEE)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    monkeypatch.setattr(documents, "open_requests", lambda *args: 1 / 0)
+    failed = web.client.get("/employee/")
+    assert failed.status_code == 500
+    incident = incident_on(failed.get_data(as_text=True))
+    assert f"incident {incident}: ZeroDivisionError" in caplog.text and "Traceback" in caplog.text
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(db.session, "scalar", refuse)
+    unavailable = web.client.get("/employee/")
+    assert unavailable.status_code == 503
+    other = incident_on(unavailable.get_data(as_text=True))
+    assert other != incident and f"incident {other}: database unavailable" in caplog.text
+
+
 def test_each_error_status_has_its_own_plain_language_page(app):
     from portal.web.errors import MESSAGES, render_error
 
