@@ -6,7 +6,7 @@ from flask import Flask
 from flask import session as cookie_session
 
 from portal import settings
-from portal.config import Config
+from portal.config import Config, engine_options
 from portal.extensions import csrf, db, htmx, login_manager, migrate
 from portal.extensions import mail as mail_extension  # the name "mail" is the portal.mail package once imported
 
@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.instance_path = defaults.INSTANCE_PATH
     if config:
         app.config.update(config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
 
     register_security(app)  # first: its body-size check must run before CSRF reads the form

@@ -56,9 +56,10 @@ class Config:
             self.SQLALCHEMY_DATABASE_URI = (
                 "postgresql+psycopg://" + self.SQLALCHEMY_DATABASE_URI[len("postgresql://") :]
             )
-        # hide_parameters: a database error's message (and so any log of it) names the statement, never the
-        # values written, which may be a diagnosis.
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+        # How long to wait for the database to answer or to free a lock, before answering a clear 503 page
+        # instead of holding the request; and the longest a PostgreSQL statement may run.
+        self.DATABASE_TIMEOUT_SECONDS = _int("DATABASE_TIMEOUT_SECONDS", 5)
+        self.DATABASE_STATEMENT_TIMEOUT_SECONDS = _int("DATABASE_STATEMENT_TIMEOUT_SECONDS", 15)
         self.UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(instance / "uploads"))
         # Uploads (settings.UploadLimits): each file, and all the files sent together. A choice over them is
         # refused next to its field, with everything else typed kept; browsers shrink large photos first.
@@ -118,3 +119,16 @@ class Config:
 
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which has its own idle limit
         self.PAGE_SIZE = _int("PAGE_SIZE", 25)
+
+
+def engine_options(config) -> dict:
+    """The database engine's options for the URI the app ends up with (tests give their own)."""
+    timeout = config["DATABASE_TIMEOUT_SECONDS"]
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        connect_args: dict = {"timeout": timeout}  # waiting for another writer's lock
+    else:
+        statement_ms = config["DATABASE_STATEMENT_TIMEOUT_SECONDS"] * 1000
+        connect_args = {"connect_timeout": timeout, "options": f"-c statement_timeout={statement_ms}"}
+    # hide_parameters: a database error's message (and so any log of it) names the statement, never the
+    # values written, which may be a diagnosis.
+    return {"pool_pre_ping": True, "hide_parameters": True, "connect_args": connect_args}

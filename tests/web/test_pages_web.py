@@ -2,7 +2,9 @@
 
 import html
 import re
+import sqlite3
 
+import pytest
 from sqlalchemy.exc import OperationalError
 
 from portal.accounts.models import Role
@@ -139,6 +141,33 @@ def test_healthz_reports_the_database(client):
     assert response.status_code == 200 and response.get_json() == {"status": "ok", "database": "ok"}
 
 
+def test_healthz_says_unavailable_when_the_database_cannot_be_reached(client, app, monkeypatch):
+    from portal.extensions import db
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connect", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(db.engine, "connect", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.get_json()["database"] == "unreachable"
+
+
+def test_healthz_says_unavailable_while_sqlite_is_locked_by_another_writer(client, app):
+    from portal.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's whole-database write lock")
+    locker = sqlite3.connect(db.engine.url.database, isolation_level=None)
+    try:
+        locker.execute("BEGIN IMMEDIATE")  # another process writing, holding the lock
+        response = client.get("/healthz")
+        assert response.status_code == 503 and response.get_json()["error"] == "OperationalError"
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    assert client.get("/healthz").status_code == 200
+
+
 def test_a_database_that_is_down_gives_a_clear_page_and_healthz_says_so(web, login_as, monkeypatch):
     from portal.extensions import db
 
@@ -149,7 +178,6 @@ def test_a_database_that_is_down_gives_a_clear_page_and_healthz_says_so(web, log
 
     monkeypatch.setattr(db.session, "execute", refuse)
     monkeypatch.setattr(db.session, "scalar", refuse)
-    assert web.client.get("/healthz").status_code == 503
     response = web.client.get("/employee/")
     assert response.status_code == 503
     assert "could not reach the database, so nothing was saved" in response.get_data(as_text=True)
