@@ -54,11 +54,13 @@ run: install static seed
 
 test: install static test-sqlite test-browser test-postgres
 
-# Style and structure: ruff (lint and format) and the import contracts in pyproject.toml.
+# Style and structure: ruff (lint and format), the import contracts in pyproject.toml, and bandit's security
+# checks of the portal's code (any finding of medium severity or above fails).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit --quiet --recursive portal --severity-level medium
 
 typecheck: install
 	$(BIN)/mypy
