@@ -9,6 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn_rs_py import zxcvbn
 
 from portal.access import invitable_roles
 from portal.accounts.models import AccountToken, LoginAttempt, Role, User, UserSession
@@ -18,6 +19,8 @@ from portal.core.errors import InvalidInput, NotFound, Throttled
 from portal.mail import notifications
 from portal.settings import AccountSettings
 
+# zxcvbn's 0 to 4: 3 is "safely unguessable" (10^8 guesses or more), what an online attacker cannot reach.
+MIN_PASSWORD_SCORE = 3
 MIN_PASSWORD_LENGTH = 12
 # last_seen_at is written at most this often, so that every request is not a write.
 _TOUCH_EVERY = timedelta(seconds=60)
@@ -31,14 +34,23 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def check_new_password(password: str, email: str = "") -> None:
-    """A long passphrase is the rule; composition rules only make passwords worse (NIST 800-63B)."""
+def check_new_password(password: str, email: str = "", name: str = "") -> None:
+    """A long passphrase that is hard to guess is the rule; composition rules only make passwords worse
+    (NIST 800-63B). zxcvbn estimates how guessable it is from common passwords, words, names, keyboard
+    rows, sequences and dates, and from the person's own email and name, and says why in plain words."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"Use at least {MIN_PASSWORD_LENGTH} characters.", field="password")
     if len(password) > 256:
         raise InvalidInput("Use at most 256 characters.", field="password")
     if email and normalise_email(password) == normalise_email(email):
         raise InvalidInput("Your password must not be your email address.", field="password")
+    estimate = zxcvbn(password, [part for part in (email, email.split("@")[0], *name.split()) if part])
+    if int(estimate.score) < MIN_PASSWORD_SCORE:
+        why = str(estimate.feedback.warning) if estimate.feedback and estimate.feedback.warning else ""
+        raise InvalidInput(
+            f"{why} This password would be easy to guess: a few unrelated words make a strong, memorable one.".strip(),
+            field="password",
+        )
 
 
 def hash_password(password: str) -> str:
@@ -54,7 +66,7 @@ def _dummy_hash(method: str) -> str:
 
 def set_password(session, user: User, password: str) -> None:
     """Set a new password and end every session the user had."""
-    check_new_password(password, user.email)
+    check_new_password(password, user.email, user.name or "")
     user.password_hash = hash_password(password)
     end_all_sessions(session, user)
 
@@ -328,7 +340,7 @@ def create_user(session, email: str, name: str, role: Role, password: str, **pro
     email = normalise_email(email)
     if session.scalar(select(User).where(User.email == email)):
         raise InvalidInput("Someone with this email already has an account.", field="email")
-    check_new_password(password, email)
+    check_new_password(password, email, name)
     user = User(email=email, name=name, role=role, password_hash=hash_password(password), active=True, **profile)
     session.add(user)
     session.flush()

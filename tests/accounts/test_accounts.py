@@ -113,12 +113,21 @@ def test_changing_the_password_ends_every_session(db_session):
     [
         ("short", "at least 12"),
         ("pat@example.test", "not be your email"),
+        ("password1234", "This is a very common password. This password would be easy to guess"),
+        ("123456789012", "Sequences like abc or 6543 are easy to guess"),
+        ("qwertyuiopas", "easy to guess: a few unrelated words"),
     ],
 )
-def test_weak_new_passwords_are_refused(db_session, password, message):
-    user = factories.user(db_session, email="pat@example.test")
+def test_weak_new_passwords_are_refused_saying_why(db_session, password, message):
+    user = factories.user(db_session, email="pat@example.test", name="Pat Morgan")
     with pytest.raises(InvalidInput, match=message):
         accounts.set_password(db_session, user, password)
+
+
+def test_a_few_unrelated_words_are_accepted(db_session):
+    user = factories.user(db_session, email="pat@example.test", name="Pat Morgan")
+    accounts.set_password(db_session, user, "knees and elbows 2026")
+    assert accounts.authenticate(db_session, "pat@example.test", "knees and elbows 2026", "10.0.0.1", SETTINGS)
 
 
 def test_a_reset_link_works_once(db_session):
