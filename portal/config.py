@@ -86,14 +86,18 @@ class Config:
         self.MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
         self.MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
 
-        # Sessions end on logout, on password change, and after this many idle minutes.
+        # Sessions end on logout, on password change, after this many idle minutes, and this many hours after
+        # signing in however busy (a session taken over cannot be kept alive for ever).
         self.IDLE_TIMEOUT_MINUTES = _int("IDLE_TIMEOUT_MINUTES", 30)
+        self.SESSION_LIFETIME_HOURS = _int("SESSION_LIFETIME_HOURS", 12)
         # werkzeug's method for password hashes; scrypt is slow on purpose. Tests use a fast one.
         self.PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
-        self.SESSION_COOKIE_NAME = "portal_session"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", self.PORTAL_BASE_URL.startswith("https://"))
+        # Over HTTPS the cookie is __Host-: the browser keeps it only if Secure, for this host alone, on every
+        # path, so no sibling subdomain or plain-HTTP page can set or overwrite it.
+        self.SESSION_COOKIE_NAME = "__Host-portal_session" if self.SESSION_COOKIE_SECURE else "portal_session"
 
         # Sign-in throttling, counted in the database so that every worker sees it.
         self.LOGIN_MAX_FAILURES_PER_ACCOUNT = _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)

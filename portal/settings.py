@@ -40,6 +40,7 @@ class DeadlineSettings:
 @dataclass(frozen=True)
 class AccountSettings:
     idle_timeout: timedelta = timedelta(minutes=30)
+    lifetime: timedelta = timedelta(hours=12)
     max_failures_per_account: int = 5  # from one address
     max_failures_per_address: int = 20
     max_failures_per_account_anywhere: int = 100
@@ -51,6 +52,7 @@ class AccountSettings:
     def from_config(cls, config) -> "AccountSettings":
         return cls(
             idle_timeout=timedelta(minutes=config["IDLE_TIMEOUT_MINUTES"]),
+            lifetime=timedelta(hours=config["SESSION_LIFETIME_HOURS"]),
             max_failures_per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
             max_failures_per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
             max_failures_per_account_anywhere=config["LOGIN_MAX_FAILURES_PER_ACCOUNT_ANYWHERE"],

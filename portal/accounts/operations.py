@@ -157,14 +157,15 @@ def start_session(
 
 
 def user_for_session(session, token: str | None, settings: AccountSettings, now: datetime | None = None) -> User | None:
-    """The signed-in user for a session token, or None if it ended, idled out or never was."""
+    """The signed-in user for a session token, or None if it ended, idled out, outlived its lifetime or
+    never was."""
     if not token:
         return None
     now = now or utcnow()
     record = session.scalar(select(UserSession).where(UserSession.token_hash == _hash_token(token)))
     if record is None or record.ended_at is not None or not record.user.active:
         return None
-    if now - record.last_seen_at > settings.idle_timeout:
+    if now - record.last_seen_at > settings.idle_timeout or now - record.created_at > settings.lifetime:
         record.ended_at = now
         session.commit()
         return None

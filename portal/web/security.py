@@ -21,6 +21,9 @@ def add_security_headers(response):
         response.headers.setdefault("Cache-Control", "no-store")
     # The same address answers a whole page or, for htmx, a fragment of it: no cache may give one for the other.
     response.vary.add("HX-Request")
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        # Served over HTTPS: browsers are to come back only that way, for a year.
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
 
 

@@ -1,10 +1,13 @@
 """Signing in and out through the web: sessions, throttling, links, redirects and CSRF."""
 
+import re
 from datetime import timedelta
 
 import pytest
 
+from portal import create_app
 from portal.accounts.models import Role, UserSession
+from portal.extensions import db
 from portal.mail.models import OutboundEmail
 from tests import factories
 
@@ -84,6 +87,33 @@ def test_the_session_cookie_is_http_only_and_same_site_lax(web, login_as):
     login_as(Role.EMPLOYEE)
     cookie = web.client.get_cookie("portal_session")
     assert cookie.http_only and cookie.same_site == "Lax"
+
+
+def test_a_busy_session_still_ends_once_its_lifetime_is_over(web, db_session, login_as):
+    login_as(Role.EMPLOYEE)
+    record = db_session.query(UserSession).one()
+    record.created_at = record.created_at - timedelta(hours=12, minutes=1)  # signed in yesterday, busy since
+    db_session.commit()
+    response = web.client.get("/employee/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_over_https_the_cookie_is_host_only_and_browsers_are_told_to_keep_to_https(monkeypatch, database_url):
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://portal.example.org")
+    secure = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    client = secure.test_client()
+    page = client.get("/login")
+    assert page.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    client.post("/login", data={"csrf_token": token, "email": "nobody@example.test", "password": "x"})
+    cookie = client.get_cookie("__Host-portal_session", domain="localhost")
+    assert cookie is not None and cookie.secure and cookie.path == "/" and not cookie.domain.startswith(".")
+    with secure.app_context():
+        db.engine.dispose()
+
+
+def test_over_plain_http_no_transport_security_is_promised(client):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
 
 
 def test_a_session_idle_for_longer_than_the_timeout_ends(web, db_session, login_as):
