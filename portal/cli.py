@@ -1,4 +1,5 @@
-"""``flask portal ...`` commands: seed-demo, seed-scale, create-user, deliver-mail, expire-drafts, sweep-uploads."""
+"""``flask portal ...`` commands: check-deploy, seed-demo, seed-scale, create-user, deliver-mail, expire-drafts,
+sweep-uploads."""
 
 import os
 import signal
@@ -12,7 +13,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal import settings
+from portal import deployment, settings
 from portal.accommodations import operations as accommodations
 from portal.accounts import operations as accounts
 from portal.accounts.models import Role
@@ -27,6 +28,18 @@ from portal.items.models import OPEN_STATUSES, SubmissionKind, SubmissionStatus
 from portal.mail import delivery as mailer
 
 portal_cli = AppGroup("portal", help="Portal administration commands.")
+
+
+@portal_cli.command("check-deploy")
+@click.option("--workers", default=4, show_default=True, type=click.IntRange(min=1), help="Web workers to run.")
+def check_deploy(workers: int) -> None:
+    """Refuse a configuration unsafe for production, saying what to fix (gunicorn's start runs the same)."""
+    found = deployment.problems(current_app.config, os.environ, workers)
+    for problem in found:
+        click.echo(f"- {problem}", err=True)
+    if found:
+        raise click.ClickException(f"Not safe to deploy: {len(found)} problem{'s' if len(found) != 1 else ''} above.")
+    click.echo("Ready to deploy: debug off, a strong secret key, HTTPS, Secure cookies, the database, mail.")
 
 
 @portal_cli.command("seed-demo")
