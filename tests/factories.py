@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import ClinicianCredential, Role, User
 from portal.cases import operations as cases
 from portal.cases.models import AuthorisationScope, Case, CaseParticipant, CaseStatus, CaseType
 from portal.core.columns import utcnow
@@ -26,7 +26,8 @@ _PASSWORD_HASH = generate_password_hash(PASSWORD, method=FAST_HASH)
 _sequence = itertools.count(1)
 
 
-def user(session, role: str = Role.EMPLOYEE, **attributes) -> User:
+def user(session, role: str = Role.EMPLOYEE, verified: bool = True, **attributes) -> User:
+    """An account; a clinician's is confirmed by a case manager (an NPI on record) unless ``verified`` is False."""
     n = next(_sequence)
     values = {
         "email": f"{role}{n}@example.test",
@@ -39,6 +40,10 @@ def user(session, role: str = Role.EMPLOYEE, **attributes) -> User:
     account = User(**values)
     session.add(account)
     session.flush()
+    if role == Role.CLINICIAN and verified:
+        # Confirmed "by" themselves: a test needs a confirmed clinician, not one more case manager.
+        session.add(ClinicianCredential(clinician_id=account.id, npi="1234567893", verified_by_id=account.id))
+        session.flush()
     return account
 
 

@@ -100,6 +100,33 @@ class AccountToken(Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
 
+class ClinicianCredential(Model):
+    """How a case manager confirmed that a clinician's account is a real, licensed clinician: anyone named
+    as a treating clinician is unverified until then, and their reports cannot take effect."""
+
+    __tablename__ = "clinician_credentials"
+
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    licence_number: Mapped[str | None] = mapped_column(String(40))
+    licence_state: Mapped[str | None] = mapped_column(String(2))  # the US state or territory that issued it
+    npi: Mapped[str | None] = mapped_column(String(10))  # the National Provider Identifier
+    verified_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    verified_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    clinician: Mapped[User] = relationship(foreign_keys=[clinician_id])
+    verified_by: Mapped[User] = relationship(foreign_keys=[verified_by_id])
+
+    @property
+    def described(self) -> str:
+        """What was checked, as the screens show it."""
+        parts = []
+        if self.npi:
+            parts.append(f"NPI {self.npi}")
+        if self.licence_number:
+            parts.append(f"licence {self.licence_number} ({self.licence_state})")
+        return ", ".join(parts)
+
+
 class LoginAttempt(Model):
     """Failed sign-ins, counted per account and per address to throttle guessing."""
 

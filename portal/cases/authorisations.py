@@ -154,6 +154,19 @@ def for_case(session, case: Case) -> list[CaseParticipant]:
     return list(rows)
 
 
+def clinician_on(session, case: Case, clinician_id: int) -> User:
+    """A clinician who is, or was, authorised on the case; anyone else is not found here."""
+    participant = session.scalar(
+        select(CaseParticipant)
+        .where(CaseParticipant.case_id == case.id, CaseParticipant.clinician_id == clinician_id)
+        .options(joinedload(CaseParticipant.clinician))
+        .limit(1)
+    )
+    if participant is None:
+        raise NotFound()
+    return participant.clinician
+
+
 def is_live(participant: CaseParticipant, today: date) -> bool:
     return participant.revoked_at is None and participant.valid_from <= today <= participant.valid_until
 

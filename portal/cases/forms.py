@@ -1,5 +1,5 @@
-"""Forms about a case: naming and authorising a treating clinician, confirming an action, taking the case,
-asking the employee for a document."""
+"""Forms about a case: naming, authorising and confirming a treating clinician, confirming an action, taking
+the case, asking the employee for a document."""
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
@@ -7,6 +7,19 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from portal.cases.models import AuthorisationScope
 from portal.documents.models import DocumentType
+from portal.restrictions import clinicians
+
+
+class ClinicianConfirmForm(FlaskForm):
+    """What a case manager checked to confirm a treating clinician: a licence and its state, or an NPI."""
+
+    licence_number = StringField("Licence number", validators=[Optional(), Length(max=40)])
+    licence_state = SelectField(
+        "State that issued the licence",
+        default="",
+        choices=[SelectChoice("", "Choose a state")] + [SelectChoice(state, state) for state in clinicians.STATES],
+    )
+    npi = StringField("NPI (National Provider Identifier)", validators=[Optional(), Length(max=10)])
 
 
 class ClinicianForm(FlaskForm):

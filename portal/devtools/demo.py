@@ -17,6 +17,7 @@ from portal.core.columns import utcnow
 from portal.documents import operations as documents
 from portal.documents.models import DocumentType
 from portal.files.storage import Upload
+from portal.restrictions import clinicians
 from portal.settings import DeadlineSettings, UploadLimits
 
 DEMO_PASSWORD = "demo-password"
@@ -27,6 +28,9 @@ DEMO_ACCOUNTS = [
     ("manager@demo.test", "Morgan Manager", Role.CASE_MANAGER),
     ("admin@demo.test", "Ada Admin", Role.ADMIN),
 ]
+
+
+DEMO_CLINICIAN_NPI = "1234567893"
 
 
 def _account(session, email: str, name: str, role: Role) -> User:
@@ -65,6 +69,9 @@ def seed(session, limits: UploadLimits, settings: DeadlineSettings) -> None:
     users = {role: _account(session, email, name, role) for email, name, role in DEMO_ACCOUNTS}
     employee, manager = users[Role.EMPLOYEE], users[Role.CASE_MANAGER]
     employee.supervisor_id = users[Role.SUPERVISOR].id
+    if clinicians.credential_of(session, users[Role.CLINICIAN]) is None:
+        # The demo clinician has been checked; a clinician an employee names in the demo has not.
+        clinicians.confirm(session, manager, users[Role.CLINICIAN], "MD-12345", "IL", DEMO_CLINICIAN_NPI)
     case = session.scalar(select(Case).where(Case.employee_id == employee.id))
     if case is None:
         today = utcnow().date()

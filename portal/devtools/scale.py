@@ -23,7 +23,7 @@ from sqlalchemy import Table, func, insert, select
 
 from portal.accommodations.models import AccommodationRequest, Decision, DenialReason, HelpCategory
 from portal.accounts import operations as accounts
-from portal.accounts.models import NameWord, Role, User, name_words
+from portal.accounts.models import ClinicianCredential, NameWord, Role, User, name_words
 from portal.cases.models import AuthorisationScope, Case, CaseParticipant, CaseStatus, CaseType
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict
@@ -504,6 +504,7 @@ class _Program:
             for model in (
                 User,
                 NameWord,
+                ClinicianCredential,
                 Case,
                 CaseParticipant,
                 Submission,
@@ -600,6 +601,17 @@ class _Program:
             for n in range(1, max(2, case_count // 40) + 1)
         ]
         licences = {c["id"]: f"MD-{rng.randrange(100000, 1000000)}" for c in clinicians}
+        for clinician in clinicians:  # each confirmed by a case manager when they first reported
+            self.rows[ClinicianCredential].append(
+                {
+                    "clinician_id": clinician["id"],
+                    "licence_number": licences[clinician["id"]],
+                    "licence_state": "IL",
+                    "npi": None,
+                    "verified_at": long_ago,
+                    "verified_by_id": managers[0]["id"],
+                }
+            )
 
         # Each case has at least one item; the rest fall where they may, as they do.
         per_case = [1] * case_count

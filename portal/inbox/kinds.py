@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session, scoped_session
 
 from portal.accommodations import operations as accommodations
 from portal.accounts.models import User
-from portal.core.errors import NotFound
+from portal.core.errors import Conflict, NotFound
 from portal.documents import operations as documents
 from portal.duty import operations as offers
 from portal.items import lifecycle
 from portal.items.models import InformationRequest, Submission, SubmissionKind
+from portal.restrictions import clinicians, reports
 from portal.restrictions import operations as restrictions
-from portal.restrictions import reports
 from portal.settings import DeadlineSettings
 
 # A session, or the app's scoped session (db.session) that stands for one.
@@ -42,6 +42,8 @@ class Kind:
     accept_label: str | None = None
     take_effect: Callable[[AnySession, Submission, datetime], None] | None = None
     review_context: Callable[[AnySession, Submission, date], dict] = field(default=_no_extra_context)
+    # Why the item cannot be accepted yet, if it cannot (a report from a clinician nobody has confirmed).
+    accept_refusal: Callable[[AnySession, Submission], str | None] | None = None
 
 
 def _restrictions_take_effect(session: AnySession, submission: Submission, now: datetime) -> None:
@@ -55,7 +57,10 @@ def _restriction_changes(session: AnySession, submission: Submission, today: dat
     if report is None:
         raise NotFound()
     current = restrictions.current_report(session, submission.case_id, today, excluding=submission.id)
-    return {"changes": restrictions.compare(current, report)}
+    return {
+        "changes": restrictions.compare(current, report),
+        "unverified_clinician": clinicians.refusal_to_accept(session, submission),
+    }
 
 
 def _offer_fit(session: AnySession, submission: Submission, today: date) -> dict:
@@ -83,6 +88,7 @@ KINDS: dict[SubmissionKind, Kind] = {
         accepted_message="Accepted: these are now the case's current restrictions. The clinician has been emailed.",
         take_effect=_restrictions_take_effect,
         review_context=_restriction_changes,
+        accept_refusal=clinicians.refusal_to_accept,
     ),
     SubmissionKind.DUTY_OFFER: Kind(
         sender="supervisor",
@@ -116,6 +122,9 @@ def accept(
 ) -> str:
     """Accept the item and do what accepting its kind means, in one transaction; the message to show."""
     kind = of(submission)
+    refusal = kind.accept_refusal(session, submission) if kind.accept_refusal else None
+    if refusal:
+        raise Conflict(refusal)
     take_effect = partial(kind.take_effect, session, submission) if kind.take_effect else None
     lifecycle.decide(
         session, submission, actor, True, expected_version, kind.sender_screen, now=now, take_effect=take_effect

@@ -26,6 +26,7 @@ from portal.duty.models import DutyOffer
 from portal.items import lifecycle as submissions
 from portal.items.deadlines import end_of_day, local_date
 from portal.items.models import Submission, SubmissionKind, SubmissionStatus
+from portal.restrictions import clinicians
 from portal.settings import DeadlineSettings
 
 S = SubmissionStatus
@@ -108,6 +109,8 @@ class InboxPage:
     previous_cursor: str | None
     newest_id: int  # the poll for new items asks what arrived after this
     counts: dict[str, int] = field(default_factory=dict)
+    # The senders of reports on this page whom no case manager has confirmed as clinicians: their rows say so.
+    unverified_senders: set[int] = field(default_factory=set)
 
 
 def _sort_columns(sort: str):
@@ -257,10 +260,12 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
         rows.reverse()
     has_next = more if not backwards else True
     has_previous = (more if backwards else cursor is not None) and bool(rows)
+    reporters = {row.submitted_by_id for row in rows if row.kind == SubmissionKind.RESTRICTION_REPORT}
     return InboxPage(
         items=rows,
         counts=counts,
         newest_id=newest_id,
+        unverified_senders=clinicians.unverified_among(session, reporters),
         next_cursor=_cursor(rows[-1], sort) if rows and has_next else None,
         previous_cursor=_cursor(rows[0], sort) if rows and has_previous else None,
     )

@@ -16,6 +16,7 @@ from portal.files.storage import Upload
 from portal.items import lifecycle as submissions
 from portal.items.deadlines import triage_due
 from portal.items.models import Submission, SubmissionKind
+from portal.restrictions import clinicians
 from portal.restrictions import operations as restrictions
 from portal.restrictions.models import ReportDraft, Restriction, RestrictionReport, WorkStatus
 from portal.restrictions.operations import ReportInput
@@ -81,7 +82,7 @@ def submit(
             now,
             triage_due(now, settings),
             f"Work status: {WorkStatus(report.work_status).label}",
-            priority=restrictions.priority(report.work_status),
+            priority=clinicians.report_priority(session, clinician, report.work_status),
         )
         detail = RestrictionReport(
             submission=submission,

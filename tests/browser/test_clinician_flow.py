@@ -67,6 +67,22 @@ def test_an_authorised_clinician_reports_restrictions_that_the_employee_and_supe
     expect(manager.get_by_role("table", name=re.compile("Dimension by dimension"))).to_contain_text("Changed")
     audit(manager, "Case manager: reviewing a work-status report")
     manager.get_by_role("button", name="Claim (assign to me)").click()
+    # The employee named this clinician: nobody has checked them, so their report cannot take effect yet.
+    manager.get_by_role("button", name="Accept: make these the current restrictions").click()
+    expect(manager.get_by_role("alert").or_(manager.locator(".notice--error")).first).to_contain_text(
+        "Dr Riley Bone is not a verified clinician yet"
+    )
+    follow(manager.get_by_role("link", name="Confirm Dr Riley Bone on the case page"))
+    confirm = manager.get_by_role("heading", name="Confirm Dr Riley Bone").locator("..")
+    confirm.get_by_label("NPI (National Provider Identifier)").fill("1234567890")
+    confirm.get_by_role("button", name="Confirm the clinician").click()
+    expect(manager.get_by_role("alert")).to_contain_text("An NPI is 10 digits, the last a check digit")
+    audit(manager, "Case manager: confirming a clinician, with an error")
+    confirm = manager.get_by_role("heading", name="Confirm Dr Riley Bone").locator("..")
+    confirm.get_by_label("NPI (National Provider Identifier)").fill("1234567893")
+    confirm.get_by_role("button", name="Confirm the clinician").click()
+    expect(manager.get_by_role("status")).to_contain_text("Dr Riley Bone is confirmed (NPI 1234567893)")
+    manager.goto(portal.link_in_mail("manager@demo.test", "New item to review"))
     manager.get_by_role("button", name="Accept: make these the current restrictions").click()
     expect(manager.get_by_role("status")).to_contain_text("these are now the case's current restrictions")
 

@@ -204,7 +204,8 @@ def test_each_inbox_view_runs_the_same_few_queries_whatever_the_number_of_items(
     many = queries_per_view()
 
     assert many == few
-    # Signing the session in, the tab counts, the page, and the case managers for the filters.
+    # Signing the session in, the tab counts, the page, the page's report senders not yet confirmed as
+    # clinicians, and the case managers for the filters.
     assert max(many) <= 6, many
 
 

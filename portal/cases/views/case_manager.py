@@ -8,20 +8,29 @@ from portal import access, settings
 from portal.accommodations import operations as accommodations
 from portal.cases import authorisations
 from portal.cases import operations as cases
-from portal.cases.forms import ClinicianForm, DocumentRequestForm, TakeCaseForm
+from portal.cases.forms import ClinicianConfirmForm, ClinicianForm, DocumentRequestForm, TakeCaseForm
 from portal.core.columns import utcnow
 from portal.documents import operations as documents
 from portal.duty import operations as offers
 from portal.extensions import db
 from portal.items.deadlines import document_request_due_date
+from portal.restrictions import clinicians
 from portal.restrictions import operations as restrictions
 from portal.web.audiences import inbox
 from portal.web.responses import form_status, redirect_after_post, refusals, render
 
 
-def _case_screen(case, status: int = 200, form=None, clinician_form=None, take_form=None):
+def _case_screen(case, status: int = 200, form=None, clinician_form=None, take_form=None, confirm_forms=None):
     now = utcnow()
     deadlines = settings.current().deadlines
+    participants = authorisations.for_case(db.session, case)
+    credentials = clinicians.credentials_for(db.session, {item.clinician_id for item in participants})
+    confirm_forms = confirm_forms or {}
+    for item in participants:
+        if item.clinician_id not in credentials and item.clinician_id not in confirm_forms:
+            confirm_forms[item.clinician_id] = ClinicianConfirmForm(
+                formdata=None, prefix=f"confirm-{item.clinician_id}"
+            )
     return render(
         "inbox/case.html",
         status,
@@ -33,7 +42,9 @@ def _case_screen(case, status: int = 200, form=None, clinician_form=None, take_f
         take_form=take_form or TakeCaseForm(),
         may_request_documents=documents.may_request_documents(case),
         closed_case=documents.CLOSED_CASE,
-        authorisations=authorisations.for_case(db.session, case),
+        authorisations=participants,
+        credentials=credentials,
+        confirm_forms=confirm_forms,
         is_live=authorisations.is_live,
         current=restrictions.current_report(db.session, case.id, now.date()),
         availability=offers.matching_availability(db.session, case, now.date()),
@@ -57,6 +68,29 @@ def take_case(case_id: int):
             flash("You are this case's case manager now. Its emails come to you.", "success")
             return redirect_after_post(url_for("inbox.case", case_id=record.id))
     return _case_screen(record, 409, take_form=form)
+
+
+@inbox.post("/cases/<int:case_id>/clinicians/<int:clinician_id>/confirm")
+def confirm_clinician(case_id: int, clinician_id: int):
+    """Record the licence or NPI the case manager checked: the clinician's reports may then take effect."""
+    record = access.get_case(db.session, current_user, case_id)
+    clinician = authorisations.clinician_on(db.session, record, clinician_id)
+    form = ClinicianConfirmForm(prefix=f"confirm-{clinician.id}")
+    if form.validate_on_submit():
+        with refusals(form):
+            credential = clinicians.confirm(
+                db.session,
+                current_user,
+                clinician,
+                form.licence_number.data or "",
+                form.licence_state.data or "",
+                form.npi.data or "",
+            )
+            flash(
+                f"{clinician.name} is confirmed ({credential.described}). Their reports may now be accepted.", "success"
+            )
+            return redirect_after_post(url_for("inbox.case", case_id=record.id))
+    return _case_screen(record, form_status(form), confirm_forms={clinician.id: form})
 
 
 @inbox.post("/cases/<int:case_id>/clinicians")
