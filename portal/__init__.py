@@ -73,6 +73,7 @@ def register_views(app: Flask) -> None:
     from portal.accommodations.views import employee as _accommodations_employee  # noqa: F401
     from portal.accommodations.views import supervisor as _accommodations_supervisor  # noqa: F401
     from portal.accounts.views import admin as _accounts_admin  # noqa: F401
+    from portal.accounts.views import case_manager as _accounts_case_manager  # noqa: F401
     from portal.accounts.views.auth import bp as auth
     from portal.cases.views import case_manager as _cases_case_manager  # noqa: F401
     from portal.cases.views import employee as _cases_employee  # noqa: F401

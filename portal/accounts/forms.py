@@ -35,5 +35,11 @@ class InvitationForm(FlaskForm):
     role = SelectField("Role", validators=[DataRequired("Choose a role.")])
 
 
+class AccessDecisionForm(FlaskForm):
+    """Approve or refuse a request for case-manager access: the button pressed says which."""
+
+    decision = SelectField(choices=["approve", "refuse"], validate_choice=True)
+
+
 class AccountActionForm(FlaskForm):
     """Deactivate, reactivate or invite again: nothing to fill in but the CSRF token."""

@@ -100,6 +100,26 @@ class AccountToken(Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
 
+class AccessGrant(Model):
+    """A request to give someone a role that sees medical content (case manager): it takes effect only
+    once another person who holds that role approves it, so that no admin can give themselves access."""
+
+    __tablename__ = "access_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved: Mapped[bool | None] = mapped_column(Boolean)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
 class ClinicianCredential(Model):
     """How a case manager confirmed that a clinician's account is a real, licensed clinician: anyone named
     as a treating clinician is unverified until then, and their reports cannot take effect."""

@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn_rs_py import zxcvbn
 
 from portal.access import invitable_roles
-from portal.accounts.models import AccountToken, LoginAttempt, Role, User, UserSession
+from portal.accounts.models import AccessGrant, AccountToken, LoginAttempt, Role, User, UserSession
 from portal.audit import operations as audit
 from portal.core.columns import utcnow
 from portal.core.errors import InvalidInput, NotFound, Throttled
@@ -283,16 +283,65 @@ def invite(
     now: datetime | None = None,
     **profile,
 ) -> User:
-    """Create an account without a password and email a one-time link to set it."""
+    """Create an account without a password and email a one-time link to set it. A role that sees medical
+    content is not given by one person: the account waits, signed out, for another case manager's approval
+    (``grants``), and its link is sent only then."""
     if role not in invitable_roles(inviter):
         raise InvalidInput("You cannot invite someone with that role.", field="role")
     email = valid_email(email)
     existing = session.scalar(select(User).where(User.email == email))
     if existing is not None and existing.password_hash is not None:
         raise InvalidInput("Someone with this email already has an account.", field="email")
-    user = send_invitation(session, inviter, email, name, role, settings, now, **profile)
+    if role in MEDICAL_ROLES:
+        if existing is not None:
+            raise InvalidInput("This email already has an invitation waiting.", field="email")
+        if not approvers(session, inviter):
+            raise InvalidInput(NO_APPROVER)
+        profile = {key: profile.pop(key) for key in ("organisation", "phone", "department") if key in profile}
+        user = User(email=email, name=name.strip(), role=role, active=False, **profile)
+        session.add(user)
+        session.flush()
+        request_access(session, inviter, user, now)
+    else:
+        user = send_invitation(session, inviter, email, name, role, settings, now, **profile)
     session.commit()
     return user
+
+
+# Roles that see medical content: given only when another person who holds the role approves.
+MEDICAL_ROLES = {Role.CASE_MANAGER}
+
+
+NO_APPROVER = (
+    "No case manager can approve this yet. The first case manager is made on the server with "
+    "flask portal create-user; after that, each new one needs another's approval."
+)
+
+
+def approvers(session, requester: User, user: User | None = None) -> list[User]:
+    """Who may approve giving ``user`` a medical role: every active case manager but the two people asked about."""
+    excluded = [requester.id] + ([user.id] if user is not None else [])
+    return list(
+        session.scalars(
+            select(User).where(User.role == Role.CASE_MANAGER, User.active.is_(True), User.id.not_in(excluded))
+        )
+    )
+
+
+def request_access(session, requester: User, user: User, now: datetime | None = None) -> AccessGrant:
+    """Ask the case managers to approve giving ``user`` their role; every one of them is told. The caller commits."""
+    told = approvers(session, requester, user)
+    if not told:
+        raise InvalidInput(NO_APPROVER)
+    grant = AccessGrant(user=user, role=user.role, requested_by=requester, requested_at=now or utcnow())
+    session.add(grant)
+    session.flush()
+    for approver in told:
+        notifications.queue(session, approver.email, "access_requested", grant=grant, approver=approver)
+    audit.record(
+        session, actor=requester, action="access_requested", object_type="user", object_id=user.id, detail=user.role
+    )
+    return grant
 
 
 def send_invitation(

@@ -6,8 +6,9 @@ from datetime import datetime
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal.accounts import grants
 from portal.accounts import operations as accounts
-from portal.accounts.models import AccountToken, Role, User
+from portal.accounts.models import AccessGrant, AccountToken, Role, User
 from portal.accounts.search import named
 from portal.audit import operations as audit
 from portal.core.columns import utcnow
@@ -34,7 +35,10 @@ def accounts_page(session, page: int, per_page: int, term: str = "", now=None) -
         )
         .label("invitation_pending")
     )
-    query = select(User, pending).order_by(User.name, User.id)
+    awaiting_approval = (
+        exists().where(AccessGrant.user_id == User.id, AccessGrant.decided_at.is_(None)).label("awaiting_approval")
+    )
+    query = select(User, pending, awaiting_approval).order_by(User.name, User.id)
     term = term.strip()
     if term:
         # LIKE for the email, not a range: outside the "C" collation a range can miss addresses
@@ -51,10 +55,11 @@ def account(session, user_id: int) -> User:
     return user
 
 
-def actions_for(admin: User, user: User) -> set[str]:
+def actions_for(admin: User, user: User, awaiting_approval: bool = False) -> set[str]:
     """What ``admin`` may do to ``user``'s account now: the accounts list offers these, and each
-    action checks them again. Nothing on their own account, so that no admin locks themselves out."""
-    if user.id == admin.id:
+    action checks them again. Nothing on their own account, so that no admin locks themselves out,
+    and nothing while a case manager is still to approve the account's access."""
+    if user.id == admin.id or awaiting_approval:
         return set()
     if not user.active:
         return {"reactivate"}
@@ -72,7 +77,7 @@ def deactivate(session, admin: User, user: User, now: datetime | None = None) ->
 
     The account and everything it did stay, for the record; reactivating it undoes the stop.
     """
-    if "deactivate" not in actions_for(admin, user):
+    if "deactivate" not in actions_for(admin, user, grants.pending_for(session, user) is not None):
         raise InvalidInput(
             "You cannot deactivate your own account. Ask another admin."
             if user.id == admin.id
@@ -101,18 +106,30 @@ def deactivate(session, admin: User, user: User, now: datetime | None = None) ->
     return released
 
 
-def reactivate(session, admin: User, user: User) -> None:
-    """Let a deactivated account sign in again with its password (or a new invitation, if it never set one)."""
-    if "reactivate" not in actions_for(admin, user):
-        raise InvalidInput(f"{user.name}'s account is already active.")
+def reactivate(session, admin: User, user: User) -> bool:
+    """Let a deactivated account sign in again with its password (or a new invitation, if it never set one).
+    A case manager's account is only asked for: another case manager must approve it (``grants``). Whether
+    it is active now."""
+    awaiting = grants.pending_for(session, user) is not None
+    if "reactivate" not in actions_for(admin, user, awaiting):
+        raise InvalidInput(
+            f"{user.name}'s account waits for a case manager's approval."
+            if awaiting
+            else f"{user.name}'s account is already active."
+        )
+    if user.role in accounts.MEDICAL_ROLES:
+        accounts.request_access(session, admin, user)
+        session.commit()
+        return False
     user.active = True
     audit.record(session, actor=admin, action="account_reactivated", object_type="user", object_id=user.id)
     session.commit()
+    return True
 
 
 def invite_again(session, admin: User, user: User, settings: AccountSettings, now: datetime | None = None) -> None:
     """A new one-time link for someone who has not set up their account; an earlier link stops working."""
-    if "invite_again" not in actions_for(admin, user):
+    if "invite_again" not in actions_for(admin, user, grants.pending_for(session, user) is not None):
         raise InvalidInput(
             f"{user.name} has already set up their account."
             if user.active

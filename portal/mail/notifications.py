@@ -14,6 +14,8 @@ from portal.mail.models import EmailStatus, OutboundEmail
 SUBJECTS = {
     "password_reset": "Reset your password",
     "invitation": "You are invited to the return-to-work portal",
+    "access_requested": "Someone asked for case-manager access: approve or refuse",
+    "access_decided": "Case-manager access decided",
     "submission_received": "New item to review",
     "information_requested": "Your case manager needs more information",
     "information_provided": "A reply to your request for more information",

@@ -157,7 +157,7 @@ def test_the_accounts_list_finds_people_by_the_start_of_their_name_words_or_emai
     factories.user(db_session, Role.SUPERVISOR, name="Sam Smithers", email="sam@example.test")
 
     def found(term):
-        return [user.name for user, _pending in roster.accounts_page(db_session, 1, 20, term).items]
+        return [user.name for user, *_states in roster.accounts_page(db_session, 1, 20, term).items]
 
     assert found("jo smi") == ["Jordan Smith"]  # every word must start a word of the name
     assert found("smith") == ["Jordan Smith", "Sam Smithers"]
@@ -171,7 +171,7 @@ def test_a_search_for_an_email_takes_its_characters_literally(db_session, admin)
     factories.user(db_session, Role.EMPLOYEE, name="Quinn Q", email="q_1@example.test")
     factories.user(db_session, Role.EMPLOYEE, name="Rory R", email="qx1@example.test")
 
-    assert [user.name for user, _ in roster.accounts_page(db_session, 1, 20, "q_1").items] == ["Quinn Q"]
+    assert [user.name for user, *_ in roster.accounts_page(db_session, 1, 20, "q_1").items] == ["Quinn Q"]
 
 
 def test_of_two_case_managers_taking_a_case_at_once_one_gets_it(db_session, admin):

@@ -98,7 +98,9 @@ def test_an_invitation_to_a_mailbox_that_did_not_exist_yet_is_sent_anew_by_the_a
     audit(admin, "Admin: email not delivered, none left")
 
 
-def test_an_admin_deactivates_a_case_manager_who_left_and_their_item_goes_back_to_the_queue(sign_in, portal, page):
+def test_an_admin_deactivates_a_case_manager_who_left_and_their_return_needs_another_case_managers_approval(
+    sign_in, portal, page
+):
     portal.create_account("casey.leaving@demo.test", "Casey Leaving", Role.CASE_MANAGER, NEW_PASSWORD)
     reference = portal.new_document("Sent while Casey was still here.")
     portal.claim_as("casey.leaving@demo.test", reference)
@@ -131,6 +133,22 @@ def test_an_admin_deactivates_a_case_manager_who_left_and_their_item_goes_back_t
     manager = sign_in("case manager")
     manager.get_by_role("link", name=re.compile(r"^Unassigned")).first.click()
     expect(manager.get_by_role("row").filter(has_text=reference)).to_contain_text("Unassigned")
+
+    # Casey comes back: a case manager sees medical content, so the admin alone cannot give it back.
+    admin.get_by_role("button", name="Reactivate Casey Leaving").click()
+    expect(status_message(admin)).to_contain_text("their account is active again once another case manager approves")
+    expect(admin.get_by_role("row").filter(has_text="Casey Leaving")).to_contain_text(
+        "Waiting for a case manager's approval"
+    )
+    manager.goto(portal.link_in_mail("manager@demo.test", "Someone asked for case-manager access: approve or refuse"))
+    expect(manager.get_by_role("heading", level=1)).to_have_text("Requests for case-manager access")
+    audit(manager, "Case manager: a request for case-manager access")
+    manager.get_by_role("button", name="Approve case-manager access for Casey Leaving").click()
+    expect(status_message(manager)).to_contain_text("Approved: Casey Leaving is a case manager now.")
+    casey.get_by_label("Email").fill("casey.leaving@demo.test")
+    casey.get_by_label("Password").fill(NEW_PASSWORD)
+    casey.get_by_role("button", name="Sign in").click()
+    expect(casey.get_by_role("heading", level=1)).to_have_text("Inbox: All open")
 
 
 def test_a_supervisor_changes_their_password_and_signs_in_with_the_new_one(portal, page):

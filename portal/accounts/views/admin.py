@@ -30,7 +30,7 @@ def _home(form: AccountActionForm):
         form=form,
         term=term,
         undelivered=mailer.undelivered_count(db.session),
-        account_actions=lambda user: roster.actions_for(current_user, user),
+        account_actions=lambda user, awaiting_approval: roster.actions_for(current_user, user, awaiting_approval),
     )
 
 
@@ -64,8 +64,14 @@ def reactivate(user_id: int):
     form = AccountActionForm()
     if form.validate_on_submit():
         with refusals(form):
-            roster.reactivate(db.session, current_user, user)
-            flash(f"{user.name}'s account is active again.", "success")
+            if roster.reactivate(db.session, current_user, user):
+                flash(f"{user.name}'s account is active again.", "success")
+            else:
+                flash(
+                    f"{user.name} is a case manager, who sees medical information: their account is active again "
+                    "once another case manager approves it. Every case manager has been told.",
+                    "success",
+                )
             return redirect_after_post(url_for("admin.home"))
     return _home(form)
 

@@ -173,10 +173,16 @@ def invite():
                 Role(form.role.data),
                 settings.current().accounts,
             )
-            flash(
-                f"Invitation sent to {user.email}. The link works once and expires in "
-                f"{current_app.config['INVITATION_DAYS']} days.",
-                "success",
-            )
+            if user.active:
+                message = (
+                    f"Invitation sent to {user.email}. The link works once and expires in "
+                    f"{current_app.config['INVITATION_DAYS']} days."
+                )
+            else:
+                message = (
+                    f"Asked: a case manager sees medical information, so {user.name}'s access waits for another "
+                    "case manager's approval. Every case manager has been told; the invitation goes once one approves."
+                )
+            flash(message, "success")
             return redirect(url_for("auth.invite"), code=303)
     return render("auth/invite.html", form_status(form), form=form)
