@@ -21,6 +21,7 @@ from portal.settings import AccountSettings
 
 # zxcvbn's 0 to 4: 3 is "safely unguessable" (10^8 guesses or more), what an online attacker cannot reach.
 MIN_PASSWORD_SCORE = 3
+RESETS_PER_HOUR = 3
 MIN_PASSWORD_LENGTH = 12
 # last_seen_at is written at most this often, so that every request is not a write.
 _TOUCH_EVERY = timedelta(seconds=60)
@@ -232,10 +233,20 @@ def find_token(session, token: str, purpose: str, now: datetime | None = None) -
 
 
 def request_password_reset(session, email: str, settings: AccountSettings, now: datetime | None = None) -> None:
-    """Email a reset link if the address has an active account; say nothing either way."""
+    """Email a reset link if the address has an active account; say nothing either way. At most
+    ``RESETS_PER_HOUR`` links an hour go to one person: asking thirty times sends three emails, not thirty."""
     now = now or utcnow()
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.active or user.password_hash is None:
+        return
+    recent = session.scalar(
+        select(func.count(AccountToken.id)).where(
+            AccountToken.user_id == user.id,
+            AccountToken.purpose == "reset",
+            AccountToken.created_at > now - timedelta(hours=1),
+        )
+    )
+    if recent >= RESETS_PER_HOUR:
         return
     token = _issue_token(session, user, "reset", settings.reset_lifetime, None, now)
     notifications.queue(

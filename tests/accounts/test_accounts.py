@@ -160,6 +160,16 @@ def test_a_new_reset_link_replaces_the_old_one(db_session):
         accounts.find_token(db_session, first, "reset")
 
 
+def test_asking_for_a_reset_again_and_again_sends_three_links_an_hour(db_session):
+    factories.user(db_session, email="pat@example.test")
+    start = utcnow()
+    for minute in range(30):
+        accounts.request_password_reset(db_session, "pat@example.test", SETTINGS, now=start + timedelta(minutes=minute))
+    assert db_session.query(OutboundEmail).filter_by(template="password_reset").count() == 3
+    accounts.request_password_reset(db_session, "pat@example.test", SETTINGS, now=start + timedelta(minutes=61))
+    assert db_session.query(OutboundEmail).filter_by(template="password_reset").count() == 4
+
+
 def test_a_reset_for_an_unknown_email_sends_nothing(db_session):
     accounts.request_password_reset(db_session, "nobody@example.test", SETTINGS)
     assert db_session.query(OutboundEmail).count() == 0
