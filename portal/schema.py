@@ -4,6 +4,7 @@ from portal.accommodations import models as accommodations
 from portal.accounts import models as accounts
 from portal.audit import models as audit
 from portal.cases import models as cases
+from portal.core import models as core
 from portal.documents import models as documents
 from portal.duty import models as duty
 from portal.files import models as files
@@ -16,6 +17,7 @@ __all__ = [
     "accounts",
     "audit",
     "cases",
+    "core",
     "documents",
     "duty",
     "files",

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from portal.cases.models import AuthorisationScope
 from portal.documents.models import DocumentType
 from portal.restrictions import clinicians
+from portal.web.once import OnceField
 
 
 class ClinicianConfirmForm(FlaskForm):
@@ -65,6 +66,7 @@ class TakeCaseForm(FlaskForm):
 
 
 class DocumentRequestForm(FlaskForm):
+    once = OnceField()
     document_type = SelectField(
         "Document",
         choices=[SelectChoice("", "Choose one")] + [SelectChoice(t.value, t.label) for t in DocumentType],

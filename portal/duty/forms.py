@@ -14,6 +14,7 @@ from portal.duty.operations import AvailabilityInput, OfferInput
 from portal.restrictions import operations as restrictions
 from portal.restrictions.fields import DimensionForm, add_dimension_fields, limits_from, values_of
 from portal.web.fields import NumberField, WholeNumberField
+from portal.web.once import OnceField
 
 
 class OfferAnswerForm(FlaskForm):
@@ -21,6 +22,7 @@ class OfferAnswerForm(FlaskForm):
 
 
 class OfferForm(DimensionForm):
+    once = OnceField()
     job_title = StringField("Job title", validators=[Optional(), Length(max=200)])
     tasks = TextAreaField("Tasks", validators=[Optional(), Length(max=4000)])
     location = StringField("Location", validators=[Optional(), Length(max=200)])

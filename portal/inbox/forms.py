@@ -21,6 +21,7 @@ from portal.core.numbers import whole_number
 from portal.inbox.queries import DUE_WINDOWS, SORTS
 from portal.items.models import SubmissionKind, SubmissionStatus
 from portal.web.fields import HiddenNumberField
+from portal.web.once import OnceField
 
 
 class ActionForm(FlaskForm):
@@ -49,6 +50,7 @@ class DeclineForm(ActionForm):
 
 
 class LogEntryForm(FlaskForm):
+    once = OnceField()
     occurred_on = DateField("Date", validators=[Optional()])
     kind = SelectField("Entry", choices=[SelectChoice(key, label) for key, label in LOG_KINDS.items()])
     method = SelectField(
@@ -67,6 +69,7 @@ class LogEntryForm(FlaskForm):
 
 
 class FeasibilityForm(FlaskForm):
+    once = OnceField()
     accommodation = StringField("Accommodation to ask about", validators=[Optional(), Length(max=300)])
     question = TextAreaField("Your question to the supervisor", validators=[Optional(), Length(max=4000)])
 

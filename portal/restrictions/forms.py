@@ -11,11 +11,13 @@ from portal.restrictions import operations as restrictions
 from portal.restrictions.fields import DimensionForm, add_dimension_fields, add_fields, limits_from
 from portal.restrictions.models import WorkStatus
 from portal.restrictions.operations import ReportInput
+from portal.web.once import OnceField
 
 DIAGNOSIS_ROWS = 3
 
 
 class ReportForm(DimensionForm):
+    once = OnceField()
     visit_date = DateField("Date of visit", validators=[Optional()])
     work_status = SelectField(
         "Work status", choices=[SelectChoice("", "Choose one")] + [SelectChoice(s.value, s.label) for s in WorkStatus]

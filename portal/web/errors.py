@@ -2,17 +2,19 @@
 
 import secrets
 
-from flask import g
+from flask import flash, g, request, url_for
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
-from portal import settings
+from portal import access, settings
 from portal.core.errors import NotFound, Throttled
 from portal.extensions import db, login_manager
 from portal.files import storage
-from portal.web.responses import render
+from portal.web.once import AlreadySent
+from portal.web.responses import redirect_after_post, render
 
 MESSAGES = {
     400: ("Something was wrong with that request", "Go back, reload the page and try again."),
@@ -64,6 +66,13 @@ def register(app) -> None:
     @app.errorhandler(NotFound)
     def domain_not_found(error):
         return render_error(404)
+
+    @app.errorhandler(AlreadySent)
+    def already_sent(error):
+        # A form sent again: what the first sending made stands, and the person is taken to it.
+        flash("That was already sent a moment ago, and it was received once: nothing was sent twice.", "success")
+        home = access.HOME_ENDPOINT.get(current_user.role_enum) if current_user.is_authenticated else None
+        return redirect_after_post(error.url or request.referrer or url_for(home or "auth.login"))
 
     @app.errorhandler(Throttled)
     def throttled(error):

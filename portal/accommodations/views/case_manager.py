@@ -12,6 +12,7 @@ from portal.inbox import kinds
 from portal.inbox.forms import AccommodationDecisionForm, FeasibilityForm, LogEntryForm
 from portal.inbox.views import acted, refused, review_screen
 from portal.web.audiences import inbox
+from portal.web.once import once
 from portal.web.responses import form_status, redirect_after_post, refusals, render
 
 
@@ -21,7 +22,7 @@ def add_log_entry(submission_id: int):
     item = access.get_submission(db.session, current_user, submission_id)
     form = LogEntryForm()
     if form.validate_on_submit():
-        with refusals(form):
+        with refusals(form), once(form) as sent:
             accommodations.log(
                 db.session,
                 current_user,
@@ -34,6 +35,7 @@ def add_log_entry(submission_id: int):
                 form.considered.data,
                 {"yes": True, "no": False}.get(form.effective.data),
             )
+            sent(url_for("inbox.review", submission_id=item.id))
             if not htmx:
                 flash("Added to the log.", "success")
                 return redirect_after_post(url_for("inbox.review", submission_id=item.id))
@@ -56,10 +58,11 @@ def ask_supervisor(submission_id: int):
     item = access.get_submission(db.session, current_user, submission_id)
     form = FeasibilityForm()
     if form.validate_on_submit():
-        with refusals(form):
+        with refusals(form), once(form) as sent:
             accommodations.ask_supervisor(
                 db.session, current_user, item, form.accommodation.data or "", form.question.data or ""
             )
+            sent(url_for("inbox.review", submission_id=item.id))
             flash("Question sent to the supervisor.", "success")
             return redirect_after_post(url_for("inbox.review", submission_id=item.id))
     return review_screen(item, form_status(form), feasibility_form=form)

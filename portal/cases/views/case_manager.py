@@ -17,6 +17,7 @@ from portal.items.deadlines import document_request_due_date
 from portal.restrictions import clinicians
 from portal.restrictions import operations as restrictions
 from portal.web.audiences import inbox
+from portal.web.once import once
 from portal.web.responses import form_status, redirect_after_post, refusals, render
 
 
@@ -112,7 +113,7 @@ def request_document(case_id: int):
     record = access.get_case(db.session, current_user, case_id)
     form = DocumentRequestForm()
     if form.validate_on_submit():
-        with refusals(form):
+        with refusals(form), once(form) as sent:
             documents.request_document(
                 db.session,
                 current_user,
@@ -122,6 +123,7 @@ def request_document(case_id: int):
                 form.due_date.data,
                 settings.current().deadlines,
             )
+            sent(url_for("inbox.case", case_id=record.id))
             flash("Request sent. It is on the employee's list, and they have been emailed.", "success")
             return redirect_after_post(url_for("inbox.case", case_id=record.id))
     return _case_screen(record, form_status(form), form=form)

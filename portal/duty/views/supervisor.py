@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.restrictions import operations as restrictions
 from portal.restrictions.fields import field_names
 from portal.web.audiences import supervisor
+from portal.web.once import once
 from portal.web.responses import form_status, redirect_after_post, refusals, render
 
 
@@ -22,7 +23,7 @@ def new_offer(case_id: int):
     case = access.get_case(db.session, current_user, case_id)  # direct reports only
     form = OfferForm()
     if form.validate_on_submit():
-        with refusals(form):
+        with refusals(form), once(form) as sent:
             submission = offers.make_offer(
                 db.session,
                 current_user,
@@ -31,6 +32,7 @@ def new_offer(case_id: int):
                 settings.current().deadlines,
                 current_app.config["DUTY_MAX_DAYS"],
             )
+            sent(url_for("supervisor.offer", submission_id=submission.id))
             flash(
                 f"Offer {submission.reference} sent to the case manager, who forwards it to {case.employee.name}.",
                 "success",

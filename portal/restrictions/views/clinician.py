@@ -18,6 +18,7 @@ from portal.restrictions import reports
 from portal.restrictions.fields import field_names
 from portal.restrictions.forms import ReportForm
 from portal.web.audiences import clinician
+from portal.web.once import once
 from portal.web.responses import form_status, redirect_after_post, refusals, render
 
 
@@ -46,12 +47,14 @@ def new_report(case_id: int):
     # A saved draft fills the form in as if it had just been typed.
     form = ReportForm(formdata=MultiDict(draft.data)) if draft else ReportForm()
     if form.is_submitted() and form.action.data == "draft":
-        typed = {key: value for key, value in request.form.items(multi=False) if key not in ("csrf_token", "action")}
+        typed = {
+            key: value for key, value in request.form.items(multi=False) if key not in ("csrf_token", "action", "once")
+        }
         reports.save_draft(db.session, current_user, case, typed)
         flash("Draft saved. You can finish it later from your patients list.", "success")
         return redirect_after_post(url_for("clinician.new_report", case_id=case.id))
     if form.validate_on_submit():
-        with refusals(form):
+        with refusals(form), once(form) as sent:
             submission = reports.submit(
                 db.session,
                 current_user,
@@ -61,6 +64,7 @@ def new_report(case_id: int):
                 settings.current().uploads,
                 settings.current().deadlines,
             )
+            sent(url_for("clinician.report", submission_id=submission.id))
             flash(f"Report {submission.reference} sent to the case manager.", "success")
             return redirect_after_post(url_for("clinician.report", submission_id=submission.id))
     return render(
