@@ -12,7 +12,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 # The browser suite drives Debian's Chromium (the package chromium); Playwright never downloads one.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run lint typecheck test test-sqlite test-browser test-postgres accessibility-report bench install static migrate seed clean
+.PHONY: run lint typecheck test test-sqlite test-browser test-postgres accessibility-report security-report bench install static migrate seed clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,10 @@ test-browser: install static
 # docs/accessibility.md: every screen's axe, keyboard and 320 px results, written by a run of the browser suite.
 accessibility-report: install static
 	ACCESSIBILITY_REPORT=docs/accessibility.md $(BIN)/pytest tests/browser
+
+# docs/security.md: each threat, its control, and the test that proves it, from the tests' security marks.
+security-report: install
+	SECURITY_REPORT=docs/security.md $(BIN)/pytest --collect-only -q -m security > /dev/null
 
 test-postgres: install static
 	@url="$${TEST_DATABASE_URL:-$(PG_URL)}"; \

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from portal import create_app  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from tests import factories  # noqa: E402
+from tests import factories, security_report  # noqa: E402
 from tests.smtp import SMTPServer  # noqa: E402
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -34,7 +34,9 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """On PostgreSQL, run again only what touches the database; postgres_only tests need it."""
+    """On PostgreSQL, run again only what touches the database; postgres_only tests need it. With
+    SECURITY_REPORT=<file>, write the table of threats and the tests that prove their controls."""
+    security_report.write(items)
     if POSTGRES_URL:
         selected = [item for item in items if DATABASE_FIXTURES & set(item.fixturenames)]
         config.hook.pytest_deselected(items=[item for item in items if item not in selected])

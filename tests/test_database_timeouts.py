@@ -1,5 +1,6 @@
 """A database that hangs costs a request seconds, not half a minute: connect, lock and statement timeouts."""
 
+import pytest
 from sqlalchemy import text
 
 from portal.config import engine_options
@@ -22,6 +23,10 @@ def test_sqlite_waits_for_another_writers_lock_within_a_bound():
     assert options["connect_args"] == {"timeout": 5}
 
 
+@pytest.mark.security(
+    threat="A hung database holds every request for half a minute",
+    control="Connect, lock-wait and statement timeouts; a clear 503 page",
+)
 def test_the_running_database_has_them(app, db_session):
     if db_session.get_bind().dialect.name == "postgresql":
         assert db_session.execute(text("SHOW statement_timeout")).scalar() == "15s"

@@ -35,6 +35,10 @@ def test_a_safe_configuration_passes():
         ({"MAIL_SERVER": ""}, STRONG_KEY, 4, "MAIL_SERVER is not set"),
     ],
 )
+@pytest.mark.security(
+    threat="The portal started in production with debug on, a weak key, plain HTTP, or SQLite behind several workers",
+    control="flask portal check-deploy and gunicorn's start refuse it, saying what to fix",
+)
 def test_each_unsafe_setting_is_refused_with_what_to_fix(change, environ, workers, said):
     [problem] = problems({**SAFE, **change}, environ, workers)
     assert said in problem

@@ -9,6 +9,10 @@ from sqlalchemy.exc import DBAPIError
 DIAGNOSIS = "S83.511A-canary"
 
 
+@pytest.mark.security(
+    threat="A diagnosis in the logs, from a database error's parameters",
+    control="Statement parameters are hidden from errors and logs (hide_parameters)",
+)
 def test_a_database_error_names_the_statement_never_the_values(db_session, caplog):
     caplog.set_level(logging.DEBUG)
     with pytest.raises(DBAPIError) as failed:

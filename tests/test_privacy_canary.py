@@ -7,6 +7,7 @@ import logging
 import re
 
 import pikepdf
+import pytest
 from sqlalchemy import select
 
 from portal.accommodations import operations as accommodations
@@ -160,6 +161,16 @@ def where_the_marker_is(answers: dict[str, bytes]) -> list[str]:
     return [path for path, body in answers.items() if MARKER.encode() in body or MARKER.lower().encode() in body]
 
 
+@pytest.mark.security(
+    threat=(
+        "Medical content reaching a supervisor, an admin, another employee, an unauthorised clinician, an "
+        "email or a log"
+    ),
+    control=(
+        "One access policy, 404 for what is refused; emails and logs carry no medical content (a marker in "
+        "every medical field is found 0 times)"
+    ),
+)
 def test_no_medical_marker_reaches_anyone_who_may_not_see_it_nor_any_email_or_log(app, db_session, web_as, caplog):
     caplog.set_level(logging.DEBUG)
     program = write_the_marker_everywhere_medical(db_session, UploadLimits.from_config(app.config))

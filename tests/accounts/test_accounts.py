@@ -45,6 +45,10 @@ def test_too_many_failures_for_one_account_from_one_address_throttle_it_there_ev
     assert accounts.authenticate(db_session, "pat@example.test", factories.PASSWORD, "10.0.0.1", SETTINGS, now=later)
 
 
+@pytest.mark.security(
+    threat="Failed sign-ins from elsewhere lock the owner out",
+    control="Throttling counts one account from one address, and one address",
+)
 def test_someone_guessing_from_elsewhere_cannot_lock_the_owner_out(db_session):
     owner = factories.user(db_session, email="pat@example.test")
     for _ in range(SETTINGS.max_failures_per_account * 3):
@@ -53,6 +57,10 @@ def test_someone_guessing_from_elsewhere_cannot_lock_the_owner_out(db_session):
     assert accounts.authenticate(db_session, "pat@example.test", factories.PASSWORD, "10.0.0.2", SETTINGS) == owner
 
 
+@pytest.mark.security(
+    threat="One account guessed at from many addresses",
+    control="A far higher ceiling per account from everywhere, cleared by a password reset",
+)
 def test_guessing_one_account_from_everywhere_meets_a_higher_ceiling_that_a_reset_clears(db_session):
     settings = AccountSettings(max_failures_per_account_anywhere=6)
     owner = factories.user(db_session, email="pat@example.test")
@@ -118,6 +126,10 @@ def test_changing_the_password_ends_every_session(db_session):
         ("qwertyuiopas", "easy to guess: a few unrelated words"),
     ],
 )
+@pytest.mark.security(
+    threat="Common and patterned passwords ('password1234', '123456789012', 'qwertyuiopas')",
+    control="zxcvbn refuses guessable passwords, weighing the person's email and name, and says why",
+)
 def test_weak_new_passwords_are_refused_saying_why(db_session, password, message):
     user = factories.user(db_session, email="pat@example.test", name="Pat Morgan")
     with pytest.raises(InvalidInput, match=message):
@@ -160,6 +172,10 @@ def test_a_new_reset_link_replaces_the_old_one(db_session):
         accounts.find_token(db_session, first, "reset")
 
 
+@pytest.mark.security(
+    threat="Password-reset requests flood a person's mailbox",
+    control="At most three reset links an hour to one person",
+)
 def test_asking_for_a_reset_again_and_again_sends_three_links_an_hour(db_session):
     factories.user(db_session, email="pat@example.test")
     start = utcnow()

@@ -89,6 +89,10 @@ def test_the_session_cookie_is_http_only_and_same_site_lax(web, login_as):
     assert cookie.http_only and cookie.same_site == "Lax"
 
 
+@pytest.mark.security(
+    threat="A taken-over session kept alive for ever",
+    control="Sessions end 12 hours after signing in, however busy",
+)
 def test_a_busy_session_still_ends_once_its_lifetime_is_over(web, db_session, login_as):
     login_as(Role.EMPLOYEE)
     record = db_session.query(UserSession).one()
@@ -98,6 +102,10 @@ def test_a_busy_session_still_ends_once_its_lifetime_is_over(web, db_session, lo
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
+@pytest.mark.security(
+    threat="The session cookie set or overwritten from a sibling subdomain or over plain HTTP",
+    control="A __Host- cookie, Secure, and HSTS over HTTPS",
+)
 def test_over_https_the_cookie_is_host_only_and_browsers_are_told_to_keep_to_https(monkeypatch, database_url):
     monkeypatch.setenv("PORTAL_BASE_URL", "https://portal.example.org")
     secure = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})

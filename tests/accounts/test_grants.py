@@ -36,6 +36,13 @@ def actions(db_session) -> list[str]:
     return list(db_session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
+@pytest.mark.security(
+    threat="An admin gives themselves medical access by inviting a case-manager account at an address they control",
+    control=(
+        "Case-manager access waits, signed out, for another case manager's approval; every case manager is "
+        "told; audited"
+    ),
+)
 def test_an_admin_inviting_a_case_manager_only_asks_every_case_manager_and_nothing_reaches_the_invitee(
     db_session, program
 ):
@@ -81,6 +88,10 @@ def test_a_refused_request_leaves_the_account_without_access(db_session, program
     assert actions(db_session)[-1] == "access_refused"
 
 
+@pytest.mark.security(
+    threat="A case manager approves their own return, or an admin approves their own request",
+    control="Nobody decides a request about themselves or that they made; only case managers decide",
+)
 def test_nobody_decides_a_request_about_themselves_or_that_they_made_and_only_case_managers_decide(db_session, program):
     manager = program["managers"][0]
     roster.deactivate(db_session, program["admin"], manager)

@@ -318,6 +318,12 @@ def test_new_restrictions_recheck_an_accepted_offer_in_force_and_tell_the_superv
     assert "Low back pain" not in told[team["supervisor"].email].body_text  # never anything medical
 
 
+@pytest.mark.security(
+    threat="Someone else answers a question put to the supervisor about their offer",
+    control=(
+        "Only the person asked may answer: the one reply service refuses anyone but the item's sender, as not found"
+    ),
+)
 def test_only_the_supervisor_asked_about_their_offer_may_answer(db_session, team, tmp_path):
     item = offers.make_offer(db_session, team["supervisor"], team["case"], offer_input(), DEADLINES)
     submissions.claim(db_session, item, team["manager"], item.version)

@@ -228,6 +228,12 @@ def pdf_that_acts() -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.security(
+    threat="A script inside a PDF runs when a case manager previews it",
+    control=(
+        "Scripts, actions and embedded files are taken out of a PDF when it is stored; the received bytes' hash is kept"
+    ),
+)
 def test_scripts_actions_and_embedded_files_are_taken_out_of_a_pdf_and_the_received_hash_kept(store, folder):
     content = pdf_that_acts()
     stored = store(content, "form.pdf")

@@ -219,6 +219,10 @@ def test_a_closed_case_offers_no_document_request_form_and_refuses_one_sent(web,
     assert response.status_code == 409 and not db_session.query(InformationRequest).count()
 
 
+@pytest.mark.security(
+    threat="Another role reads the inbox, an item or a file",
+    control="The inbox and files answer 404 to every role but the case manager",
+)
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.CLINICIAN, Role.EMPLOYEE, Role.ADMIN])
 def test_other_roles_get_404_on_every_inbox_and_file_url(app, db_session, item, role):
     from tests.conftest import WebActions

@@ -64,6 +64,10 @@ def test_delivers_a_queued_email_over_smtp(app, db_session, smtp_server):
     assert email.attempts == 0 and email.claimed_by == WORKER and email.claimed_until is None
 
 
+@pytest.mark.security(
+    threat="Live reset and invitation links readable in the outbox table",
+    control="Once sent, an email's one-time link is taken out of the stored text",
+)
 @pytest.mark.parametrize("console", [False, True])
 def test_a_sent_email_keeps_no_usable_one_time_link(app, db_session, smtp_server, monkeypatch, console):
     if console:

@@ -75,6 +75,10 @@ def test_the_clinician_home_lists_authorised_patients_with_a_link_to_report(peop
     assert "Alex Employee" in page and people["case"].number in page and "Write a work-status report" in page
 
 
+@pytest.mark.security(
+    threat="A clinician sees another clinician's report on the same patient",
+    control="The patient list shows only the clinician's own reports",
+)
 def test_the_patient_list_shows_only_the_clinicians_own_last_report(people, db_session):
     factories.accepted_report(db_session, people["case"], lift=Limit(pounds=10, frequency="occasionally"))
     page = people["clinician_web"].client.get("/clinician/").get_data(as_text=True)
@@ -208,6 +212,12 @@ def test_a_question_on_a_report_is_answered_by_the_clinician(people, db_session)
     assert db_session.get(Submission, item.id).status == SubmissionStatus.IN_REVIEW
 
 
+@pytest.mark.security(
+    threat="An employee answers, and closes, a question put to their clinician",
+    control=(
+        "Only the person asked may answer: the one reply service refuses anyone but the item's sender, as not found"
+    ),
+)
 def test_the_employee_cannot_answer_a_question_put_to_their_clinician(people, db_session):
     item = _accepted_report(people, db_session)
     kinds.request_information(

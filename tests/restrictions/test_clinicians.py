@@ -52,6 +52,13 @@ def test_an_npi_is_ten_digits_with_its_luhn_check_digit(npi, valid):
     assert clinicians.npi_is_valid(npi) is valid
 
 
+@pytest.mark.security(
+    threat="Anyone named as a treating clinician (an employee's second address) files 'may not work' at top priority",
+    control=(
+        "A clinician is unverified until a case manager confirms a licence or NPI: their reports come in "
+        "routine and cannot be accepted"
+    ),
+)
 def test_an_unverified_clinicians_may_not_work_report_comes_in_routine_and_cannot_be_accepted(
     db_session, people, tmp_path
 ):
@@ -64,6 +71,10 @@ def test_an_unverified_clinicians_may_not_work_report_comes_in_routine_and_canno
     assert restrictions.current_report(db_session, people["case"].id, utcnow().date()) is None
 
 
+@pytest.mark.security(
+    threat="A clinician confirmed with nothing recorded of who checked what",
+    control="The licence or NPI checked, by whom and when, is kept and audited",
+)
 def test_confirming_the_clinician_is_audited_raises_their_reports_priority_and_lets_them_take_effect(
     db_session, people, tmp_path
 ):

@@ -100,6 +100,10 @@ def key_on(page: str, form_action: str) -> str:
     return re.search(r'name="once"[^>]*value="([0-9a-f]{32})"', form).group(1)
 
 
+@pytest.mark.security(
+    threat="A form sent twice (a double click, back and send) makes two records",
+    control="A one-time form key written in the operation's own transaction",
+)
 @pytest.mark.parametrize("name", FORMS)
 def test_the_same_form_sent_twice_in_a_row_makes_one_change_and_leads_to_it(program, db_session, name):
     who, page, action, fields, (model, *where) = forms(program)[name]
@@ -127,6 +131,10 @@ def test_a_form_refused_for_its_problems_keeps_its_key_for_the_corrected_sending
     assert sent.status_code == 303 and count(db_session, model, *where) == 1
 
 
+@pytest.mark.security(
+    threat="A form sent twice at the same moment makes two records",
+    control="The one-time form key is unique: the second commit fails and is told it was received once",
+)
 @pytest.mark.postgres_only
 @pytest.mark.parametrize("name", ["document request", "duty offer", "feasibility question"])
 def test_the_same_form_sent_twice_at_the_same_moment_makes_one_change(program, db_session, web_as, name):

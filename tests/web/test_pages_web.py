@@ -44,6 +44,10 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+@pytest.mark.security(
+    threat="A cache serves a fragment for a page, or one person's page to another",
+    control="Vary: HX-Request and Cookie",
+)
 def test_responses_say_they_vary_with_htmx_and_the_session(web, db_session, login_as):
     login_as(Role.CASE_MANAGER)
     for headers in ({}, {"HX-Request": "true"}):
@@ -152,6 +156,10 @@ def test_healthz_says_unavailable_when_the_database_cannot_be_reached(client, ap
     assert response.status_code == 503 and response.get_json()["database"] == "unreachable"
 
 
+@pytest.mark.security(
+    threat="/healthz says fine while SQLite is locked and every request fails",
+    control="/healthz checks the database takes a write",
+)
 def test_healthz_says_unavailable_while_sqlite_is_locked_by_another_writer(client, app):
     from portal.extensions import db
 
@@ -187,6 +195,10 @@ def incident_on(page: str) -> str:
     return re.search(r"quote incident <strong>([A-Z2-9]{4}-[A-Z2-9]{4})</strong>", page).group(1)
 
 
+@pytest.mark.security(
+    threat="A failure with nothing to quote to support",
+    control="An incident id on the error page and in its log line",
+)
 def test_a_failure_gives_an_incident_id_to_quote_that_the_log_line_carries(app, web, login_as, monkeypatch, caplog):
     from portal.documents import operations as documents
     from portal.extensions import db
