@@ -23,6 +23,7 @@ import re
 import tempfile
 import unicodedata
 import warnings
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -522,6 +523,41 @@ def _prove_pdf(path: Path, name: str) -> None:
         raise InvalidInput(damaged) from None
     if pages == 0 or _has_markup_outside_streams(path):
         raise InvalidInput(damaged)
+    if _expands_past(path, MAX_PDF_EXPANDED_BYTES):
+        raise InvalidInput(
+            f"{name} unpacks to far more than its size, more than we can open safely. Print it to a new PDF, "
+            "or scan or photograph the pages, and send that."
+        )
+
+
+# What a PDF's compressed streams may unpack to in all: a real scan of many pages is a few hundred
+# megabytes at most; a "bomb" of a megabyte can unpack to gigabytes, and any preview would have to.
+MAX_PDF_EXPANDED_BYTES = 512 * 1024 * 1024
+
+
+def _expands_past(path: Path, budget: int) -> bool:
+    """Whether the PDF's Flate streams unpack to more than ``budget`` bytes in all, found by unpacking them
+    a chunk at a time and stopping at the budget: checking never costs more than the budget."""
+    left = budget
+    with pikepdf.open(path) as pdf:
+        for candidate in pdf.objects:
+            if not isinstance(candidate, pikepdf.Stream):
+                continue
+            filters = candidate.get("/Filter")
+            names = [filters] if isinstance(filters, pikepdf.Name) else list(filters or [])
+            if not names or names[0] != "/FlateDecode":
+                continue
+            inflater = zlib.decompressobj()
+            pending = candidate.read_raw_bytes()
+            try:
+                while pending and left >= 0:
+                    left -= len(inflater.decompress(pending, CHUNK_SIZE))
+                    pending = inflater.unconsumed_tail
+            except zlib.error:
+                continue  # a broken stream unpacks to nothing a preview would show
+            if left < 0:
+                return True
+    return False
 
 
 def _has_markup_outside_streams(path: Path) -> bool:

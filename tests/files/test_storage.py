@@ -4,6 +4,7 @@ import errno
 import hashlib
 import io
 import os
+import zlib
 from datetime import UTC, datetime, timedelta
 
 import pikepdf
@@ -303,6 +304,31 @@ def test_a_decompression_bomb_is_refused(store, folder, monkeypatch, pixels):
 
     assert "has too many pixels to open safely" in refusal(store, bomb, "bomb.png")
     assert kept_files(folder) == []
+
+
+def pdf_bomb(unpacked: int) -> bytes:
+    """A small PDF with a stream that unpacks to ``unpacked`` bytes of zeros."""
+    document = pikepdf.new()
+    document.add_blank_page()
+    stream = pikepdf.Stream(document, zlib.compress(b"\0" * unpacked, 9))
+    stream.Filter = pikepdf.Name.FlateDecode
+    document.Root.Bomb = document.make_indirect(stream)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.security(
+    threat="A PDF bomb: a megabyte that unpacks to gigabytes when checked or previewed",
+    control="A PDF whose streams unpack past a bound is refused; checking stops at the bound",
+)
+def test_a_pdf_that_unpacks_to_far_more_than_it_is_refused_cheaply(store, folder, monkeypatch):
+    monkeypatch.setattr(storage, "MAX_PDF_EXPANDED_BYTES", 10 * 1024 * 1024)
+    bomb = pdf_bomb(64 * 1024 * 1024)
+    assert len(bomb) < 200 * 1024
+    assert "unpacks to far more than its size" in refusal(store, bomb, "bomb.pdf")
+    assert kept_files(folder) == []
+    assert store(pdf_bomb(1024 * 1024), "fine.pdf").size > 0  # what unpacks within the bound is kept
 
 
 # Names
