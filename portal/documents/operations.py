@@ -1,8 +1,8 @@
 """Documents: an employee sends them to a case, answers requests with them, and sees their progress."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import access
@@ -26,6 +26,9 @@ from portal.settings import DeadlineSettings, UploadLimits
 SENDER_SCREEN = "employee.submission"
 
 
+DOCUMENTS_PER_HOUR = 30
+
+
 def send_document(
     session,
     employee: User,
@@ -41,9 +44,23 @@ def send_document(
 ) -> Submission:
     """Receive a document for the employee's case; it enters the inbox as new, due for triage.
 
-    All files are kept, or none: a refused file leaves nothing behind.
+    All files are kept, or none: a refused file leaves nothing behind. One person sends at most
+    ``DOCUMENTS_PER_HOUR`` documents an hour: more is a script, or a phone gone wrong, not a person.
     """
     now = now or utcnow()
+    sent = session.scalar(
+        select(func.count(Submission.id)).where(
+            Submission.submitted_by_id == employee.id,
+            Submission.kind == SubmissionKind.DOCUMENT,
+            Submission.submitted_at > now - timedelta(hours=1),
+        )
+    )
+    if sent >= DOCUMENTS_PER_HOUR:
+        raise InvalidInput(
+            f"You have sent {sent} documents in the last hour, the most we take in an hour. Send the rest later, "
+            "or put several pages in one document; if it cannot wait, call your case manager.",
+            field="files",
+        )
     document_type = DocumentType(document_type)
     description = (description or "").strip() or None
     if document_type is DocumentType.OTHER and not description:

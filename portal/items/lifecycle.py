@@ -11,9 +11,9 @@ other gets a Conflict that says what happened, and nothing of theirs is saved.
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts.models import Role, User
@@ -94,9 +94,25 @@ def receive(
         object_id=submission.id,
         case_id=case.id,
     )
+    # One sender's burst (a thousand uploads in two minutes) is one email, not a thousand: past the first
+    # few within the window, the case manager's waiting email is rewritten to say several have arrived.
+    since = now - BURST_WINDOW
+    burst = session.scalar(
+        select(func.count(Submission.id)).where(
+            Submission.submitted_by_id == sender.id, Submission.submitted_at > since
+        )
+    )
     for address in case_manager_addresses(session, case):
-        notifications.queue(session, address, "submission_received", submission=submission)
+        if burst > BURST_EMAILS:
+            notifications.gather(session, address, "submission_received_several", since, submission=submission)
+        else:
+            notifications.queue(session, address, "submission_received", submission=submission)
     return submission
+
+
+# How many items one sender may send in BURST_WINDOW each with an email of its own to the case manager.
+BURST_EMAILS = 5
+BURST_WINDOW = timedelta(minutes=10)
 
 
 def unclaimed(submission: Submission) -> bool:

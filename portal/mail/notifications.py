@@ -4,10 +4,11 @@ Emails say what happened and give a link; they never carry medical detail.
 The caller commits, so the email is queued in the same transaction as its cause.
 """
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from portal.mail.models import EmailStatus, OutboundEmail
 
@@ -17,6 +18,7 @@ SUBJECTS = {
     "access_requested": "Someone asked for case-manager access: approve or refuse",
     "access_decided": "Case-manager access decided",
     "submission_received": "New item to review",
+    "submission_received_several": "New items to review",
     "information_requested": "Your case manager needs more information",
     "information_provided": "A reply to your request for more information",
     "submission_decided": "A decision on something you sent",
@@ -48,6 +50,28 @@ def to_sender(session, submission, screen: str, template: str, **context) -> Out
     sender = submission.submitted_by
     link = portal_url(screen, submission_id=submission.id)
     return queue(session, sender.email, template, submission=submission, recipient=sender, link=link, **context)
+
+
+def gather(session, to_address: str, template: str, since: datetime, **context) -> OutboundEmail:
+    """``template``'s email, gathering a burst: into the email of this kind still waiting to go to
+    ``to_address`` if there is one, which then says that several have arrived since ``since``."""
+    waiting = session.scalar(
+        select(OutboundEmail)
+        .where(
+            OutboundEmail.to_address == to_address,
+            OutboundEmail.template == template,
+            OutboundEmail.status == EmailStatus.QUEUED,
+            OutboundEmail.created_at >= since,
+        )
+        .order_by(OutboundEmail.created_at)
+        .limit(1)
+    )
+    if waiting is None:
+        return queue(session, to_address, template, since=since, **context)
+    context.setdefault("portal_name", current_app.config["PORTAL_NAME"])
+    waiting.body_text = render_template(f"email/{template}.txt", portal_url=portal_url, since=since, **context)
+    waiting.body_html = render_template(f"email/{template}.html", portal_url=portal_url, since=since, **context)
+    return waiting
 
 
 def queue(session, to_address: str, template: str, **context) -> OutboundEmail:

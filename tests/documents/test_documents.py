@@ -83,6 +83,29 @@ def test_the_case_manager_is_emailed_without_medical_detail(db_session, case, li
     assert "diagnosis" not in email.body_text and "FMLA" not in email.body_text
 
 
+@pytest.mark.security(
+    threat="A thousand uploads in two minutes make a thousand inbox items and a thousand emails",
+    control="At most 30 documents an hour from one person; past five in ten minutes, one email gathers the rest",
+)
+def test_a_burst_of_uploads_is_bounded_and_told_to_the_case_manager_in_one_email(db_session, case, limits, monkeypatch):
+    monkeypatch.setattr(documents, "DOCUMENTS_PER_HOUR", 8)
+    start = utcnow()
+    sent = [
+        send(db_session, case, limits, upload(factories.pdf_bytes(pages=n + 1), f"page{n}.pdf"), now=start)
+        for n in range(8)
+    ]
+    with pytest.raises(InvalidInput, match="You have sent 8 documents in the last hour") as refused:
+        send(db_session, case, limits, upload(factories.pdf_bytes(pages=20), "more.pdf"), now=start)
+    assert "files" in refused.value.problems
+    told = db_session.query(OutboundEmail).filter_by(to_address="morgan@example.test").order_by(OutboundEmail.id)
+    assert [email.template for email in told] == ["submission_received"] * 5 + ["submission_received_several"]
+    gathered = told.all()[-1]
+    assert sent[-1].reference in gathered.body_text and "/inbox/" in gathered.body_text
+    later = start + timedelta(hours=1, minutes=1)
+    send(db_session, case, limits, upload(factories.pdf_bytes(pages=30), "later.pdf"), now=later)
+    assert told.count() == 7 and told.all()[-1].template == "submission_received"
+
+
 def test_without_a_case_manager_every_case_manager_is_emailed(db_session, limits):
     factories.user(db_session, Role.CASE_MANAGER)
     factories.user(db_session, Role.CASE_MANAGER)
