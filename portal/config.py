@@ -66,6 +66,7 @@ class Config:
         self.MAX_FILE_SIZE = _int("MAX_FILE_SIZE", 25 * 1024 * 1024)
         self.MAX_UPLOAD_SIZE = _int("MAX_UPLOAD_SIZE", 100 * 1024 * 1024)
         self.MAX_FILES_PER_UPLOAD = _int("MAX_FILES_PER_UPLOAD", 10)
+        self.MAX_DOCUMENTS_PER_HOUR = _int("MAX_DOCUMENTS_PER_HOUR", 30)
         # The largest request body, refused before it is read (a bare "too large" page). Well above the upload
         # allowance, so that an upload over it is read and refused next to its field instead: Werkzeug streams
         # file parts to temporary files on disk (TMPDIR), never into memory.

@@ -76,6 +76,8 @@ class UploadLimits:
     max_bytes: int  # one file
     max_files: int  # files sent together
     max_total_bytes: int = 100 * MB  # all the files sent together
+    # Documents one person may send in an hour: more is a script, or a phone gone wrong, not a person.
+    documents_per_hour: int = 30
 
     @classmethod
     def from_config(cls, config) -> "UploadLimits":
@@ -85,7 +87,13 @@ class UploadLimits:
             # The body limit is refused before it is read, with no form to show again: an allowance
             # above it would promise what the server then refuses with a bare error page.
             total = min(total, max(body - FORM_ROOM, body // 2))
-        return cls(config["UPLOAD_FOLDER"], min(config["MAX_FILE_SIZE"], total), config["MAX_FILES_PER_UPLOAD"], total)
+        return cls(
+            config["UPLOAD_FOLDER"],
+            min(config["MAX_FILE_SIZE"], total),
+            config["MAX_FILES_PER_UPLOAD"],
+            total,
+            config["MAX_DOCUMENTS_PER_HOUR"],
+        )
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,6 @@ from portal.settings import DeadlineSettings, UploadLimits
 SENDER_SCREEN = "employee.submission"
 
 
-DOCUMENTS_PER_HOUR = 30
-
-
 def send_document(
     session,
     employee: User,
@@ -45,7 +42,7 @@ def send_document(
     """Receive a document for the employee's case; it enters the inbox as new, due for triage.
 
     All files are kept, or none: a refused file leaves nothing behind. One person sends at most
-    ``DOCUMENTS_PER_HOUR`` documents an hour: more is a script, or a phone gone wrong, not a person.
+    ``limits.documents_per_hour`` documents an hour.
     """
     now = now or utcnow()
     sent = session.scalar(
@@ -55,7 +52,7 @@ def send_document(
             Submission.submitted_at > now - timedelta(hours=1),
         )
     )
-    if sent >= DOCUMENTS_PER_HOUR:
+    if sent >= limits.documents_per_hour:
         raise InvalidInput(
             f"You have sent {sent} documents in the last hour, the most we take in an hour. Send the rest later, "
             "or put several pages in one document; if it cannot wait, call your case manager.",

@@ -1,5 +1,6 @@
 """Documents at the service level: sending, duplicates, refusals, replies and requests."""
 
+import dataclasses
 import io
 from datetime import timedelta
 from pathlib import Path
@@ -87,8 +88,8 @@ def test_the_case_manager_is_emailed_without_medical_detail(db_session, case, li
     threat="A thousand uploads in two minutes make a thousand inbox items and a thousand emails",
     control="At most 30 documents an hour from one person; past five in ten minutes, one email gathers the rest",
 )
-def test_a_burst_of_uploads_is_bounded_and_told_to_the_case_manager_in_one_email(db_session, case, limits, monkeypatch):
-    monkeypatch.setattr(documents, "DOCUMENTS_PER_HOUR", 8)
+def test_a_burst_of_uploads_is_bounded_and_told_to_the_case_manager_in_one_email(db_session, case, limits):
+    limits = dataclasses.replace(limits, documents_per_hour=8)
     start = utcnow()
     sent = [
         send(db_session, case, limits, upload(factories.pdf_bytes(pages=n + 1), f"page{n}.pdf"), now=start)

@@ -143,6 +143,7 @@ def test_an_allowance_above_the_body_limit_shrinks_to_fit_under_it():
         "MAX_FILE_SIZE": 25 * MB,
         "MAX_UPLOAD_SIZE": 100 * MB,
         "MAX_FILES_PER_UPLOAD": 10,
+        "MAX_DOCUMENTS_PER_HOUR": 30,
         "MAX_CONTENT_LENGTH": 25 * MB,
     }
     limits = UploadLimits.from_config(config)
