@@ -75,6 +75,8 @@ def register_views(app: Flask) -> None:
     from portal.accounts.views import admin as _accounts_admin  # noqa: F401
     from portal.accounts.views import case_manager as _accounts_case_manager  # noqa: F401
     from portal.accounts.views.auth import bp as auth
+    from portal.audit.views import case_manager as _audit_case_manager  # noqa: F401
+    from portal.audit.views import employee as _audit_employee  # noqa: F401
     from portal.cases.views import case_manager as _cases_case_manager  # noqa: F401
     from portal.cases.views import employee as _cases_employee  # noqa: F401
     from portal.documents.views import employee as _documents_employee  # noqa: F401

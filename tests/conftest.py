@@ -112,6 +112,9 @@ def app(_migrated_app, smtp_server):
         db.session.remove()
         tables = [table for table in reversed(db.metadata.sorted_tables)]
         with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # The audit trail refuses deletes (a trigger); between tests, as the server's owner, it may go.
+                connection.execute(text("SET LOCAL session_replication_role = replica"))
             for table in tables:
                 connection.execute(table.delete())
 

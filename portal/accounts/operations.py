@@ -130,6 +130,14 @@ def authenticate(
     password_ok = check_password_hash(known or _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
     if user is None or not user.password_hash or not password_ok or not user.active:
         session.add(LoginAttempt(email=email, ip_address=ip_address, at=now))
+        audit.record(
+            session,
+            actor=None,
+            action="sign_in_failed",
+            object_type="user",
+            object_id=user.id if user else None,
+            ip_address=ip_address,
+        )
         session.commit()
         return None
     session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
@@ -176,14 +184,21 @@ def user_for_session(session, token: str | None, settings: AccountSettings, now:
     return record.user
 
 
-def end_session(session, token: str | None, now: datetime | None = None) -> None:
+def end_session(
+    session, token: str | None, now: datetime | None = None, user: User | None = None, ip_address: str | None = None
+) -> None:
+    """Sign out: the session record ends for good, and ``user`` signing out is audited."""
+    if user is not None:
+        audit.record(
+            session, actor=user, action="signed_out", object_type="user", object_id=user.id, ip_address=ip_address
+        )
     if token:
         session.execute(
             update(UserSession)
             .where(UserSession.token_hash == _hash_token(token), UserSession.ended_at.is_(None))
             .values(ended_at=now or utcnow())
         )
-        session.commit()
+    session.commit()
 
 
 def end_all_sessions(session, user: User, now: datetime | None = None) -> None:
@@ -249,6 +264,7 @@ def request_password_reset(session, email: str, settings: AccountSettings, now: 
     if recent >= RESETS_PER_HOUR:
         return
     token = _issue_token(session, user, "reset", settings.reset_lifetime, None, now)
+    audit.record(session, actor=None, action="password_reset_requested", object_type="user", object_id=user.id)
     notifications.queue(
         session, user.email, "password_reset", user=user, token=token, expires_at=now + settings.reset_lifetime
     )

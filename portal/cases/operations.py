@@ -117,6 +117,20 @@ def case_manager(session, user_id: int | None) -> User:
     return user
 
 
+def record_view(session, viewer: User, case: Case, ip_address: str | None) -> None:
+    """A case manager opened the case's page, which shows its current restrictions: recorded."""
+    audit.record(
+        session,
+        actor=viewer,
+        action="case_viewed",
+        object_type="case",
+        object_id=case.id,
+        case_id=case.id,
+        ip_address=ip_address,
+    )
+    session.commit()
+
+
 def case_overview(session, case: Case) -> dict:
     """What a case manager sees on a case: its items, what is asked of the employee, what is filed."""
     items = list(

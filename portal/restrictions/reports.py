@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from portal import access
 from portal.accounts.models import User
+from portal.audit import operations as audit
 from portal.cases.models import Case
 from portal.core.columns import utcnow
 from portal.core.errors import InvalidInput, NotFound
@@ -143,6 +144,22 @@ def get_report(session, user: User, submission_id: int) -> Submission:
     submission = access.get_submission(session, user, submission_id)
     if submission.kind != SubmissionKind.RESTRICTION_REPORT:
         raise NotFound()
+    return submission
+
+
+def open_report(session, user: User, submission_id: int, ip_address: str | None) -> Submission:
+    """A report ``user`` opened to read, diagnosis and all: recorded, as every read of a diagnosis is."""
+    submission = get_report(session, user, submission_id)
+    audit.record(
+        session,
+        actor=user,
+        action="submission_viewed",
+        object_type="submission",
+        object_id=submission.id,
+        case_id=submission.case_id,
+        ip_address=ip_address,
+    )
+    session.commit()
     return submission
 
 

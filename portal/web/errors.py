@@ -5,11 +5,12 @@ import secrets
 from flask import flash, g, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from portal import access, settings
+from portal.audit import operations as audit
 from portal.core.errors import NotFound, Throttled
 from portal.extensions import db, login_manager
 from portal.files import storage
@@ -65,6 +66,20 @@ def register(app) -> None:
 
     @app.errorhandler(NotFound)
     def domain_not_found(error):
+        # The access policy refused an object: recorded, for whoever reviews who tried to reach what.
+        try:
+            db.session.rollback()
+            audit.record(
+                db.session,
+                actor=current_user if current_user.is_authenticated else None,
+                action="access_denied",
+                object_type="address",
+                ip_address=request.remote_addr,
+                detail=request.path,
+            )
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
         return render_error(404)
 
     @app.errorhandler(AlreadySent)

@@ -87,6 +87,12 @@ SCREENS = [
         "What is making work difficult for you?",
     ),
     ("Employee: change your password", "employee", follow("Change password"), "Change your password"),
+    (
+        "Employee: who has seen my information",
+        "employee",
+        follow("Who has seen my information"),
+        "Who has seen your medical information",
+    ),
     ("Clinician: your patients", "clinician", nothing, "Your patients"),
     (
         "Clinician: write a work-status report",
@@ -106,6 +112,8 @@ SCREENS = [
     ("Case manager: review an item", "case manager", first_item_in_inbox, re.compile(".")),
     ("Case manager: a case", "case manager", case_of_first_item, re.compile(r"^Case C-")),
     ("Case manager: invite someone", "case manager", follow("Invite someone"), "Invite someone"),
+    ("Case manager: audit trail", "case manager", follow("Audit trail"), "Audit trail"),
+    ("Case manager: access requests", "case manager", follow("Access requests"), "Requests for case-manager access"),
     ("Admin: accounts", "admin", nothing, "Accounts"),
     ("Admin: invite someone", "admin", follow("Invite someone"), "Invite someone"),
 ]

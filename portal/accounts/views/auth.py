@@ -64,7 +64,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    accounts.end_session(db.session, cookie_session.get("sid"))
+    accounts.end_session(db.session, cookie_session.get("sid"), user=current_user, ip_address=request.remote_addr)
     logout_user()
     cookie_session.clear()
     flash("You have signed out.", "success")

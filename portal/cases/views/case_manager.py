@@ -1,7 +1,7 @@
 """A case as its case manager sees it: its people, restrictions, requests and what fits it, and
 the actions taken from it: taking the case, inviting a clinician, asking for a document."""
 
-from flask import flash, url_for
+from flask import flash, request, url_for
 from flask_login import current_user
 
 from portal import access, settings
@@ -56,7 +56,9 @@ def _case_screen(case, status: int = 200, form=None, clinician_form=None, take_f
 
 @inbox.get("/cases/<int:case_id>")
 def case(case_id: int):
-    return _case_screen(access.get_case(db.session, current_user, case_id))
+    record = access.get_case(db.session, current_user, case_id)
+    cases.record_view(db.session, current_user, record, request.remote_addr)
+    return _case_screen(record)
 
 
 @inbox.post("/cases/<int:case_id>/take")

@@ -92,7 +92,7 @@ def _report_view(submission, reply_form, status: int = 200):
 
 @clinician.get("/reports/<int:submission_id>")
 def report(submission_id: int):
-    submission = reports.get_report(db.session, current_user, submission_id)
+    submission = reports.open_report(db.session, current_user, submission_id, request.remote_addr)
     return _report_view(submission, TextReplyForm(version=submission.version))
 
 
