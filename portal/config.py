@@ -85,6 +85,8 @@ class Config:
             "MAIL_DEFAULT_SENDER", "Return-to-work portal <no-reply@portal.invalid>"
         )
         self.MAIL_TIMEOUT = _int("MAIL_TIMEOUT", 10)
+        # Waiting for a message to be acknowledged: within half the mail worker's five-minute lease.
+        self.MAIL_DATA_TIMEOUT = _int("MAIL_DATA_TIMEOUT", 120)
         self.MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
 
         # Sessions end on logout, on password change, after this many idle minutes, and this many hours after

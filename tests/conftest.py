@@ -107,6 +107,7 @@ def app(_migrated_app, smtp_server):
     """The app, in an app context, on an empty database; rows are wiped after each test."""
     smtp_server.messages.clear()
     smtp_server.refusals.clear()
+    smtp_server.slowness.clear()
     with _migrated_app.app_context():
         yield _migrated_app
         db.session.remove()

@@ -1,5 +1,6 @@
 """A real SMTP server for the tests (aiosmtpd) on a free loopback port."""
 
+import asyncio
 import socket
 from email import message_from_bytes, policy
 
@@ -7,9 +8,10 @@ from aiosmtpd.controller import Controller
 
 
 class _Collector:
-    def __init__(self, messages: list, refusals: dict):
+    def __init__(self, messages: list, refusals: dict, slowness: dict):
         self.messages = messages
         self.refusals = refusals
+        self.slowness = slowness
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refusals:
@@ -20,6 +22,7 @@ class _Collector:
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append({"to": list(envelope.rcpt_tos), "from": envelope.mail_from, "message": message})
+        await asyncio.sleep(self.slowness.get("ack_seconds", 0))  # a server slow to acknowledge what it took
         return "250 Message accepted"
 
 
@@ -42,10 +45,12 @@ class SMTPServer:
         self.port = free_port()
         self.messages: list[dict] = []
         self.refusals: dict[str, str] = {}
+        self.slowness: dict[str, float] = {}
         self._controller = None
 
     def start(self) -> None:
-        self._controller = Controller(_Collector(self.messages, self.refusals), hostname=self.host, port=self.port)
+        collector = _Collector(self.messages, self.refusals, self.slowness)
+        self._controller = Controller(collector, hostname=self.host, port=self.port)
         self._controller.start()
 
     def stop(self) -> None:

@@ -311,16 +311,17 @@ def _smtp_connection(mail: Mail, config) -> "_SMTPConnection":
     # Settings are read now, not when the app was built. Sending is never suppressed (Flask-Mail
     # does so under TESTING): a worker that sent into nothing would mark unsent mail sent.
     state = mail.init_mail({**config, "MAIL_SUPPRESS_SEND": False})
-    return _SMTPConnection(state, timeout=config["MAIL_TIMEOUT"])
+    return _SMTPConnection(state, timeout=config["MAIL_TIMEOUT"], data_timeout=config["MAIL_DATA_TIMEOUT"])
 
 
 class _SMTPConnection(Connection):
     """Flask-Mail's connection with a timeout, which Flask-Mail has no setting for: without
     one, a server that stops answering would hold the worker and its lease indefinitely."""
 
-    def __init__(self, state, timeout: float) -> None:
+    def __init__(self, state, timeout: float, data_timeout: float) -> None:
         super().__init__(state)
         self.timeout = timeout
+        self.data_timeout = data_timeout
 
     def configure_host(self) -> smtplib.SMTP:
         smtp_class = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
@@ -333,6 +334,10 @@ class _SMTPConnection(Connection):
         except BaseException:
             host.close()
             raise
+        # Once connected, a message's acknowledgement is waited for longer: a server that accepts it slowly
+        # (RFC 5321 allows minutes) must not be taken to have refused it, and be sent the message again.
+        if host.sock is not None:
+            host.sock.settimeout(self.data_timeout)
         return host
 
     def __exit__(self, *exc_info) -> None:

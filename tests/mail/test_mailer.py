@@ -128,6 +128,21 @@ def test_a_server_that_does_not_answer_times_out(app, db_session, monkeypatch):
     assert email.status == EmailStatus.QUEUED and "timed out" in email.last_error
 
 
+@pytest.mark.security(
+    threat="An email reaches the mail server twice when the server acknowledges slower than the timeout",
+    control="The acknowledgement is waited for longer than a command (MAIL_DATA_TIMEOUT); one Message-ID a message",
+)
+def test_a_server_slow_to_acknowledge_gets_the_message_once(app, db_session, smtp_server, monkeypatch):
+    email = queue_email(db_session)
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 1)
+    monkeypatch.setitem(app.config, "MAIL_DATA_TIMEOUT", 10)
+    smtp_server.slowness["ack_seconds"] = 1.5  # slower than a command may take, not than an acknowledgement
+    assert mailer.deliver_due(db_session, mail, WORKER).sent == 1
+    assert reload(db_session, email).status == EmailStatus.SENT
+    assert mailer.deliver_due(db_session, mail, WORKER, now=utcnow() + timedelta(hours=1)).sent == 0
+    assert len(smtp_server.messages) == 1
+
+
 def test_retries_back_off_and_give_up_after_the_last_attempt(app, db_session, smtp_server, monkeypatch):
     email = queue_email(db_session)
     monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
