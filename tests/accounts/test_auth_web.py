@@ -4,8 +4,10 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask import has_request_context
 
 from portal import create_app
+from portal.accounts import operations as accounts
 from portal.accounts.models import Role, UserSession
 from portal.extensions import db
 from portal.mail.models import OutboundEmail
@@ -184,6 +186,29 @@ def test_an_htmx_post_needs_the_token_in_its_header(web, login_as):
     assert accepted.status_code == 303
 
 
+@pytest.mark.security(
+    threat="The forgotten-password form answers an existing address in about twice the time",
+    control="The answer is sent before the address is looked up; the link is queued once it has gone",
+)
+def test_forgot_password_answers_before_it_looks_the_address_up(web, db_session, monkeypatch):
+    factories.user(db_session, email="pat@example.test")
+    db_session.commit()
+    looked_up_during_the_request = []
+    real = accounts.request_password_reset
+
+    def spy(*args, **kwargs):
+        looked_up_during_the_request.append(has_request_context())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(accounts, "request_password_reset", spy)
+    for sent, address in enumerate(("pat@example.test", "nobody@example.test")):
+        with web.post_form("/forgot-password", {"email": address}) as answer:
+            assert answer.status_code == 303 and len(looked_up_during_the_request) == sent  # not looked up yet
+    assert looked_up_during_the_request == [False, False]  # after each answer, never while it waited
+    db_session.expire_all()
+    assert [email.to_address for email in db_session.query(OutboundEmail)] == ["pat@example.test"]
+
+
 def test_forgot_password_says_the_same_for_known_and_unknown_emails(web, db_session, smtp_server):
     factories.user(db_session, email="pat@example.test")
     db_session.commit()
@@ -202,7 +227,7 @@ def _link_path(db_session, marker: str) -> str:
 def test_the_reset_link_sets_a_new_password_once(web, db_session):
     factories.user(db_session, email="pat@example.test")
     db_session.commit()
-    web.post_form("/forgot-password", {"email": "pat@example.test"})
+    web.post_form("/forgot-password", {"email": "pat@example.test"}).close()  # the answer has gone
     link = _link_path(db_session, "/reset-password/")
     mismatch = web.post_form(link, {"password": "a new passphrase", "confirm": "something else"})
     assert mismatch.status_code == 422 and "The two passwords do not match." in mismatch.get_data(as_text=True)

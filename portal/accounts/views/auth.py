@@ -98,14 +98,22 @@ def change_password():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(db.session, form.email.data, settings.current().accounts)
-        # The same words whether or not the address has an account.
+        # The same words, in the same time, whether or not the address has an account: the address is
+        # looked up, and any link queued, only once the answer has gone.
         flash(
             "If that email has an account, we have sent it a link to reset the password. "
             "The link works once, for a limited time.",
             "success",
         )
-        return redirect(url_for("auth.login"), code=303)
+        response = redirect(url_for("auth.login"), code=303)
+        app, email, limits = current_app._get_current_object(), form.email.data, settings.current().accounts
+
+        def reset_when_answered() -> None:
+            with app.app_context():
+                accounts.request_password_reset(db.session, email, limits)
+
+        response.call_on_close(reset_when_answered)
+        return response
     return render("auth/forgot_password.html", form_status(form), form=form)
 
 
