@@ -58,12 +58,14 @@ def authorise(
         raise InvalidInput(problems=problems)
     clinician = session.scalar(select(User).where(User.email == email))
     if clinician is not None and clinician.role != Role.CLINICIAN:
+        # Said as for any address we cannot use, never what kind of account it is.
         raise InvalidInput(
-            "This email cannot be used for a clinician. Ask your clinician for the email they use at their practice.",
+            "We cannot authorise a clinician at this email. Ask your clinician for the email they use at their "
+            "practice.",
             field="email",
         )
     if clinician is not None and _live(session, case, clinician, now.date()):
-        raise InvalidInput(f"{clinician.name} is already authorised for this case.", field="email")
+        raise InvalidInput("This email is already authorised for this case.", field="email")
     if clinician is None or clinician.password_hash is None:
         clinician = accounts.send_invitation(
             session,
@@ -83,6 +85,8 @@ def authorise(
     participant = CaseParticipant(
         case=case,
         clinician=clinician,
+        named_as=name.strip(),
+        named_practice=practice.strip() or None,
         scope=scope,
         valid_from=valid_from,
         valid_until=valid_until,

@@ -115,9 +115,18 @@ class CaseParticipant(Model):
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The clinician as whoever authorised them named them: what the employee is shown, never what an
+    # existing account holds, which would tell them whose the address is.
+    named_as: Mapped[str | None] = mapped_column(String(200))
+    named_practice: Mapped[str | None] = mapped_column(String(200))
 
     case: Mapped[Case] = relationship(back_populates="participants")
     clinician: Mapped[User] = relationship(foreign_keys=[clinician_id])
+
+    @property
+    def shown_name(self) -> str:
+        """The clinician's name as the person who authorised them typed it."""
+        return self.named_as or self.clinician.name
 
     @property
     def sees_medical_documents(self) -> bool:

@@ -90,10 +90,19 @@ def test_authorising_a_clinician_who_has_an_account_tells_them_of_the_new_patien
     assert db_session.query(OutboundEmail).one().template == "clinician_authorised"
 
 
-def test_an_email_of_someone_who_is_not_a_clinician_is_refused(db_session, case):
+@pytest.mark.security(
+    threat="Naming a clinician tells the employee whether an address has an account, of what kind, and its name",
+    control="The refusal never says the kind; the employee is shown the name and practice they typed",
+)
+def test_naming_a_clinician_says_nothing_of_an_account_the_address_already_has(db_session, case):
     factories.user(db_session, Role.SUPERVISOR, email="boss@example.test")
-    with pytest.raises(InvalidInput, match="cannot be used for a clinician"):
+    with pytest.raises(InvalidInput) as refused:
         authorise(db_session, case, email="boss@example.test")
+    assert "We cannot authorise a clinician at this email." in str(refused.value)
+    assert "supervisor" not in str(refused.value).lower()
+    factories.user(db_session, Role.CLINICIAN, name="Dr Real Name", email="dr@clinic.test", organisation="Real Clinic")
+    named = authorise(db_session, case, email="dr@clinic.test", name="Dr Typed", practice="Typed Practice")
+    assert (named.shown_name, named.named_practice) == ("Dr Typed", "Typed Practice")
 
 
 def test_the_same_clinician_twice_is_refused_and_bad_dates_too(db_session, case):

@@ -24,7 +24,7 @@ def clinicians(case_id: int):
                 db.session, current_user, case, settings=settings.current().accounts, **form.authorisation()
             )
             flash(
-                f"{participant.clinician.name} is authorised until {written_date(participant.valid_until)}. "
+                f"{participant.shown_name} is authorised until {written_date(participant.valid_until)}. "
                 "We have emailed them.",
                 "success",
             )
@@ -48,6 +48,6 @@ def revoke_clinician(case_id: int, participant_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         authorisations.revoke(db.session, current_user, case, participant_id)
-        flash(f"{participant.clinician.name} can no longer see this case or send reports for it.", "success")
+        flash(f"{participant.shown_name} can no longer see this case or send reports for it.", "success")
         return redirect_after_post(url_for("employee.clinicians", case_id=case.id))
     return render("employee/stop_authorisation.html", case=case, participant=participant, form=form)
