@@ -38,6 +38,21 @@ def record(
     return event
 
 
+def record_reading(session, reader: User, submission: Submission, ip_address: str | None) -> None:
+    """``reader`` opened an item, which may hold medical content (a diagnosis, a document): recorded and
+    committed before they see it."""
+    record(
+        session,
+        actor=reader,
+        action="submission_viewed",
+        object_type="submission",
+        object_id=submission.id,
+        case_id=submission.case_id,
+        ip_address=ip_address,
+    )
+    session.commit()
+
+
 # --- reading the trail ------------------------------------------------------------------------
 
 # Reads of medical content: what an employee is shown of who has seen theirs.

@@ -9,14 +9,5 @@ from portal.items.models import Submission
 def open_for_review(session, user: User, submission_id: int, ip_address: str | None) -> Submission:
     """The item ``user`` opened, with its viewing recorded in the audit log and committed."""
     item = access.get_submission(session, user, submission_id)
-    audit.record(
-        session,
-        actor=user,
-        action="submission_viewed",
-        object_type="submission",
-        object_id=item.id,
-        case_id=item.case_id,
-        ip_address=ip_address,
-    )
-    session.commit()
+    audit.record_reading(session, user, item, ip_address)
     return item

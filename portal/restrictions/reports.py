@@ -150,16 +150,7 @@ def get_report(session, user: User, submission_id: int) -> Submission:
 def open_report(session, user: User, submission_id: int, ip_address: str | None) -> Submission:
     """A report ``user`` opened to read, diagnosis and all: recorded, as every read of a diagnosis is."""
     submission = get_report(session, user, submission_id)
-    audit.record(
-        session,
-        actor=user,
-        action="submission_viewed",
-        object_type="submission",
-        object_id=submission.id,
-        case_id=submission.case_id,
-        ip_address=ip_address,
-    )
-    session.commit()
+    audit.record_reading(session, user, submission, ip_address)
     return submission
 
 
