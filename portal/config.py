@@ -93,6 +93,13 @@ class Config:
         # signing in however busy (a session taken over cannot be kept alive for ever).
         self.IDLE_TIMEOUT_MINUTES = _int("IDLE_TIMEOUT_MINUTES", 30)
         self.SESSION_LIFETIME_HOURS = _int("SESSION_LIFETIME_HOURS", 12)
+        # Roles that must sign in in two steps (a code from an authenticator app): those that see medical
+        # content or manage who does. Anyone else may choose it.
+        self.TWO_STEP_REQUIRED_ROLES = frozenset(
+            role.strip()
+            for role in os.environ.get("TWO_STEP_REQUIRED_ROLES", "case_manager,admin").split(",")
+            if role.strip()
+        )
         # werkzeug's method for password hashes; scrypt is slow on purpose. Tests use a fast one.
         self.PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
         self.SESSION_COOKIE_HTTPONLY = True

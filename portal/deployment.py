@@ -37,6 +37,11 @@ def problems(config: Mapping, environ: Mapping[str, str], workers: int) -> list[
             f"The database is SQLite, with {workers} workers: they would wait on each other's writes and fail "
             "under load. Set DATABASE_URL to a PostgreSQL database, or run one worker."
         )
+    if not {"case_manager", "admin"} <= set(config.get("TWO_STEP_REQUIRED_ROLES", ())):
+        found.append(
+            "Two-step sign-in is not required of case managers and admins, who see medical information or decide "
+            "who does: set TWO_STEP_REQUIRED_ROLES to case_manager,admin (the default)."
+        )
     if not config.get("MAIL_SERVER"):
         found.append(
             "MAIL_SERVER is not set: emails would be printed to the log, one-time links with them, and never sent. "

@@ -92,6 +92,9 @@ def _migrated_app(database_url, smtp_server):
             "MAIL_PORT": smtp_server.port,
             "PORTAL_BASE_URL": "http://portal.test",
             "PASSWORD_HASH_METHOD": factories.FAST_HASH,
+            # Two-step sign-in is tested where it is the subject (tests/accounts/test_two_step.py), not on every
+            # case manager's sign-in.
+            "TWO_STEP_REQUIRED_ROLES": frozenset(),
         }
     )
     app.test_client_class = IsolatedClient
@@ -159,6 +162,10 @@ class WebActions:
     def post_form(self, path: str, data: dict, token_from: str | None = None, **kwargs):
         data = {"csrf_token": self.csrf_token(token_from or path), **data}
         return self.client.post(path, data=data, **kwargs)
+
+    def session_renewed(self) -> None:
+        """After a step that starts a new session (the second step of signing in): its forms need the new token."""
+        self._token = None
 
     def login(self, email: str, password: str = factories.PASSWORD, **kwargs):
         self._token = None  # the session may have ended (a password reset, an idle timeout)

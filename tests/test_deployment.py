@@ -14,6 +14,7 @@ SAFE = {
     "SESSION_COOKIE_SECURE": True,
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://portal@db/portal",
     "MAIL_SERVER": "smtp.example.org",
+    "TWO_STEP_REQUIRED_ROLES": frozenset({"case_manager", "admin"}),
 }
 STRONG_KEY = {"SECRET_KEY": "k" * 12 + "Zq8-x_4rT9" * 3}
 
@@ -33,6 +34,7 @@ def test_a_safe_configuration_passes():
         ({"SESSION_COOKIE_SECURE": False}, STRONG_KEY, 4, "not marked Secure"),
         ({"SQLALCHEMY_DATABASE_URI": "sqlite:///portal.sqlite3"}, STRONG_KEY, 2, "SQLite, with 2 workers"),
         ({"MAIL_SERVER": ""}, STRONG_KEY, 4, "MAIL_SERVER is not set"),
+        ({"TWO_STEP_REQUIRED_ROLES": frozenset({"admin"})}, STRONG_KEY, 4, "Two-step sign-in is not required"),
     ],
 )
 @pytest.mark.security(

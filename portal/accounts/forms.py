@@ -35,6 +35,10 @@ class InvitationForm(FlaskForm):
     role = SelectField("Role", validators=[DataRequired("Choose a role.")])
 
 
+class CodeForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired("Enter the code from your authenticator app."), Length(max=40)])
+
+
 class AccessDecisionForm(FlaskForm):
     """Approve or refuse a request for case-manager access: the button pressed says which."""
 

@@ -4,7 +4,7 @@ import re
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, delete, event, insert
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, delete, event, insert
 from sqlalchemy.orm import Mapped, attributes, mapped_column, relationship
 
 from portal.core.columns import StrEnumType, UTCDateTime, utcnow
@@ -145,6 +145,29 @@ class ClinicianCredential(Model):
         if self.licence_number:
             parts.append(f"licence {self.licence_number} ({self.licence_state})")
         return ", ".join(parts)
+
+
+class TwoStep(Model):
+    """Two-step sign-in: a TOTP secret (RFC 6238) the person's authenticator app shares. Until
+    ``enabled_at`` it is being set up; ``last_step`` stops a code from being used twice."""
+
+    __tablename__ = "two_step_sign_in"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(32))
+    enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_step: Mapped[int | None] = mapped_column(Integer)
+
+
+class RecoveryCode(Model):
+    """A one-time code for signing in without the authenticator app (a lost phone); only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LoginAttempt(Model):

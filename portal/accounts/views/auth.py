@@ -5,12 +5,22 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask import session as cookie_session
 from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 from portal import access, settings
 from portal.accounts import operations as accounts
-from portal.accounts.forms import ChangePasswordForm, ForgotPasswordForm, InvitationForm, LoginForm, NewPasswordForm
-from portal.accounts.models import Role
+from portal.accounts import two_step
+from portal.accounts.forms import (
+    ChangePasswordForm,
+    CodeForm,
+    ForgotPasswordForm,
+    InvitationForm,
+    LoginForm,
+    NewPasswordForm,
+)
+from portal.accounts.models import Role, User
+from portal.core.columns import utcnow
 from portal.core.errors import NotFound
 from portal.extensions import db
 from portal.web.responses import form_status, redirect_after_post, refusals, render
@@ -52,13 +62,89 @@ def login():
             form.form_errors.append("The email or password is not right. Check them and try again.")
             form.password.data = ""
         else:
-            cookie_session.clear()
-            cookie_session["sid"] = accounts.start_session(
-                db.session, user, request.remote_addr, request.user_agent.string
-            )
-            login_user(user)
-            return redirect(safe_next(request.args.get("next")) or _home_url(), code=303)
+            next_url = safe_next(request.args.get("next"))
+            enabled = two_step.is_enabled(db.session, user)
+            if enabled or two_step.required(user, current_app.config["TWO_STEP_REQUIRED_ROLES"]):
+                # The password was right; the session starts only after the second step.
+                cookie_session.clear()
+                cookie_session["pending_sign_in"] = {"user": user.id, "at": utcnow().timestamp(), "next": next_url}
+                return redirect(url_for("auth.second_step" if enabled else "auth.set_up_two_step"), code=303)
+            return _sign_in(user, next_url)
     return render("auth/login.html", form_status(form), form=form)
+
+
+# How long the second step may wait after the password: long enough to find a phone.
+PENDING_SECONDS = 5 * 60
+
+
+def _sign_in(user, next_url: str | None):
+    cookie_session.clear()
+    cookie_session["sid"] = accounts.start_session(db.session, user, request.remote_addr, request.user_agent.string)
+    login_user(user)
+    return redirect(next_url or _home_url(), code=303)
+
+
+def _pending():
+    """The person who gave the right password a moment ago and has a second step to take, and where they were going."""
+    pending = cookie_session.get("pending_sign_in")
+    if not pending or utcnow().timestamp() - pending["at"] > PENDING_SECONDS:
+        return None, None
+    user = db.session.get(User, pending["user"])
+    return (user, pending.get("next")) if user is not None and user.active else (None, None)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def second_step():
+    user, next_url = _pending()
+    if user is None:
+        flash("Sign in again: the second step has to follow the password within five minutes.", "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        with refusals(form):
+            two_step.verify(db.session, user, form.code.data, request.remote_addr)
+            return _sign_in(user, next_url)
+    return render("auth/second_step.html", form_status(form), form=form)
+
+
+@bp.route("/login/two-step", methods=["GET", "POST"])
+def set_up_two_step():
+    """A role that must sign in in two steps, the first time: set up the app, then in."""
+    user, next_url = _pending()
+    if user is None:
+        flash("Sign in again: the second step has to follow the password within five minutes.", "info")
+        return redirect(url_for("auth.login"))
+    return _two_step_setup(user, signing_in=True, next_url=next_url)
+
+
+@bp.route("/account/two-step", methods=["GET", "POST"])
+@login_required
+def account_two_step():
+    return _two_step_setup(current_user, signing_in=False, next_url=None)
+
+
+def _two_step_setup(user, signing_in: bool, next_url: str | None):
+    form = CodeForm()
+    if request.method == "GET" and (request.args.get("again") or not two_step.is_enabled(db.session, user)):
+        two_step.begin(db.session, user)
+    found = two_step.credential(db.session, user)
+    if form.validate_on_submit():
+        with refusals(form):
+            codes = two_step.enable(db.session, user, form.code.data)
+            if signing_in:
+                _sign_in(user, next_url)
+            return render("auth/recovery_codes.html", codes=codes, next_url=next_url or _home_url())
+    setting_up = found if found is not None and found.enabled_at is None else None
+    uri = two_step.provisioning_uri(setting_up, user, current_app.config["PORTAL_NAME"]) if setting_up else None
+    return render(
+        "auth/two_step_setup.html",
+        form_status(form),
+        form=form,
+        signing_in=signing_in,
+        enabled_at=found.enabled_at if found is not None else None,
+        secret=setting_up.secret if setting_up else None,
+        qr_code=Markup(two_step.qr_code_svg(uri)) if uri else None,  # drawn here from our own link: safe
+    )
 
 
 @bp.post("/logout")
