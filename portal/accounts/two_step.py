@@ -2,6 +2,7 @@
 one of ten one-time recovery codes. Required for the roles that see medical content or manage who does
 (TWO_STEP_REQUIRED_ROLES: case managers and admins), open to everyone else."""
 
+import base64
 import hashlib
 import secrets
 from datetime import datetime
@@ -50,10 +51,11 @@ def provisioning_uri(found: TwoStep, user: User, issuer: str) -> str:
     return pyotp.TOTP(found.secret).provisioning_uri(name=user.email, issuer_name=issuer)
 
 
-def qr_code_svg(uri: str) -> str:
-    """The set-up link as a QR code to scan: an SVG drawn here, nothing sent to anyone else."""
+def qr_code_image(uri: str) -> str:
+    """The set-up link as a QR code to scan: an SVG drawn here (nothing is sent to anyone else), as a data:
+    address for an image, so that the page carries it as a picture, never as markup of its own."""
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    return image.to_string(encoding="unicode")
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
 
 
 def _hash(code: str) -> str:

@@ -34,7 +34,7 @@ def test_a_case_manager_sets_up_two_step_at_first_sign_in_and_then_needs_a_code(
     assert first.headers["Location"] == "/login/two-step"
     assert web.client.get("/inbox/").status_code == 302  # not signed in yet
     page = web.client.get("/login/two-step").get_data(as_text=True)
-    assert "<svg" in page and "Turn on two-step sign-in" in page
+    assert 'src="data:image/svg+xml;base64,' in page and "Turn on two-step sign-in" in page
     secret = secret_on(page)
     wrong = web.post_form("/login/two-step", {"code": "000000"}, token_from="/login/two-step")
     assert wrong.status_code == 422 and "That code is not right" in wrong.get_data(as_text=True)

@@ -80,7 +80,9 @@ def test_a_new_case_manager_sets_up_two_step_sign_in_on_a_phone_and_signs_in_wit
     page.get_by_label("Password").fill("robin's long passphrase")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Two-step sign-in")
-    expect(page.get_by_role("img", name="A QR code to scan with your authenticator app")).to_be_visible()
+    qr_code = page.get_by_role("img", name="A QR code to scan with your authenticator app")
+    expect(qr_code).to_be_visible()
+    page.wait_for_function("document.querySelector('.qr-code img').naturalWidth > 0")  # drawn, not refused
     audit(page, "Signing in: set up two-step sign-in")
     totp = pyotp.TOTP(page.locator("code.secret-key").inner_text())
     page.get_by_role("textbox", name="Code").fill("123 456")

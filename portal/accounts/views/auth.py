@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask import session as cookie_session
 from flask_login import current_user, login_required, login_user, logout_user
-from markupsafe import Markup
 from wtforms import SelectChoice
 
 from portal import access, settings
@@ -143,7 +142,7 @@ def _two_step_setup(user, signing_in: bool, next_url: str | None):
         signing_in=signing_in,
         enabled_at=found.enabled_at if found is not None else None,
         secret=setting_up.secret if setting_up else None,
-        qr_code=Markup(two_step.qr_code_svg(uri)) if uri else None,  # drawn here from our own link: safe
+        qr_code=two_step.qr_code_image(uri) if uri else None,
     )
 
 
