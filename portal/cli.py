@@ -26,6 +26,7 @@ from portal.files import storage
 from portal.items.deadlines import DueState
 from portal.items.models import OPEN_STATUSES, SubmissionKind, SubmissionStatus
 from portal.mail import delivery as mailer
+from portal.web import once
 
 portal_cli = AppGroup("portal", help="Portal administration commands.")
 
@@ -186,13 +187,16 @@ def deliver_mail(loop: bool, interval: float) -> None:
     help="Untouched for this many days (default: ACCOMMODATION_DRAFT_DAYS).",
 )
 def expire_drafts(days: int | None) -> None:
-    """Delete accommodation requests never sent and long untouched, with their documents' rows."""
+    """Delete accommodation requests never sent and long untouched, with their documents' rows; and forget
+    the one-time keys of forms sent more than a day ago."""
     days = days or current_app.config["ACCOMMODATION_DRAFT_DAYS"]
     deleted = accommodations.expire_drafts(db.session, utcnow() - timedelta(days=days))
     click.echo(
         f"{deleted} unsent accommodation request{'s' if deleted != 1 else ''} untouched for {days} days "
         "deleted. Run sweep-uploads next to remove their files."
     )
+    forgotten = once.forget_old_keys(db.session)
+    click.echo(f"{forgotten} one-time form key{'s' if forgotten != 1 else ''} older than a day forgotten.")
 
 
 @portal_cli.command("sweep-uploads")

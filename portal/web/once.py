@@ -11,8 +11,10 @@ at the commit, and the same is said.
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 from flask_login import current_user
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
 
@@ -43,6 +45,17 @@ class OnceField(HiddenField):
         if len(self.data) != 32 or any(c not in "0123456789abcdef" for c in self.data):
             self.data = None
             raise ValueError("This page could not be read back. Reload it and try again.")
+
+
+# A form sent again after this long is not a double click or a slow answer: its key may be forgotten.
+KEYS_KEPT = timedelta(days=1)
+
+
+def forget_old_keys(session, now: datetime | None = None) -> int:
+    """Remove the keys of forms sent more than a day ago (``expire-drafts`` runs this daily); how many."""
+    result = session.execute(delete(FormSubmission).where(FormSubmission.created_at < (now or utcnow()) - KEYS_KEPT))
+    session.commit()
+    return result.rowcount
 
 
 @contextmanager

@@ -154,3 +154,19 @@ def test_the_same_form_sent_twice_at_the_same_moment_makes_one_change(program, d
     for thread in threads:
         thread.join()
     assert answers == [303, 303] and count(db_session, model, *where) == 1
+
+
+def test_the_keys_of_forms_sent_more_than_a_day_ago_are_forgotten_daily(program, db_session, app):
+    from portal.core.models import FormSubmission
+
+    user_id = program["people"]["manager"].id
+    db_session.add_all(
+        [
+            FormSubmission(key="a" * 32, user_id=user_id, created_at=utcnow() - timedelta(days=2)),
+            FormSubmission(key="b" * 32, user_id=user_id, created_at=utcnow() - timedelta(hours=1)),
+        ]
+    )
+    db_session.commit()
+    result = app.test_cli_runner().invoke(args=["portal", "expire-drafts"])
+    assert "1 one-time form key older than a day forgotten." in result.output
+    assert [row.key for row in db_session.query(FormSubmission)] == ["b" * 32]
