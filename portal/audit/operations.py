@@ -3,7 +3,8 @@ screen, and by each employee as who has seen their medical information."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -92,6 +93,31 @@ class TrailFilter:
         if self.end is not None:
             found.append(AuditEvent.at < self.end)
         return found
+
+
+def trail_filter(
+    session,
+    case_number: str,
+    email: str,
+    action: str | None,
+    start: date | None,
+    end: date | None,
+    timezone: str,
+) -> tuple[TrailFilter, bool]:
+    """The filter for what was typed: a case by its number, a person by their email, whole days in the
+    program's time zone; and whether a case or person typed does not exist (nothing matches then)."""
+    zone = ZoneInfo(timezone)
+    case_id = actor_id = None
+    unknown = False
+    if case_number.strip():
+        case_id = session.scalar(select(Case.id).where(Case.number == case_number.strip().upper()))
+        unknown |= case_id is None
+    if email.strip():
+        actor_id = session.scalar(select(User.id).where(User.email == email.strip().lower()))
+        unknown |= actor_id is None
+    since = datetime.combine(start, time(), zone) if start else None
+    until = datetime.combine(end + timedelta(days=1), time(), zone) if end else None
+    return TrailFilter(case_id, actor_id, action, since, until), unknown
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,7 @@ def register(app) -> None:
         storage.limits_for_script(settings.current().uploads, multiple)
     )
     app.jinja_env.globals["may_invite"] = lambda: bool(access.invitable_roles(current_user))
+    app.jinja_env.globals["may_enter"] = lambda area: access.may_enter_area(current_user, area)
     app.jinja_env.globals["employee_status"] = employee_status
     app.jinja_env.globals["offer_state"] = offer_state
     app.jinja_env.globals["item_status"] = item_status

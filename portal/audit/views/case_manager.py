@@ -3,19 +3,14 @@ is itself recorded."""
 
 import csv
 import io
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Response, request
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import settings
-from portal.accounts.models import User
 from portal.audit import operations as audit
 from portal.audit.forms import ACTIONS, TrailFilterForm
-from portal.cases.models import Case
 from portal.core.numbers import whole_number
 from portal.extensions import db
 from portal.web.audiences import inbox
@@ -25,20 +20,15 @@ PER_PAGE = 50
 
 
 def _wanted(form: TrailFilterForm) -> tuple[audit.TrailFilter, bool]:
-    """The filter the form asks for, and whether it names a case or person that does not exist (no rows then)."""
-    zone = ZoneInfo(settings.current().deadlines.timezone)
-    case_id = actor_id = None
-    unknown = False
-    if form.case.data:
-        number = form.case.data.strip().upper()
-        case_id = db.session.scalar(select(Case.id).where(Case.number == number))
-        unknown |= case_id is None
-    if form.person.data:
-        actor_id = db.session.scalar(select(User.id).where(User.email == form.person.data.strip().lower()))
-        unknown |= actor_id is None
-    start = datetime.combine(form.start.data, time(), zone) if form.start.data else None
-    end = datetime.combine(form.end.data + timedelta(days=1), time(), zone) if form.end.data else None
-    return audit.TrailFilter(case_id, actor_id, form.action.data or None, start, end), unknown
+    return audit.trail_filter(
+        db.session,
+        form.case.data or "",
+        form.person.data or "",
+        form.action.data or None,
+        form.start.data,
+        form.end.data,
+        settings.current().deadlines.timezone,
+    )
 
 
 def _inert(cell):
