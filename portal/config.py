@@ -93,6 +93,9 @@ class Config:
         # signing in however busy (a session taken over cannot be kept alive for ever).
         self.IDLE_TIMEOUT_MINUTES = _int("IDLE_TIMEOUT_MINUTES", 30)
         self.SESSION_LIFETIME_HOURS = _int("SESSION_LIFETIME_HOURS", 12)
+        # Changing who may see medical content, or taking a whole case away, asks for the password (and code)
+        # again unless the person gave them this many minutes ago: an unattended screen is not enough.
+        self.FRESH_SIGN_IN_MINUTES = _int("FRESH_SIGN_IN_MINUTES", 10)
         # Roles that must sign in in two steps (a code from an authenticator app): those that see medical
         # content or manage who does. Anyone else may choose it.
         self.TWO_STEP_REQUIRED_ROLES = frozenset(

@@ -68,6 +68,7 @@ def authorisation(session, case: Case, clinician: User, **attributes) -> CasePar
     values = {
         "case": case,
         "clinician": clinician,
+        "named_email": clinician.email,
         "granted_by_id": case.employee_id,
         "scope": AuthorisationScope.WORK_STATUS,
         "valid_from": today - timedelta(days=1),

@@ -184,6 +184,7 @@ def test_no_medical_marker_reaches_anyone_who_may_not_see_it_nor_any_email_or_lo
         *(f"/files/{file}" for file in files),
         *(f"/files/{file}/view" for file in files),
         f"/inbox/cases/{program['case'].id}",
+        f"/inbox/cases/{program['case'].id}/case-file",
     ]
 
     manager = crawl(web_as(program["manager"]), "/inbox/", direct)

@@ -39,6 +39,14 @@ class CodeForm(FlaskForm):
     code = StringField("Code", validators=[DataRequired("Enter the code from your authenticator app."), Length(max=40)])
 
 
+class ConfirmSignInForm(FlaskForm):
+    """The password (and code) again, before something that needs a fresh sign-in. Prefixed, so that its
+    fields never meet those of the form it was asked for on the way."""
+
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+    code = StringField("Code from your authenticator app", validators=[Length(max=40)])
+
+
 class AccessDecisionForm(FlaskForm):
     """Approve or refuse a request for case-manager access: the button pressed says which."""
 

@@ -1,10 +1,12 @@
-"""People who use the portal, their sign-in sessions, one-time tokens and sign-in attempts."""
+"""People who use the portal, their sign-in sessions, one-time tokens and sign-in attempts; and the
+employer's roster of people, from which accounts are made when someone needs one."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, delete, event, insert
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, delete, event, insert
 from sqlalchemy.orm import Mapped, attributes, mapped_column, relationship
 
 from portal.core.columns import StrEnumType, UTCDateTime, utcnow
@@ -213,3 +215,65 @@ def _index_name(_mapper, connection, user: User) -> None:
     words = name_words(user.name)
     if words:
         connection.execute(insert(NameWord), [{"word": word, "user_id": user.id} for word in words])
+
+
+class RosterPerson(Model):
+    """The employer's record of a person, as its roster says: who they are at work, never anything medical.
+    A person gets a portal account (``user``) only when they need one: their case opens, or they become
+    someone's supervisor."""
+
+    __tablename__ = "roster_people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_number: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    work_email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
+    job_title: Mapped[str] = mapped_column(String(200))
+    department: Mapped[str | None] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(String(200))
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("roster_people.id"), index=True)
+    hire_date: Mapped[date] = mapped_column(Date)
+    hours_last_12_months: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    # False once a roster loaded later leaves the person out: never deleted, their cases and history stay.
+    in_latest_roster: Mapped[bool] = mapped_column(Boolean, default=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    supervisor: Mapped["RosterPerson | None"] = relationship(remote_side=[id], foreign_keys=[supervisor_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+
+class RosterChange(Model):
+    """One field of one person's roster record changed, by a roster import or an admin: the person's history."""
+
+    __tablename__ = "roster_changes"
+    __table_args__ = (Index("ix_roster_changes_person_at", "person_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("roster_people.id"))
+    field: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(String(254))
+    new_value: Mapped[str | None] = mapped_column(String(254))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    source: Mapped[str] = mapped_column(String(300))  # "Roster import of people.csv", "Changed by an admin"
+
+    changed_by: Mapped[User | None] = relationship()
+
+
+class RosterImport(Model):
+    """A roster file an admin loaded: shown as a preview, and written only once they confirm it."""
+
+    __tablename__ = "roster_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    content: Mapped[str] = mapped_column(Text)  # the file as text; a roster holds nothing medical
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    added: Mapped[int | None] = mapped_column(Integer)
+    changed: Mapped[int | None] = mapped_column(Integer)
+    left_out: Mapped[int | None] = mapped_column(Integer)
+
+    uploaded_by: Mapped[User | None] = relationship()

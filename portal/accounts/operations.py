@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn_rs_py import zxcvbn
 
 from portal.access import invitable_roles
+from portal.accounts import two_step
 from portal.accounts.models import AccessGrant, AccountToken, LoginAttempt, Role, User, UserSession
 from portal.audit import operations as audit
 from portal.core.columns import utcnow
@@ -144,6 +145,21 @@ def authenticate(
     return user
 
 
+def confirm_identity(session, user: User, password: str, code: str, ip_address: str, settings: AccountSettings) -> None:
+    """The signed-in person proves again that they are themselves: their password, and their code if they
+    sign in in two steps. Guesses count, and are throttled, as sign-in's do. Refused with InvalidInput."""
+    if authenticate(session, user.email, password, ip_address, settings) is None:
+        raise InvalidInput("That password is not right. Enter the one you sign in with.", field="password")
+    if two_step.is_enabled(session, user):
+        if not (code or "").strip():
+            raise InvalidInput("Enter the code from your authenticator app.", field="code")
+        two_step.verify(session, user, code.strip(), ip_address)
+    audit.record(
+        session, actor=user, action="sign_in_confirmed", object_type="user", object_id=user.id, ip_address=ip_address
+    )
+    session.commit()
+
+
 def start_session(
     session, user: User, ip_address: str | None, user_agent: str | None, now: datetime | None = None
 ) -> str:
@@ -214,7 +230,9 @@ def spend_links(session, user: User, now: datetime | None = None, purpose: str |
     spent = update(AccountToken).where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
     if purpose is not None:
         spent = spent.where(AccountToken.purpose == purpose)
-    session.execute(spent.values(used_at=now or utcnow()))
+    # Not matched against every object the session holds (a roster load holds thousands): tokens are never
+    # kept loaded across this, and the commit that follows expires them anyway.
+    session.execute(spent.values(used_at=now or utcnow()).execution_options(synchronize_session=False))
 
 
 # --- one-time tokens: password reset and invitations --------------------------
@@ -373,7 +391,7 @@ def request_access(session, requester: User, user: User, now: datetime | None = 
 
 def send_invitation(
     session,
-    inviter: User,
+    inviter: User | None,
     email: str,
     name: str,
     role: Role,

@@ -17,6 +17,7 @@ ACTIONS = {
     "file_viewed": "File viewed",
     "file_downloaded": "File downloaded",
     "case_viewed": "Case page opened",
+    "case_file_downloaded": "Whole case downloaded (ZIP)",
     "audit_viewed": "Audit trail read",
     "audit_exported": "Audit trail exported",
     "clinician_authorised": "Clinician authorised",

@@ -1,12 +1,12 @@
 """The audit trail: append-only, written in the caller's transaction; read by case managers on the audit
 screen, and by each employee as who has seen their medical information."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -39,6 +39,33 @@ def record(
     return event
 
 
+def record_each(
+    session,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    objects: Sequence[tuple[int, int | None]],
+    ip_address: str | None = None,
+) -> None:
+    """``record`` for each of ``objects`` (its id, and its case's), in one statement however many there are."""
+    if objects:
+        session.execute(
+            insert(AuditEvent),
+            [
+                {
+                    "actor_id": actor.id if actor else None,
+                    "action": action,
+                    "object_type": object_type,
+                    "object_id": object_id,
+                    "case_id": case_id,
+                    "ip_address": ip_address,
+                    "detail": None,
+                }
+                for object_id, case_id in objects
+            ],
+        )
+
+
 def record_reading(session, reader: User, submission: Submission, ip_address: str | None) -> None:
     """``reader`` opened an item, which may hold medical content (a diagnosis, a document): recorded and
     committed before they see it."""
@@ -62,6 +89,8 @@ MEDICAL_READS = {
     "file_viewed": "viewed",
     "file_downloaded": "downloaded",
     "case_viewed": "opened your case page, with your current restrictions",
+    # Each file in it is listed as downloaded as well.
+    "case_file_downloaded": "downloaded your whole case, with every file in it",
 }
 # Why each role may see it, in the employee's words.
 WHY_THEY_MAY = {

@@ -56,17 +56,15 @@ def authorise(
         problems["valid_until"] = "The end date must be after the start date."
     if problems:
         raise InvalidInput(problems=problems)
+    if _live(session, case, email, now.date()) is not None:
+        raise InvalidInput("This email is already authorised for this case.", field="email")
     clinician = session.scalar(select(User).where(User.email == email))
     if clinician is not None and clinician.role != Role.CLINICIAN:
-        # Said as for any address we cannot use, never what kind of account it is.
-        raise InvalidInput(
-            "We cannot authorise a clinician at this email. Ask your clinician for the email they use at their "
-            "practice.",
-            field="email",
-        )
-    if clinician is not None and _live(session, case, clinician, now.date()):
-        raise InvalidInput("This email is already authorised for this case.", field="email")
-    if clinician is None or clinician.password_hash is None:
+        # Said as for an address new to the portal, so that naming one never tells whose it is or what it
+        # may do; its owner learns their address was named (never by whom or for what), and it gives no access.
+        notifications.queue(session, email, "address_not_a_clinician")
+        clinician = None
+    elif clinician is None or clinician.password_hash is None:
         clinician = accounts.send_invitation(
             session,
             actor,
@@ -87,6 +85,7 @@ def authorise(
         clinician=clinician,
         named_as=name.strip(),
         named_practice=practice.strip() or None,
+        named_email=email,
         scope=scope,
         valid_from=valid_from,
         valid_until=valid_until,
@@ -98,7 +97,7 @@ def authorise(
     audit.record(
         session,
         actor=actor,
-        action="clinician_authorised",
+        action="clinician_authorised" if participant.gives_access else "clinician_named_at_another_account",
         object_type="case_participant",
         object_id=participant.id,
         case_id=case.id,
@@ -108,11 +107,11 @@ def authorise(
     return participant
 
 
-def _live(session, case: Case, clinician: User, today: date) -> CaseParticipant | None:
+def _live(session, case: Case, email: str, today: date) -> CaseParticipant | None:
     return session.scalar(
         select(CaseParticipant).where(
             CaseParticipant.case_id == case.id,
-            CaseParticipant.clinician_id == clinician.id,
+            CaseParticipant.named_email == email,
             CaseParticipant.revoked_at.is_(None),
             CaseParticipant.valid_until >= today,
         )

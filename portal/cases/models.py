@@ -105,7 +105,9 @@ class CaseParticipant(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    clinician_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # None when the address named belongs to an account that is not a clinician's: the naming stands, to
+    # the one who made it, as any invitation not yet taken up, and gives no one any access.
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     scope: Mapped[AuthorisationScope] = mapped_column(
         StrEnumType(AuthorisationScope, 40), default=AuthorisationScope.WORK_STATUS
     )
@@ -119,14 +121,20 @@ class CaseParticipant(Model):
     # existing account holds, which would tell them whose the address is.
     named_as: Mapped[str | None] = mapped_column(String(200))
     named_practice: Mapped[str | None] = mapped_column(String(200))
+    named_email: Mapped[str] = mapped_column(String(254))
 
     case: Mapped[Case] = relationship(back_populates="participants")
-    clinician: Mapped[User] = relationship(foreign_keys=[clinician_id])
+    clinician: Mapped[User | None] = relationship(foreign_keys=[clinician_id])
 
     @property
     def shown_name(self) -> str:
         """The clinician's name as the person who authorised them typed it."""
-        return self.named_as or self.clinician.name
+        return self.named_as or (self.clinician.name if self.clinician is not None else self.named_email)
+
+    @property
+    def gives_access(self) -> bool:
+        """False when the address named is another kind of account's, which no naming makes a clinician."""
+        return self.clinician_id is not None
 
     @property
     def sees_medical_documents(self) -> bool:

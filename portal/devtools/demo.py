@@ -88,6 +88,7 @@ def seed(session, limits: UploadLimits, settings: DeadlineSettings) -> None:
             CaseParticipant(
                 case=case,
                 clinician=users[Role.CLINICIAN],
+                named_email=users[Role.CLINICIAN].email,
                 granted_by_id=employee.id,
                 scope=AuthorisationScope.WORK_STATUS_AND_MEDICAL_DOCUMENTS,
                 valid_from=today - timedelta(days=10),

@@ -675,6 +675,7 @@ class _Program:
             {
                 "case_id": case["id"],
                 "clinician_id": clinician["id"],
+                "named_email": clinician["email"],
                 "scope": self.rng.choice(list(AuthorisationScope)),
                 "valid_from": start,
                 "valid_until": start + timedelta(days=365),

@@ -213,6 +213,15 @@ def display_name(original: str | None, file_type: FileType) -> str:
     return (name.strip(" .") or "document") + file_type.extension
 
 
+def name_in_folder(stored_file: StoredFile) -> str:
+    """The file's display name made again from its row, to be a file's name in a folder or an archive: never a
+    path, whatever the row holds (it may predate a rule, or have been edited), and with its type's extension."""
+    file_type = next((known for known in FILE_TYPES if known.content_type == stored_file.content_type), None)
+    if file_type is None:
+        return clean_name(stored_file.original_name)
+    return display_name(stored_file.original_name, file_type)
+
+
 def storage_key(sha256: str) -> str:
     return f"{sha256[:2]}/{sha256}"
 

@@ -25,6 +25,7 @@ SUBJECTS = {
     "document_requested": "Your case manager has asked for a document",
     "clinician_invitation": "A patient has authorised you on the return-to-work portal",
     "clinician_authorised": "A new patient has authorised you",
+    "address_not_a_clinician": "Your email was named as a clinician's",
     "duty_offer_forwarded": "An offer of transitional duty",
     "duty_offer_answered": "An answer to a transitional-duty offer",
     "feasibility_question": "A question about an accommodation in your team",
@@ -87,6 +88,9 @@ def queue(session, to_address: str, template: str, **context) -> OutboundEmail:
                 OutboundEmail.template.in_(ONE_TIME_LINK_TEMPLATES),
             )
             .values(status=EmailStatus.REPLACED)
+            # Outbox rows are never kept loaded across this; matching every object the session holds would
+            # cost a roster load, which invites hundreds at once, seconds.
+            .execution_options(synchronize_session=False)
         )
     email = OutboundEmail(
         to_address=to_address,

@@ -62,7 +62,8 @@ def people(web_as, db_session):
             ("admin", admin),
         )
     }
-    return {"case": case, "clinician": clinician, "manager": manager, **{f"{k}_web": v for k, v in clients.items()}}
+    people = {"case": case, "clinician": clinician, "manager": manager, "supervisor": supervisor}
+    return {**people, **{f"{k}_web": v for k, v in clients.items()}}
 
 
 def send_report(web, case, **changes):
@@ -266,6 +267,28 @@ def test_the_employee_authorises_and_revokes_a_clinician(people, db_session):
     web.post_form(f"{path}/{participant.id}/revoke", {})
     db_session.expire_all()
     assert db_session.get(CaseParticipant, participant.id).revoked_at is not None
+
+
+@pytest.mark.security(
+    threat="Naming a clinician tells the employee whether an address has an account, of what kind, and its name",
+    control="The employee's screens answer the same for another kind of account's address as for a new one",
+)
+def test_the_employee_cannot_tell_a_new_address_from_another_kind_of_account(people, db_session):
+    web, case = people["employee_web"], people["case"]
+    path = f"/employee/cases/{case.id}/clinicians"
+    answers = []
+    for name, email in (("Dr New", "new@clinic.example"), ("Dr Boss", people["supervisor"].email)):
+        done = web.post_form(path, {"name": name, "email": email, "scope": "work_status"})
+        assert done.status_code == 303
+        page = web.client.get(done.headers["Location"]).get_data(as_text=True)
+        answers.append(
+            re.sub(r"/clinicians/\d+/", "/clinicians/ID/", page.replace(name, "NAME").replace(email, "EMAIL"))
+        )
+    first, second = (re.search(r"<li>\s*<strong>NAME</strong>.*?</li>", answer, re.S).group(0) for answer in answers)
+    assert first == second
+    assert re.search(r"NAME is authorised until [^.]*\. We have emailed them\.", answers[1])
+    manager_page = people["manager_web"].client.get(f"/inbox/cases/{case.id}").get_data(as_text=True)
+    assert "<strong>gives no access</strong>" in manager_page
 
 
 def test_a_case_manager_invites_a_clinician_from_the_case_page(people, db_session):

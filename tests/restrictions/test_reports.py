@@ -92,14 +92,25 @@ def test_authorising_a_clinician_who_has_an_account_tells_them_of_the_new_patien
 
 @pytest.mark.security(
     threat="Naming a clinician tells the employee whether an address has an account, of what kind, and its name",
-    control="The refusal never says the kind; the employee is shown the name and practice they typed",
+    control="Any address is taken as a new one would be; another kind of account's address gives no access and its "
+    "owner is told, without who named it or why; the employee is shown the name and practice they typed",
 )
 def test_naming_a_clinician_says_nothing_of_an_account_the_address_already_has(db_session, case):
-    factories.user(db_session, Role.SUPERVISOR, email="boss@example.test")
-    with pytest.raises(InvalidInput) as refused:
+    supervisor = factories.user(db_session, Role.SUPERVISOR, email="boss@example.test")
+    named = authorise(db_session, case, email="boss@example.test", name="Dr Boss", practice="Boss Clinic")
+    assert (named.shown_name, named.named_email, named.named_practice) == (
+        "Dr Boss",
+        "boss@example.test",
+        "Boss Clinic",
+    )
+    assert not named.gives_access and named.clinician is None
+    with pytest.raises(NotFound):
+        access.get_case(db_session, supervisor, case.id)
+    told = db_session.query(OutboundEmail).filter_by(to_address="boss@example.test").one()
+    assert told.template == "address_not_a_clinician"
+    assert case.number not in told.body_text and case.employee.name not in told.body_text
+    with pytest.raises(InvalidInput, match="already authorised"):
         authorise(db_session, case, email="boss@example.test")
-    assert "We cannot authorise a clinician at this email." in str(refused.value)
-    assert "supervisor" not in str(refused.value).lower()
     factories.user(db_session, Role.CLINICIAN, name="Dr Real Name", email="dr@clinic.test", organisation="Real Clinic")
     named = authorise(db_session, case, email="dr@clinic.test", name="Dr Typed", practice="Typed Practice")
     assert (named.shown_name, named.named_practice) == ("Dr Typed", "Typed Practice")

@@ -22,6 +22,7 @@ from portal.accounts.models import Role, User
 from portal.core.columns import utcnow
 from portal.core.errors import NotFound
 from portal.extensions import db
+from portal.web import fresh
 from portal.web.responses import form_status, redirect_after_post, refusals, render
 
 bp = Blueprint("auth", __name__)
@@ -80,6 +81,7 @@ def _sign_in(user, next_url: str | None):
     cookie_session.clear()
     cookie_session["sid"] = accounts.start_session(db.session, user, request.remote_addr, request.user_agent.string)
     login_user(user)
+    fresh.mark_fresh()
     return redirect(next_url or _home_url(), code=303)
 
 
@@ -144,6 +146,19 @@ def _two_step_setup(user, signing_in: bool, next_url: str | None):
         secret=setting_up.secret if setting_up else None,
         qr_code=two_step.qr_code_image(uri) if uri else None,
     )
+
+
+@bp.route("/account/confirm", methods=["GET", "POST"])
+@login_required
+def confirm_sign_in():
+    """The password (and code) again before opening a page that needs a fresh sign-in; then on to it."""
+    next_url = safe_next(request.args.get("next")) or _home_url()
+    form = fresh.confirm_form()
+    if form.validate_on_submit():
+        with refusals(form):
+            fresh.confirm(form)
+            return redirect(next_url, code=303)
+    return fresh.confirm_screen(form, request.full_path.rstrip("?"), [], form_status(form))
 
 
 @bp.post("/logout")

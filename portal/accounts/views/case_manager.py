@@ -8,6 +8,7 @@ from portal.accounts import grants
 from portal.accounts.forms import AccessDecisionForm
 from portal.extensions import db
 from portal.web.audiences import inbox
+from portal.web.fresh import fresh_sign_in_required
 from portal.web.responses import form_status, redirect_after_post, refusals, render
 
 
@@ -17,6 +18,7 @@ def access_requests():
 
 
 @inbox.post("/access/<int:grant_id>")
+@fresh_sign_in_required
 def decide_access(grant_id: int):
     form = AccessDecisionForm()
     if form.validate_on_submit():

@@ -1,12 +1,13 @@
 """A case as its case manager sees it: its people, restrictions, requests and what fits it, and
-the actions taken from it: taking the case, inviting a clinician, asking for a document."""
+the actions taken from it: taking the case, inviting a clinician, asking for a document, downloading the
+whole case."""
 
-from flask import flash, request, url_for
+from flask import flash, request, send_file, url_for
 from flask_login import current_user
 
 from portal import access, settings
 from portal.accommodations import operations as accommodations
-from portal.cases import authorisations
+from portal.cases import authorisations, case_file
 from portal.cases import operations as cases
 from portal.cases.forms import ClinicianConfirmForm, ClinicianForm, DocumentRequestForm, TakeCaseForm
 from portal.core.columns import utcnow
@@ -17,6 +18,7 @@ from portal.items.deadlines import document_request_due_date
 from portal.restrictions import clinicians
 from portal.restrictions import operations as restrictions
 from portal.web.audiences import inbox
+from portal.web.fresh import fresh_sign_in_required
 from portal.web.once import once
 from portal.web.responses import form_status, redirect_after_post, refusals, render
 
@@ -25,10 +27,11 @@ def _case_screen(case, status: int = 200, form=None, clinician_form=None, take_f
     now = utcnow()
     deadlines = settings.current().deadlines
     participants = authorisations.for_case(db.session, case)
-    credentials = clinicians.credentials_for(db.session, {item.clinician_id for item in participants})
+    clinician_ids = {item.clinician_id for item in participants if item.clinician_id is not None}
+    credentials = clinicians.credentials_for(db.session, clinician_ids)
     confirm_forms = confirm_forms or {}
     for item in participants:
-        if item.clinician_id not in credentials and item.clinician_id not in confirm_forms:
+        if item.gives_access and item.clinician_id not in credentials and item.clinician_id not in confirm_forms:
             confirm_forms[item.clinician_id] = ClinicianConfirmForm(
                 formdata=None, prefix=f"confirm-{item.clinician_id}"
             )
@@ -61,6 +64,33 @@ def case(case_id: int):
     return _case_screen(record)
 
 
+@inbox.get("/cases/<int:case_id>/case-file")
+@fresh_sign_in_required
+def download_case_file(case_id: int):
+    """The whole case as a ZIP: its summary and every file on its items, each file audited as a download."""
+    record = access.get_case(db.session, current_user, case_id)
+    built = case_file.build(
+        db.session,
+        current_user,
+        record,
+        settings.current().uploads.upload_folder,
+        settings.current().deadlines.timezone,
+        request.remote_addr,
+    )
+    # Sent as it is read, then closed, which removes it; one whole response, so no ranges.
+    response = send_file(
+        built.archive,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=built.name,
+        conditional=False,
+        etag=False,
+    )
+    response.content_length = built.size
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @inbox.post("/cases/<int:case_id>/take")
 def take_case(case_id: int):
     record = access.get_case(db.session, current_user, case_id)
@@ -74,6 +104,7 @@ def take_case(case_id: int):
 
 
 @inbox.post("/cases/<int:case_id>/clinicians/<int:clinician_id>/confirm")
+@fresh_sign_in_required
 def confirm_clinician(case_id: int, clinician_id: int):
     """Record the licence or NPI the case manager checked: the clinician's reports may then take effect."""
     record = access.get_case(db.session, current_user, case_id)
@@ -97,6 +128,7 @@ def confirm_clinician(case_id: int, clinician_id: int):
 
 
 @inbox.post("/cases/<int:case_id>/clinicians")
+@fresh_sign_in_required
 def invite_clinician(case_id: int):
     record = access.get_case(db.session, current_user, case_id)
     form = ClinicianForm()
@@ -105,7 +137,13 @@ def invite_clinician(case_id: int):
             participant = authorisations.authorise(
                 db.session, current_user, record, settings=settings.current().accounts, **form.authorisation()
             )
-            flash(f"{participant.clinician.name} is authorised for this case and has been emailed.", "success")
+            flash(
+                f"{participant.shown_name} is authorised for this case and has been emailed."
+                if participant.gives_access
+                else f"{participant.named_email} belongs to a portal account that is not a clinician's, so it gives "
+                "no access. Ask for the clinician's practice email.",
+                "success" if participant.gives_access else "error",
+            )
             return redirect_after_post(url_for("inbox.case", case_id=record.id))
     return _case_screen(record, form_status(form), clinician_form=form)
 

@@ -10,12 +10,20 @@ from portal.core.columns import utcnow
 from portal.core.dates import written_date
 from portal.extensions import db
 from portal.web.audiences import employee
+from portal.web.fresh import fresh_sign_in_required
 from portal.web.responses import form_status, redirect_after_post, refusals, render
 
 
-@employee.route("/cases/<int:case_id>/clinicians", methods=["GET", "POST"])
+@employee.get("/cases/<int:case_id>/clinicians")
 def clinicians(case_id: int):
-    """Name and authorise a treating clinician, or see and revoke the authorisations given."""
+    """See the authorisations given, revoke one, or name and authorise a treating clinician."""
+    case = access.get_case(db.session, current_user, case_id)
+    return _clinicians_screen(case, ClinicianForm(formdata=None))
+
+
+@employee.post("/cases/<int:case_id>/clinicians")
+@fresh_sign_in_required
+def authorise_clinician(case_id: int):
     case = access.get_case(db.session, current_user, case_id)
     form = ClinicianForm()
     if form.validate_on_submit():
@@ -29,9 +37,13 @@ def clinicians(case_id: int):
                 "success",
             )
             return redirect_after_post(url_for("employee.clinicians", case_id=case.id))
+    return _clinicians_screen(case, form, form_status(form))
+
+
+def _clinicians_screen(case, form: ClinicianForm, status: int = 200):
     return render(
         "employee/clinicians.html",
-        form_status(form),
+        status,
         case=case,
         form=form,
         authorisations=authorisations.for_case(db.session, case),
