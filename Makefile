@@ -100,6 +100,7 @@ test-postgres: install static
 # (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server). Takes several minutes.
 bench: install static
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_roster.py
 
 clean:
 	rm -rf $(VENV) node_modules portal/static/vendor .pytest_cache

@@ -1,5 +1,5 @@
-"""``flask portal ...`` commands: check-deploy, seed-demo, seed-scale, create-user, deliver-mail, expire-drafts,
-sweep-uploads."""
+"""``flask portal ...`` commands: check-deploy, seed-demo, seed-scale, create-user, import-roster, deliver-mail,
+expire-drafts, sweep-uploads."""
 
 import os
 import signal
@@ -11,12 +11,14 @@ from datetime import timedelta
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal import deployment, settings
 from portal.accommodations import operations as accommodations
 from portal.accounts import operations as accounts
-from portal.accounts.models import Role
+from portal.accounts import roster_import
+from portal.accounts.models import Role, User
 from portal.cases.models import CaseType
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput
@@ -127,6 +129,55 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Created {user.role_enum.label.lower()} {user.email}.")
+
+
+@portal_cli.command("import-roster")
+@click.argument("roster_file", type=click.File("rb"))
+@click.option("--yes", is_flag=True, help="Write the changes without asking (for a scheduled load).")
+@click.option("--as", "admin_email", help="The admin the changes are recorded as made by, and invitations come from.")
+def import_roster(roster_file, yes: bool, admin_email: str | None) -> None:
+    """Load the roster from a CSV file: shows what would change, then writes all of it, or none, once confirmed."""
+    admin = None
+    if admin_email:
+        admin = db.session.scalar(select(User).where(User.email == accounts.normalise_email(admin_email)))
+        if admin is None or admin.role != Role.ADMIN:
+            raise click.ClickException(f"No admin account has the email {admin_email}.")
+    try:
+        staged = roster_import.stage(db.session, admin, os.path.basename(roster_file.name), roster_file.read())
+    except InvalidInput as error:
+        raise click.ClickException(str(error)) from None
+    plan = roster_import.preview(db.session, staged.content, utcnow().date())
+    for problem in plan.file_problems:
+        click.echo(f"- {problem}", err=True)
+    for row_problem in plan.problems[: roster_import.SHOWN]:
+        click.echo(f"- line {row_problem.line}: {' '.join(row_problem.messages)}", err=True)
+    if not plan.can_apply:
+        more = len(plan.problems) - roster_import.SHOWN
+        raise click.ClickException(
+            (f"and {more:,} more rows with problems. " if more > 0 else "")
+            + "Nothing was changed: fix the file and load it again."
+        )
+    click.echo(
+        f"{plan.rows:,} people in the file: {len(plan.added):,} to add, {len(plan.changed):,} to change, "
+        f"{plan.unchanged:,} unchanged, {len(plan.left_out):,} no longer in the roster."
+    )
+    for change in plan.changed[: roster_import.SHOWN]:
+        described = "; ".join(
+            f"{item.label}: {item.old or '(none)'} -> {item.new or '(none)'}" for item in change.changes
+        )
+        click.echo(f"  ~ {change.row.employee_number} {change.row.name}: {described or 'back in the roster'}")
+    for person in plan.left_out[: roster_import.SHOWN]:
+        click.echo(f"  - {person.employee_number} {person.name}: not in the latest roster")
+    if not plan.changes_anything:
+        click.echo("Nothing to change.")
+        return
+    if not yes:
+        click.confirm("Write these changes?", abort=True)
+    try:
+        roster_import.apply(db.session, admin, staged, plan.digest, settings.current().accounts)
+    except (InvalidInput, Conflict) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo("Roster loaded.")
 
 
 @portal_cli.command("deliver-mail")

@@ -1,8 +1,11 @@
-"""Signing in, passwords, invitations, and an admin's account actions."""
+"""Signing in, passwords, invitations, an admin's account actions and roster loads."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from portal.web.once import OnceField
 
 
 class LoginForm(FlaskForm):
@@ -55,3 +58,14 @@ class AccessDecisionForm(FlaskForm):
 
 class AccountActionForm(FlaskForm):
     """Deactivate, reactivate or invite again: nothing to fill in but the CSRF token."""
+
+
+class RosterFileForm(FlaskForm):
+    file = FileField("Roster file (CSV)", validators=[FileRequired("Choose the roster's CSV file.")])
+
+
+class RosterConfirmForm(FlaskForm):
+    """Write the preview's plan: ``plan`` names it, so that a roster changed since is never written blind."""
+
+    plan = HiddenField()
+    once = OnceField()

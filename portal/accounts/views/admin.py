@@ -1,14 +1,16 @@
-"""Admins: accounts and invitations. No case or medical content here."""
+"""Admins: accounts, invitations and the roster. No case or medical content here."""
 
 from flask import current_app, flash, request, url_for
 from flask_login import current_user
 
 from portal import settings
-from portal.accounts import roster
-from portal.accounts.forms import AccountActionForm
+from portal.accounts import roster, roster_import
+from portal.accounts.forms import AccountActionForm, RosterConfirmForm, RosterFileForm
+from portal.core.columns import utcnow
 from portal.extensions import db
 from portal.mail import delivery as mailer
 from portal.web.audiences import admin
+from portal.web.once import once
 from portal.web.responses import form_status, redirect_after_post, refusals, render
 
 
@@ -90,3 +92,66 @@ def invite_again(user_id: int):
             )
             return redirect_after_post(url_for("admin.home"))
     return _home(form)
+
+
+@admin.get("/roster")
+def roster_screen():
+    return _roster_screen(RosterFileForm(formdata=None))
+
+
+@admin.post("/roster")
+def load_roster():
+    form = RosterFileForm()
+    if form.validate_on_submit():
+        with refusals(form):
+            staged = roster_import.stage(db.session, current_user, form.file.data.filename, form.file.data.read())
+            return redirect_after_post(url_for("admin.roster_preview", import_id=staged.id))
+    return _roster_screen(form, form_status(form))
+
+
+def _roster_screen(form: RosterFileForm, status: int = 200):
+    return render(
+        "admin/roster.html",
+        status,
+        form=form,
+        columns=roster_import.COLUMNS,
+        loads=roster_import.recent_loads(db.session),
+    )
+
+
+@admin.get("/roster/loads/<int:import_id>")
+def roster_preview(import_id: int):
+    staged = roster_import.staged_import(db.session, import_id)
+    return _preview_screen(staged, RosterConfirmForm(formdata=None))
+
+
+@admin.post("/roster/loads/<int:import_id>")
+def confirm_roster(import_id: int):
+    staged = roster_import.staged_import(db.session, import_id)
+    form = RosterConfirmForm()
+    if form.validate_on_submit():
+        with refusals(form), once(form) as sent:
+            plan = roster_import.apply(db.session, current_user, staged, form.plan.data, settings.current().accounts)
+            sent(url_for("admin.roster_screen"))
+            flash(
+                f"Roster loaded: {len(plan.added):,} added, {len(plan.changed):,} changed, "
+                f"{len(plan.left_out):,} no longer in the roster.",
+                "success",
+            )
+            return redirect_after_post(url_for("admin.roster_screen"))
+    return _preview_screen(staged, form, form_status(form))
+
+
+def _preview_screen(staged, form: RosterConfirmForm, status: int = 200):
+    # A file loaded already is not checked again: the page says what it did.
+    plan = roster_import.preview(db.session, staged.content, utcnow().date()) if staged.applied_at is None else None
+    form.plan.data = plan.digest if plan is not None else ""
+    return render(
+        "admin/roster_preview.html",
+        status,
+        staged=staged,
+        plan=plan,
+        form=form,
+        upload_form=RosterFileForm(formdata=None),
+        shown=roster_import.SHOWN,
+    )
