@@ -4,7 +4,8 @@ For each database (SQLite in a temporary file; PostgreSQL in a database created 
 a server answers), builds the schema with the migrations and times, through the same operations as the admin's
 screen and ``flask portal import-roster``: reading and checking the file with its preview, the first load
 (every person added, every supervisor invited), the same file again (nothing to change), and a file in which
-one person in twenty moved job or supervisor and one in a hundred left.
+one person in twenty moved job or supervisor and one in a hundred left. Then the admin's people list on that
+roster (accounts.people): the first and the last page, each kind of search, and those left out.
 
     make bench
     .venv/bin/python scripts/bench_roster.py --people 20000 --no-postgres
@@ -32,6 +33,7 @@ from flask_migrate import upgrade  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.accounts import roster_import  # noqa: E402
 from portal.accounts.models import Role  # noqa: E402
+from portal.accounts.people import people_page  # noqa: E402
 from portal.core.columns import utcnow  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.settings import AccountSettings  # noqa: E402
@@ -43,6 +45,16 @@ HEADER = ",".join(roster_import.COLUMNS)
 JOBS = ["Warehouse associate", "Forklift operator", "Picker", "Driver", "Clerk", "Nurse aide", "Technician"]
 DEPARTMENTS = ["Warehouse", "Transport", "Operations", "Care", "Maintenance", "Finance"]
 LOCATIONS = ["Chicago", "Joliet", "Aurora", "Naperville", "Elgin"]
+PAGE_SIZE = 25
+# The people list as an admin asks for it: (what, search, only those left out, page).
+PEOPLE_VIEWS = [
+    ("everyone, page 1", "", False, 1),
+    ("everyone, the last page", "", False, 10**6),
+    ("a word of a name (“person 123”)", "person 123", False, 1),
+    ("an employee number's start (“E1012”)", "E1012", False, 1),
+    ("a work email's start (“person.12345@”)", "person.12345@", False, 1),
+    ("those not in the latest roster", "", True, 1),
+]
 
 
 def roster(people: int, seed: int = 7) -> list[list[str]]:
@@ -93,6 +105,12 @@ def timed(what: str, action):
     return result, seconds
 
 
+def timed_quietly(action, *arguments) -> float:
+    started = time.perf_counter()
+    action(*arguments)
+    return time.perf_counter() - started
+
+
 def bench(database: str, fresh_database, people: int) -> list[tuple[str, float]]:
     figures = []
     with fresh_database(people) as url:
@@ -131,6 +149,10 @@ def bench(database: str, fresh_database, people: int) -> list[tuple[str, float]]
                     load,
                 )
                 figures.append((name, check_seconds, apply_seconds))
+            for view, term, left_out, page in PEOPLE_VIEWS:
+                best = min(timed_quietly(people_page, db.session, page, PAGE_SIZE, term, left_out) for _ in range(5))
+                print(f"  people list: {view:<41} {best * 1000:6.1f} ms", flush=True)
+                figures.append((f"people list: {view}", best, None))
             db.session.remove()
             db.engine.dispose()
     return figures
@@ -157,7 +179,14 @@ def main() -> int:
     print("|---|---|---:|---:|")
     for database, figures in results:
         for name, check_seconds, apply_seconds in figures:
-            print(f"| {database} | {name} | {check_seconds:.2f} s | {apply_seconds:.2f} s |")
+            if apply_seconds is not None:
+                print(f"| {database} | {name} | {check_seconds:.2f} s | {apply_seconds:.2f} s |")
+    print(f"\n| Database | People list, {options.people:,} people | Best of 5 |")
+    print("|---|---|---:|")
+    for database, figures in results:
+        for name, seconds, apply_seconds in figures:
+            if apply_seconds is None:
+                print(f"| {database} | {name.removeprefix('people list: ')} | {seconds * 1000:.1f} ms |")
     return 0
 
 

@@ -193,3 +193,31 @@ def token_in_last_email(session, path: str) -> str:
     """The one-time token in the link to ``path`` in the newest email of the outbox."""
     email = session.scalars(select(OutboundEmail).order_by(OutboundEmail.id.desc()).limit(1)).one()
     return email.body_text.split(path, 1)[1].split()[0]
+
+
+def roster_person(session, user: User | None = None, supervisor=None, **attributes):
+    """Someone on the roster, with an account if ``user`` is given; hired long enough ago, with enough hours,
+    to be eligible for FMLA leave unless told otherwise."""
+    from datetime import date
+    from decimal import Decimal
+
+    from portal.accounts.models import RosterPerson
+
+    n = next(_sequence)
+    values = {
+        "employee_number": f"E{n:05d}",
+        "name": user.name if user else f"Person {n}",
+        "work_email": user.email if user else f"person{n}@example.test",
+        "job_title": "Warehouse associate",
+        "department": "Warehouse",
+        "location": "Joliet",
+        "supervisor_id": supervisor.id if supervisor is not None else None,
+        "hire_date": date(2020, 1, 6),
+        "hours_last_12_months": Decimal("1800"),
+        "user_id": user.id if user else None,
+    }
+    values.update(attributes)
+    person = RosterPerson(**values)
+    session.add(person)
+    session.flush()
+    return person

@@ -5,6 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from portal.web.fields import HiddenNumberField
 from portal.web.once import OnceField
 
 
@@ -69,3 +70,13 @@ class RosterConfirmForm(FlaskForm):
 
     plan = HiddenField()
     once = OnceField()
+
+
+class RosterPersonForm(FlaskForm):
+    """An admin's change to where someone on the roster works: the rules are people.change_person's."""
+
+    supervisor = StringField("Supervisor")
+    department = StringField("Department")
+    location = StringField("Location")
+    job_title = StringField("Job title")
+    version = HiddenNumberField()

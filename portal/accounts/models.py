@@ -223,11 +223,22 @@ class RosterPerson(Model):
     someone's supervisor."""
 
     __tablename__ = "roster_people"
+    __table_args__ = (
+        # The admin's list of people, by name, whole or only those a later roster left out.
+        Index("ix_roster_people_name", "name", "id"),
+        Index("ix_roster_people_in_latest_roster_name", "in_latest_roster", "name", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    employee_number: Mapped[str] = mapped_column(String(40), unique=True)
+    # Byte order on PostgreSQL, as for NameWord: searching by the start of a number or an address is then a
+    # range of the column's unique index, whatever the locale.
+    employee_number: Mapped[str] = mapped_column(
+        String(40).with_variant(String(40, collation="C"), "postgresql"), unique=True
+    )
     name: Mapped[str] = mapped_column(String(200))
-    work_email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
+    work_email: Mapped[str] = mapped_column(  # stored lower-cased
+        String(254).with_variant(String(254, collation="C"), "postgresql"), unique=True
+    )
     job_title: Mapped[str] = mapped_column(String(200))
     department: Mapped[str | None] = mapped_column(String(200))
     location: Mapped[str | None] = mapped_column(String(200))
@@ -241,6 +252,19 @@ class RosterPerson(Model):
 
     supervisor: Mapped["RosterPerson | None"] = relationship(remote_side=[id], foreign_keys=[supervisor_id])
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+
+class RosterNameWord(Model):
+    """Each word of a roster person's name, lower-cased, as NameWord holds them for accounts (most people on a
+    roster have none): an index on the name itself finds only its first word, and LIKE '%smi%' reads every
+    row. The roster import writes them, as only a roster names people; an admin changes no names."""
+
+    __tablename__ = "roster_name_words"
+
+    word: Mapped[str] = mapped_column(
+        String(100).with_variant(String(100, collation="C"), "postgresql"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("roster_people.id"), primary_key=True, index=True)
 
 
 class RosterChange(Model):

@@ -25,16 +25,7 @@ def accounts_page(session, page: int, per_page: int, term: str = "", now=None) -
     each of its words, as a program of thousands needs to find the one who left.
     """
     now = now or utcnow()
-    pending = (
-        exists()
-        .where(
-            AccountToken.user_id == User.id,
-            AccountToken.purpose == "invitation",
-            AccountToken.used_at.is_(None),
-            AccountToken.expires_at > now,
-        )
-        .label("invitation_pending")
-    )
+    pending = invitation_pending(now)
     awaiting_approval = (
         exists().where(AccessGrant.user_id == User.id, AccessGrant.decided_at.is_(None)).label("awaiting_approval")
     )
@@ -46,6 +37,20 @@ def accounts_page(session, page: int, per_page: int, term: str = "", now=None) -
         email_start = re.sub(r"([\\%_])", r"\\\1", term.lower()) + "%"
         query = query.where(or_(User.email.like(email_start, escape="\\"), and_(*named(User.id, term))))
     return paginate(session, query, page, per_page)
+
+
+def invitation_pending(now: datetime):
+    """A column of a query of accounts: whether one has an invitation link still waiting to be used."""
+    return (
+        exists()
+        .where(
+            AccountToken.user_id == User.id,
+            AccountToken.purpose == "invitation",
+            AccountToken.used_at.is_(None),
+            AccountToken.expires_at > now,
+        )
+        .label("invitation_pending")
+    )
 
 
 def account(session, user_id: int) -> User:

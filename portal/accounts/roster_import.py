@@ -15,11 +15,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from portal.accounts import operations as accounts
-from portal.accounts.models import Role, RosterChange, RosterImport, RosterPerson, User
+from portal.accounts.models import (
+    Role,
+    RosterChange,
+    RosterImport,
+    RosterNameWord,
+    RosterPerson,
+    User,
+    name_words,
+)
 from portal.audit import operations as audit
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput, NotFound
@@ -562,6 +570,15 @@ def _write(session, admin: User | None, staged: RosterImport, plan: Preview, set
     history.extend(_roster_membership(person.id, False, now, actor_id, source) for person in plan.left_out)
     if history:
         session.execute(insert(RosterChange), history)
+    _index_names(
+        session,
+        added={ids[row.employee_number]: row.name for row in plan.added},
+        renamed={
+            change.person_id: change.row.name
+            for change in plan.changed
+            if any(item.field == "name" for item in change.changes)
+        },
+    )
     _link_accounts(session, admin, plan, ids, settings, now)
     staged.added, staged.changed, staged.left_out = len(plan.added), len(plan.changed), len(plan.left_out)
     audit.record(
@@ -584,6 +601,24 @@ def _roster_membership(person_id: int, back: bool, now, actor_id, source: str) -
         "changed_by_id": actor_id,
         "source": source,
     }
+
+
+def _index_names(session, added: dict[int, str], renamed: dict[int, str]) -> None:
+    """The words of the names of people added or renamed, which the people screens search by; a renamed
+    person's old words go. In batches, as the people are written."""
+    if renamed:
+        # On the connection: the ORM runs no DELETE for many parameter sets.
+        session.connection().execute(
+            delete(RosterNameWord).where(RosterNameWord.person_id == bindparam("renamed_id")),
+            [{"renamed_id": person_id} for person_id in renamed],
+        )
+    rows = [
+        {"word": word, "person_id": person_id}
+        for person_id, name in (added | renamed).items()
+        for word in name_words(name)
+    ]
+    if rows:
+        session.execute(insert(RosterNameWord), rows)
 
 
 def _columns(row: RosterRow) -> dict:
@@ -610,29 +645,52 @@ def _link_accounts(session, admin, plan: Preview, ids: dict[str, int], settings:
         if person.user_id is not None:
             continue
         user = users.get(person.work_email)
-        if user is None and person.id in supervising:
-            user = accounts.send_invitation(
-                session,
-                admin,
-                person.work_email,
-                person.name,
-                Role.SUPERVISOR,
-                settings,
-                now,
-                department=person.department,
-            )
+        if user is not None and user.id in linked:
+            continue  # another roster person's account: never two people on one
+        user = link_account(session, admin, person, user, person.id in supervising, settings, now)
+        if user is not None:
             users[user.email] = user
-        if user is not None and user.id not in linked:
-            person.user_id = user.id
             linked.add(user.id)
     by_user = {user.id: user for user in users.values()}
     user_of = {person.id: person.user_id for person in people}
     for person in people:
         user = by_user.get(person.user_id) if person.user_id else None
-        if user is None:
-            continue
-        supervisor_user = user_of.get(person.supervisor_id) if person.supervisor_id else None
-        if user.supervisor_id != supervisor_user:
-            user.supervisor_id = supervisor_user
-        if user.department != person.department:
-            user.department = person.department
+        if user is not None:
+            follow_roster(user, person, user_of.get(person.supervisor_id) if person.supervisor_id else None)
+
+
+def link_account(
+    session,
+    admin: User | None,
+    person: RosterPerson,
+    user: User | None,
+    supervising: bool,
+    settings: AccountSettings,
+    now: datetime,
+) -> User | None:
+    """Tie ``person`` to ``user``, the account at their work email that no other roster person has (None if
+    there is none). Without one, someone who supervises gets a supervisor's account and an invitation: they
+    now have someone to report for. Their account, if they have one now."""
+    if user is None and supervising:
+        user = accounts.send_invitation(
+            session,
+            admin,
+            person.work_email,
+            person.name,
+            Role.SUPERVISOR,
+            settings,
+            now,
+            department=person.department,
+        )
+    if user is not None:
+        person.user_id = user.id
+    return user
+
+
+def follow_roster(user: User, person: RosterPerson, supervisor_user_id: int | None) -> None:
+    """Keep ``person``'s account as the roster says: their supervisor's account (``supervisor_user_id``) and
+    their department."""
+    if user.supervisor_id != supervisor_user_id:
+        user.supervisor_id = supervisor_user_id
+    if user.department != person.department:
+        user.department = person.department

@@ -1,9 +1,10 @@
 """Search conditions shared by the lists. Each is an index range, never a LIKE with a leading
 wildcard, so that a search costs the same on a thousand rows as on a million."""
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, exists, select
+from sqlalchemy.orm import aliased
 
-from portal.accounts.models import NameWord, name_words
+from portal.accounts.models import NameWord, RosterNameWord, name_words
 
 
 def starts_with(column, prefix: str):
@@ -16,3 +17,15 @@ def named(user_id, term: str) -> list:
     name ("jo smi" finds Jordan Smith)."""
     words = name_words(term) or {term.lower()}
     return [user_id.in_(select(NameWord.user_id).where(starts_with(NameWord.word, word))) for word in sorted(words)]
+
+
+def named_on_roster(term: str) -> Select:
+    """The ids of the roster people whose name has words starting with each word of ``term``, as ``named``
+    finds accounts: one SELECT, so that a list may take its union with other searches."""
+    first, *others = sorted(name_words(term) or {term.lower()})
+    ids = select(RosterNameWord.person_id).where(starts_with(RosterNameWord.word, first))
+    for word in others:
+        # Each person found by the first word has a few words to look through, by the index of person_id.
+        other = aliased(RosterNameWord)
+        ids = ids.where(exists().where(other.person_id == RosterNameWord.person_id, starts_with(other.word, word)))
+    return ids

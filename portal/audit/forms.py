@@ -29,6 +29,8 @@ ACTIONS = {
     "invited": "Invited",
     "account_deactivated": "Account deactivated",
     "account_reactivated": "Account reactivated",
+    "roster_imported": "Roster file loaded",
+    "roster_person_changed": "Roster record changed by an admin",
 }
 
 

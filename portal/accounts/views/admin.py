@@ -4,8 +4,8 @@ from flask import current_app, flash, request, url_for
 from flask_login import current_user
 
 from portal import settings
-from portal.accounts import roster, roster_import
-from portal.accounts.forms import AccountActionForm, RosterConfirmForm, RosterFileForm
+from portal.accounts import people, roster, roster_import
+from portal.accounts.forms import AccountActionForm, RosterConfirmForm, RosterFileForm, RosterPersonForm
 from portal.core.columns import utcnow
 from portal.extensions import db
 from portal.mail import delivery as mailer
@@ -155,3 +155,61 @@ def _preview_screen(staged, form: RosterConfirmForm, status: int = 200):
         upload_form=RosterFileForm(formdata=None),
         shown=roster_import.SHOWN,
     )
+
+
+@admin.get("/people", endpoint="people")
+def people_screen():
+    term = request.args.get("q", "").strip()
+    left_out = request.args.get("left_out") == "1"
+    page = people.people_page(
+        db.session, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"], term, left_out
+    )
+    return render("admin/people.html", page=page, term=term, left_out=left_out)
+
+
+@admin.get("/people/<int:person_id>")
+def person(person_id: int):
+    found = people.person(db.session, person_id)
+    form = RosterPersonForm(
+        formdata=None,
+        supervisor=found.supervisor.employee_number if found.supervisor else "",
+        department=found.department,
+        location=found.location,
+        job_title=found.job_title,
+    )
+    return _person_screen(found, form)
+
+
+@admin.post("/people/<int:person_id>")
+def change_person(person_id: int):
+    found = people.person(db.session, person_id)
+    form = RosterPersonForm()
+    if form.validate_on_submit():
+        with refusals(form):
+            changes = people.change_person(
+                db.session,
+                current_user,
+                found,
+                form.supervisor.data,
+                form.department.data,
+                form.location.data,
+                form.job_title.data,
+                settings.current().accounts,
+                version=form.version.data,
+            )
+            flash(_changed(found.name, changes), "success")
+            return redirect_after_post(url_for("admin.person", person_id=found.id))
+    return _person_screen(found, form, form_status(form))
+
+
+def _changed(name: str, changes: list[roster_import.FieldChange]) -> str:
+    if not changes:
+        return f"Nothing to change: {name}'s record already said all of that."
+    return f"{name}'s record is changed: " + ", ".join(change.label.lower() for change in changes) + "."
+
+
+def _person_screen(found, form: RosterPersonForm, status: int = 200):
+    record = people.record(db.session, found)
+    # The version the page shows: after a refusal because of a change made meanwhile, saving again is over it.
+    form.version.data = record.version
+    return render("admin/person.html", status, record=record, form=form)
