@@ -84,6 +84,9 @@ def register_views(app: Flask) -> None:
     from portal.duty.views import supervisor as _duty_supervisor  # noqa: F401
     from portal.files.views import bp as files
     from portal.inbox import views as _inbox  # noqa: F401
+    from portal.intake.views import case_manager as _intake_case_manager  # noqa: F401
+    from portal.intake.views import employee as _intake_employee  # noqa: F401
+    from portal.intake.views import supervisor as _intake_supervisor  # noqa: F401
     from portal.mail.views import admin as _mail_admin  # noqa: F401
     from portal.restrictions.views import clinician as _restrictions_clinician  # noqa: F401
     from portal.web import homes as _homes  # noqa: F401

@@ -19,7 +19,7 @@ from datetime import date
 from sqlalchemy import Select, and_, exists, false, or_, select, true
 
 from portal.accounts.models import Role, User
-from portal.cases.models import AuthorisationScope, Case, CaseParticipant
+from portal.cases.models import AuthorisationScope, Case, CaseParticipant, CaseStatus
 from portal.core.columns import utcnow
 from portal.core.errors import NotFound
 from portal.duty.models import DutyAvailability, DutyOffer
@@ -85,7 +85,9 @@ def case_visibility(user: User, today: date | None = None, medical: bool = False
         return _clinician_authorised(user.id, today, medical_documents=medical)
     if role is Role.SUPERVISOR and not medical:
         report = select(User.id).where(User.supervisor_id == user.id)
-        return Case.employee_id.in_(report)
+        # A case still at intake, or one whose report triage joined to another, was never opened: the supervisor
+        # learns that a case exists only once it is.
+        return and_(Case.employee_id.in_(report), Case.status != CaseStatus.INTAKE, Case.joined_to_id.is_(None))
     return false()
 
 
@@ -130,7 +132,13 @@ def submission_visibility(user: User, today: date | None = None):
             and_(Case.employee_id == user.id, or_(Submission.kind != SubmissionKind.DUTY_OFFER, forwarded)),
             Submission.submitted_by_id == user.id,
         )
-    if role in (Role.CLINICIAN, Role.SUPERVISOR):
+    if role is Role.SUPERVISOR:
+        # Their own report of an injury or absence stays theirs to read while its case is still at intake.
+        return and_(
+            Submission.submitted_by_id == user.id,
+            or_(case_visibility(user, today), Submission.kind == SubmissionKind.INTAKE_REPORT),
+        )
+    if role is Role.CLINICIAN:
         return and_(Submission.submitted_by_id == user.id, case_visibility(user, today))
     return false()
 

@@ -54,7 +54,7 @@ def seed_demo(force: bool) -> None:
             "This database is not the embedded SQLite one. Demo accounts have a published "
             "password; add --force if you really mean to seed it."
         )
-    demo.seed(db.session, settings.current().uploads, settings.current().deadlines)
+    demo.seed(db.session, settings.current())
     click.echo(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}, for demonstration only):")
     for email, _name, role in demo.DEMO_ACCOUNTS:
         click.echo(f"  {Role(role).label:<13} {email}")
@@ -93,6 +93,7 @@ def seed_scale(submissions: int, seed: int, force: bool) -> None:
         + ")"
     )
     click.echo("  People: " + ", ".join(f"{n:,} {Role(role).label.lower()}s" for role, n in built.people.items()))
+    click.echo(f"  Roster: {built.roster:,} people, every employee and supervisor and the managers above them")
     click.echo(
         "  Submissions by kind: "
         + ", ".join(f"{SubmissionKind(kind).label.lower()} {n:,}" for kind, n in sorted(built.kinds.items()))

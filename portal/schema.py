@@ -8,6 +8,7 @@ from portal.core import models as core
 from portal.documents import models as documents
 from portal.duty import models as duty
 from portal.files import models as files
+from portal.intake import models as intake
 from portal.items import models as items
 from portal.mail import models as mail
 from portal.restrictions import models as restrictions
@@ -21,6 +22,7 @@ __all__ = [
     "documents",
     "duty",
     "files",
+    "intake",
     "items",
     "mail",
     "restrictions",

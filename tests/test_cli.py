@@ -4,15 +4,17 @@ import os
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from portal.accommodations.models import AccommodationDraft
-from portal.accounts.models import Role, User
-from portal.cases.models import Case, CaseParticipant
+from portal.accounts.models import Role, RosterImport, RosterPerson, User
+from portal.cases.models import Case, CaseParticipant, CaseStatus, CaseType
 from portal.core.columns import utcnow
-from portal.devtools.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from portal.devtools.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_ROSTER, INJURED_EMAIL
 from portal.extensions import db
 from portal.files import storage
-from portal.items.models import InformationRequest, Submission
+from portal.intake.models import Need
+from portal.items.models import InformationRequest, Submission, SubmissionKind, SubmissionStatus
 from tests import factories
 
 HOMES = {
@@ -38,16 +40,44 @@ def test_seed_demo_runs_without_force_only_on_the_embedded_sqlite_database(cli):
         assert db.session.query(User).count() == 0
 
 
-def test_seed_demo_creates_each_demo_account_and_a_case_and_can_run_again(cli, db_session):
+def test_seed_demo_loads_the_roster_opens_the_demo_case_from_a_report_and_can_run_again(cli, db_session):
     for _ in range(2):
         result = cli.invoke(args=["portal", "seed-demo", "--force"])
         assert result.exit_code == 0, result.output
-    assert db_session.query(User).count() == len(DEMO_ACCOUNTS)
-    assert db_session.query(Case).count() == 1 and db_session.query(CaseParticipant).count() == 1
-    assert db_session.query(Submission).count() == 1 and db_session.query(InformationRequest).count() == 1
     for email, _name, _role in DEMO_ACCOUNTS:
         assert email in result.output
     assert f"password for all: {DEMO_PASSWORD}" in result.output
+    # The demo accounts, the director the roster invited (they supervise someone), and the colleague whose injury
+    # their supervisor reported.
+    users = {user.email: user for user in db_session.scalars(select(User))}
+    assert set(users) == {email for email, _name, _role in DEMO_ACCOUNTS} | {"robin.director@demo.test", INJURED_EMAIL}
+    assert db_session.query(RosterImport).count() == 1 and db_session.query(RosterPerson).count() == len(DEMO_ROSTER)
+    employee, supervisor = users["employee@demo.test"], users["supervisor@demo.test"]
+    assert employee.supervisor_id == supervisor.id and supervisor.supervisor_id == users["robin.director@demo.test"].id
+
+    case = db_session.scalar(select(Case).where(Case.employee_id == employee.id))
+    today = utcnow().date()
+    assert case.case_type == CaseType.LEAVE and case.status == CaseStatus.OPEN
+    assert case.case_manager == users["manager@demo.test"]
+    assert case.leave_start == today - timedelta(days=10) and case.eligibility_notice_due > today
+    report, note = db_session.scalars(select(Submission).where(Submission.case == case).order_by(Submission.id))
+    assert (report.kind, report.status, report.submitted_by) == (
+        SubmissionKind.INTAKE_REPORT,
+        SubmissionStatus.ACCEPTED,
+        employee,
+    )
+    assert report.events[-1].message == f"Leave: opened {case.number}"
+    assert note.kind == SubmissionKind.DOCUMENT and note.status == SubmissionStatus.NEW
+    assert db_session.query(CaseParticipant).count() == 1 and db_session.query(InformationRequest).count() == 1
+
+    (waiting,) = db_session.scalars(select(Submission).where(Submission.case != case))
+    assert (waiting.kind, waiting.status, waiting.submitted_by) == (
+        SubmissionKind.INTAKE_REPORT,
+        SubmissionStatus.NEW,
+        supervisor,
+    )
+    assert waiting.intake.need == Need.WORK_INJURY and waiting.case.status == CaseStatus.INTAKE
+    assert waiting.case.employee == users[INJURED_EMAIL]
 
 
 @pytest.mark.parametrize("email, role", [(email, role) for email, _name, role in DEMO_ACCOUNTS])
@@ -62,6 +92,7 @@ def test_each_demo_account_signs_in_and_sees_the_demo_case(cli, web, email, role
         assert "FMLA certification of a health condition" in page  # asked of them, with its due date
     if role == Role.CASE_MANAGER:
         assert "Work status or return-to-work note (1 file)" in page  # waiting in the inbox
+        assert "New report: an injury or illness from work" in page  # waiting for triage
 
 
 def test_create_user_makes_an_account_that_can_sign_in(cli, web):

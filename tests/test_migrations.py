@@ -31,3 +31,47 @@ def test_the_migrations_run_down_and_up_again(tmp_path):
         upgrade()
         assert "submissions" in db.inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_a_migration_that_rebuilds_a_table_runs_on_a_database_in_use(tmp_path):
+    """SQLite rebuilds a table to change it (copy, drop, rename): with rows elsewhere referring to it, the drop
+    must not be refused, and every reference must still hold afterwards. Empty test databases never show it."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from portal import create_app
+
+    used = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'used.sqlite3'}",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        }
+    )
+    with used.app_context():
+        upgrade(revision="94da7cf5d15b")  # before the intake migration, which rebuilds cases
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, email, name, role, active, created_at) "
+                    "VALUES (1, 'alex@example.test', 'Alex', 'employee', 1, '2026-01-01 00:00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO cases (id, number, employee_id, case_type, status, opened_at) "
+                    "VALUES (1, 'C-2026-00001', 1, 'leave', 'open', '2026-01-01 00:00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO submissions (id, reference, kind, case_id, submitted_by_id, submitted_at, status, "
+                    "is_open, priority, summary, updated_at, version) VALUES (1, 'D-AAAA-BBBB', 'document', 1, 1, "
+                    "'2026-01-01 00:00:00', 'new', 1, 0, '', '2026-01-01 00:00:00', 1)"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT number FROM cases")).scalar() == "C-2026-00001"
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1  # enforced again after
+        db.engine.dispose()

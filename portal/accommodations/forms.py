@@ -2,7 +2,6 @@
 feasibility question."""
 
 import re
-from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,26 +18,7 @@ from portal.accommodations.models import HelpCategory
 from portal.accommodations.operations import CONTACT_PREFERENCES
 from portal.files.forms import UploadsField
 from portal.web.fields import HiddenNumberField
-
-
-class StepForm(FlaskForm):
-    """A step's fields map one to one onto the draft's keys, unless a step says otherwise."""
-
-    def load(self, data: dict) -> None:
-        for field in self:
-            if field.name in data and field.name != "csrf_token":
-                field.data = (
-                    date.fromisoformat(data[field.name])
-                    if isinstance(field, DateField) and data[field.name]
-                    else data[field.name]
-                )
-
-    def values(self) -> dict:
-        return {
-            field.name: field.data.isoformat() if isinstance(field.data, date) else (field.data or "")
-            for field in self
-            if field.name != "csrf_token"
-        }
+from portal.web.steps import StepForm
 
 
 class DifficultyStep(StepForm):

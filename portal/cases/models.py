@@ -54,6 +54,8 @@ class Case(Model):
     __table_args__ = (
         Index("ix_cases_case_manager_status", "case_manager_id", "status"),
         Index("ix_cases_case_type", "case_type"),
+        # The inbox's eligibility notices still to give, soonest first.
+        Index("ix_cases_notice_due", "eligibility_notice_given_on", "eligibility_notice_due"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,11 +71,17 @@ class Case(Model):
     transitional_duty_start: Mapped[date | None] = mapped_column(Date)
     transitional_duty_end: Mapped[date | None] = mapped_column(Date)
     closure_summary: Mapped[str | None] = mapped_column(Text)
+    # A leave case's FMLA eligibility and rights notice is due by this day (29 CFR 825.300(b)).
+    eligibility_notice_due: Mapped[date | None] = mapped_column(Date)
+    eligibility_notice_given_on: Mapped[date | None] = mapped_column(Date)
+    # A case opened for a report that triage then joined to the employee's case already open: closed, pointing there.
+    joined_to_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     employee: Mapped[User] = relationship(foreign_keys=[employee_id])
     case_manager: Mapped[User | None] = relationship(foreign_keys=[case_manager_id])
+    joined_to: Mapped["Case | None"] = relationship(remote_side=[id], foreign_keys=[joined_to_id])
     participants: Mapped[list["CaseParticipant"]] = relationship(back_populates="case", order_by="CaseParticipant.id")
 
     @property

@@ -1,7 +1,10 @@
 """A large, realistic program for load tests and benchmarks (``flask portal seed-scale``).
 
 About one case per five submissions, each case with its employee, the employee's supervisor
-and treating clinician, and a case manager; every kind of inbox item, spread over four years
+and treating clinician, and a case manager; every employee and supervisor on the roster, the
+supervisors reporting to managers who have no account. Each case starts, as in the portal, from
+a report (the employee's, their supervisor's or a case manager's) that triage opened into the
+case, declined, or has still to look at; then every kind of inbox item, spread over four years
 with more activity lately, each with the detail rows, history and deadlines the services would
 have written, so that any seeded item opens on the review screen. Old items are decided or
 withdrawn; recent ones are still being worked, some of them overdue.
@@ -17,13 +20,23 @@ import math
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, func, insert, select
 
 from portal.accommodations.models import AccommodationRequest, Decision, DenialReason, HelpCategory
 from portal.accounts import operations as accounts
-from portal.accounts.models import ClinicianCredential, NameWord, Role, User, name_words
+from portal.accounts.models import (
+    ClinicianCredential,
+    NameWord,
+    Role,
+    RosterNameWord,
+    RosterPerson,
+    User,
+    name_words,
+)
 from portal.cases.models import AuthorisationScope, Case, CaseParticipant, CaseStatus, CaseType
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict
@@ -34,6 +47,8 @@ from portal.duty.models import Demand, DutyOffer
 from portal.extensions import Model
 from portal.files import storage
 from portal.files.models import StoredFile
+from portal.intake import operations as intake
+from portal.intake.models import IntakeReport, Need
 from portal.items import deadlines
 from portal.items.lifecycle import REFERENCE_ALPHABET
 from portal.items.models import (
@@ -254,22 +269,25 @@ LAST_NAMES = [
     "Vargas",
     "Mendoza",
 ]
-DEPARTMENTS = [
-    "Assembly",
-    "Warehouse",
-    "Shipping and receiving",
-    "Maintenance",
-    "Quality",
-    "Customer service",
-    "Finance",
-    "Facilities",
-    "Fleet",
-    "Packaging",
-    "Machining",
-    "Paint shop",
-    "Tooling",
-    "Logistics",
-]
+# The jobs in each department, as the roster names them.
+JOB_TITLES = {
+    "Assembly": ("Assembler", "Assembly technician", "Line lead"),
+    "Warehouse": ("Warehouse associate", "Forklift operator", "Order picker"),
+    "Shipping and receiving": ("Shipping clerk", "Receiving clerk", "Dock worker"),
+    "Maintenance": ("Maintenance mechanic", "Electrician", "Millwright"),
+    "Quality": ("Quality inspector", "Quality technician"),
+    "Customer service": ("Customer service representative", "Order administrator"),
+    "Finance": ("Accounts payable clerk", "Payroll specialist", "Financial analyst"),
+    "Facilities": ("Custodian", "Groundskeeper", "Facilities technician"),
+    "Fleet": ("Delivery driver", "Fleet mechanic"),
+    "Packaging": ("Packer", "Packaging machine operator"),
+    "Machining": ("CNC machinist", "Machine operator", "Grinder"),
+    "Paint shop": ("Painter", "Paint line operator"),
+    "Tooling": ("Toolmaker", "Tool and die maker"),
+    "Logistics": ("Logistics coordinator", "Material handler"),
+}
+DEPARTMENTS = list(JOB_TITLES)
+LOCATIONS = ["Main plant", "North warehouse", "East distribution center", "Head office"]
 CLINICS = [
     "Riverside Occupational Health",
     "Northgate Family Medicine",
@@ -415,14 +433,63 @@ MEAN_DAYS_TO_DECIDE = {K.DOCUMENT: 6, K.RESTRICTION_REPORT: 4, K.DUTY_OFFER: 4, 
 DECLINED_SHARE = {K.DOCUMENT: 0.12, K.RESTRICTION_REPORT: 0.05, K.DUTY_OFFER: 0.10, K.ACCOMMODATION_REQUEST: 0.20}
 WITHDRAWN_SHARE = 0.03
 INFORMATION_ROUND_SHARE = 0.3
-REFERENCE_PREFIX = {K.DOCUMENT: "D", K.RESTRICTION_REPORT: "R", K.DUTY_OFFER: "T", K.ACCOMMODATION_REQUEST: "A"}
+REFERENCE_PREFIX = {
+    K.DOCUMENT: "D",
+    K.RESTRICTION_REPORT: "R",
+    K.DUTY_OFFER: "T",
+    K.ACCOMMODATION_REQUEST: "A",
+    K.INTAKE_REPORT: intake.REFERENCE_PREFIX,
+}
+
+# The roster: employee numbers from here on; a few part-timers and recent hires whom FMLA does not yet cover.
+EMPLOYEE_NUMBERS_FROM = 100_000
+SUPERVISORS_PER_AREA = 12
+PART_TIME_SHARE = 0.12
+RECENT_HIRE_SHARE = 0.10
+
+# Reports: who sends them, for what need by track, and how long triage takes.
+REPORTER_WEIGHTS = {  # (employee, supervisor, case manager)
+    CaseType.LEAVE: (84, 10, 6),
+    CaseType.WORKERS_COMPENSATION: (55, 40, 5),
+    CaseType.ACCOMMODATION: (95, 0, 5),  # a supervisor reports an injury or an absence, never a need for a change
+}
+LEAVE_NEED_WEIGHTS = {Need.OWN_HEALTH: 60, Need.PREGNANCY: 20, Need.FAMILY_CARE: 20}
+MEAN_DAYS_TO_TRIAGE = 1.2
+DECLINED_REPORT_SHARE = 0.04
+LATE_NOTICE_SHARE = 0.06  # FMLA eligibility notices given after their five business days
+DECLINED_REPORTS = [
+    "Not a case: one day off with a cold, covered by sick pay.",
+    "Sent twice: this is the same absence as the report sent the day before.",
+    "Not a case: the employee has already come back to full duty and needs nothing.",
+]
+NOT_OPENED = "Not opened: the report was declined at triage."  # as intake.not_a_case closes the case
+INJURIES = [
+    "Slipped on a wet floor by the loading dock and landed on their right side.",
+    "Strained their back lifting a parts bin onto the line.",
+    "Caught their hand in the conveyor guard while clearing a jam.",
+    "Twisted their ankle stepping off the forklift.",
+    "Cut their forearm on a sheet-metal edge while unloading.",
+    "Felt a sharp pain in their shoulder after a shift of overhead work.",
+]
+ABSENCES = [
+    "Has not been in for three days and has not called in; a colleague says they are in hospital.",
+    "Left mid-shift saying they felt unwell, and has not been back since.",
+    "Has been off on and off for two weeks; says they have appointments but has not said why.",
+]
+WITNESS_ROLES = ["line lead", "forklift operator", "first aider", "shift supervisor", "co-worker"]
+CONTACT_NOTES = [
+    "Mornings are best; I have appointments most afternoons.",
+    "Text first, please: I may be asleep.",
+    "My partner may answer; they know about this.",
+]
 
 
 @dataclass
 class ScaleSummary:
     """What was built, for the command to print."""
 
-    people: Counter = field(default_factory=Counter)
+    people: Counter = field(default_factory=Counter)  # accounts, by role
+    roster: int = 0  # people on the roster, most with an account, their supervisors' managers without
     case_types: Counter = field(default_factory=Counter)
     kinds: Counter = field(default_factory=Counter)
     statuses: Counter = field(default_factory=Counter)
@@ -476,6 +543,23 @@ class _Timeline:
 
 
 @dataclass(frozen=True)
+class _Triage:
+    """The report a case starts from: who sent it, when it came in, was claimed and was triaged (whether or not
+    ``now`` has reached that), and what triage made of it."""
+
+    reporter: Role
+    reported_at: datetime
+    claimed_at: datetime
+    triaged_at: datetime
+    waiting: bool  # not triaged yet: the case is in intake
+    declined: bool  # not a case: it closed at triage
+
+    @property
+    def opened(self) -> bool:
+        return not self.waiting and not self.declined
+
+
+@dataclass(frozen=True)
 class _Item:
     """What an item's kind decides about its inbox row and history."""
 
@@ -484,6 +568,10 @@ class _Item:
     note: str | None = None  # the sender's message with the submission
     decision: str | None = None  # the message with the accept or decline
     decided_as: str | None = None  # the decision's action in the history, where the kind names its own
+
+
+# An item's history: (action, actor id, at, from status, to status, message).
+_Event = tuple[str, int | None, datetime, SubmissionStatus | None, SubmissionStatus | None, str | None]
 
 
 def _table(model: type[Model]) -> Table:
@@ -505,9 +593,12 @@ class _Program:
                 User,
                 NameWord,
                 ClinicianCredential,
+                RosterPerson,
+                RosterNameWord,
                 Case,
                 CaseParticipant,
                 Submission,
+                IntakeReport,
                 DocumentSubmission,
                 RestrictionReport,
                 Restriction,
@@ -522,7 +613,8 @@ class _Program:
         self.summary = ScaleSummary()
         self.password_hash = accounts.hash_password(SCALE_PASSWORD)  # once: scrypt is slow on purpose
         self.next_id = {
-            model: (session.scalar(select(func.max(model.id))) or 0) + 1 for model in (User, Case, Submission)
+            model: (session.scalar(select(func.max(model.id))) or 0) + 1
+            for model in (User, RosterPerson, Case, Submission)
         }
         self.references = set(session.scalars(select(Submission.reference)))
 
@@ -557,6 +649,56 @@ class _Program:
         self.summary.people[role] += 1
         return self.rows[User][-1]
 
+    def _on_roster(
+        self,
+        name: str,
+        email: str,
+        job_title: str,
+        department: str,
+        location: str,
+        supervisor: dict | None,
+        hired: date,
+        part_time: bool = False,
+        user: dict | None = None,
+    ) -> dict:
+        """A person as the roster import writes them: the roster's record, tied to their account if they have one."""
+        person_id = self._take_id(RosterPerson)
+        self.rows[RosterPerson].append(
+            {
+                "id": person_id,
+                "employee_number": str(EMPLOYEE_NUMBERS_FROM + person_id),
+                "name": name,
+                "work_email": email,
+                "job_title": job_title,
+                "department": department,
+                "location": location,
+                "supervisor_id": supervisor["id"] if supervisor is not None else None,
+                "hire_date": hired,
+                "hours_last_12_months": self._hours(hired, part_time),
+                "in_latest_roster": True,
+                "user_id": user["id"] if user is not None else None,
+                "updated_at": self.now,
+            }
+        )
+        self.rows[RosterNameWord].extend({"word": word, "person_id": person_id} for word in name_words(name))
+        self.summary.roster += 1
+        return self.rows[RosterPerson][-1]
+
+    def _hours(self, hired: date, part_time: bool) -> Decimal:
+        """Hours worked in the 12 months to today, less a few weeks away: a part-timer's fall under FMLA's
+        1,250, as do those of someone hired within the year."""
+        rng = self.rng
+        weekly = rng.uniform(16, 24) if part_time else rng.uniform(36, 45)
+        weeks = min(52, (self.now.date() - hired).days / 7) - rng.uniform(0, 3)
+        return Decimal(f"{max(0.0, weekly * weeks):.2f}")
+
+    def _hire_date(self, leave_day: date) -> date:
+        """Hired before the leave, or the report, a case starts from: some within the 12 months FMLA asks."""
+        rng = self.rng
+        if rng.random() < RECENT_HIRE_SHARE:
+            return leave_day - timedelta(days=rng.randrange(30, 365))
+        return leave_day - timedelta(days=rng.randrange(365, 25 * 365))
+
     def _name(self) -> str:
         return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
 
@@ -570,7 +712,7 @@ class _Program:
     # --- the program ----------------------------------------------------------------------------
 
     def build(self, submissions: int) -> None:
-        rng, now = self.rng, self.now
+        rng, now, settings = self.rng, self.now, self.settings
         case_count = max(1, submissions // 5)
         long_ago = now - timedelta(days=HISTORY_DAYS + 365)
         managers = [
@@ -590,6 +732,7 @@ class _Program:
             )
             for n in range(1, math.ceil(case_count / 10) + 1)
         ]
+        supervisors_on_roster = self._roster_above(supervisors)
         clinicians = [
             self._person(
                 Role.CLINICIAN,
@@ -613,58 +756,133 @@ class _Program:
                 }
             )
 
-        # Each case has at least one item; the rest fall where they may, as they do.
+        # Every case starts from a report, triaged within a day or two. The newest has only just come in, so that
+        # even a small program has one waiting for triage.
+        reported = sorted(now - timedelta(days=self._age_days()) for _ in range(case_count))
+        reported[-1] = max(reported[-1], now - timedelta(hours=rng.uniform(1, 6)))
+        case_types = rng.choices(list(CASE_TYPE_WEIGHTS), weights=list(CASE_TYPE_WEIGHTS.values()), k=case_count)
+        triages = [
+            self._triage(case_type, reported_at, newest=n == case_count)
+            for n, (case_type, reported_at) in enumerate(zip(case_types, reported, strict=True), start=1)
+        ]
+        # The report is each case's first item; the rest fall where they may, as they do, on the cases triage
+        # opened (anywhere in a program too small to have one).
         per_case = [1] * case_count
+        worked = [n for n, triage in enumerate(triages) if triage.opened] or list(range(case_count))
         for _ in range(submissions - case_count):
-            per_case[rng.randrange(case_count)] += 1
-        opened = sorted(now - timedelta(days=self._age_days()) for _ in range(case_count))
-        numbers = self._case_numbers(opened)
-        for n, (opened_at, number, count) in enumerate(zip(opened, numbers, per_case, strict=True), start=1):
+            per_case[rng.choice(worked)] += 1
+        numbers = self._case_numbers(reported)
+        cases = zip(case_types, triages, numbers, per_case, strict=True)
+        for n, (case_type, triage, number, count) in enumerate(cases, start=1):
             supervisor = supervisors[(n - 1) // 10]
+            boss = supervisors_on_roster[(n - 1) // 10]
+            need = self._need(case_type, triage.reporter)
+            first_day_away = self._first_day_away(need, triage.reported_at)
+            hired = self._hire_date(first_day_away or deadlines.local_date(triage.reported_at, settings))
             employee = self._person(
                 Role.EMPLOYEE,
                 f"employee{n}@{DOMAIN}",
                 self._name(),
-                opened_at - timedelta(days=rng.randrange(30, 3000)),
+                # An account from some time before the report, never before they were hired.
+                max(
+                    triage.reported_at - timedelta(days=rng.randrange(30, 3000)),
+                    datetime.combine(hired, time(), tzinfo=UTC),
+                ),
                 supervisor_id=supervisor["id"],
                 department=supervisor["department"],
             )
-            case_type = rng.choices(list(CASE_TYPE_WEIGHTS), weights=list(CASE_TYPE_WEIGHTS.values()))[0]
+            self._on_roster(
+                employee["name"],
+                employee["email"],
+                rng.choice(JOB_TITLES[supervisor["department"]]),
+                supervisor["department"],
+                boss["location"],
+                boss,
+                hired,
+                part_time=rng.random() < PART_TIME_SHARE,
+                user=employee,
+            )
+            case_manager = rng.choice(managers)
             case = {
                 "id": self._take_id(Case),
                 "number": number,
                 "employee_id": employee["id"],
-                "case_manager_id": rng.choice(managers)["id"],
+                # Triage gives the case its manager, and opens it; until then it dates from the report.
+                "case_manager_id": case_manager["id"] if triage.opened else None,
                 "case_type": case_type,
-                "opened_at": opened_at,
+                "opened_at": triage.triaged_at if triage.opened else triage.reported_at,
             }
-            clinician = rng.choice(clinicians)
-            self._authorise(case, employee, clinician)
-            active_days = min(rng.uniform(20, 240), (now - opened_at).total_seconds() / 86400)
-            times = sorted(opened_at + timedelta(days=active_days * rng.random()) for _ in range(count))
             people = {
                 "employee": employee,
                 "supervisor": supervisor,
-                "clinician": clinician,
-                "licence": licences[clinician["id"]],
+                "case_manager": case_manager,
                 "managers": managers,
             }
-            statuses = [self._submission(case, people, submitted_at) for submitted_at in times]
-            self._finish_case(case, times[-1], any(status in OPEN_STATUSES for status in statuses))
+            statuses = [self._intake(case, people, triage, need, first_day_away)]
+            last_activity = case["opened_at"]
+            if triage.opened:
+                clinician = rng.choice(clinicians)
+                people.update(clinician=clinician, licence=licences[clinician["id"]])
+                self._authorise(case, employee, clinician)
+                opened_at = case["opened_at"]
+                active_days = min(rng.uniform(20, 240), (now - opened_at).total_seconds() / 86400)
+                times = sorted(opened_at + timedelta(days=active_days * rng.random()) for _ in range(count - 1))
+                statuses += [self._submission(case, people, submitted_at) for submitted_at in times]
+                last_activity = max([last_activity, *times])
+            self._finish_case(
+                case, triage, first_day_away, last_activity, any(status in OPEN_STATUSES for status in statuses)
+            )
             self.summary.case_types[case_type] += 1
 
+    def _roster_above(self, supervisors: list[dict]) -> list[dict]:
+        """Each supervisor's roster record, under the area managers and the plant's director, who have no account."""
+        rng = self.rng
+        director = self._on_roster(
+            self._name(), f"director@{DOMAIN}", "Plant director", "Operations", "Head office", None, self._long_hired()
+        )
+        area_managers = [
+            self._on_roster(
+                self._name(),
+                f"area.manager{n}@{DOMAIN}",
+                "Area manager",
+                "Operations",
+                rng.choice(LOCATIONS),
+                director,
+                self._long_hired(),
+            )
+            for n in range(1, math.ceil(len(supervisors) / SUPERVISORS_PER_AREA) + 1)
+        ]
+        return [
+            self._on_roster(
+                supervisor["name"],
+                supervisor["email"],
+                f"{supervisor['department']} supervisor",
+                supervisor["department"],
+                rng.choice(LOCATIONS),
+                area_managers[n // SUPERVISORS_PER_AREA],
+                self._long_hired(),
+                user=supervisor,
+            )
+            for n, supervisor in enumerate(supervisors)
+        ]
+
+    def _long_hired(self) -> date:
+        """A supervisor's or manager's hire date: years before the program's history."""
+        return (self.now - timedelta(days=HISTORY_DAYS + self.rng.randrange(365, 20 * 365))).date()
+
     def _age_days(self) -> float:
-        """Days ago a case opened: the program grows, so recent years are busier (density 1 - 0.6 x age/span)."""
+        """Days ago a case's report came in: the program grows, so recent years are busier (density 1 - 0.6 x
+        age/span)."""
         return HISTORY_DAYS * (1 - math.sqrt(1 - 0.84 * self.rng.random())) / 0.6
 
-    def _case_numbers(self, opened: list[datetime]) -> list[str]:
-        """C-<year>-<sequence>, as cases.next_case_number numbers them, following any cases already there."""
+    def _case_numbers(self, reported: list[datetime]) -> list[str]:
+        """C-<year>-<sequence>, as cases.next_case_number numbers a report's case, following any cases there."""
         sequences = {}
-        for year in {moment.year for moment in opened}:
+        for year in {moment.year for moment in reported}:
             last = self.session.scalar(select(func.max(Case.number)).where(Case.number.like(f"C-{year}-%")))
             sequences[year] = int(last.rpartition("-")[2]) if last else 0
         numbers = []
-        for moment in opened:
+        for moment in reported:
             sequences[moment.year] += 1
             numbers.append(f"C-{moment.year}-{sequences[moment.year]:05d}")
         return numbers
@@ -686,9 +904,43 @@ class _Program:
             }
         )
 
-    def _finish_case(self, case: dict, last_activity: datetime, has_open_items: bool) -> None:
-        rng, today = self.rng, self.now.date()
-        opened = case["opened_at"].date()
+    def _finish_case(
+        self,
+        case: dict,
+        triage: _Triage,
+        first_day_away: date | None,
+        last_activity: datetime,
+        has_open_items: bool,
+    ) -> None:
+        # A report's case has none of these until triage opens it.
+        case.update(
+            status=CaseStatus.INTAKE,
+            leave_start=None,
+            expected_rtw=None,
+            actual_rtw=None,
+            transitional_duty_start=None,
+            transitional_duty_end=None,
+            eligibility_notice_due=None,
+            eligibility_notice_given_on=None,
+            closure_summary=None,
+            closed_at=None,
+        )
+        if triage.declined:
+            case.update(status=CaseStatus.CLOSED, closed_at=triage.triaged_at, closure_summary=NOT_OPENED)
+        elif triage.opened:
+            self._open_case(case, triage, first_day_away, last_activity, has_open_items)
+        self.rows[Case].append(case)
+
+    def _open_case(
+        self,
+        case: dict,
+        triage: _Triage,
+        first_day_away: date | None,
+        last_activity: datetime,
+        has_open_items: bool,
+    ) -> None:
+        """A case as triage opened it, and where it has got to since."""
+        rng, today, settings = self.rng, self.now.date(), self.settings
         quiet_days = (self.now - last_activity).days
         status, closed_at, actual_rtw, summary = CaseStatus.OPEN, None, None, None
         if not has_open_items and quiet_days > 60:
@@ -697,13 +949,24 @@ class _Program:
             if status == CaseStatus.CLOSED:
                 closed_at = min(last_activity + timedelta(days=rng.randrange(30, 60)), self.now)
                 summary = f"Returned to full duty on {actual_rtw:%-d %B %Y}; no further restrictions."
-        elif (self.now - case["opened_at"]).days < 14:
-            status = CaseStatus.INTAKE
         elif case["case_type"] != CaseType.ACCOMMODATION and rng.random() < 0.2:
             status = CaseStatus.TRANSITIONAL_DUTY
-        away = case["case_type"] != CaseType.ACCOMMODATION
-        leave_start = opened - timedelta(days=rng.randrange(0, 10)) if away else None
+        leave_start = first_day_away  # as intake.triage sets it when the case manager gives no other
         duty_start = today - timedelta(days=rng.randrange(1, 30)) if status == CaseStatus.TRANSITIONAL_DUTY else None
+        notice_due = notice_given = None
+        if case["case_type"] == CaseType.LEAVE:
+            requested = deadlines.local_date(triage.reported_at, settings)
+            notice_due = deadlines.add_business_days(requested, intake.ELIGIBILITY_NOTICE_BUSINESS_DAYS, settings)
+            # Most notices go out by their day, a few late; the newest cases' are still to give.
+            opened_on = deadlines.local_date(triage.triaged_at, settings)
+            late = rng.random() < LATE_NOTICE_SHARE
+            notice_given = (
+                notice_due + timedelta(days=rng.randrange(1, 8))
+                if late
+                else opened_on + timedelta(days=rng.randrange(0, max(1, (notice_due - opened_on).days + 1)))
+            )
+            if notice_given > today:
+                notice_given = None
         case.update(
             status=status,
             leave_start=leave_start,
@@ -711,10 +974,111 @@ class _Program:
             actual_rtw=actual_rtw,
             transitional_duty_start=duty_start,
             transitional_duty_end=duty_start + timedelta(days=60) if duty_start else None,
+            eligibility_notice_due=notice_due,
+            eligibility_notice_given_on=notice_given,
             closure_summary=summary,
             closed_at=closed_at,
         )
-        self.rows[Case].append(case)
+
+    # --- the report a case starts from ----------------------------------------------------------
+
+    def _triage(self, case_type: CaseType, reported_at: datetime, newest: bool) -> _Triage:
+        """Who reports, and how long triage takes: a day or so, now and then a week."""
+        rng = self.rng
+        reporter = rng.choices(
+            (Role.EMPLOYEE, Role.SUPERVISOR, Role.CASE_MANAGER), weights=REPORTER_WEIGHTS[case_type]
+        )[0]
+        days = min(rng.expovariate(1 / MEAN_DAYS_TO_TRIAGE) + 0.05, 10)
+        # A case manager's own report is theirs from the moment they make it (intake.open_for claims it).
+        claimed_at = (
+            reported_at
+            if reporter == Role.CASE_MANAGER
+            else reported_at + timedelta(days=days * rng.uniform(0.05, 0.5))
+        )
+        triaged_at = reported_at + timedelta(days=days)
+        waiting = newest or triaged_at > self.now
+        declined = not waiting and rng.random() < DECLINED_REPORT_SHARE
+        return _Triage(reporter, reported_at, claimed_at, triaged_at, waiting, declined)
+
+    def _need(self, case_type: CaseType, reporter: Role) -> Need:
+        """What the report says is needed: what leads triage to the case's track (Need.likely_tracks)."""
+        if case_type == CaseType.ACCOMMODATION:
+            return Need.ACCOMMODATION
+        if case_type == CaseType.WORKERS_COMPENSATION:
+            return Need.WORK_INJURY
+        if reporter == Role.SUPERVISOR:
+            return Need.ABSENCE
+        return self.rng.choices(list(LEAVE_NEED_WEIGHTS), weights=list(LEAVE_NEED_WEIGHTS.values()))[0]
+
+    def _first_day_away(self, need: Need, reported_at: datetime) -> date | None:
+        """None for a change at work; else a day or so before the report for an injury, up to ten for the rest."""
+        if need == Need.ACCOMMODATION:
+            return None
+        days_before = self.rng.randrange(0, 4 if need == Need.WORK_INJURY else 10)
+        return deadlines.local_date(reported_at, self.settings) - timedelta(days=days_before)
+
+    def _intake(self, case: dict, people: dict, triage: _Triage, need: Need, first_day_away: date | None) -> str:
+        """The report, as intake.send_report, report_for_team or open_for writes it, and what triage made of it:
+        a case opened (intake.triage) or not a case (declined, and its case closed)."""
+        rng, settings = self.rng, self.settings
+        triager = people["case_manager"] if rng.random() < 0.85 else rng.choice(people["managers"])
+        sender = {Role.EMPLOYEE: people["employee"], Role.SUPERVISOR: people["supervisor"]}.get(
+            triage.reporter, triager
+        )
+        submission_id = self._take_id(Submission)
+        report = {
+            "submission_id": submission_id,
+            "need": need,
+            "first_day_away": first_day_away,
+            "at_work": None,  # a case manager's report does not say
+            "contact_phone": None,
+            "contact_email": None,
+            "contact_note": None,
+            "what_happened": None,
+            "happened_at": None,
+            "witnesses": None,
+        }
+        if triage.reporter == Role.EMPLOYEE:
+            report.update(
+                at_work=need == Need.WORK_INJURY,
+                contact_phone=people["employee"]["phone"],
+                contact_note=rng.choice(CONTACT_NOTES) if rng.random() < 0.3 else None,
+            )
+        elif triage.reporter == Role.SUPERVISOR and need == Need.WORK_INJURY:
+            injured_on = first_day_away or deadlines.local_date(triage.reported_at, settings)
+            on_shift = datetime.combine(
+                injured_on, time(rng.randrange(6, 18), rng.randrange(60)), tzinfo=ZoneInfo(settings.timezone)
+            )
+            report.update(
+                at_work=True,
+                what_happened=rng.choice(INJURIES),
+                happened_at=min(on_shift, triage.reported_at - timedelta(minutes=30)),
+                witnesses=f"{self._name()} ({rng.choice(WITNESS_ROLES)})",
+            )
+        elif triage.reporter == Role.SUPERVISOR:
+            report.update(at_work=False, what_happened=rng.choice(ABSENCES))
+        self.rows[IntakeReport].append(report)
+
+        if triage.waiting:
+            status = S.NEW if self.now < triage.claimed_at else S.IN_REVIEW
+        else:
+            status = S.DECLINED if triage.declined else S.ACCEPTED
+        assignee = None if status == S.NEW else triager["id"]
+        events: list[_Event] = [("submit", sender["id"], triage.reported_at, None, S.NEW, None)]
+        if status != S.NEW:
+            events.append(("claim", assignee, triage.claimed_at, S.NEW, S.IN_REVIEW, None))
+        if status == S.DECLINED:
+            events.append(
+                ("decline", assignee, triage.triaged_at, S.IN_REVIEW, S.DECLINED, rng.choice(DECLINED_REPORTS))
+            )
+        elif status == S.ACCEPTED:
+            opened = f"{CaseType(case['case_type']).label}: opened {case['number']}"
+            events.append(("accept", assignee, triage.triaged_at, S.IN_REVIEW, S.ACCEPTED, None))
+            events.append(("triaged", assignee, triage.triaged_at, None, None, opened))
+        due_at = deadlines.triage_due(triage.reported_at, settings) if status in OPEN_STATUSES else None
+        item = _Item(f"New report: {need.label.lower()}")
+        self._record(K.INTAKE_REPORT, submission_id, case, sender, status, assignee, item, due_at, events)
+        return status
 
     # --- inbox items ----------------------------------------------------------------------------
 
@@ -773,10 +1137,7 @@ class _Program:
         }[kind]
         item = detail(case, people, submission_id, status, timeline)
 
-        # (action, actor id, at, from status, to status, message)
-        events: list[tuple[str, int | None, datetime, SubmissionStatus | None, SubmissionStatus, str | None]] = [
-            ("submit", sender["id"], submitted_at, None, S.NEW, item.note)
-        ]
+        events: list[_Event] = [("submit", sender["id"], submitted_at, None, S.NEW, item.note)]
         if status == S.WITHDRAWN:
             events.append(("withdraw", sender["id"], timeline.claimed_at, S.NEW, S.WITHDRAWN, None))
         elif status != S.NEW:
@@ -800,6 +1161,22 @@ class _Program:
                 else self._arrival_due(kind, submitted_at)
             )
 
+        self._record(kind, submission_id, case, sender, status, assignee, item, due_at, events)
+        return status
+
+    def _record(
+        self,
+        kind: SubmissionKind,
+        submission_id: int,
+        case: dict,
+        sender: dict,
+        status: SubmissionStatus,
+        assignee: int | None,
+        item: _Item,
+        due_at: datetime | None,
+        events: list[_Event],
+    ) -> None:
+        """The item's inbox row and its history, as the lifecycle leaves them; the first event is its arrival."""
         self.rows[Submission].append(
             {
                 "id": submission_id,
@@ -807,7 +1184,7 @@ class _Program:
                 "kind": kind,
                 "case_id": case["id"],
                 "submitted_by_id": sender["id"],
-                "submitted_at": submitted_at,
+                "submitted_at": events[0][2],
                 "status": status,
                 "is_open": status in OPEN_STATUSES,
                 "assignee_id": assignee,
@@ -834,8 +1211,7 @@ class _Program:
         self.summary.kinds[kind] += 1
         self.summary.statuses[status] += 1
         if due_at is not None:
-            self.summary.due[deadlines.due_state(due_at, now, settings)] += 1
-        return status
+            self.summary.due[deadlines.due_state(due_at, self.now, self.settings)] += 1
 
     def _arrival_due(self, kind: SubmissionKind, submitted_at: datetime) -> datetime:
         """The deadline an item arrives with: an accommodation decision, or else triage."""

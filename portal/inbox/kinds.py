@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy.orm import Session, scoped_session
 
 from portal.accommodations import operations as accommodations
-from portal.accounts.models import User
+from portal.accounts.models import Role, User
 from portal.core.errors import Conflict, NotFound
 from portal.documents import operations as documents
 from portal.duty import operations as offers
+from portal.intake import operations as intake
 from portal.items import lifecycle
 from portal.items.models import InformationRequest, Submission, SubmissionKind
 from portal.restrictions import clinicians, reports
@@ -44,6 +45,17 @@ class Kind:
     review_context: Callable[[AnySession, Submission, date], dict] = field(default=_no_extra_context)
     # Why the item cannot be accepted yet, if it cannot (a report from a clinician nobody has confirmed).
     accept_refusal: Callable[[AnySession, Submission], str | None] | None = None
+    # A kind decided with its own form (accept_label None): the template of that form, in the review.
+    decision_template: str | None = None
+    # What declining or withdrawing the item does beyond the lifecycle's (a report that is not a case closes its case).
+    closing_effect: Callable[[AnySession, Submission, datetime], None] | None = None
+    # Declined with a reason by the review's own form; False where the kind's decision form can refuse it.
+    declined_with_reason: bool = True
+    # Where the sender reads about the item, when it depends on who sent it (a report: employee or supervisor).
+    sender_screens: dict[str, str] = field(default_factory=dict)
+
+    def screen_for(self, submission: Submission) -> str:
+        return self.sender_screens.get(submission.submitted_by.role, self.sender_screen)
 
 
 def _restrictions_take_effect(session: AnySession, submission: Submission, now: datetime) -> None:
@@ -103,6 +115,17 @@ KINDS: dict[SubmissionKind, Kind] = {
         sender_screen=accommodations.SENDER_SCREEN,
         accepted_message="Decision recorded. The employee has been emailed.",
         review_context=_interactive_process,
+        decision_template="inbox/_decide_accommodation.html",
+        declined_with_reason=False,
+    ),
+    SubmissionKind.INTAKE_REPORT: Kind(
+        sender="person who reported it",
+        sender_screen=intake.SENDER_SCREENS[Role.EMPLOYEE],
+        sender_screens=dict(intake.SENDER_SCREENS),
+        accepted_message="Triaged. The employee has been told, and their supervisor that a case exists.",
+        review_context=intake.triage_context,
+        decision_template="inbox/_triage.html",
+        closing_effect=intake.not_a_case,
     ),
 }
 
@@ -127,7 +150,14 @@ def accept(
         raise Conflict(refusal)
     take_effect = partial(kind.take_effect, session, submission) if kind.take_effect else None
     lifecycle.decide(
-        session, submission, actor, True, expected_version, kind.sender_screen, now=now, take_effect=take_effect
+        session,
+        submission,
+        actor,
+        True,
+        expected_version,
+        kind.screen_for(submission),
+        now=now,
+        take_effect=take_effect,
     )
     return kind.accepted_message
 
@@ -140,9 +170,26 @@ def decline(
     reason: str,
     now: datetime | None = None,
 ) -> None:
+    kind = of(submission)
+    take_effect = partial(kind.closing_effect, session, submission) if kind.closing_effect else None
     lifecycle.decide(
-        session, submission, actor, False, expected_version, of(submission).sender_screen, reason=reason, now=now
+        session,
+        submission,
+        actor,
+        False,
+        expected_version,
+        kind.screen_for(submission),
+        reason=reason,
+        now=now,
+        take_effect=take_effect,
     )
+
+
+def withdraw(session: AnySession, submission: Submission, actor: User, expected_version: int | None) -> None:
+    """The sender withdraws the item before review, and what withdrawing its kind does with it."""
+    kind = of(submission)
+    take_effect = partial(kind.closing_effect, session, submission) if kind.closing_effect else None
+    lifecycle.withdraw(session, submission, actor, expected_version, take_effect=take_effect)
 
 
 def request_information(
@@ -165,7 +212,7 @@ def request_information(
         due_date,
         expected_version,
         settings,
-        of(submission).sender_screen,
+        of(submission).screen_for(submission),
         incomplete_certification,
         now,
     )

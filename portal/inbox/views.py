@@ -15,6 +15,7 @@ from wtforms import SelectChoice
 
 from portal import access, settings
 from portal.cases import operations as cases
+from portal.cases.models import CaseType
 from portal.core.columns import utcnow
 from portal.core.numbers import whole_number
 from portal.documents import operations as documents
@@ -31,7 +32,10 @@ from portal.inbox.forms import (
     LogEntryForm,
     RequestInformationForm,
 )
+from portal.intake import operations as intake
+from portal.intake.forms import TriageForm
 from portal.items import lifecycle
+from portal.items.models import SubmissionKind
 from portal.web.audiences import inbox
 from portal.web.responses import form_status, redirect_after_post, refusals, render
 
@@ -79,6 +83,7 @@ def home():
     view = queries.InboxView.parse(request.args)
     now = utcnow()
     context = _inbox_context(view, now)
+    context["notices_count"], context["notices"] = intake.notices_due(db.session)
     opened = whole_number(request.args.get("open"))
     if opened is not None:
         item = reviews.open_for_review(db.session, current_user, opened, request.remote_addr)
@@ -180,8 +185,37 @@ def _review_forms(item, **replacing) -> dict:
         "feasibility_form": FeasibilityForm(formdata=None),
         "decision_form": AccommodationDecisionForm(formdata=None, version=item.version),
     }
+    if item.kind == SubmissionKind.INTAKE_REPORT:
+        forms["triage_form"] = triage_form_for(item)
     forms.update(replacing)
     return forms
+
+
+def triage_form_for(item, sent: bool = False) -> TriageForm:
+    """The triage form for a report: its likely tracks ticked, and each offering the employee's open case of
+    that kind to join, the most recent first (the likely duplicate)."""
+    context = intake.triage_context(db.session, item, item.submitted_at.date())
+    report = item.intake
+    if sent:
+        form = TriageForm()
+    else:
+        form = TriageForm(
+            formdata=None,
+            version=item.version,
+            tracks=[track.value for track in context["likely_tracks"]],
+            case_manager=item.assignee_id or current_user.id,
+            leave_start=report.first_day_away,
+        )
+    for case_type in CaseType:
+        open_ones = context["duplicates"].get(case_type, [])
+        field = form.join_field(case_type)
+        field.choices = [SelectChoice("", "Open a new case")] + [
+            SelectChoice(str(case.id), f"Join {case.number}, opened {case.opened_at:%d %b %Y}") for case in open_ones
+        ]
+        if not sent and open_ones:
+            field.data = str(open_ones[0].id)
+    form.case_manager.choices = [SelectChoice(m.id, m.name) for m in cases.case_managers(db.session)]
+    return form
 
 
 def _review_context(item, now, notice=None, **replacing) -> dict:

@@ -370,8 +370,18 @@ def decide(
         session.commit()
 
 
-def withdraw(session, submission: Submission, actor: User, expected_version: int | None) -> None:
+def withdraw(
+    session,
+    submission: Submission,
+    actor: User,
+    expected_version: int | None,
+    take_effect: Callable[[datetime], None] | None = None,
+) -> None:
+    """Withdraw an item its sender no longer wants reviewed, with what withdrawing its kind does (``take_effect``)."""
     if submission.submitted_by_id != actor.id:
         raise Conflict("Only the person who sent an item can withdraw it.")
-    transition(session, submission, actor, "withdraw", expected_version, due_at=None)
+    now = utcnow()
+    transition(session, submission, actor, "withdraw", expected_version, due_at=None, now=now)
+    if take_effect is not None:
+        take_effect(now)
     commit(session, submission)

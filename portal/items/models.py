@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from portal.accommodations.models import AccommodationRequest
     from portal.documents.models import DocumentSubmission
     from portal.duty.models import DutyOffer
+    from portal.intake.models import IntakeReport
     from portal.restrictions.models import RestrictionReport
 
 
@@ -25,6 +26,7 @@ class SubmissionKind(StrEnum):
     ACCOMMODATION_REQUEST = "accommodation_request"
     RESTRICTION_REPORT = "restriction_report"
     DUTY_OFFER = "duty_offer"
+    INTAKE_REPORT = "intake_report"
 
     @property
     def label(self) -> str:
@@ -33,6 +35,7 @@ class SubmissionKind(StrEnum):
             "accommodation_request": "Accommodation request",
             "restriction_report": "Work-status report",
             "duty_offer": "Transitional-duty offer",
+            "intake_report": "New report",
         }[self.value]
 
 
@@ -103,6 +106,7 @@ class Submission(Model):
     restriction_report: Mapped["RestrictionReport | None"] = relationship(back_populates="submission", uselist=False)
     duty_offer: Mapped["DutyOffer | None"] = relationship(back_populates="submission", uselist=False)
     accommodation: Mapped["AccommodationRequest | None"] = relationship(back_populates="submission", uselist=False)
+    intake: Mapped["IntakeReport | None"] = relationship(back_populates="submission", uselist=False)
 
     # Optimistic locking: an UPDATE from a stale copy matches no row and raises StaleDataError.
     __mapper_args__ = {"version_id_col": version}

@@ -26,6 +26,8 @@ SUBJECTS = {
     "clinician_invitation": "A patient has authorised you on the return-to-work portal",
     "clinician_authorised": "A new patient has authorised you",
     "address_not_a_clinician": "Your email was named as a clinician's",
+    "case_opened": "Your case is open",
+    "team_case_opened": "A case is open for someone on your team",
     "duty_offer_forwarded": "An offer of transitional duty",
     "duty_offer_answered": "An answer to a transitional-duty offer",
     "feasibility_question": "A question about an accommodation in your team",

@@ -1,7 +1,8 @@
 """Form fields the portal's forms share."""
 
-from wtforms import Field, FloatField, HiddenField, IntegerField
+from wtforms import Field, FloatField, HiddenField, IntegerField, SelectMultipleField
 from wtforms.validators import NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.core.numbers import whole_number
 
@@ -50,3 +51,10 @@ class WholeNumberField(_NamedNumber, IntegerField):
 
 class NumberField(_NamedNumber, FloatField):
     pass
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices, each a checkbox: the form macro draws them as one fieldset, its error by its legend."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

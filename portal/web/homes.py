@@ -9,6 +9,7 @@ from portal.core.columns import utcnow
 from portal.documents import operations as documents
 from portal.duty import operations as offers
 from portal.extensions import db
+from portal.intake import operations as intake
 from portal.restrictions import operations as restrictions
 from portal.web.audiences import employee, supervisor
 from portal.web.responses import render
@@ -42,4 +43,5 @@ def supervisor_home():
         offers=offers.offers_by(db.session, current_user),
         questions=accommodations.questions_for(db.session, current_user),
         granted=accommodations.granted_for_team(db.session, current_user),
+        reports=intake.reports_by(db.session, current_user),
     )

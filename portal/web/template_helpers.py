@@ -15,6 +15,7 @@ from portal.core.columns import utcnow
 from portal.core.dates import written_date, written_moment
 from portal.documents import operations as documents
 from portal.files import storage
+from portal.intake.models import Need
 from portal.items import deadlines
 from portal.items import lifecycle as submissions
 from portal.restrictions import operations as restrictions
@@ -136,6 +137,7 @@ def register(app) -> None:
     app.jinja_env.globals["help_categories"] = lambda: list(HelpCategory)
     app.jinja_env.globals["denial_label"] = lambda reason: DenialReason(reason).label
     app.jinja_env.globals["help_label"] = lambda category: HelpCategory(category).label
+    app.jinja_env.globals["need_asked_of_employee"] = lambda need: Need(need).asked_of_employee
     app.jinja_env.globals["scope_label"] = lambda scope: AuthorisationScope(scope).label
     app.jinja_env.globals["log_kind"] = accommodations.LOG_KINDS.get
     app.jinja_env.globals["log_method"] = accommodations.LOG_METHODS.get

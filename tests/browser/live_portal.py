@@ -32,7 +32,7 @@ from portal.items import lifecycle as submissions
 from portal.items.deadlines import priority_at
 from portal.items.models import Submission
 from portal.mail import delivery as mailer
-from portal.settings import AccountSettings, DeadlineSettings, UploadLimits
+from portal.settings import AccountSettings, DeadlineSettings, Settings, UploadLimits
 from tests import factories
 from tests.factories import FAST_HASH
 from tests.smtp import SMTPServer
@@ -97,9 +97,7 @@ class LivePortal:
         )
         with self.app.app_context():
             upgrade()
-            demo.seed(
-                db.session, UploadLimits.from_config(self.app.config), DeadlineSettings.from_config(self.app.config)
-            )
+            demo.seed(db.session, Settings.from_config(self.app.config))
         self._server = make_server(
             "127.0.0.1", 0, _keeping_response(self.app), threaded=True, request_handler=_RequestHandler
         )

@@ -17,9 +17,10 @@ def test_every_kind_of_item_has_a_row_with_its_sender_screen_and_accepted_messag
         assert kind.sender_screen and kind.accepted_message
 
 
-def test_only_an_accommodation_is_decided_with_its_own_form():
+def test_a_kind_without_an_accept_button_is_decided_with_a_form_of_its_own():
     decided_with_a_form = {name for name, kind in kinds.KINDS.items() if kind.accept_label is None}
-    assert decided_with_a_form == {SubmissionKind.ACCOMMODATION_REQUEST}
+    assert decided_with_a_form == {SubmissionKind.ACCOMMODATION_REQUEST, SubmissionKind.INTAKE_REPORT}
+    assert all(kinds.KINDS[name].decision_template for name in decided_with_a_form)
 
 
 def test_accepting_runs_the_lifecycle_and_emails_the_sender_a_link_to_their_own_screen(db_session):

@@ -14,6 +14,8 @@ from portal.core.columns import utcnow
 from portal.documents import operations as documents
 from portal.duty import operations as offers
 from portal.extensions import db
+from portal.intake import operations as intake
+from portal.intake.forms import NoticeGivenForm
 from portal.items.deadlines import document_request_due_date
 from portal.restrictions import clinicians
 from portal.restrictions import operations as restrictions
@@ -23,7 +25,9 @@ from portal.web.once import once
 from portal.web.responses import form_status, redirect_after_post, refusals, render
 
 
-def _case_screen(case, status: int = 200, form=None, clinician_form=None, take_form=None, confirm_forms=None):
+def case_screen(
+    case, status: int = 200, form=None, clinician_form=None, take_form=None, confirm_forms=None, notice_form=None
+):
     now = utcnow()
     deadlines = settings.current().deadlines
     participants = authorisations.for_case(db.session, case)
@@ -53,6 +57,10 @@ def _case_screen(case, status: int = 200, form=None, clinician_form=None, take_f
         current=restrictions.current_report(db.session, case.id, now.date()),
         availability=offers.matching_availability(db.session, case, now.date()),
         reviews=accommodations.reviews_due(db.session, case),
+        eligibility=intake.fmla_eligibility(
+            intake.person_of(db.session, case.employee), case.leave_start or now.date()
+        ),
+        notice_form=notice_form or NoticeGivenForm(formdata=None, given_on=now.date()),
         **cases.case_overview(db.session, case),
     )
 
@@ -61,7 +69,7 @@ def _case_screen(case, status: int = 200, form=None, clinician_form=None, take_f
 def case(case_id: int):
     record = access.get_case(db.session, current_user, case_id)
     cases.record_view(db.session, current_user, record, request.remote_addr)
-    return _case_screen(record)
+    return case_screen(record)
 
 
 @inbox.get("/cases/<int:case_id>/case-file")
@@ -100,7 +108,7 @@ def take_case(case_id: int):
             cases.take_case(db.session, record, current_user)
             flash("You are this case's case manager now. Its emails come to you.", "success")
             return redirect_after_post(url_for("inbox.case", case_id=record.id))
-    return _case_screen(record, 409, take_form=form)
+    return case_screen(record, 409, take_form=form)
 
 
 @inbox.post("/cases/<int:case_id>/clinicians/<int:clinician_id>/confirm")
@@ -124,7 +132,7 @@ def confirm_clinician(case_id: int, clinician_id: int):
                 f"{clinician.name} is confirmed ({credential.described}). Their reports may now be accepted.", "success"
             )
             return redirect_after_post(url_for("inbox.case", case_id=record.id))
-    return _case_screen(record, form_status(form), confirm_forms={clinician.id: form})
+    return case_screen(record, form_status(form), confirm_forms={clinician.id: form})
 
 
 @inbox.post("/cases/<int:case_id>/clinicians")
@@ -145,7 +153,7 @@ def invite_clinician(case_id: int):
                 "success" if participant.gives_access else "error",
             )
             return redirect_after_post(url_for("inbox.case", case_id=record.id))
-    return _case_screen(record, form_status(form), clinician_form=form)
+    return case_screen(record, form_status(form), clinician_form=form)
 
 
 @inbox.post("/cases/<int:case_id>/request-document")
@@ -166,4 +174,4 @@ def request_document(case_id: int):
             sent(url_for("inbox.case", case_id=record.id))
             flash("Request sent. It is on the employee's list, and they have been emailed.", "success")
             return redirect_after_post(url_for("inbox.case", case_id=record.id))
-    return _case_screen(record, form_status(form), form=form)
+    return case_screen(record, form_status(form), form=form)

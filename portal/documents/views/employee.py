@@ -11,6 +11,7 @@ from portal.documents import operations as documents
 from portal.documents.forms import DocumentForm, ReplyForm, WithdrawForm
 from portal.extensions import db
 from portal.files.forms import uploads_from
+from portal.inbox import kinds
 from portal.items import lifecycle as submissions
 from portal.web.audiences import employee
 from portal.web.responses import form_status, redirect_after_post, refusals, render
@@ -103,7 +104,7 @@ def withdraw(submission_id: int):
     form = WithdrawForm(version=item.version)
     if form.validate_on_submit():
         with refusals(form):
-            submissions.withdraw(db.session, item, current_user, form.version.data)
+            kinds.withdraw(db.session, item, current_user, form.version.data)
             flash(f"{item.reference} is withdrawn.", "success")
             return redirect_after_post(url_for("employee.submission", submission_id=item.id))
     return render("employee/withdraw.html", form_status(form), submission=item, form=form)
