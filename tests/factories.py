@@ -81,16 +81,16 @@ def authorisation(session, case: Case, clinician: User, **attributes) -> CasePar
     return record
 
 
-def accepted_report(session, case: Case, **limits) -> Submission:
-    """A clinician's modified-duty report with ``limits`` (Limits by dimension), accepted: the case's
-    current restrictions, as the services leave them."""
+def accepted_report(session, case: Case, work_status: str = "modified_duty", **limits) -> Submission:
+    """A clinician's report (modified duty unless told otherwise) with ``limits`` (Limits by dimension),
+    accepted: the case's current restrictions, as the services leave them."""
     clinician = user(session, Role.CLINICIAN)
     manager = user(session, Role.CASE_MANAGER)
     authorisation(session, case, clinician)
     today = utcnow().date()
     report = ReportInput(
         visit_date=today,
-        work_status="modified_duty",
+        work_status=work_status,
         effective_from=today,
         limits=limits,
         diagnoses=[("M54.50", "Low back pain")],

@@ -1,10 +1,17 @@
-"""Signing in, passwords, invitations, an admin's account actions and roster loads."""
+"""Signing in, passwords, invitations, an admin's account actions, roster loads and jobs."""
+
+from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
+from portal.accounts import jobs
+from portal.accounts.jobs import JobInput
+from portal.accounts.models import Job
+from portal.restrictions.fields import DimensionForm, add_demand_fields, limits_from, values_of
+from portal.restrictions.operations import Limit
 from portal.web.fields import HiddenNumberField
 from portal.web.once import OnceField
 
@@ -66,7 +73,8 @@ class RosterFileForm(FlaskForm):
 
 
 class RosterConfirmForm(FlaskForm):
-    """Write the preview's plan: ``plan`` names it, so that a roster changed since is never written blind."""
+    """Write the preview's plan, a roster file's or a jobs file's: ``plan`` names it, so that a roster (or jobs)
+    changed since is never written blind."""
 
     plan = HiddenField()
     once = OnceField()
@@ -80,3 +88,29 @@ class RosterPersonForm(FlaskForm):
     location = StringField("Location")
     job_title = StringField("Job title")
     version = HiddenNumberField()
+
+
+class JobsFileForm(FlaskForm):
+    file = FileField("Jobs file (CSV)", validators=[FileRequired("Choose the jobs CSV file.")])
+
+
+class JobForm(DimensionForm):
+    """An admin's record of a job: its essential functions and its physical demands, as a duty offer's are
+    entered; the rules are jobs.problems."""
+
+    essential_functions = TextAreaField("Essential functions", validators=[Optional(), Length(max=jobs.MAX_FUNCTIONS)])
+    version = HiddenNumberField()
+
+    @classmethod
+    def of(cls, job: Job, demands: Mapping[str, Limit]) -> "JobForm":
+        """The form filled in with what is recorded of the job."""
+        return cls(data={"essential_functions": job.essential_functions, "version": job.version, **values_of(demands)})
+
+    def to_input(self) -> JobInput:
+        return JobInput(essential_functions=self.essential_functions.data or "", demands=limits_from(self))
+
+    def rules(self) -> Mapping[str, str]:
+        return jobs.problems(self.to_input())
+
+
+add_demand_fields(JobForm)

@@ -1,5 +1,5 @@
 """People who use the portal, their sign-in sessions, one-time tokens and sign-in attempts; and the
-employer's roster of people, from which accounts are made when someone needs one."""
+employer's roster of people, from which accounts are made when someone needs one, and its jobs."""
 
 import re
 from datetime import date, datetime
@@ -239,7 +239,8 @@ class RosterPerson(Model):
     work_email: Mapped[str] = mapped_column(  # stored lower-cased
         String(254).with_variant(String(254, collation="C"), "postgresql"), unique=True
     )
-    job_title: Mapped[str] = mapped_column(String(200))
+    # Their job, by its title (Job.title): indexed, for a job's holders.
+    job_title: Mapped[str] = mapped_column(String(200), index=True)
     department: Mapped[str | None] = mapped_column(String(200))
     location: Mapped[str | None] = mapped_column(String(200))
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("roster_people.id"), index=True)
@@ -299,5 +300,42 @@ class RosterImport(Model):
     added: Mapped[int | None] = mapped_column(Integer)
     changed: Mapped[int | None] = mapped_column(Integer)
     left_out: Mapped[int | None] = mapped_column(Integer)
+
+    uploaded_by: Mapped[User | None] = relationship()
+
+
+class Job(Model):
+    """A job on the employer's roster, one per job title: its essential functions and, as Demand rows
+    (``portal.duty.models``, on the same scales as restrictions), its physical demands. A title new to the
+    portal becomes a job with neither; an admin records them. People hold a job by its title."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), unique=True)
+    essential_functions: Mapped[str] = mapped_column(Text, default="")
+    # None until an admin records the job: a job that needs nothing physical is recorded with no demands.
+    demands_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def recorded(self) -> bool:
+        return self.demands_recorded_at is not None
+
+
+class JobImport(Model):
+    """A jobs file an admin loaded: shown as a preview, and written only once they confirm it."""
+
+    __tablename__ = "job_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    content: Mapped[str] = mapped_column(Text)  # the file as text; a job holds nothing medical
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recorded: Mapped[int | None] = mapped_column(Integer)  # jobs recorded, new or changed
 
     uploaded_by: Mapped[User | None] = relationship()

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, select, union
 from sqlalchemy.orm import aliased, joinedload
 
-from portal.accounts import roster, roster_import
+from portal.accounts import jobs, roster, roster_import
 from portal.accounts.models import RosterChange, RosterPerson, User
 from portal.accounts.roster_import import FIELD_LABELS, FieldChange
 from portal.accounts.search import named_on_roster, starts_with
@@ -201,8 +201,8 @@ def change_person(
 
     Refused, each problem by its field, when the supervisor is not on the latest roster, is the person, or
     reports to them (the reporting line would loop), or when the job title is missing; refused with Conflict
-    when the record changed since the admin saw ``version``. The person's account follows, and a new
-    supervisor without one is given one, as a roster load does.
+    when the record changed since the admin saw ``version``. The person's account follows, a new
+    supervisor without one is given one, and a new job title becomes a job, as a roster load does.
     """
     now = now or utcnow()
     # Held until the commit: of two admins changing one person at once, the second is told of the first.
@@ -292,6 +292,8 @@ def _write(
     for key in ("department", "location", "job_title"):
         if key in values:
             setattr(person, key, values[key])
+    if "job_title" in values:
+        jobs.add_jobs(session, [person.job_title])  # a title new to the portal is a job to record, as on a load
     person.updated_at = now
     session.add_all(
         RosterChange(

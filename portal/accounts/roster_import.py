@@ -3,7 +3,8 @@ all of it, or none, once an admin confirms.
 
 The file is the whole roster: someone it leaves out is marked "not in the latest roster", never deleted,
 and loading the same file again changes nothing. A supervisor who has no portal account yet is invited,
-since they now have someone to report for.
+since they now have someone to report for, and a job title new to the portal becomes a job for an admin to
+record.
 """
 
 import csv
@@ -18,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import joinedload
 
+from portal.accounts import jobs
 from portal.accounts import operations as accounts
 from portal.accounts.models import (
     Role,
@@ -105,6 +107,7 @@ class Preview:
     added: list[RosterRow] = field(default_factory=list)
     changed: list[PersonChange] = field(default_factory=list)
     left_out: list[RosterPerson] = field(default_factory=list)
+    new_jobs: list[str] = field(default_factory=list)  # the job titles that are no job yet
     unchanged: int = 0
     rows: int = 0
 
@@ -133,13 +136,10 @@ def _header_key(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", (header or "").strip().lower()).strip("_")
 
 
-HEADER_KEYS = {_header_key(key): key for key in COLUMNS} | {_header_key(label): key for key, label in COLUMNS.items()}
-
-
-def decode(content: bytes) -> str:
-    """The file as text, or InvalidInput saying what is wrong with it as a roster file."""
+def decode(content: bytes, what: str = "the roster's CSV file") -> str:
+    """The file as text, or InvalidInput saying what is wrong with it as ``what`` (a jobs file is read alike)."""
     if not content.strip():
-        raise InvalidInput("The file is empty. Choose the roster's CSV file.", field="file")
+        raise InvalidInput(f"The file is empty. Choose {what}.", field="file")
     if len(content) > MAX_FILE_BYTES:
         raise InvalidInput("The file is larger than 20 MB; a roster CSV of 100,000 people is smaller.", field="file")
     if content.startswith(b"PK\x03\x04") or content.startswith(b"\xd0\xcf\x11\xe0"):
@@ -149,7 +149,7 @@ def decode(content: bytes) -> str:
             field="file",
         )
     if b"\x00" in content[:4096] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InvalidInput("This is not a CSV file: it holds binary data. Choose the roster's CSV file.", field="file")
+        raise InvalidInput(f"This is not a CSV file: it holds binary data. Choose {what}.", field="file")
     try:
         if content.startswith((b"\xff\xfe", b"\xfe\xff")):
             return content.decode("utf-16")
@@ -163,8 +163,14 @@ def decode(content: bytes) -> str:
         ) from None
 
 
-def read(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The file's problems as a whole (its columns), and each data row with its line number, by column key."""
+def read(
+    text: str, columns: dict[str, str] = COLUMNS, rows_are: str = "people"
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The file's problems as a whole (its ``columns``, labels by key), and each data row with its line number, by
+    column key."""
+    header_keys = {_header_key(key): key for key in columns} | {
+        _header_key(label): key for key, label in columns.items()
+    }
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
@@ -174,7 +180,7 @@ def read(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
         header = next(reader)
     except (StopIteration, csv.Error):
         return ["The file has no header row. Its first line must name the columns."], []
-    keys = [HEADER_KEYS.get(_header_key(name)) for name in header]
+    keys = [header_keys.get(_header_key(name)) for name in header]
     problems = []
     unknown = [name for name, key in zip(header, keys, strict=True) if key is None and name.strip()]
     if unknown:
@@ -182,13 +188,13 @@ def read(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
             "Unknown columns: "
             + ", ".join(f"“{name}”" for name in unknown)
             + ". The columns are: "
-            + ", ".join(COLUMNS.values())
+            + ", ".join(columns.values())
             + "."
         )
-    missing = [COLUMNS[key] for key in COLUMNS if key not in keys]
+    missing = [columns[key] for key in columns if key not in keys]
     if missing:
         problems.append("Missing columns: " + ", ".join(missing) + ".")
-    repeated = sorted({COLUMNS[key] for key in keys if key is not None and keys.count(key) > 1})
+    repeated = sorted({columns[key] for key in keys if key is not None and keys.count(key) > 1})
     if repeated:
         problems.append("Columns named twice: " + ", ".join(repeated) + ".")
     if problems:
@@ -207,7 +213,7 @@ def read(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     except csv.Error as error:
         return [f"Line {reader.line_num} cannot be read as CSV: {error}. Check its quotes."], []
     if not rows:
-        return ["The file has a header row but no people."], []
+        return [f"The file has a header row but no {rows_are}."], []
     return [], rows
 
 
@@ -426,6 +432,7 @@ def preview(session, content: str, today: date) -> Preview:
         else:
             result.unchanged += 1
     result.problems.sort(key=lambda problem: problem.line)
+    result.new_jobs = jobs.unknown_titles(session, (row.job_title for row in good))
     result.left_out = sorted(
         (person for person in people if person.in_latest_roster and person.employee_number not in in_file),
         key=lambda person: person.employee_number,
@@ -570,6 +577,7 @@ def _write(session, admin: User | None, staged: RosterImport, plan: Preview, set
     history.extend(_roster_membership(person.id, False, now, actor_id, source) for person in plan.left_out)
     if history:
         session.execute(insert(RosterChange), history)
+    jobs.add_jobs(session, plan.new_jobs)
     _index_names(
         session,
         added={ids[row.employee_number]: row.name for row in plan.added},
@@ -657,6 +665,11 @@ def _link_accounts(session, admin, plan: Preview, ids: dict[str, int], settings:
         user = by_user.get(person.user_id) if person.user_id else None
         if user is not None:
             follow_roster(user, person, user_of.get(person.supervisor_id) if person.supervisor_id else None)
+    # Someone the roster no longer holds reports to nobody: their former supervisor stops seeing their cases.
+    for person in plan.left_out:
+        user = by_user.get(person.user_id) if person.user_id else None
+        if user is not None:
+            user.supervisor_id = None
 
 
 def link_account(

@@ -31,6 +31,8 @@ ACTIONS = {
     "account_reactivated": "Account reactivated",
     "roster_imported": "Roster file loaded",
     "roster_person_changed": "Roster record changed by an admin",
+    "job_recorded": "Job's functions and demands recorded by an admin",
+    "jobs_imported": "Jobs file loaded",
 }
 
 

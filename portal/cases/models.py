@@ -32,6 +32,8 @@ class CaseStatus(StrEnum):
 
     @property
     def label(self) -> str:
+        if self == CaseStatus.INTAKE:
+            return "Reported, waiting for a case manager to open it"
         return self.value.replace("_", " ").capitalize()
 
 

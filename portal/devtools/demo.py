@@ -14,9 +14,9 @@ from datetime import date, timedelta
 import pikepdf
 from sqlalchemy import select
 
+from portal.accounts import jobs, roster_import
 from portal.accounts import operations as accounts
-from portal.accounts import roster_import
-from portal.accounts.models import Role, RosterPerson, User
+from portal.accounts.models import Job, Role, RosterPerson, User
 from portal.cases.models import AuthorisationScope, Case, CaseParticipant, CaseType
 from portal.core.columns import utcnow
 from portal.documents import operations as documents
@@ -26,6 +26,7 @@ from portal.intake import operations as intake
 from portal.intake.models import Need
 from portal.items import lifecycle
 from portal.restrictions import clinicians
+from portal.restrictions.operations import Limit
 from portal.settings import AccountSettings, Settings
 
 DEMO_PASSWORD = "demo-password"
@@ -49,6 +50,21 @@ DEMO_ROSTER = [
     ("1005", "Priya Shah", "priya.shah@demo.test", "Line lead", "1002", 4100, "2010"),
     ("1006", "Chris Park", "chris.park@demo.test", "Assembler", "1002", 150, "610"),
 ]
+
+# The demo employee's job, as an admin records it; the forklift operator's is left for the demo to record.
+ASSEMBLER_TITLE = "Assembler"
+ASSEMBLER = jobs.JobInput(
+    "Assemble units at a line station to the work instruction\nLoad parts bins onto the line\nCheck each "
+    "finished unit and log it",
+    {
+        "lift": Limit(pounds=35, frequency="frequently"),
+        "carry": Limit(pounds=25, frequency="occasionally"),
+        "stand": Limit(hours=7),
+        "bend": Limit(frequency="occasionally"),
+        "repetitive_hand": Limit(frequency="constantly"),
+        "work_hours": Limit(hours=8),
+    },
+)
 
 
 def _account(session, email: str, name: str, role: Role) -> User:
@@ -108,6 +124,9 @@ def seed(session, settings: Settings) -> None:
     today = utcnow().date()
     if session.scalar(select(RosterPerson.id).where(RosterPerson.work_email == employee.email)) is None:
         _load_roster(session, users[Role.ADMIN], settings.accounts, today)
+    assembler = session.scalar(select(Job).where(Job.title == ASSEMBLER_TITLE))
+    if assembler is not None and not assembler.recorded:
+        jobs.record_job(session, users[Role.ADMIN], assembler, ASSEMBLER)
     if clinicians.credential_of(session, users[Role.CLINICIAN]) is None:
         # The demo clinician has been checked; a clinician an employee names in the demo has not.
         clinicians.confirm(session, manager, users[Role.CLINICIAN], "MD-12345", "IL", DEMO_CLINICIAN_NPI)

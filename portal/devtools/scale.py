@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table, func, insert, select
 
 from portal.accommodations.models import AccommodationRequest, Decision, DenialReason, HelpCategory
+from portal.accounts import jobs
 from portal.accounts import operations as accounts
 from portal.accounts.models import (
     ClinicianCredential,
@@ -1483,6 +1484,8 @@ class _Program:
         for model, rows in self.rows.items():
             for start in range(0, len(rows), BATCH):
                 self.session.execute(insert(_table(model)), rows[start : start + BATCH])
+        # The roster's job titles are jobs with nothing recorded, as a roster load leaves them.
+        jobs.add_jobs(self.session, {person["job_title"] for person in self.rows[RosterPerson]})
         if self.session.get_bind().dialect.name == "postgresql":
             # Explicit ids leave the sequences behind; the next row the portal adds must not collide.
             for model in self.next_id:

@@ -12,7 +12,7 @@ from portal.duty import operations as offers
 from portal.duty.models import AvailabilityClosed, DutyAvailability
 from portal.duty.operations import AvailabilityInput, OfferInput
 from portal.restrictions import operations as restrictions
-from portal.restrictions.fields import DimensionForm, add_dimension_fields, limits_from, values_of
+from portal.restrictions.fields import DimensionForm, add_demand_fields, limits_from, values_of
 from portal.web.fields import NumberField, WholeNumberField
 from portal.web.once import OnceField
 
@@ -101,12 +101,5 @@ class AvailabilityStatusForm(FlaskForm):
     action = SelectField(choices=[c.value for c in AvailabilityClosed] + ["reopen"], validate_choice=True)
 
 
-for _form, _after in ((OfferForm, "location"), (AvailabilityForm, None)):
-    add_dimension_fields(
-        _form,
-        pounds="{label}: pounds the job needs",
-        hours="{label}: hours a day the job needs",
-        permission="{label}: does the job need it?",
-        empty="Not needed",
-        after=_after,
-    )
+add_demand_fields(OfferForm, after="location")
+add_demand_fields(AvailabilityForm)

@@ -1,7 +1,8 @@
 """Transitional (light or modified) duty: offers to one employee, and standing availability.
 
 Demands are kept one row per dimension, on the same scales as restrictions, so
-that the two can be matched dimension by dimension.
+that the two can be matched dimension by dimension; a job on the roster keeps its
+demands here too.
 """
 
 from datetime import date, datetime
@@ -82,13 +83,15 @@ class DutyAvailability(Model):
 
 
 class Demand(Model):
-    """One dimension's physical demand of an offer or of standing availability."""
+    """One dimension's physical demand of an offer, of standing availability, or of a job on the roster: each
+    row belongs to one of them."""
 
     __tablename__ = "demands"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offer_id: Mapped[int | None] = mapped_column(ForeignKey("duty_offers.submission_id"), index=True)
     availability_id: Mapped[int | None] = mapped_column(ForeignKey("duty_availability.id"), index=True)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"), index=True)
     dimension: Mapped[str] = mapped_column(String(30))
     pounds: Mapped[int | None] = mapped_column(Integer)
     frequency: Mapped[Frequency | None] = mapped_column(StrEnumType(Frequency, 20))

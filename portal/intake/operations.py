@@ -24,7 +24,7 @@ from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput, NotFound
 from portal.intake.models import EMPLOYEE_NEEDS, SUPERVISOR_NEEDS, IntakeDraft, IntakeReport, Need
 from portal.items import lifecycle
-from portal.items.deadlines import add_business_days, local_date, triage_due
+from portal.items.deadlines import add_business_days, local_date, program_moment, triage_due
 from portal.items.models import Submission, SubmissionEvent, SubmissionKind, SubmissionStatus
 from portal.mail import notifications
 from portal.settings import AccountSettings, DeadlineSettings
@@ -197,6 +197,7 @@ def report_for_team(
     what happened at work, when and who was there. Nothing medical is asked."""
     now = now or utcnow()
     person = team_member(session, supervisor, person_id) if person_id else None
+    happened_at = program_moment(happened_at, settings) if happened_at is not None else None
     problems = {}
     if person is None:
         problems["person"] = "Choose who it is about."
@@ -230,18 +231,28 @@ def report_for_team(
 def open_for(
     session,
     case_manager: User,
-    person: RosterPerson,
+    reference: str,
     need: str,
     first_day_away: date | None,
     settings: DeadlineSettings,
     now: datetime | None = None,
 ) -> Submission:
-    """A case manager starts a case for anyone on the roster: the report they triage at once."""
+    """A case manager starts a case for anyone on the roster (by employee number or work email): the report
+    they triage at once."""
     now = now or utcnow()
     if case_manager.role != Role.CASE_MANAGER:
         raise NotFound()
+    problems = {}
+    person = None
+    try:
+        person = roster_person(session, reference)
+    except InvalidInput as error:
+        problems.update(error.problems)
     if need not in EMPLOYEE_NEEDS:
-        raise InvalidInput("Choose what the case is for.", field="need")
+        problems["need"] = "Choose what the case is for."
+    if problems:
+        raise InvalidInput(problems=problems)
+    assert person is not None
     submission = _receive(
         session, case_manager, _account_for(session, person), Need(need), settings, now, first_day_away=first_day_away
     )

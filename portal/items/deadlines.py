@@ -43,6 +43,11 @@ def add_business_days(start: date, days: int, settings: DeadlineSettings) -> dat
     return day
 
 
+def program_moment(local: datetime, settings: DeadlineSettings) -> datetime:
+    """A date and time typed without a zone (a form's date-time field), read as the program's local time."""
+    return local.replace(tzinfo=ZoneInfo(settings.timezone)) if local.tzinfo is None else local
+
+
 def local_date(moment: datetime, settings: DeadlineSettings) -> date:
     return moment.astimezone(ZoneInfo(settings.timezone)).date()
 

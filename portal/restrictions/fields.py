@@ -37,12 +37,7 @@ class DimensionForm(FlaskForm):
 
 def field_names(dimension) -> list[str]:
     """The form fields that hold one dimension, in the order they are shown."""
-    return {
-        WEIGHT: [f"{dimension.key}_pounds", f"{dimension.key}_frequency"],
-        HOURS: [f"{dimension.key}_hours"],
-        POSTURE: [f"{dimension.key}_frequency"],
-        PERMISSION: [f"{dimension.key}_allowed"],
-    }[dimension.kind]
+    return [f"{dimension.key}_{part}" for part in restrictions.PARTS[dimension.kind]]
 
 
 def add_fields(form_class, fields: list[tuple[str, Field]], after: str | None = None) -> None:
@@ -102,6 +97,19 @@ def add_dimension_fields(
                 )
             )
     add_fields(form_class, fields, after)
+
+
+def add_demand_fields(form_class, after: str | None = None) -> None:
+    """The dimensions' fields as physical demands of a job, in one set of words wherever a job's demands are
+    entered: a duty offer, standing availability, a job on the roster."""
+    add_dimension_fields(
+        form_class,
+        pounds=restrictions.DEMAND_WORDS["pounds"],
+        hours=restrictions.DEMAND_WORDS["hours"],
+        permission=restrictions.DEMAND_WORDS["allowed"],
+        empty="Not needed",
+        after=after,
+    )
 
 
 def limits_from(form) -> dict[str, Limit]:

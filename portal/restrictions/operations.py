@@ -48,6 +48,16 @@ DIMENSIONS = [
     Dimension("work_hours", "Work", HOURS),
 ]
 BY_KEY = {dimension.key: dimension for dimension in DIMENSIONS}
+# The parts of a dimension a person enters, by its kind: each a form field (or a file's column) "<key>_<part>".
+PARTS = {WEIGHT: ("pounds", "frequency"), HOURS: ("hours",), POSTURE: ("frequency",), PERMISSION: ("allowed",)}
+# Each part as a physical demand of a job, in the same words wherever one is entered or loaded (a duty offer,
+# standing availability, a job on the roster); ``{label}`` is the dimension's.
+DEMAND_WORDS = {
+    "pounds": "{label}: pounds the job needs",
+    "frequency": "{label}: how often",
+    "hours": "{label}: hours a day the job needs",
+    "allowed": "{label}: does the job need it?",
+}
 # ICD-10-CM: a letter, two characters, then optionally a dot and up to four more (e.g. S83.511A).
 ICD10CM = re.compile(r"^[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 

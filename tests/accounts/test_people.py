@@ -1,20 +1,18 @@
 """The roster's people, as admins find them and change where they work: each change in the person's history,
 their account following, a new supervisor invited."""
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from portal.accounts import people
 from portal.accounts.models import Role, RosterChange, RosterPerson, User
 from portal.audit.models import AuditEvent
 from portal.core.errors import Conflict, InvalidInput
-from portal.extensions import db
 from portal.mail.models import OutboundEmail
 from portal.settings import AccountSettings
 from tests import factories
 from tests.accounts.test_roster_import import NOW, ROSTER, apply
+from tests.queries import counting_queries
 
 SETTINGS = AccountSettings()
 
@@ -61,20 +59,6 @@ def history_of(db_session, person) -> list[tuple[str, str | None, str | None, st
 def without(*numbers: str) -> str:
     """The roster file with the people of ``numbers`` left out."""
     return "\n".join(line for line in ROSTER.splitlines() if not line.startswith(numbers))
-
-
-@contextmanager
-def counting_queries():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def found(db_session, term: str = "", left_out: bool = False) -> list[str]:

@@ -275,3 +275,14 @@ def test_the_import_roster_command_says_each_problem_and_writes_nothing(app, db_
     assert result.exit_code == 1
     assert "line 6: “someday” is not a date" in result.output and "Nothing was changed" in result.output
     assert people(db_session) == {}
+
+
+def test_someone_left_out_reports_to_nobody_so_their_former_supervisor_no_longer_sees_them(db_session, admin):
+    riley = factories.user(db_session, Role.EMPLOYEE, name="Riley Rivera", email="riley@example.test")
+    db_session.commit()
+    apply(db_session, ROSTER, admin)
+    db_session.refresh(riley)
+    assert riley.supervisor_id is not None
+    apply(db_session, "\n".join(line for line in ROSTER.splitlines() if not line.startswith("1004")), admin)
+    db_session.refresh(riley)
+    assert riley.supervisor_id is None

@@ -173,8 +173,10 @@ def reflow_problems(page) -> list[str]:
     """At 320 CSS px wide (WCAG 1.4.10): no sideways scrolling of the page, nothing cut off.
 
     A table may scroll sideways inside its own focusable region; that is the exception
-    the criterion makes for data tables.
+    the criterion makes for data tables. The window then goes back to the size it had, so that
+    a test on a phone carries on at a phone's width.
     """
+    before = page.viewport_size
     page.set_viewport_size(NARROW)
     try:
         return page.evaluate("""() => {
@@ -237,7 +239,7 @@ def reflow_problems(page) -> list[str]:
           return problems.slice(0, 10);
         }""")
     finally:
-        page.set_viewport_size({"width": 1280, "height": 800})
+        page.set_viewport_size(before)
 
 
 _LISTEN = """() => {

@@ -2,8 +2,9 @@
 axe-core (WCAG 2.2 A and AA), the keyboard, and 320 px wide.
 
 Screens that exist only after something happens (an error, an htmx update, a link in an
-email) are checked where that happens: test_sign_in, test_htmx_swaps, test_document_flow,
-test_accounts.
+email, a file uploaded) are checked where that happens: test_sign_in, test_htmx_swaps,
+test_document_flow, test_accounts; a roster file checked before loading, and each question of a
+report and its triage, in test_roster_flow and test_intake_flow.
 """
 
 import re
@@ -11,8 +12,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.checks import audit
+from tests.browser.checks import audit, status_message
 from tests.browser.checks import follow as follow_link
+from tests.browser.inbox import search
 
 
 def nothing(page):
@@ -41,6 +43,41 @@ def case_of_first_item(page):
 
 def latest_activity(page):
     follow_link(page.get_by_role("region", name="Recent activity").get_by_role("link").first)
+
+
+def a_report_they_sent(page):
+    """The newest of the supervisor's reports listed on their home page (the demo's is about Jordan Rivera)."""
+    follow_link(page.get_by_role("link", name=re.compile(r"^N-[A-Z0-9]{4}-[A-Z0-9]{4}$")).first)
+
+
+def someone_on_people(page):
+    """People, then someone found there by name and followed to their record."""
+    follow("People")(page)
+    page.get_by_role("searchbox", name="Find someone").fill("Sam")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Search").click()
+    follow_link(page.get_by_role("table").get_by_role("link", name="Sam Supervisor"))
+
+
+def triage_of_a_new_report(page):
+    """The demo's untriaged report of Jordan Rivera's injury, found in the inbox, on its own page, claimed
+    (unless a visit earlier in this run claimed it), with its triage form unfolded."""
+    search(page, "Jordan")
+    page.get_by_role("row").filter(has_text="New report").get_by_role("link").first.click()
+    follow(re.compile(r"^Open .* on its own page$"))(page)
+    claim = page.get_by_role("button", name="Claim (assign to me)")
+    if claim.count():
+        claim.click()
+        expect(status_message(page)).to_have_text("You have claimed this item.")
+    page.get_by_text("Triage: open the case", exact=True).click()
+    expect(page.get_by_role("group", name="Tracks to start")).to_be_visible()
+
+
+def leave_case_with_a_notice_to_give(page):
+    """A leave case whose FMLA eligibility notice the inbox lists as still to give: its FMLA eligibility section."""
+    notices = page.get_by_role("region", name=re.compile(r"^FMLA eligibility notices to give"))
+    follow_link(notices.get_by_role("link").first)
+    expect(page.get_by_role("region", name="FMLA eligibility")).to_contain_text("by the roster")
 
 
 SCREENS = [
@@ -86,6 +123,7 @@ SCREENS = [
         follow(re.compile(r"^Ask for an accommodation")),
         "What is making work difficult for you?",
     ),
+    ("Employee: report a need, question 1", "employee", follow("Report a need"), "What you need"),
     ("Employee: change your password", "employee", follow("Change password"), "Change your password"),
     (
         "Employee: who has seen my information",
@@ -108,14 +146,37 @@ SCREENS = [
         re.compile(r"^Offer transitional duty to"),
     ),
     ("Supervisor: light-duty availability", "supervisor", follow("Light-duty availability"), "Light-duty availability"),
+    (
+        "Supervisor: report an injury or absence",
+        "supervisor",
+        follow("Report an injury or absence"),
+        "Report an injury or an absence",
+    ),
+    ("Supervisor: a report they sent", "supervisor", a_report_they_sent, re.compile(r"^Your report N-")),
     ("Case manager: inbox", "case manager", nothing, "Inbox: All open"),
     ("Case manager: review an item", "case manager", first_item_in_inbox, re.compile(".")),
     ("Case manager: a case", "case manager", case_of_first_item, re.compile(r"^Case C-")),
+    (
+        "Case manager: a leave case, its FMLA eligibility",
+        "case manager",
+        leave_case_with_a_notice_to_give,
+        re.compile(r"^Case C-"),
+    ),
+    ("Case manager: open a case", "case manager", follow("Open a case"), "Open a case"),
+    (
+        "Case manager: triage of a new report",
+        "case manager",
+        triage_of_a_new_report,
+        "New report: an injury or illness from work",
+    ),
     ("Case manager: invite someone", "case manager", follow("Invite someone"), "Invite someone"),
     ("Case manager: audit trail", "case manager", follow("Audit trail"), "Audit trail"),
     ("Case manager: access requests", "case manager", follow("Access requests"), "Requests for case-manager access"),
     ("Admin: accounts", "admin", nothing, "Accounts"),
     ("Admin: invite someone", "admin", follow("Invite someone"), "Invite someone"),
+    ("Admin: roster", "admin", follow("Roster"), "Roster"),
+    ("Admin: people", "admin", follow("People"), "People"),
+    ("Admin: a person's record", "admin", someone_on_people, "Sam Supervisor"),
 ]
 
 
@@ -143,3 +204,16 @@ def test_a_case_managers_request_for_a_document_says_what_is_missing(sign_in):
         ["Choose the document you need.", "Enter the date the document is needed by."]
     )
     audit(manager, "Case manager: a case, document asked for with nothing chosen")
+
+
+def test_a_case_opened_for_no_one_says_who_is_missing(sign_in):
+    manager = sign_in("case manager")
+    follow("Open a case")(manager)
+    manager.get_by_role("button", name="Continue to triage").click()
+
+    summary = manager.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text(
+        ["Enter the employee number or work email of someone on the roster."]
+    )
+    audit(manager, "Case manager: open a case, no one named")

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal import access
 from portal.accounts.models import Role, RosterPerson
@@ -22,13 +22,13 @@ from portal.cases import case_file
 from portal.cases.models import AuthorisationScope
 from portal.core.errors import NotFound
 from portal.documents import operations as documents
-from portal.extensions import db
 from portal.files import storage
 from portal.files.models import StoredFile
 from portal.inbox import kinds
 from portal.items import lifecycle
 from portal.settings import DeadlineSettings, UploadLimits
 from tests import factories
+from tests.queries import counting_queries
 
 TIMEZONE = "America/Chicago"
 FMLA, NOTE, PASSWD = factories.pdf_bytes(1), factories.pdf_bytes(2), factories.pdf_bytes(3)
@@ -230,20 +230,6 @@ def test_someone_without_medical_access_to_the_case_gets_nothing(db_session, pro
     with pytest.raises(NotFound):
         build(db_session, program, actor=supervisor)
     assert db_session.scalars(select(AuditEvent).where(AuditEvent.actor_id == supervisor.id)).all() == []
-
-
-@contextmanager
-def counting_queries():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_the_same_few_queries_whatever_the_number_of_items_and_files(app, db_session, program):

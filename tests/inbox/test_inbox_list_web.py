@@ -3,17 +3,15 @@ the pane beside it, the poll for new items, acting on several rows, and a fixed 
 
 import html
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from portal.accounts.models import Role
 from portal.audit.models import AuditEvent
-from portal.extensions import db
 from portal.items.models import Submission, SubmissionKind, SubmissionStatus
 from tests import factories
+from tests.queries import counting_queries
 
 S = SubmissionStatus
 HTMX = {"HX-Request": "true"}
@@ -149,20 +147,6 @@ def test_without_javascript_acting_on_several_returns_to_the_same_view(web, item
     response = bulk(web, {"ids": [items[0].id], "action": "claim"}, query="?tab=mine&sort=received", htmx=False)
     assert response.status_code == 303 and response.headers["Location"] == "/inbox/?tab=mine&sort=received"
     assert "Claimed 1 item." in text(web.client.get(response.headers["Location"]))
-
-
-@contextmanager
-def counting_queries():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 VIEWS = [

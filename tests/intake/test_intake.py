@@ -145,6 +145,33 @@ def test_a_supervisor_reports_for_their_team_only_and_nothing_medical(db_session
     assert employee.email == riley.work_email and employee.password_hash is None  # an account, not yet invited
     assert employee.supervisor_id == program["boss"].id and employee.department == riley.department
     assert db_session.query(OutboundEmail).filter_by(to_address=riley.work_email).count() == 0
+    # A time typed into the form has no zone: it is the program's local time.
+    typed = intake.report_for_team(
+        db_session,
+        program["boss"],
+        riley.id,
+        "absence",
+        "Did not come in after lunch.",
+        datetime(2026, 11, 25, 8, 30),
+        "",
+        None,
+        SETTINGS,
+        now=NOW,
+    )
+    assert typed.intake.happened_at == datetime(2026, 11, 25, 14, 30, tzinfo=UTC)
+    with pytest.raises(InvalidInput, match="future"):
+        intake.report_for_team(
+            db_session,
+            program["boss"],
+            riley.id,
+            "absence",
+            "Away",
+            datetime(2026, 11, 25, 10, 0),
+            "",
+            None,
+            SETTINGS,
+            now=NOW,
+        )
     stranger = factories.roster_person(db_session)
     with pytest.raises(NotFound):
         intake.report_for_team(
@@ -159,10 +186,14 @@ def test_a_case_manager_opens_a_case_for_anyone_on_the_roster_and_holds_its_repo
     riley = program["riley_person"]
     found = intake.roster_person(db_session, riley.employee_number)
     assert found == intake.roster_person(db_session, riley.work_email.upper())
-    submission = intake.open_for(db_session, program["manager"], found, "family_care", None, SETTINGS, now=NOW)
+    submission = intake.open_for(
+        db_session, program["manager"], riley.employee_number, "family_care", None, SETTINGS, now=NOW
+    )
     assert submission.assignee_id == program["manager"].id and submission.status == SubmissionStatus.IN_REVIEW
-    with pytest.raises(InvalidInput, match="Nobody on the roster"):
-        intake.roster_person(db_session, "E99999")
+    assert submission.case.employee.email == found.work_email
+    with pytest.raises(InvalidInput) as refused:
+        intake.open_for(db_session, program["manager"], "E99999", "", None, SETTINGS, now=NOW)
+    assert "Nobody on the roster" in refused.value.problems["person"] and "need" in refused.value.problems
 
 
 # --- triage --------------------------------------------------------------------------------
@@ -220,7 +251,7 @@ def test_a_likely_duplicate_is_pointed_out_and_joining_it_closes_the_reports_own
 def test_reports_waiting_about_the_same_person_are_pointed_out(db_session, program):
     first = employee_report(db_session, program["alex"])
     second = intake.open_for(
-        db_session, program["manager"], program["alex_person"], "own_health", None, SETTINGS, now=NOW
+        db_session, program["manager"], program["alex_person"].employee_number, "own_health", None, SETTINGS, now=NOW
     )
     assert intake.other_reports(db_session, second) == [first]
 
@@ -249,7 +280,7 @@ def test_triage_refuses_what_cannot_be(db_session, program):
 
 def test_an_employee_without_an_account_is_invited_when_the_case_opens(db_session, program):
     submission = intake.open_for(
-        db_session, program["manager"], program["riley_person"], "own_health", None, SETTINGS, now=NOW
+        db_session, program["manager"], program["riley_person"].employee_number, "own_health", None, SETTINGS, now=NOW
     )
     assert db_session.query(OutboundEmail).filter_by(template="invitation").count() == 0
     triage(db_session, program, submission, [intake.Track(CaseType.LEAVE)])

@@ -59,7 +59,7 @@ def test_the_employee_reports_a_need_page_by_page_and_checks_it_before_sending(d
     item = the_report(db_session)
     assert item.case.status == CaseStatus.INTAKE and item.intake.first_day_away.isoformat() == "2026-11-24"
     home = alex.client.get("/employee/").get_data(as_text=True)
-    assert item.case.number in home and "Intake" in home
+    assert item.case.number in home and "Reported, waiting for a case manager to open it" in home
 
 
 def test_a_page_answered_with_rubbish_is_refused_next_to_its_field(people):
@@ -81,6 +81,7 @@ def test_a_supervisor_reports_an_injury_for_someone_on_their_team(db_session, pe
         {
             "person": str(people["riley"].id),
             "need": "work_injury",
+            "happened_at": "2026-11-24T14:30",
             "what_happened": "Slipped at dock 4",
             "witnesses": "Jo Lee",
         },

@@ -1,14 +1,23 @@
-"""Admins: accounts, invitations and the roster. No case or medical content here."""
+"""Admins: accounts, invitations, the roster and its jobs. No case or medical content here."""
 
-from flask import current_app, flash, request, url_for
+from flask import Response, current_app, flash, request, url_for
 from flask_login import current_user
 
 from portal import settings
-from portal.accounts import people, roster, roster_import
-from portal.accounts.forms import AccountActionForm, RosterConfirmForm, RosterFileForm, RosterPersonForm
+from portal.accounts import job_import, jobs, people, roster, roster_import
+from portal.accounts.forms import (
+    AccountActionForm,
+    JobForm,
+    JobsFileForm,
+    RosterConfirmForm,
+    RosterFileForm,
+    RosterPersonForm,
+)
 from portal.core.columns import utcnow
 from portal.extensions import db
 from portal.mail import delivery as mailer
+from portal.restrictions import operations as restrictions
+from portal.restrictions.fields import field_names
 from portal.web.audiences import admin
 from portal.web.once import once
 from portal.web.responses import form_status, redirect_after_post, refusals, render
@@ -135,11 +144,16 @@ def confirm_roster(import_id: int):
             sent(url_for("admin.roster_screen"))
             flash(
                 f"Roster loaded: {len(plan.added):,} added, {len(plan.changed):,} changed, "
-                f"{len(plan.left_out):,} no longer in the roster.",
+                f"{len(plan.left_out):,} no longer in the roster."
+                + (_new_jobs(len(plan.new_jobs)) if plan.new_jobs else ""),
                 "success",
             )
             return redirect_after_post(url_for("admin.roster_screen"))
     return _preview_screen(staged, form, form_status(form))
+
+
+def _new_jobs(count: int) -> str:
+    return f" {count:,} new job{'s' if count != 1 else ''} to record on Jobs."
 
 
 def _preview_screen(staged, form: RosterConfirmForm, status: int = 200):
@@ -213,3 +227,101 @@ def _person_screen(found, form: RosterPersonForm, status: int = 200):
     # The version the page shows: after a refusal because of a change made meanwhile, saving again is over it.
     form.version.data = record.version
     return render("admin/person.html", status, record=record, form=form)
+
+
+@admin.get("/jobs", endpoint="jobs")
+def jobs_screen():
+    return _jobs_screen(JobsFileForm(formdata=None))
+
+
+@admin.post("/jobs")
+def load_jobs():
+    form = JobsFileForm()
+    if form.validate_on_submit():
+        with refusals(form):
+            staged = job_import.stage(db.session, current_user, form.file.data.filename, form.file.data.read())
+            return redirect_after_post(url_for("admin.jobs_preview", import_id=staged.id))
+    return _jobs_screen(form, form_status(form))
+
+
+def _jobs_screen(form: JobsFileForm, status: int = 200):
+    unrecorded = request.args.get("unrecorded") == "1"
+    page = jobs.jobs_page(
+        db.session, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"], unrecorded
+    )
+    return render("admin/jobs.html", status, page=page, unrecorded=unrecorded, form=form, columns=job_import.COLUMNS)
+
+
+@admin.get("/jobs/template.csv")
+def jobs_template():
+    return Response(
+        job_import.template(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=jobs.csv"},
+    )
+
+
+@admin.get("/jobs/loads/<int:import_id>")
+def jobs_preview(import_id: int):
+    staged = job_import.staged_import(db.session, import_id)
+    return _jobs_preview_screen(staged, RosterConfirmForm(formdata=None))
+
+
+@admin.post("/jobs/loads/<int:import_id>")
+def confirm_jobs(import_id: int):
+    staged = job_import.staged_import(db.session, import_id)
+    form = RosterConfirmForm()
+    if form.validate_on_submit():
+        with refusals(form), once(form) as sent:
+            plan = job_import.apply(db.session, current_user, staged, form.plan.data)
+            sent(url_for("admin.jobs"))
+            flash(f"Jobs loaded: {len(plan.changes):,} recorded, {plan.unchanged:,} unchanged.", "success")
+            return redirect_after_post(url_for("admin.jobs"))
+    return _jobs_preview_screen(staged, form, form_status(form))
+
+
+def _jobs_preview_screen(staged, form: RosterConfirmForm, status: int = 200):
+    # A file loaded already is not checked again: the page says what it did.
+    plan = job_import.preview(db.session, staged.content) if staged.applied_at is None else None
+    form.plan.data = plan.digest if plan is not None else ""
+    return render(
+        "admin/jobs_preview.html",
+        status,
+        staged=staged,
+        plan=plan,
+        form=form,
+        upload_form=JobsFileForm(formdata=None),
+        shown=roster_import.SHOWN,
+    )
+
+
+@admin.get("/jobs/<int:job_id>")
+def job(job_id: int):
+    found = jobs.job(db.session, job_id)
+    return _job_screen(found, JobForm.of(found, jobs.demands_of(db.session, found)))
+
+
+@admin.post("/jobs/<int:job_id>")
+def record_job(job_id: int):
+    found = jobs.job(db.session, job_id)
+    form = JobForm()
+    if form.validate_on_submit():
+        with refusals(form):
+            jobs.record_job(db.session, current_user, found, form.to_input(), version=form.version.data)
+            flash(f"{found.title}: its essential functions and physical demands are recorded.", "success")
+            return redirect_after_post(url_for("admin.jobs"))
+    return _job_screen(found, form, form_status(form))
+
+
+def _job_screen(found, form: JobForm, status: int = 200):
+    # The version the page shows: after a refusal because of a change made meanwhile, saving again is over it.
+    form.version.data = found.version
+    return render(
+        "admin/job.html",
+        status,
+        job=found,
+        form=form,
+        holders=jobs.holders(db.session, found),
+        dimensions=restrictions.DIMENSIONS,
+        field_names=field_names,
+    )

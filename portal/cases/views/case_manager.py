@@ -1,12 +1,13 @@
-"""A case as its case manager sees it: its people, restrictions, requests and what fits it, and
-the actions taken from it: taking the case, inviting a clinician, asking for a document, downloading the
-whole case."""
+"""A case as its case manager sees it: its people, restrictions, requests and what fits it (the employee's own
+job too), and the actions taken from it: taking the case, inviting a clinician, asking for a document,
+downloading the whole case."""
 
 from flask import flash, request, send_file, url_for
 from flask_login import current_user
 
 from portal import access, settings
 from portal.accommodations import operations as accommodations
+from portal.accounts import jobs
 from portal.cases import authorisations, case_file
 from portal.cases import operations as cases
 from portal.cases.forms import ClinicianConfirmForm, ClinicianForm, DocumentRequestForm, TakeCaseForm
@@ -39,6 +40,8 @@ def case_screen(
             confirm_forms[item.clinician_id] = ClinicianConfirmForm(
                 formdata=None, prefix=f"confirm-{item.clinician_id}"
             )
+    current = restrictions.current_report(db.session, case.id, now.date())
+    person = intake.person_of(db.session, case.employee)
     return render(
         "inbox/case.html",
         status,
@@ -54,12 +57,11 @@ def case_screen(
         credentials=credentials,
         confirm_forms=confirm_forms,
         is_live=authorisations.is_live,
-        current=restrictions.current_report(db.session, case.id, now.date()),
+        current=current,
+        own_job=jobs.own_job(db.session, person, current),
         availability=offers.matching_availability(db.session, case, now.date()),
         reviews=accommodations.reviews_due(db.session, case),
-        eligibility=intake.fmla_eligibility(
-            intake.person_of(db.session, case.employee), case.leave_start or now.date()
-        ),
+        eligibility=intake.fmla_eligibility(person, case.leave_start or now.date()),
         notice_form=notice_form or NoticeGivenForm(formdata=None, given_on=now.date()),
         **cases.case_overview(db.session, case),
     )

@@ -23,7 +23,7 @@ def open_case():
             submission = intake.open_for(
                 db.session,
                 current_user,
-                intake.roster_person(db.session, form.person.data or ""),
+                form.person.data or "",
                 form.need.data or "",
                 form.first_day_away.data,
                 settings.current().deadlines,
