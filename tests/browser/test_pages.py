@@ -214,6 +214,6 @@ def test_a_case_opened_for_no_one_says_who_is_missing(sign_in):
     summary = manager.get_by_role("alert")
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link")).to_have_text(
-        ["Enter the employee number or work email of someone on the roster."]
+        ["Enter the employee number or work email of someone on the roster.", "Choose what the case is for."]
     )
     audit(manager, "Case manager: open a case, no one named")
