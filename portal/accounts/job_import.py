@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts import jobs, roster_import
@@ -21,7 +21,7 @@ from portal.accounts.jobs import JobInput
 from portal.accounts.models import Job, JobImport, User
 from portal.audit import operations as audit
 from portal.core.columns import utcnow
-from portal.core.errors import Conflict, InvalidInput, NotFound
+from portal.core.errors import Conflict, NotFound
 from portal.core.numbers import whole_number
 from portal.duty.models import Demand
 from portal.restrictions import operations as restrictions
@@ -263,20 +263,8 @@ def apply(session, admin: User, staged: JobImport, digest: str, now: datetime | 
     if staged.applied_at is not None:
         raise Conflict(LOADED_ALREADY)
     plan = preview(session, staged.content)
-    if not plan.can_apply:
-        raise InvalidInput("The file has problems. Fix them and load it again: nothing was changed.")
-    if plan.digest != digest:
-        raise Conflict(CHANGED_MEANWHILE)
     try:
-        # Claimed in the same transaction as the writes: of two confirmations at once, one writes.
-        claimed = session.execute(
-            update(JobImport)
-            .where(JobImport.id == staged.id, JobImport.applied_at.is_(None))
-            .values(applied_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:
-            raise Conflict(LOADED_ALREADY)
+        roster_import.claim(session, staged, plan, digest, now, LOADED_ALREADY, CHANGED_MEANWHILE)
         titles = [change.row.title for change in plan.changes]
         jobs.add_jobs(session, titles)
         by_title = {job.title: job for job in session.scalars(select(Job).where(Job.title.in_(titles)))}

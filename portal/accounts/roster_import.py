@@ -490,27 +490,41 @@ def apply(
     if staged.applied_at is not None:
         raise Conflict(LOADED_ALREADY)
     plan = preview(session, staged.content, now.date())
-    if not plan.can_apply:
-        raise InvalidInput("The file has problems. Fix them and load it again: nothing was changed.")
-    if plan.digest != digest:
-        raise Conflict("The roster changed since this preview. Check the new preview, then confirm it.")
     try:
-        # Claimed in the same transaction as the writes: of two confirmations at once, one writes, the other
-        # is told it was loaded already.
-        claimed = session.execute(
-            update(RosterImport)
-            .where(RosterImport.id == staged.id, RosterImport.applied_at.is_(None))
-            .values(applied_at=now)
-            .execution_options(synchronize_session=False)
+        claim(
+            session,
+            staged,
+            plan,
+            digest,
+            now,
+            LOADED_ALREADY,
+            "The roster changed since this preview. Check the new preview, then confirm it.",
         )
-        if claimed.rowcount != 1:
-            raise Conflict(LOADED_ALREADY)
         _write(session, admin, staged, plan, settings, now)
     except Exception:
         session.rollback()
         raise
     session.commit()
     return plan
+
+
+def claim(session, staged, plan, digest: str, now: datetime, loaded_already: str, changed_meanwhile: str) -> None:
+    """Take a staged file (a roster's or jobs') for the confirmation of ``plan``, in the transaction that writes
+    it: refused if the file has problems, if the plan is no longer the one the admin saw (``digest``), or if
+    another confirmation took it first (of two at once, one writes, the other is told it was loaded already)."""
+    if not plan.can_apply:
+        raise InvalidInput("The file has problems. Fix them and load it again: nothing was changed.")
+    if plan.digest != digest:
+        raise Conflict(changed_meanwhile)
+    loaded = type(staged)
+    claimed = session.execute(
+        update(loaded)
+        .where(loaded.id == staged.id, loaded.applied_at.is_(None))
+        .values(applied_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise Conflict(loaded_already)
 
 
 def _write(session, admin: User | None, staged: RosterImport, plan: Preview, settings: AccountSettings, now) -> None:

@@ -22,13 +22,6 @@ TITLES = ["Operations director", "Warehouse associate", "Warehouse supervisor"]
 WAREHOUSE = {"lift": Limit(pounds=50, frequency="frequently"), "stand": Limit(hours=6), "drive": Limit(allowed=True)}
 
 
-@pytest.fixture
-def admin(db_session):
-    user = factories.user(db_session, Role.ADMIN, name="Ada Admin")
-    db_session.commit()
-    return user
-
-
 def titles(db_session) -> list[str]:
     return list(db_session.scalars(select(Job.title).order_by(Job.title)))
 

@@ -18,18 +18,6 @@ from tests.queries import counting_queries
 
 
 @pytest.fixture
-def admin(db_session):
-    user = factories.user(db_session, Role.ADMIN, name="Ada Admin")
-    db_session.commit()
-    return user
-
-
-@pytest.fixture
-def admin_web(web_as, admin):
-    return web_as(admin)
-
-
-@pytest.fixture
 def roster(db_session, admin) -> dict[str, Job]:
     apply(db_session, ROSTER, admin)
     return {job.title: job for job in db_session.scalars(select(Job))}

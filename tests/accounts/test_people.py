@@ -18,13 +18,6 @@ SETTINGS = AccountSettings()
 
 
 @pytest.fixture
-def admin(db_session):
-    user = factories.user(db_session, Role.ADMIN, name="Ada Admin")
-    db_session.commit()
-    return user
-
-
-@pytest.fixture
 def roster(db_session, admin) -> dict[str, RosterPerson]:
     """1001 Dana directs; Sam (1002) reports to her; Alex (1003, who has an account) and Riley (1004) to Sam."""
     factories.user(db_session, Role.EMPLOYEE, name="Alex Employee", email="alex@example.test")

@@ -13,18 +13,6 @@ from tests.accounts.test_roster_import import ROSTER, apply
 
 
 @pytest.fixture
-def admin(db_session):
-    user = factories.user(db_session, Role.ADMIN, name="Ada Admin")
-    db_session.commit()
-    return user
-
-
-@pytest.fixture
-def admin_web(web_as, admin):
-    return web_as(admin)
-
-
-@pytest.fixture
 def roster(db_session, admin) -> dict[str, RosterPerson]:
     apply(db_session, ROSTER, admin)
     return {person.employee_number: person for person in db_session.scalars(select(RosterPerson))}

@@ -43,13 +43,6 @@ def problems_of(plan) -> dict[int, str]:
     return {problem.line: " ".join(problem.messages) for problem in plan.problems}
 
 
-@pytest.fixture
-def admin(db_session):
-    user = factories.user(db_session, Role.ADMIN, name="Ada Admin")
-    db_session.commit()
-    return user
-
-
 def test_a_roster_is_previewed_and_nothing_is_written_until_it_is_confirmed(db_session, admin):
     _, plan = load(db_session, ROSTER, admin)
     assert plan.can_apply and [row.employee_number for row in plan.added] == ["1001", "1002", "1003", "1004"]

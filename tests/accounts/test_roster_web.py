@@ -11,13 +11,6 @@ from tests import factories
 from tests.accounts.test_roster_import import ROSTER
 
 
-@pytest.fixture
-def admin_web(db_session, web_as):
-    admin = factories.user(db_session, Role.ADMIN, name="Ada Admin")
-    db_session.commit()
-    return web_as(admin)
-
-
 def upload(web, content: bytes, name: str = "people.csv"):
     return web.post_form(
         "/admin/roster",
