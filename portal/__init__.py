@@ -79,6 +79,8 @@ def register_views(app: Flask) -> None:
     from portal.audit.views import employee as _audit_employee  # noqa: F401
     from portal.cases.views import case_manager as _cases_case_manager  # noqa: F401
     from portal.cases.views import employee as _cases_employee  # noqa: F401
+    from portal.cases.views import returns as _cases_returns  # noqa: F401
+    from portal.cases.views import timeline as _cases_timeline  # noqa: F401
     from portal.documents.views import employee as _documents_employee  # noqa: F401
     from portal.duty.views import employee as _duty_employee  # noqa: F401
     from portal.duty.views import supervisor as _duty_supervisor  # noqa: F401
@@ -88,6 +90,13 @@ def register_views(app: Flask) -> None:
     from portal.intake.views import employee as _intake_employee  # noqa: F401
     from portal.intake.views import supervisor as _intake_supervisor  # noqa: F401
     from portal.mail.views import admin as _mail_admin  # noqa: F401
+    from portal.messages.views import case_manager as _messages_case_manager  # noqa: F401
+    from portal.messages.views import clinician as _messages_clinician  # noqa: F401
+    from portal.messages.views import employee as _messages_employee  # noqa: F401
+    from portal.notes.views import case_manager as _notes_case_manager  # noqa: F401
+    from portal.plans.views import case_manager as _plans_case_manager  # noqa: F401
+    from portal.plans.views import employee as _plans_employee  # noqa: F401
+    from portal.plans.views import supervisor as _plans_supervisor  # noqa: F401
     from portal.restrictions.views import clinician as _restrictions_clinician  # noqa: F401
     from portal.web import homes as _homes  # noqa: F401
     from portal.web.audiences import AUDIENCES

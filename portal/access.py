@@ -11,12 +11,15 @@ not know exists is a NotFound (404), never a 403. The rules (DESIGN.md):
 - a clinician sees only cases whose employee authorised them, only between
   the authorisation's dates and until it is revoked, and medical files only
   when the authorisation covers them;
-- an admin manages accounts and sees no case or medical content.
+- an admin manages accounts and sees no case or medical content;
+- a return-to-work plan: the case manager writes it and sees its checks against the restrictions, the
+  employee reads and acknowledges their own, their supervisor reads its schedule and duties only.
 """
 
 from datetime import date
 
 from sqlalchemy import Select, and_, exists, false, or_, select, true
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import Role, User
 from portal.cases.models import AuthorisationScope, Case, CaseParticipant, CaseStatus
@@ -25,6 +28,7 @@ from portal.core.errors import NotFound
 from portal.duty.models import DutyAvailability, DutyOffer
 from portal.files.models import StoredFile
 from portal.items.models import Submission, SubmissionKind
+from portal.messages.models import Message, MessageAttachment, MessageThread, ThreadKind
 
 # The home each role lands on, and the areas (blueprints) each role may enter.
 HOME_ENDPOINT = {
@@ -162,14 +166,33 @@ def get_submission(session, user: User, submission_id: int, today: date | None =
 
 def get_file(session, user: User, file_id: int, today: date | None = None) -> StoredFile:
     """A stored file ``user`` may download: medical files need medical access to the case."""
+    # A file sent with a message is for the people of that conversation, and only them.
+    in_a_message = exists().where(MessageAttachment.stored_file_id == StoredFile.id)
+    in_a_thread_they_read = (
+        select(MessageAttachment.stored_file_id)
+        .join(Message, Message.id == MessageAttachment.message_id)
+        .join(MessageThread, MessageThread.id == Message.thread_id)
+        .where(
+            MessageAttachment.stored_file_id == StoredFile.id,
+            MessageThread.case_id == Case.id,
+            thread_visibility(user, today),
+        )
+        .exists()
+    )
     query = (
         select(StoredFile)
         .join(Case, StoredFile.case_id == Case.id)
         .where(StoredFile.id == file_id)
         .where(
             or_(
-                and_(StoredFile.is_medical, case_visibility(user, today, medical=True)),
-                and_(~StoredFile.is_medical, case_visibility(user, today)),
+                and_(in_a_message, in_a_thread_they_read),
+                and_(
+                    ~in_a_message,
+                    or_(
+                        and_(StoredFile.is_medical, case_visibility(user, today, medical=True)),
+                        and_(~StoredFile.is_medical, case_visibility(user, today)),
+                    ),
+                ),
             )
         )
     )
@@ -179,9 +202,130 @@ def get_file(session, user: User, file_id: int, today: date | None = None) -> St
     return stored
 
 
+# Who may open a case's return-to-work plan: the case manager changes it, the employee reads and acknowledges
+# their own, the supervisor reads their report's schedule. Clinicians and admins have no part in it.
+PLAN_ROLES = {Role.CASE_MANAGER, Role.EMPLOYEE, Role.SUPERVISOR}
+
+
+def get_plan_case(session, user: User, case_id: int, today: date | None = None) -> Case:
+    """A case whose return-to-work plan ``user`` may open (as ``case_visibility`` lets them see the case), or
+    NotFound. What each sees of it: ``may_change_plan``, ``may_acknowledge_plan``, ``sees_plan_checks``."""
+    if not user.is_active or Role(user.role) not in PLAN_ROLES:
+        raise NotFound()
+    return get_case(session, user, case_id, today)
+
+
+def may_change_plan(user: User) -> bool:
+    """Only case managers write a plan."""
+    return user.is_active and Role(user.role) is Role.CASE_MANAGER
+
+
+def may_acknowledge_plan(user: User, case: Case) -> bool:
+    """Only the employee whose case it is acknowledges its plan."""
+    return user.is_active and Role(user.role) is Role.EMPLOYEE and case.employee_id == user.id
+
+
+def sees_plan_checks(user: User) -> bool:
+    """The plan's checks against the restrictions are medical (a step over a work-hours limit says what the
+    limit is): only case managers see them. A supervisor sees the schedule and its duties, nothing else."""
+    return may_change_plan(user)
+
+
 def get_availability(session, user: User, availability_id: int) -> DutyAvailability:
     """Standing light duty ``user`` may change: only the supervisor who posted it."""
     availability = session.get(DutyAvailability, availability_id)
     if availability is None or availability.supervisor_id != user.id:
         raise NotFound()
     return availability
+
+
+def thread_visibility(user: User, today: date | None = None):
+    """SQL condition on MessageThread (joined to Case): the conversations ``user`` reads and writes in.
+
+    Case managers take part in every one; an employee only in their own case's thread with the case managers;
+    a clinician only in their own thread, and only while their authorisation of the case is live (of either
+    scope: what they write about is the work). Supervisors and admins in none.
+    """
+    if not user.is_active:
+        return false()
+    role = Role(user.role)
+    if role is Role.CASE_MANAGER:
+        return true()
+    if role is Role.EMPLOYEE:
+        return and_(
+            MessageThread.kind == ThreadKind.EMPLOYEE, MessageThread.party_id == user.id, Case.employee_id == user.id
+        )
+    if role is Role.CLINICIAN:
+        return and_(
+            MessageThread.kind == ThreadKind.CLINICIAN, MessageThread.party_id == user.id, case_visibility(user, today)
+        )
+    return false()
+
+
+def get_thread(
+    session, user: User, case_id: int, clinician_id: int | None = None, today: date | None = None
+) -> MessageThread:
+    """The conversation on a case that ``user`` may open: with the employee, or with the clinician
+    ``clinician_id`` (named by a case manager; a clinician's own thread is the only one they have). Until its
+    first message the thread is not saved: it comes back new, with its case, kind and party set.
+
+    Anyone else, a clinician the case never named, and a thread of another kind are refused as if they
+    were not there.
+    """
+    role = Role(user.role) if user.is_active else None
+    case = get_case(session, user, case_id, today) if role is not None else None
+    if case is None:
+        raise NotFound()
+    if role is Role.CASE_MANAGER and clinician_id is not None:
+        named = session.scalar(
+            select(CaseParticipant.id)
+            .where(CaseParticipant.case_id == case.id, CaseParticipant.clinician_id == clinician_id)
+            .limit(1)
+        )
+        if named is None:
+            raise NotFound()
+        kind, party_id = ThreadKind.CLINICIAN, clinician_id
+    elif role is Role.CASE_MANAGER or (role is Role.EMPLOYEE and clinician_id is None):
+        kind, party_id = ThreadKind.EMPLOYEE, case.employee_id
+    elif role is Role.CLINICIAN and clinician_id is None:
+        kind, party_id = ThreadKind.CLINICIAN, user.id
+    else:
+        raise NotFound()
+    thread = session.scalar(
+        select(MessageThread)
+        .join(Case, MessageThread.case_id == Case.id)
+        .where(MessageThread.case_id == case.id, MessageThread.party_id == party_id, thread_visibility(user, today))
+        .options(joinedload(MessageThread.party))
+    )
+    if thread is None:
+        # Not added to the session: the first message saves it.
+        thread = MessageThread(
+            case_id=case.id, case=case, kind=kind, party_id=party_id, party=session.get(User, party_id)
+        )
+    if thread.kind != kind:
+        raise NotFound()
+    return thread
+
+
+def party_may_read(session, thread: MessageThread, today: date | None = None) -> bool:
+    """Whether the other side of the case managers can read ``thread`` now: an active account, and for a
+    clinician, a live authorisation of the case. Nobody writes to, or emails, someone who cannot."""
+    party = thread.party
+    if not party.is_active:
+        return False
+    if thread.kind == ThreadKind.EMPLOYEE:
+        return True
+    live = _clinician_authorised(party.id, today or utcnow().date())
+    return bool(session.scalar(select(live).select_from(Case).where(Case.id == thread.case_id)))
+
+
+def may_read_notes(user: User) -> bool:
+    """A case manager's notes are theirs and their colleagues': never an employee's, a supervisor's, a
+    clinician's or an admin's to read, whatever the case."""
+    return user.is_active and Role(user.role) is Role.CASE_MANAGER
+
+
+def ensure_keeps_notes(user: User) -> None:
+    """Only case managers write and read notes: anyone else is answered as if there were none."""
+    if not may_read_notes(user):
+        raise NotFound()

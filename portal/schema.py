@@ -11,6 +11,9 @@ from portal.files import models as files
 from portal.intake import models as intake
 from portal.items import models as items
 from portal.mail import models as mail
+from portal.messages import models as messages
+from portal.notes import models as notes
+from portal.plans import models as plans
 from portal.restrictions import models as restrictions
 
 __all__ = [
@@ -25,5 +28,8 @@ __all__ = [
     "intake",
     "items",
     "mail",
+    "messages",
+    "notes",
+    "plans",
     "restrictions",
 ]

@@ -1,4 +1,4 @@
-"""Inbox benchmark: how fast each inbox view answers as the program grows.
+"""Inbox and caseload benchmark: how fast each inbox view, the caseload and a case's page answer as the program grows.
 
 For each size (1,000, 10,000 and 100,000 submissions by default) and each database (SQLite in
 a temporary file; PostgreSQL in a database created here and dropped after, when a server
@@ -41,7 +41,7 @@ os.environ["PORTAL_INSTANCE_PATH"] = str(WORK / "instance")
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, event, select, text  # noqa: E402
+from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
 from portal import create_app  # noqa: E402
@@ -254,7 +254,29 @@ def inbox_views(session) -> list[tuple[str, str]]:
         ("DEEP tab=closed", inbox(tab="closed")),
     ]
     views.append(("new-items poll", "/inbox/new?" + urlencode({"since": newest})))
-    return views
+    return views + case_views(session)
+
+
+def case_views(session) -> list[tuple[str, str]]:
+    """The caseload in its views, and the busiest case's page and timeline (the case with the most items)."""
+    department = session.scalar(select(User.department).where(User.department.is_not(None)).limit(1))
+    busiest = session.scalar(
+        select(Submission.case_id).group_by(Submission.case_id).order_by(func.count().desc()).limit(1)
+    )
+
+    def cases(**params) -> str:
+        return "/inbox/cases?" + urlencode(params)
+
+    return [
+        ("cases: mine", cases()),
+        ("cases: everyone's", cases(manager="all")),
+        ("cases: everyone's, no contact 14 days", cases(manager="all", quiet_days=14)),
+        ("cases: everyone's, a department", cases(manager="all", department=department or "")),
+        ("cases: everyone's, longest without contact", cases(manager="all", sort="contact")),
+        ("DEEP cases: everyone's", cases(manager="all")),
+        ("case page, busiest case", f"/inbox/cases/{busiest}"),
+        ("case timeline, busiest case", f"/inbox/cases/{busiest}/timeline"),
+    ]
 
 
 def deep_pages(client, views: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 import itertools
 import tempfile
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -81,17 +81,19 @@ def authorisation(session, case: Case, clinician: User, **attributes) -> CasePar
     return record
 
 
-def accepted_report(session, case: Case, work_status: str = "modified_duty", **limits) -> Submission:
-    """A clinician's report (modified duty unless told otherwise) with ``limits`` (Limits by dimension),
-    accepted: the case's current restrictions, as the services leave them."""
+def accepted_report(
+    session, case: Case, work_status: str = "modified_duty", effective_from: date | None = None, **limits
+) -> Submission:
+    """A clinician's report (modified duty unless told otherwise, in effect from today unless told otherwise)
+    with ``limits`` (Limits by dimension), accepted: the case's current restrictions, as the services leave them."""
     clinician = user(session, Role.CLINICIAN)
     manager = user(session, Role.CASE_MANAGER)
     authorisation(session, case, clinician)
     today = utcnow().date()
     report = ReportInput(
-        visit_date=today,
+        visit_date=min(today, effective_from or today),
         work_status=work_status,
-        effective_from=today,
+        effective_from=effective_from or today,
         limits=limits,
         diagnoses=[("M54.50", "Low back pain")],
         attested_name=clinician.name,

@@ -10,6 +10,7 @@ import pikepdf
 import pytest
 from sqlalchemy import select
 
+from portal import access
 from portal.accommodations import operations as accommodations
 from portal.accounts.models import Role
 from portal.core.columns import utcnow
@@ -22,6 +23,7 @@ from portal.inbox import kinds
 from portal.items import lifecycle
 from portal.items.models import Submission
 from portal.mail.models import OutboundEmail
+from portal.messages import operations as messaging
 from portal.restrictions import reports
 from portal.restrictions.operations import Limit, ReportInput
 from portal.settings import DeadlineSettings, UploadLimits
@@ -132,8 +134,13 @@ def write_the_marker_everywhere_medical(db_session, uploads: UploadLimits) -> di
         request.version,
         DEADLINES,
     )
+    # Messages: the employee's conversation and the clinician's, each way, each with a file.
+    for author, clinician_id in ((employee, None), (clinician, None), (manager, None), (manager, clinician.id)):
+        thread = access.get_thread(db_session, author, case.id, clinician_id=clinician_id)
+        attached = Upload(io.BytesIO(readable_pdf(f"Message {MARKER} {author.id}")), f"note-{MARKER}.pdf")
+        messaging.send_message(db_session, author, thread, f"About the {MARKER}.", [attached], uploads)
     db_session.commit()
-    return {"supervisor": supervisor, "employee": employee, "manager": manager, "case": case}
+    return {"supervisor": supervisor, "employee": employee, "manager": manager, "case": case, "clinician": clinician}
 
 
 def crawl(web, start: str, also: list[str]) -> dict[str, bytes]:
@@ -185,6 +192,10 @@ def test_no_medical_marker_reaches_anyone_who_may_not_see_it_nor_any_email_or_lo
         *(f"/files/{file}/view" for file in files),
         f"/inbox/cases/{program['case'].id}",
         f"/inbox/cases/{program['case'].id}/case-file",
+        f"/inbox/cases/{program['case'].id}/messages/employee",
+        f"/inbox/cases/{program['case'].id}/messages/clinicians/{program['clinician'].id}",
+        f"/employee/cases/{program['case'].id}/messages",
+        f"/clinician/cases/{program['case'].id}/messages",
     ]
 
     manager = crawl(web_as(program["manager"]), "/inbox/", direct)

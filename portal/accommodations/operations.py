@@ -7,7 +7,7 @@ case manager; the supervisor is asked about, and told of, accommodations only.
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.accommodations.models import (
@@ -21,6 +21,7 @@ from portal.accommodations.models import (
 )
 from portal.accounts.models import User
 from portal.cases.models import Case
+from portal.cases.operations import ensure_open
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput, NotFound
 from portal.files import storage
@@ -157,6 +158,7 @@ def expire_drafts(session, untouched_since: datetime) -> int:
 def send(session, employee: User, case: Case, settings: DeadlineSettings, now: datetime | None = None) -> Submission:
     """Send the checked answers: the request enters the inbox with its decision due date."""
     now = now or utcnow()
+    ensure_open(case)
     draft = draft_for(session, employee, case)
     data = draft.data
     step = first_incomplete_step(data)
@@ -541,5 +543,28 @@ def reviews_due(session, case: Case) -> list[AccommodationRequest]:
                 AccommodationRequest.review_date.is_not(None),
             )
             .order_by(AccommodationRequest.review_date)
+        )
+    )
+
+
+def in_force(session, case: Case, today: date) -> list[AccommodationRequest]:
+    """The accommodations granted on the case (or alternatives the employee accepted) that apply today."""
+    return list(
+        session.scalars(
+            select(AccommodationRequest)
+            .join(Submission)
+            .where(
+                Submission.case_id == case.id,
+                or_(
+                    AccommodationRequest.decision == Decision.GRANTED,
+                    and_(
+                        AccommodationRequest.decision == Decision.ALTERNATIVE,
+                        AccommodationRequest.alternative_accepted_at.is_not(None),
+                    ),
+                ),
+                or_(AccommodationRequest.granted_from.is_(None), AccommodationRequest.granted_from <= today),
+                or_(AccommodationRequest.granted_until.is_(None), AccommodationRequest.granted_until >= today),
+            )
+            .order_by(AccommodationRequest.decided_at)
         )
     )

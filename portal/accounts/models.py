@@ -37,7 +37,7 @@ class User(Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     organisation: Mapped[str | None] = mapped_column(String(200))
-    department: Mapped[str | None] = mapped_column(String(200))
+    department: Mapped[str | None] = mapped_column(String(200), index=True)
     phone: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

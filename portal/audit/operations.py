@@ -91,6 +91,7 @@ MEDICAL_READS = {
     "case_viewed": "opened your case page, with your current restrictions",
     # Each file in it is listed as downloaded as well.
     "case_file_downloaded": "downloaded your whole case, with every file in it",
+    "messages_read": "read the messages between your case manager and your clinician",
 }
 # Why each role may see it, in the employee's words.
 WHY_THEY_MAY = {

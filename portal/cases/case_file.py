@@ -20,13 +20,15 @@ from sqlalchemy.orm import joinedload
 from portal import access
 from portal.accounts.models import RosterPerson, User
 from portal.audit import operations as audit
-from portal.cases.models import Case
+from portal.cases import timeline
+from portal.cases.models import Case, CaseOutcome, ReturnDuty
 from portal.core.columns import utcnow
 from portal.core.dates import written_date, written_moment
 from portal.core.errors import NotFound
 from portal.files import downloads, storage
 from portal.files.models import StoredFile
 from portal.items.models import Submission, SubmissionEvent
+from portal.notes import operations as notes
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +111,7 @@ def build(session, actor: User, case: Case, upload_folder: str, timezone: str, i
             placed = [entry for entry in entries if _put(zipped, entry, upload_folder, timezone)]
             missing = {entry.stored.id for entry in entries} - {entry.stored.id for entry in placed}
             summary = _summary(case, employee_number, actor, items, entries, missing, decided, now, timezone)
+            summary += _record(session, actor, case, timezone)
             zipped.writestr(_info(SUMMARY, now, timezone, zipfile.ZIP_DEFLATED), summary)
         size = archive.tell()
         downloads.record_openings(session, actor, [entry.stored for entry in placed], False, ip_address)
@@ -216,6 +219,9 @@ def _summary(
                     if manager is None
                     else manager.name + ("" if manager.active else " (account deactivated)"),
                 ),
+                ("Returned to", ReturnDuty(case.actual_rtw_duty).label if case.actual_rtw_duty else None),
+                ("Outcome", CaseOutcome(case.outcome).label if case.outcome else None),
+                ("Closing date", day(case.closed_on) if case.closed_on else None),
                 ("Closure summary", case.closure_summary),
             ]
         ),
@@ -248,6 +254,37 @@ def _summary(
             fields.append(("File", shown))
         lines += [*_fields(fields, ITEM_LABELS, indent="   "), ""]
     return "\n".join(lines)
+
+
+def _record(session, actor: User, case: Case, timezone: str) -> str:
+    """The case manager's notes with their amendments, and the whole timeline, after the items."""
+    lines = ["", "Notes, latest first", "-------------------", ""]
+    kept = notes.notes_for(session, actor, case)
+    if not kept:
+        lines += ["No notes.", ""]
+    for note in kept:
+        with_whom = f" with {note.with_whom}" if note.with_whom else ""
+        lines.append(f"{note.kind_label}{with_whom}, {written_moment(note.happened_at, timezone)}")
+        lines += _fields(
+            [("Written", f"{written_moment(note.written_at, timezone)} by {note.author.name}"), ("Note", note.text)],
+            indent="   ",
+        )
+        for amendment in note.amendments:
+            lines += _fields(
+                [
+                    ("Amended", f"{written_moment(amendment.written_at, timezone)} by {amendment.author.name}"),
+                    ("Amendment", amendment.text),
+                ],
+                indent="   ",
+            )
+        lines.append("")
+    lines += ["Timeline, newest first", "----------------------", ""]
+    # The whole case's story: a case holds hundreds of entries, not millions.
+    for entry in timeline.page(session, actor, case, per_page=100_000).entries:
+        lines.append(f"{written_moment(entry.at, timezone)}: {entry.text}")
+        if entry.detail:
+            lines += ["   " + line for line in entry.detail.splitlines()]
+    return "\n".join(lines) + "\n"
 
 
 def _fields(pairs: Sequence[tuple[str, str | None]], width: int = CASE_LABELS, indent: str = "") -> list[str]:

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.cases.models import AuthorisationScope
+from portal.cases.models import AuthorisationScope, CaseOutcome, ReturnDuty
 from portal.documents.models import DocumentType
 from portal.restrictions import clinicians
 from portal.web.once import OnceField
@@ -74,3 +74,40 @@ class DocumentRequestForm(FlaskForm):
     )
     message = TextAreaField("Message to the employee", validators=[Length(max=4000)])
     due_date = DateField("Needed by", validators=[DataRequired("Enter the date the document is needed by.")])
+
+
+class ExpectedReturnForm(FlaskForm):
+    """A new expected return date, and why it changed."""
+
+    expected_rtw = DateField("New expected return date", validators=[Optional()])
+    reason = TextAreaField("Why it changed", validators=[Length(max=2000)])
+
+
+RETURN_DUTY_CHOICES = [SelectChoice(duty.value, duty.label) for duty in ReturnDuty]
+
+
+class ReturnForm(FlaskForm):
+    """The day the employee came back to work, and to what: recorded by the case manager, or reported."""
+
+    once = OnceField()
+    returned_on = DateField("Day back at work", validators=[DataRequired("Enter the day back at work.")])
+    duty = RadioField(
+        "Back to",
+        choices=RETURN_DUTY_CHOICES,
+        validators=[DataRequired("Choose full or modified duty.")],
+    )
+
+
+class CloseCaseForm(FlaskForm):
+    once = OnceField()
+    outcome = RadioField(
+        "Outcome",
+        choices=[SelectChoice(outcome.value, outcome.label) for outcome in CaseOutcome],
+        validators=[DataRequired("Choose how the case ended.")],
+    )
+    closed_on = DateField("Closing date", validators=[DataRequired("Enter the closing date.")])
+    summary = TextAreaField("Closing summary", validators=[DataRequired("Write a closing summary."), Length(max=4000)])
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField("Why it reopens", validators=[DataRequired("Say why the case reopens."), Length(max=2000)])

@@ -37,6 +37,37 @@ class CaseStatus(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+class CaseOutcome(StrEnum):
+    """How a case ended."""
+
+    RETURNED_FULL_DUTY = "returned_full_duty"
+    RETURNED_WITH_RESTRICTIONS = "returned_with_restrictions"
+    SEPARATED = "separated"
+    LONG_TERM_DISABILITY = "long_term_disability"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "returned_full_duty": "Returned to full duty",
+            "returned_with_restrictions": "Returned with permanent restrictions or an accommodation",
+            "separated": "Separated from employment",
+            "long_term_disability": "Moved to long-term disability",
+            "other": "Other",
+        }[self.value]
+
+
+class ReturnDuty(StrEnum):
+    """What the employee came back to."""
+
+    FULL_DUTY = "full_duty"
+    MODIFIED_DUTY = "modified_duty"
+
+    @property
+    def label(self) -> str:
+        return {"full_duty": "Full duty", "modified_duty": "Modified duty"}[self.value]
+
+
 class AuthorisationScope(StrEnum):
     """What an employee lets their treating clinician see and send."""
 
@@ -56,6 +87,8 @@ class Case(Model):
     __table_args__ = (
         Index("ix_cases_case_manager_status", "case_manager_id", "status"),
         Index("ix_cases_case_type", "case_type"),
+        # The caseload of every case manager: counted by status, and paged newest first within it.
+        Index("ix_cases_status_id", "status", "id"),
         # The inbox's eligibility notices still to give, soonest first.
         Index("ix_cases_notice_due", "eligibility_notice_given_on", "eligibility_notice_due"),
     )
@@ -72,6 +105,9 @@ class Case(Model):
     # Set when the employee accepts a transitional-duty offer; the end is a deadline to act on.
     transitional_duty_start: Mapped[date | None] = mapped_column(Date)
     transitional_duty_end: Mapped[date | None] = mapped_column(Date)
+    actual_rtw_duty: Mapped[ReturnDuty | None] = mapped_column(StrEnumType(ReturnDuty, 20))
+    outcome: Mapped[CaseOutcome | None] = mapped_column(StrEnumType(CaseOutcome, 40))
+    closed_on: Mapped[date | None] = mapped_column(Date)
     closure_summary: Mapped[str | None] = mapped_column(Text)
     # A leave case's FMLA eligibility and rights notice is due by this day (29 CFR 825.300(b)).
     eligibility_notice_due: Mapped[date | None] = mapped_column(Date)
@@ -79,6 +115,8 @@ class Case(Model):
     # A case opened for a report that triage then joined to the employee's case already open: closed, pointing there.
     joined_to_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The last call, meeting, email, letter or message with the employee: the caseload's "no contact for N days".
+    last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     employee: Mapped[User] = relationship(foreign_keys=[employee_id])
@@ -149,3 +187,39 @@ class CaseParticipant(Model):
     @property
     def sees_medical_documents(self) -> bool:
         return self.scope == AuthorisationScope.WORK_STATUS_AND_MEDICAL_DOCUMENTS
+
+
+class CaseEventKind(StrEnum):
+    """What happened to the case itself (its items keep their own history)."""
+
+    OPENED = "opened"
+    STATUS_CHANGED = "status_changed"
+    EXPECTED_RETURN_CHANGED = "expected_return_changed"
+    RETURN_REPORTED = "return_reported"
+    RETURN_RECORDED = "return_recorded"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+class CaseEvent(Model):
+    """One change to a case, kept for its timeline: who, when, from what to what, and why."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case_at", "case_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[CaseEventKind] = mapped_column(StrEnumType(CaseEventKind, 30))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The values before and after, as words or ISO dates (an expected return's old and new date, a status's).
+    before: Mapped[str | None] = mapped_column(String(60))
+    after: Mapped[str | None] = mapped_column(String(60))
+    # A date the event is about (the day of a return, a closing), when it is not the day it was recorded.
+    effective_on: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    # A reported return waits for the case manager: set when they confirm it (or record it otherwise).
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship()
+    actor: Mapped[User | None] = relationship()

@@ -10,9 +10,37 @@ from portal.accounts.models import Role, User
 from portal.audit import operations as audit
 from portal.cases.models import Case, CaseParticipant, CaseStatus, CaseType
 from portal.core.columns import utcnow
+from portal.core.dates import written_date
 from portal.core.errors import Conflict, InvalidInput
 from portal.files.models import StoredFile
 from portal.items.models import InformationRequest, Submission, SubmissionStatus
+
+
+def closed_case_message(case: Case) -> str:
+    """Why nothing new may be asked of or sent to a closed case, in words for whoever tried."""
+    closed = f" on {written_date(case.closed_on)}" if case.closed_on else ""
+    return (
+        f"Case {case.number} was closed{closed}, so nothing new can be asked of or sent to it. "
+        "Its case manager can reopen it."
+    )
+
+
+def read_only_reason(case: Case) -> str | None:
+    """Why the case takes nothing new (it is closed), or None while it is open."""
+    return closed_case_message(case) if case.status == CaseStatus.CLOSED else None
+
+
+def ensure_open(case: Case) -> None:
+    """Refuse anything new on a closed case: it is read only until reopened."""
+    reason = read_only_reason(case)
+    if reason:
+        raise Conflict(reason)
+
+
+def record_contact(case: Case, at: datetime) -> None:
+    """A call, meeting, letter, email or message with the employee: the caseload's last contact moves on."""
+    if case.last_contact_at is None or at > case.last_contact_at:
+        case.last_contact_at = at
 
 
 def next_case_number(session, now: datetime | None = None) -> str:

@@ -38,7 +38,7 @@ from portal.accounts.models import (
     User,
     name_words,
 )
-from portal.cases.models import AuthorisationScope, Case, CaseParticipant, CaseStatus, CaseType
+from portal.cases.models import AuthorisationScope, Case, CaseOutcome, CaseParticipant, CaseStatus, CaseType, ReturnDuty
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict
 from portal.devtools import demo
@@ -925,6 +925,10 @@ class _Program:
             eligibility_notice_given_on=None,
             closure_summary=None,
             closed_at=None,
+            actual_rtw_duty=None,
+            outcome=None,
+            closed_on=None,
+            last_contact_at=None,
         )
         if triage.declined:
             case.update(status=CaseStatus.CLOSED, closed_at=triage.triaged_at, closure_summary=NOT_OPENED)
@@ -979,6 +983,12 @@ class _Program:
             eligibility_notice_given_on=notice_given,
             closure_summary=summary,
             closed_at=closed_at,
+            actual_rtw_duty=ReturnDuty.FULL_DUTY if actual_rtw else None,
+            outcome=CaseOutcome.RETURNED_FULL_DUTY if closed_at else None,
+            closed_on=closed_at.date() if closed_at else None,
+            # Most cases' last activity was a contact with the employee; one in ten has had none since opening
+            # (chosen by its id, so the random draws, and with them the rest of the program, stay as they were).
+            last_contact_at=last_activity if case["id"] % 10 else None,
         )
 
     # --- the report a case starts from ----------------------------------------------------------

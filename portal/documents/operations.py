@@ -8,7 +8,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal import access
 from portal.accounts.models import User
 from portal.audit import operations as audit
-from portal.cases.models import Case, CaseStatus
+from portal.cases.models import Case
+from portal.cases.operations import ensure_open
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput, NotFound
 from portal.core.pagination import Page, paginate
@@ -45,6 +46,7 @@ def send_document(
     ``limits.documents_per_hour`` documents an hour.
     """
     now = now or utcnow()
+    ensure_open(case)
     sent = session.scalar(
         select(func.count(Submission.id)).where(
             Submission.submitted_by_id == employee.id,
@@ -136,14 +138,6 @@ def provide_information(
             notifications.queue(session, submission.assignee.email, "information_provided", submission=submission)
 
 
-CLOSED_CASE = "This case is closed: nothing more is asked of the employee on it."
-
-
-def may_request_documents(case: Case) -> bool:
-    """A closed case asks nothing more of anyone."""
-    return case.status != CaseStatus.CLOSED
-
-
 def request_document(
     session,
     actor: User,
@@ -156,8 +150,7 @@ def request_document(
 ) -> InformationRequest:
     """Ask the employee for a specific document; it shows in their list of what we need."""
     now = now or utcnow()
-    if not may_request_documents(case):
-        raise Conflict(CLOSED_CASE)
+    ensure_open(case)
     document_type = DocumentType(document_type)
     if due_date <= local_date(now, settings):
         raise InvalidInput("The due date must be after today.", field="due_date")

@@ -14,6 +14,7 @@ from portal import access
 from portal.accounts.models import User
 from portal.audit import operations as audit
 from portal.cases.models import Case, CaseStatus
+from portal.cases.operations import ensure_open
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput, NotFound
 from portal.duty.models import AvailabilityClosed, Demand, DutyAvailability, DutyOffer
@@ -160,6 +161,7 @@ def make_offer(
     now = now or utcnow()
     if case.employee.supervisor_id != supervisor.id:
         raise NotFound()
+    ensure_open(case)
     found = problems(offer, now.date(), max_days)
     if found:
         raise InvalidInput(problems=found)

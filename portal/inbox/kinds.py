@@ -22,6 +22,7 @@ from portal.duty import operations as offers
 from portal.intake import operations as intake
 from portal.items import lifecycle
 from portal.items.models import InformationRequest, Submission, SubmissionKind
+from portal.plans import operations as plans
 from portal.restrictions import clinicians, reports
 from portal.restrictions import operations as restrictions
 from portal.settings import DeadlineSettings
@@ -59,9 +60,11 @@ class Kind:
 
 
 def _restrictions_take_effect(session: AnySession, submission: Submission, now: datetime) -> None:
-    """The report becomes the case's current restrictions, and every offer still in play is checked against them."""
+    """The report becomes the case's current restrictions, and every offer still in play is checked against them,
+    and so is the return-to-work plan's schedule."""
     reports.take_effect(session, submission, now)
     offers.reevaluate(session, submission.case, now)
+    plans.recheck(session, submission.case, now)
 
 
 def _restriction_changes(session: AnySession, submission: Submission, today: date) -> dict:

@@ -36,6 +36,7 @@ from portal.intake import operations as intake
 from portal.intake.forms import TriageForm
 from portal.items import lifecycle
 from portal.items.models import SubmissionKind
+from portal.messages import operations as messaging
 from portal.web.audiences import inbox
 from portal.web.responses import form_status, redirect_after_post, refusals, render
 
@@ -84,6 +85,7 @@ def home():
     now = utcnow()
     context = _inbox_context(view, now)
     context["notices_count"], context["notices"] = intake.notices_due(db.session)
+    context["unread_messages"] = messaging.unread_total(db.session, current_user)
     opened = whole_number(request.args.get("open"))
     if opened is not None:
         item = reviews.open_for_review(db.session, current_user, opened, request.remote_addr)

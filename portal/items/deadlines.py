@@ -48,6 +48,11 @@ def program_moment(local: datetime, settings: DeadlineSettings) -> datetime:
     return local.replace(tzinfo=ZoneInfo(settings.timezone)) if local.tzinfo is None else local
 
 
+def local_moment(moment: datetime, settings: DeadlineSettings) -> datetime:
+    """``moment`` as the program's clock reads it, to the minute and without a zone: a date-time field's value."""
+    return moment.astimezone(ZoneInfo(settings.timezone)).replace(tzinfo=None, second=0, microsecond=0)
+
+
 def local_date(moment: datetime, settings: DeadlineSettings) -> date:
     return moment.astimezone(ZoneInfo(settings.timezone)).date()
 

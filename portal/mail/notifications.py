@@ -34,6 +34,11 @@ SUBJECTS = {
     "feasibility_answered": "The supervisor has answered your question",
     "accommodation_granted": "An accommodation to put in place",
     "duty_fit_changed": "Transitional duty in progress: new restrictions",
+    "plan_conflict": "A return-to-work plan to check: new restrictions",
+    "return_reported": "A return to work was reported: confirm it",
+    "message_for_case_manager": "A new message on a case",
+    "message_for_employee": "A new message from your case manager",
+    "message_for_clinician": "A new message from a case manager",
 }
 
 # Emails whose link works once and expires. Sent again late, the link would be dead or replaced,

@@ -171,18 +171,22 @@ def describe(dimension_key: str, limit: Limit | Restriction | None) -> str:
     return "Allowed" if limit.allowed else "Not allowed"
 
 
-def _in_effect(today: date):
-    """Accepted reports whose dates cover today (an open end means until superseded), latest first."""
+def _accepted():
+    """Accepted reports, latest first: the one that began last, then the one accepted last, wins a day."""
     return (
         select(RestrictionReport)
         .join(Submission, RestrictionReport.submission_id == Submission.id)
-        .where(
-            RestrictionReport.accepted_at.is_not(None),
-            RestrictionReport.effective_from <= today,
-            or_(RestrictionReport.expected_until.is_(None), RestrictionReport.expected_until >= today),
-        )
+        .where(RestrictionReport.accepted_at.is_not(None))
         .options(selectinload(RestrictionReport.restrictions))
         .order_by(RestrictionReport.effective_from.desc(), RestrictionReport.accepted_at.desc())
+    )
+
+
+def _in_effect(today: date):
+    """Accepted reports whose dates cover today (an open end means until superseded), latest first."""
+    return _accepted().where(
+        RestrictionReport.effective_from <= today,
+        or_(RestrictionReport.expected_until.is_(None), RestrictionReport.expected_until >= today),
     )
 
 
@@ -208,6 +212,19 @@ def current_reports(session, case_ids: list[int], today: date) -> dict[int, Rest
     for report in reports:
         current.setdefault(report.submission.case_id, report)
     return current
+
+
+def accepted_reports(session, case_id: int) -> list[RestrictionReport]:
+    """Every accepted report of the case with its restrictions, in one query, for ``in_force_on``."""
+    return list(session.scalars(_accepted().where(Submission.case_id == case_id)))
+
+
+def in_force_on(reports: list[RestrictionReport], day: date) -> RestrictionReport | None:
+    """Of ``accepted_reports``, the one in effect on ``day``: the rule of ``current_report``, for any day."""
+    for report in reports:
+        if report.effective_from <= day and (report.expected_until is None or report.expected_until >= day):
+            return report
+    return None
 
 
 @dataclass(frozen=True)

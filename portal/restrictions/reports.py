@@ -10,6 +10,7 @@ from portal import access
 from portal.accounts.models import User
 from portal.audit import operations as audit
 from portal.cases.models import Case
+from portal.cases.operations import ensure_open
 from portal.core.columns import utcnow
 from portal.core.errors import InvalidInput, NotFound
 from portal.files import storage
@@ -69,6 +70,7 @@ def submit(
 ) -> Submission:
     """Send the report to the inbox as a restriction report, due for triage; may not work comes first."""
     now = now or utcnow()
+    ensure_open(case)
     found = restrictions.problems(report, now.date())
     if found:
         raise InvalidInput(problems=found)

@@ -10,6 +10,8 @@ from portal.documents import operations as documents
 from portal.duty import operations as offers
 from portal.extensions import db
 from portal.intake import operations as intake
+from portal.messages import operations as messaging
+from portal.plans import operations as plans
 from portal.restrictions import operations as restrictions
 from portal.web.audiences import employee, supervisor
 from portal.web.responses import render
@@ -27,7 +29,9 @@ def employee_home():
         offers=offers.waiting_for_answer(db.session, current_user),
         alternatives=accommodations.alternatives_to_answer(db.session, current_user),
         duties=offers.duty_of_employee(db.session, current_user, now.date()),
+        plans=plans.plans_by_case(db.session, [c.id for c in own_cases]),
         activity=documents.recent_activity(db.session, current_user),
+        unread=messaging.unread_counts(db.session, current_user, [c.id for c in own_cases]),
         now=now,
         settings=settings.current().deadlines,
     )
@@ -44,4 +48,5 @@ def supervisor_home():
         questions=accommodations.questions_for(db.session, current_user),
         granted=accommodations.granted_for_team(db.session, current_user),
         reports=intake.reports_by(db.session, current_user),
+        plans=plans.plans_by_case(db.session, [c.id for c in team]),
     )

@@ -10,7 +10,8 @@ from flask_login import current_user
 from portal import access, settings
 from portal.accommodations import operations as accommodations
 from portal.accommodations.models import DenialReason, HelpCategory
-from portal.cases.models import AuthorisationScope
+from portal.cases import course
+from portal.cases.models import AuthorisationScope, CaseOutcome, ReturnDuty
 from portal.core.columns import utcnow
 from portal.core.dates import written_date, written_moment
 from portal.documents import operations as documents
@@ -139,6 +140,9 @@ def register(app) -> None:
     app.jinja_env.globals["help_label"] = lambda category: HelpCategory(category).label
     app.jinja_env.globals["need_asked_of_employee"] = lambda need: Need(need).asked_of_employee
     app.jinja_env.globals["scope_label"] = lambda scope: AuthorisationScope(scope).label
+    app.jinja_env.globals["outcome_label"] = lambda outcome: CaseOutcome(outcome).label
+    app.jinja_env.globals["return_duty_label"] = lambda duty: ReturnDuty(duty).label
+    app.jinja_env.globals["awaits_return"] = course.awaits_return
     app.jinja_env.globals["log_kind"] = accommodations.LOG_KINDS.get
     app.jinja_env.globals["log_method"] = accommodations.LOG_METHODS.get
     app.jinja_env.globals["feasible_label"] = accommodations.FEASIBLE.get

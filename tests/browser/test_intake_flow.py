@@ -5,7 +5,6 @@ account joins by the invitation the case sends and finds their cases on their ho
 Each test loads its own new hires with the roster, so that it runs in any order, and again.
 """
 
-import re
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -14,57 +13,16 @@ from portal.core.columns import utcnow
 from portal.core.dates import written_date as written
 from tests.browser import roster
 from tests.browser.checks import audit, follow, status_message
-from tests.browser.inbox import open_beside_the_list, pane
+from tests.browser.intake import (
+    claim_and_open_triage,
+    heading,
+    join_by_invitation,
+    reference_in,
+    triaged_cases,
+)
 from tests.browser.roster import NewHire
 
 PHONE = {"width": 375, "height": 740}
-PASSWORD = "a long passphrase of my own"
-INVITATION = "You are invited to the return-to-work portal"
-CASE_NUMBER = r"C-\d{4}-\d+"
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
-
-
-def reference_in(message) -> str:
-    """The reference the portal gave what was just sent ("Sent: N-ABCD-2345. ..."), from its status message."""
-    expect(message).to_contain_text(re.compile(r"Sent: N-[A-Z0-9]{4}-[A-Z0-9]{4}\."))
-    return re.search(r"N-[A-Z0-9]{4}-[A-Z0-9]{4}", message.inner_text()).group(0)
-
-
-def triaged_cases(manager) -> dict[str, str]:
-    """After triage, on the case it led to: each track and the case it opened, from the message."""
-    manager.wait_for_url(re.compile(r"/inbox/cases/\d+$"))
-    message = status_message(manager)
-    expect(message).to_contain_text(re.compile(r"Triaged\. "))
-    return dict(re.findall(rf"([A-Z][\w' ]+): opened ({CASE_NUMBER})", message.inner_text()))
-
-
-def join_by_invitation(page, portal, person: NewHire) -> None:
-    """The person opens the invitation the case sent them, chooses a password and signs in."""
-    page.goto(portal.link_in_mail(person.email, INVITATION))
-    expect(heading(page)).to_have_text("Set up your account")
-    page.get_by_label("New password", exact=True).fill(PASSWORD)
-    page.get_by_label("Type the new password again").fill(PASSWORD)
-    page.get_by_role("button", name="Save password").click()
-    expect(status_message(page)).to_contain_text("Your account is ready.")
-    page.get_by_label("Email").fill(person.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(heading(page)).to_have_text("Your cases")
-
-
-def claim_and_open_triage(manager, reference: str):
-    """Find the report in the inbox, open it beside the list, claim it and unfold its triage form; the pane."""
-    open_beside_the_list(manager, reference)
-    item = pane(manager)
-    item.get_by_role("button", name="Claim (assign to me)").click()
-    expect(status_message(manager)).to_have_text("You have claimed this item.")
-    item.get_by_text("Triage: open the case", exact=True).click()
-    tracks = item.get_by_role("group", name="Tracks to start")
-    expect(tracks).to_be_visible()
-    return item
 
 
 def test_a_supervisors_injury_report_for_a_new_team_member_is_triaged_and_they_join_and_see_their_cases(

@@ -73,11 +73,27 @@ def triage_of_a_new_report(page):
     expect(page.get_by_role("group", name="Tracks to start")).to_be_visible()
 
 
+def plan_of_a_case(page):
+    """The return-to-work plan of the first item's case, from its case page (started or not)."""
+    case_of_first_item(page)
+    follow_link(page.get_by_role("region", name="Return-to-work plan").get_by_role("link"))
+
+
 def leave_case_with_a_notice_to_give(page):
     """A leave case whose FMLA eligibility notice the inbox lists as still to give: its FMLA eligibility section."""
     notices = page.get_by_role("region", name=re.compile(r"^FMLA eligibility notices to give"))
     follow_link(notices.get_by_role("link").first)
     expect(page.get_by_role("region", name="FMLA eligibility")).to_contain_text("by the roster")
+
+
+def messages_with(party):
+    """The demo's leave case (Alex Employee's, with Dr Casey Clinician), then its conversation with ``party``."""
+
+    def get_there(page):
+        leave_case_with_a_notice_to_give(page)
+        follow(re.compile(rf", {party}$"))(page)
+
+    return get_there
 
 
 SCREENS = [
@@ -124,6 +140,18 @@ SCREENS = [
         "What is making work difficult for you?",
     ),
     ("Employee: report a need, question 1", "employee", follow("Report a need"), "What you need"),
+    (
+        "Employee: messages with the case manager",
+        "employee",
+        follow(re.compile(r"^Messages( \(\d+ unread\))? for case")),
+        re.compile(r"^Messages with your case manager, case C-"),
+    ),
+    (
+        "Employee: tell us you are back at work",
+        "employee",
+        follow(re.compile(r"^Tell us you are back at work for case")),
+        "Tell the case manager you are back at work",
+    ),
     ("Employee: change your password", "employee", follow("Change password"), "Change your password"),
     (
         "Employee: who has seen my information",
@@ -138,12 +166,24 @@ SCREENS = [
         follow(re.compile(r"^Write a work-status report")),
         re.compile(r"^Work-status report for"),
     ),
+    (
+        "Clinician: messages about a patient",
+        "clinician",
+        follow(re.compile(r"^Messages( \(\d+ unread\))? about")),
+        re.compile(r"^Messages with the case manager about"),
+    ),
     ("Supervisor: your team", "supervisor", nothing, "Your team"),
     (
         "Supervisor: offer transitional duty",
         "supervisor",
         follow(re.compile(r"^Offer transitional duty")),
         re.compile(r"^Offer transitional duty to"),
+    ),
+    (
+        "Supervisor: tell the case manager someone is back",
+        "supervisor",
+        follow(re.compile(r"^Tell the case manager they are back")),
+        re.compile(r"^Tell the case manager .* is back at work$"),
     ),
     ("Supervisor: light-duty availability", "supervisor", follow("Light-duty availability"), "Light-duty availability"),
     (
@@ -156,6 +196,7 @@ SCREENS = [
     ("Case manager: inbox", "case manager", nothing, "Inbox: All open"),
     ("Case manager: review an item", "case manager", first_item_in_inbox, re.compile(".")),
     ("Case manager: a case", "case manager", case_of_first_item, re.compile(r"^Case C-")),
+    ("Case manager: a return-to-work plan", "case manager", plan_of_a_case, re.compile(r"^Return-to-work plan: ")),
     (
         "Case manager: a leave case, its FMLA eligibility",
         "case manager",
@@ -163,6 +204,43 @@ SCREENS = [
         re.compile(r"^Case C-"),
     ),
     ("Case manager: open a case", "case manager", follow("Open a case"), "Open a case"),
+    (
+        "Case manager: unread messages",
+        "case manager",
+        follow(re.compile(r"^(\d+ unread messages?|Messages)$")),
+        "Unread messages",
+    ),
+    (
+        "Case manager: messages with the employee",
+        "case manager",
+        messages_with("the employee"),
+        re.compile(r"^Messages with Alex Employee, case C-"),
+    ),
+    (
+        "Case manager: messages with a clinician",
+        "case manager",
+        messages_with("treating clinician"),
+        re.compile(r"^Messages with Dr Casey Clinician, treating clinician, case C-"),
+    ),
+    ("Case manager: my cases", "case manager", follow(re.compile("^Cases$")), "My cases"),
+    (
+        "Case manager: every open case",
+        "case manager",
+        go("/inbox/cases?manager=all&quiet_days=7"),
+        "Every open case",
+    ),
+    (
+        "Case manager: notes on a case",
+        "case manager",
+        lambda page: (case_of_first_item(page), follow(re.compile("^Notes$"))(page)),
+        re.compile(r"^Notes: case C-"),
+    ),
+    (
+        "Case manager: close a case",
+        "case manager",
+        lambda page: (case_of_first_item(page), follow("Close this case")(page)),
+        re.compile(r"^Close case C-"),
+    ),
     (
         "Case manager: triage of a new report",
         "case manager",

@@ -233,7 +233,7 @@ def test_an_empty_reply_is_refused(db_session, case, limits):
 def test_a_closed_case_takes_no_new_document_request(db_session):
     manager = factories.user(db_session, Role.CASE_MANAGER)
     closed = factories.case(db_session, case_manager=manager, status=CaseStatus.CLOSED)
-    with pytest.raises(Conflict, match="This case is closed"):
+    with pytest.raises(Conflict, match="was closed, so nothing new can be asked of or sent to it"):
         documents.request_document(
             db_session,
             manager,

@@ -210,7 +210,7 @@ def test_a_closed_case_offers_no_document_request_form_and_refuses_one_sent(web,
     db_session.commit()
     path = f"/inbox/cases/{item.case_id}"
     page = web.client.get(path).get_data(as_text=True)
-    assert "This case is closed: nothing more is asked of the employee on it." in page
+    assert "was closed, so nothing new can be asked of or sent to it" in page
     assert "/request-document" not in page
     due = (utcnow().date() + timedelta(days=15)).isoformat()
     response = web.post_form(

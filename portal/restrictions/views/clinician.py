@@ -13,6 +13,7 @@ from portal.documents import operations as documents
 from portal.documents.forms import TextReplyForm
 from portal.extensions import db
 from portal.files.forms import upload_from
+from portal.messages import operations as messaging
 from portal.restrictions import operations as restrictions
 from portal.restrictions import reports
 from portal.restrictions.fields import field_names
@@ -30,6 +31,7 @@ def home():
         authorisations=authorisations,
         last_reports=reports.last_reports(db.session, current_user, [a.case_id for a in authorisations]),
         submissions=reports.reports_of_clinician(db.session, current_user),
+        unread=messaging.unread_counts(db.session, current_user, [a.case_id for a in authorisations]),
     )
 
 
