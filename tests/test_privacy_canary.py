@@ -5,6 +5,7 @@ and no log line."""
 import io
 import logging
 import re
+from datetime import timedelta
 
 import pikepdf
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from portal import access
 from portal.accommodations import operations as accommodations
 from portal.accounts.models import Role
+from portal.cases import course
 from portal.core.columns import utcnow
 from portal.devtools.demo import one_page_pdf
 from portal.documents import operations as documents
@@ -24,6 +26,8 @@ from portal.items import lifecycle
 from portal.items.models import Submission
 from portal.mail.models import OutboundEmail
 from portal.messages import operations as messaging
+from portal.notes import operations as notes
+from portal.notes.models import NoteKind
 from portal.restrictions import reports
 from portal.restrictions.operations import Limit, ReportInput
 from portal.settings import DeadlineSettings, UploadLimits
@@ -139,6 +143,11 @@ def write_the_marker_everywhere_medical(db_session, uploads: UploadLimits) -> di
         thread = access.get_thread(db_session, author, case.id, clinician_id=clinician_id)
         attached = Upload(io.BytesIO(readable_pdf(f"Message {MARKER} {author.id}")), f"note-{MARKER}.pdf")
         messaging.send_message(db_session, author, thread, f"About the {MARKER}.", [attached], uploads)
+    # The case manager's note and the reason the expected return moved: the case managers' alone.
+    notes.add_note(
+        db_session, manager, case, NoteKind.CALL, utcnow(), "The employee", f"The {MARKER} is worse.", DEADLINES
+    )
+    course.change_expected_return(db_session, manager, case, today + timedelta(days=60), f"Surgery for the {MARKER}")
     db_session.commit()
     return {"supervisor": supervisor, "employee": employee, "manager": manager, "case": case, "clinician": clinician}
 

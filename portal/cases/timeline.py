@@ -305,13 +305,18 @@ def _item_events(session, case: Case, reader: Reader, cursor: Cursor | None, lim
         else:
             whose = "your" if item.submitted_by_id == reader.user.id else "the"
             what = f"{whose} {kind_words} {item.reference}"
+        # What was said: the case manager reads all of it; the employee only what was said to them about what
+        # they sent (a question, a refusal's reason), never what was asked of their clinician or supervisor.
         detail = (
             event.message
-            if reader.audience is Audience.CASE_MANAGER or event.action in ("request_information", "decline", "deny")
+            if reader.audience is Audience.CASE_MANAGER
+            or (
+                reader.audience is Audience.EMPLOYEE
+                and item.submitted_by_id == reader.user.id
+                and event.action in ("request_information", "decline", "deny")
+            )
             else None
         )
-        if reader.audience is Audience.SUPERVISOR:
-            detail = None
         yield Entry(
             event.at,
             KIND_OF_ITEM[SubmissionKind(item.kind)],

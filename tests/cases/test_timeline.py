@@ -3,12 +3,14 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from portal.accounts.models import Role, User
 from portal.cases import course, timeline
 from portal.cases.models import CaseOutcome, ReturnDuty
 from portal.cases.timeline import EntryKind
 from portal.documents import operations as documents
+from portal.items.models import Submission, SubmissionEvent, SubmissionKind
 from portal.messages.models import Message, MessageThread, ThreadKind
 from portal.notes import operations as notes
 from portal.notes.models import NoteKind
@@ -162,3 +164,19 @@ def test_closing_and_reopening_are_on_the_timeline(db_session, case):
         db_session, db_session.get(type(case.employee), case.employee.supervisor_id), case
     )
     assert "Permanent lifting limit." not in supervisor_all and "Worse again." not in supervisor_all
+
+
+def test_the_employee_reads_what_was_asked_of_them_never_what_was_asked_of_their_clinician(db_session, case):
+    report = db_session.scalars(select(Submission).where(Submission.kind == SubmissionKind.RESTRICTION_REPORT)).one()
+    mine = factories.inbox_item(db_session, case=case, submitted_by=case.employee)
+    for item, question in ((report, "Is the lumbar MRI booked?"), (mine, "Please send page 2 as well.")):
+        db_session.add(
+            SubmissionEvent(
+                submission=item, actor=case.case_manager, at=NOW, action="request_information", message=question
+            )
+        )
+    db_session.commit()
+    _, everything = texts(db_session, case.employee, case)
+    assert "Please send page 2 as well." in everything and "MRI" not in everything
+    _, the_managers = texts(db_session, case.case_manager, case)
+    assert "Is the lumbar MRI booked?" in the_managers

@@ -1,18 +1,15 @@
 """The case managers' conversations: with each case's employee and each of its clinicians, and the list of
 those with messages they have not read."""
 
-from flask import current_app, flash, request, url_for
+from flask import current_app, request, url_for
 from flask_login import current_user
 
-from portal import access, settings
+from portal import access
 from portal.extensions import db
-from portal.files.forms import uploads_from
 from portal.messages import operations as messaging
-from portal.messages.forms import MessageForm
-from portal.messages.views.screens import thread_screen
+from portal.messages.views.screens import conversation
 from portal.web.audiences import inbox
-from portal.web.once import once
-from portal.web.responses import redirect_after_post, refusals, render
+from portal.web.responses import render
 
 
 @inbox.get("/messages")
@@ -42,14 +39,4 @@ def clinician_messages(case_id: int, clinician_id: int):
 
 
 def _conversation(thread, emailed: str):
-    form = MessageForm()
-    if form.validate_on_submit():
-        with refusals(form), once(form) as sent:
-            messaging.send_message(
-                db.session, current_user, thread, form.body.data, uploads_from(form.files), settings.current().uploads
-            )
-            here = url_for(request.endpoint or "", **(request.view_args or {}))
-            sent(here)
-            flash(f"Sent. {emailed}", "success")
-            return redirect_after_post(here)
-    return thread_screen(thread, form, back=(url_for("inbox.case", case_id=thread.case_id), "Back to the case"))
+    return conversation(thread, emailed, back=(url_for("inbox.case", case_id=thread.case_id), "Back to the case"))
