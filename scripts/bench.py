@@ -259,7 +259,13 @@ def inbox_views(session) -> list[tuple[str, str]]:
 
 def case_views(session) -> list[tuple[str, str]]:
     """The caseload in its views, and the busiest case's page and timeline (the case with the most items)."""
-    department = session.scalar(select(User.department).where(User.department.is_not(None)).limit(1))
+    department = session.scalar(  # an employee's with a case, the same on every database
+        select(User.department)
+        .join(Case, Case.employee_id == User.id)
+        .where(User.department.is_not(None))
+        .order_by(Case.id)
+        .limit(1)
+    )
     busiest = session.scalar(
         select(Submission.case_id).group_by(Submission.case_id).order_by(func.count().desc()).limit(1)
     )
