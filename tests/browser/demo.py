@@ -1,6 +1,15 @@
-"""The demo people (portal.devtools.demo) and how each signs in."""
+"""The demo people (portal.devtools.demo), how each signs in, and the demo case's restrictions set as a test needs."""
 
+from portal.accounts.models import User
+from portal.cases.models import Case
+from portal.core.columns import utcnow
 from portal.devtools.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from portal.extensions import db
+from portal.inbox import kinds
+from portal.items import lifecycle
+from portal.restrictions import reports
+from portal.restrictions.operations import Limit, ReportInput
+from portal.settings import DeadlineSettings, UploadLimits
 
 EMAILS = {role.replace("_", " "): email for email, _name, role in DEMO_ACCOUNTS}  # "case manager": ...
 
@@ -12,3 +21,40 @@ def sign_in_on(page, role: str) -> None:
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: not url.endswith("/login"))
+
+
+def demo_case_id(portal) -> int:
+    """The demo employee's first case."""
+    with portal.app.app_context():
+        return db.session.scalar(
+            db.select(Case.id).join(Case.employee).filter(User.email == EMAILS["employee"]).order_by(Case.id)
+        )
+
+
+def restrictions_in_effect(portal, **limits: Limit) -> None:
+    """The demo employee's current restrictions, from today: ``limits`` (Limits by dimension) in a report from
+    the demo clinician, accepted by the demo case manager, as the services leave it."""
+    with portal.app.app_context():
+        clinician = db.session.scalar(db.select(User).filter_by(email=EMAILS["clinician"]))
+        manager = db.session.scalar(db.select(User).filter_by(email=EMAILS["case manager"]))
+        case = db.session.get(Case, demo_case_id(portal))
+        today = utcnow().date()
+        item = reports.submit(
+            db.session,
+            clinician,
+            case,
+            ReportInput(
+                visit_date=today,
+                work_status="modified_duty",
+                effective_from=today,
+                limits=limits,
+                diagnoses=[("M54.50", "Low back pain")],
+                attested_name="Dr Casey Clinician",
+                licence_number="MD-1",
+            ),
+            None,
+            UploadLimits.from_config(portal.app.config),
+            DeadlineSettings.from_config(portal.app.config),
+        )
+        lifecycle.claim(db.session, item, manager, item.version)
+        kinds.accept(db.session, item, manager, item.version)

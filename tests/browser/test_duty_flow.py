@@ -5,48 +5,14 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from portal.accounts.models import User
-from portal.cases.models import Case
 from portal.core.columns import utcnow
-from portal.extensions import db
-from portal.inbox import kinds
-from portal.items import lifecycle as submissions
-from portal.restrictions import reports
-from portal.restrictions.operations import Limit, ReportInput
-from portal.settings import DeadlineSettings, UploadLimits
+from portal.restrictions.operations import Limit
 from tests.browser.checks import audit, follow
-
-
-def restrictions_in_effect(portal, lift_pounds: int) -> None:
-    """The demo employee's current restrictions, as an accepted report from the demo clinician leaves them."""
-    with portal.app.app_context():
-        clinician = db.session.scalar(db.select(User).filter_by(email="clinician@demo.test"))
-        manager = db.session.scalar(db.select(User).filter_by(email="manager@demo.test"))
-        case = db.session.scalar(db.select(Case).join(Case.employee).filter(User.email == "employee@demo.test"))
-        today = utcnow().date()
-        item = reports.submit(
-            db.session,
-            clinician,
-            case,
-            ReportInput(
-                visit_date=today,
-                work_status="modified_duty",
-                effective_from=today,
-                limits={"lift": Limit(pounds=lift_pounds, frequency="occasionally")},
-                diagnoses=[("M54.50", "Low back pain")],
-                attested_name="Dr Casey Clinician",
-                licence_number="MD-1",
-            ),
-            None,
-            UploadLimits.from_config(portal.app.config),
-            DeadlineSettings.from_config(portal.app.config),
-        )
-        submissions.claim(db.session, item, manager, item.version)
-        kinds.accept(db.session, item, manager, item.version)
+from tests.browser.demo import restrictions_in_effect
 
 
 def test_a_conflicting_offer_is_fixed_forwarded_and_accepted(sign_in, portal):
-    restrictions_in_effect(portal, lift_pounds=20)
+    restrictions_in_effect(portal, lift=Limit(pounds=20, frequency="occasionally"))
     supervisor = sign_in("supervisor")
     follow(supervisor.get_by_role("link", name="Offer transitional duty to Alex Employee"))
     audit(supervisor, "Supervisor: transitional-duty offer form")

@@ -7,59 +7,18 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from portal.accounts.models import User
-from portal.cases.models import Case
 from portal.core.columns import utcnow
-from portal.extensions import db
-from portal.inbox import kinds
-from portal.items import lifecycle
-from portal.restrictions import reports
-from portal.restrictions.operations import Limit, ReportInput
-from portal.settings import DeadlineSettings, UploadLimits
+from portal.restrictions.operations import Limit
 from tests.browser.checks import audit, follow, status_message, tab_to
+from tests.browser.demo import demo_case_id, restrictions_in_effect
 from tests.browser.plans import add_step
 
 PHONE = {"width": 375, "height": 740}
 CONFLICT_EMAIL = "A return-to-work plan to check: new restrictions"
 
 
-def demo_case_id(portal) -> int:
-    with portal.app.app_context():
-        return db.session.scalar(
-            db.select(Case.id).join(Case.employee).filter(User.email == "employee@demo.test").order_by(Case.id)
-        )
-
-
-def work_hours_limit_in_effect(portal, hours: float) -> None:
-    """The demo clinician's report limiting the demo employee's working day, accepted by the demo case manager."""
-    with portal.app.app_context():
-        clinician = db.session.scalar(db.select(User).filter_by(email="clinician@demo.test"))
-        manager = db.session.scalar(db.select(User).filter_by(email="manager@demo.test"))
-        case = db.session.get(Case, demo_case_id(portal))
-        today = utcnow().date()
-        item = reports.submit(
-            db.session,
-            clinician,
-            case,
-            ReportInput(
-                visit_date=today,
-                work_status="modified_duty",
-                effective_from=today,
-                limits={"work_hours": Limit(hours=hours)},
-                diagnoses=[("M54.50", "Low back pain")],
-                attested_name="Dr Casey Clinician",
-                licence_number="MD-1",
-            ),
-            None,
-            UploadLimits.from_config(portal.app.config),
-            DeadlineSettings.from_config(portal.app.config),
-        )
-        lifecycle.claim(db.session, item, manager, item.version)
-        kinds.accept(db.session, item, manager, item.version)
-
-
 def test_a_plan_of_two_steps_is_written_acknowledged_and_read_by_the_supervisor(sign_in, portal):
-    work_hours_limit_in_effect(portal, 6)
+    restrictions_in_effect(portal, work_hours=Limit(hours=6))
     case_id = demo_case_id(portal)
     start = utcnow().date() + timedelta(days=1)
 
@@ -126,7 +85,7 @@ def test_a_plan_of_two_steps_is_written_acknowledged_and_read_by_the_supervisor(
     audit(supervisor, "Supervisor: a return-to-work schedule")
 
     # Tighter restrictions: the case manager is emailed a link to the plan, where the step now conflicts.
-    work_hours_limit_in_effect(portal, 5)
+    restrictions_in_effect(portal, work_hours=Limit(hours=5))
     manager.goto(portal.link_in_mail("manager@demo.test", CONFLICT_EMAIL))
     expect(manager.get_by_role("region", name="Schedule")).to_contain_text(
         "1 step conflicts with the restrictions in force"
