@@ -2,7 +2,7 @@
 fixed number of queries whatever the number of cases."""
 
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, func, literal, select, tuple_
 from sqlalchemy.orm import aliased, contains_eager
@@ -11,6 +11,7 @@ from portal.accounts.models import User
 from portal.cases import days_lost
 from portal.cases.models import Case, CaseStatus, CaseType
 from portal.core.numbers import whole_number
+from portal.core.pagination import moment_cursor, parse_moment_cursor
 from portal.items.models import InformationRequest, Submission, SubmissionStatus
 
 # A case on the caseload is one being worked: opened, and not closed.
@@ -102,8 +103,7 @@ def _filtered(query: Select, view: CaseloadView, user: User, now: datetime, with
 
 def _cursor(case: Case, sort: str) -> str:
     if sort == "contact":
-        clock = case.last_contact_at or case.opened_at
-        return f"{int(clock.timestamp() * 1_000_000)}.{case.id}"
+        return moment_cursor(case.last_contact_at or case.opened_at, case.id)
     return str(case.id)
 
 
@@ -113,13 +113,7 @@ def _parse_cursor(cursor: str | None, sort: str) -> tuple | None:
     if sort == "opened":
         known = whole_number(cursor)
         return None if known is None else (known,)
-    try:
-        micros, case_id = cursor.split(".")
-        moment = datetime.fromtimestamp(int(micros) / 1_000_000, UTC)
-    except (ValueError, OverflowError, OSError):
-        return None
-    known = whole_number(case_id)
-    return None if known is None else (moment, known)
+    return parse_moment_cursor(cursor)
 
 
 def page(session, user: User, view: CaseloadView, now: datetime, today: date, per_page: int) -> CaseloadPage:

@@ -10,7 +10,7 @@ Each source is one query, so a page costs the same whatever the case holds; page
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import and_, or_, select, true
@@ -21,6 +21,7 @@ from portal.accounts.models import Role, User
 from portal.cases.models import Case, CaseEvent, CaseEventKind, CaseOutcome, CaseParticipant, CaseStatus, ReturnDuty
 from portal.core.dates import written_date
 from portal.core.numbers import whole_number
+from portal.core.pagination import moment_cursor, parse_moment_cursor
 from portal.documents.models import DocumentType
 from portal.items.models import InformationRequest, Submission, SubmissionEvent, SubmissionKind
 from portal.messages.models import Message, MessageThread, ThreadKind
@@ -97,9 +98,6 @@ class Entry:
         return (self.at, self.source, self.row)
 
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
 @dataclass(frozen=True)
 class Cursor:
     at: datetime
@@ -107,21 +105,15 @@ class Cursor:
     row: int
 
     def __str__(self) -> str:
-        # Whole microseconds, counted without floating point, so the cursor reads back exactly.
-        return f"{(self.at - EPOCH) // timedelta(microseconds=1)}.{self.source}.{self.row}"
+        return f"{moment_cursor(self.at, self.source)}.{self.row}"
 
     @classmethod
     def parse(cls, text: str | None) -> "Cursor | None":
-        parts = (text or "").split(".")
-        if len(parts) != 3 or not (parts[0].isascii() and parts[0].isdigit() and len(parts[0]) <= 18):
+        head, _, row = (text or "").rpartition(".")
+        at_source, known_row = parse_moment_cursor(head), whole_number(row)
+        if at_source is None or known_row is None:
             return None
-        source, row = whole_number(parts[1]), whole_number(parts[2])
-        if source is None or row is None:
-            return None
-        try:
-            return cls(EPOCH + timedelta(microseconds=int(parts[0])), source, row)
-        except OverflowError:
-            return None
+        return cls(*at_source, known_row)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,13 @@
-"""Offset pagination in two queries (a count and a page), whatever the page size."""
+"""Offset pagination in two queries (a count and a page), whatever the page size; and the cursors of keyset
+pages ordered by a moment and an id."""
 
 import math
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Select, func, select
+
+from portal.core.numbers import whole_number
 
 
 @dataclass(frozen=True)
@@ -43,3 +47,24 @@ def paginate(session, query: Select, page: int, per_page: int) -> Page:
     # One entity per row gives the objects; several columns give the rows.
     items = list(result.scalars()) if len(query.column_descriptions) == 1 else list(result.all())
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def moment_cursor(moment: datetime, row_id: int) -> str:
+    """A keyset page's cursor: the last row's moment in whole microseconds (counted without floating point, so it
+    reads back exactly) and its id, as ``<microseconds>.<id>``."""
+    return f"{(moment - EPOCH) // timedelta(microseconds=1)}.{row_id}"
+
+
+def parse_moment_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """The moment and id of a cursor from an address; None for anything else, so a mangled link opens the start."""
+    micros, _, row_id = (cursor or "").partition(".")
+    known_id = whole_number(row_id)
+    if known_id is None or not (micros.isascii() and micros.isdigit() and len(micros) <= 18):
+        return None
+    try:
+        return EPOCH + timedelta(microseconds=int(micros)), known_id
+    except OverflowError:
+        return None

@@ -11,7 +11,7 @@ assignee and duty offer), and the list of case managers.
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, and_, case, func, select, tuple_
 from sqlalchemy.orm import aliased, contains_eager
@@ -22,6 +22,7 @@ from portal.accounts.search import named, starts_with
 from portal.cases.models import Case, CaseType
 from portal.core.errors import Conflict, InvalidInput, NotFound
 from portal.core.numbers import whole_number
+from portal.core.pagination import moment_cursor, parse_moment_cursor
 from portal.duty.models import DutyOffer
 from portal.items import lifecycle as submissions
 from portal.items.deadlines import end_of_day, local_date
@@ -124,20 +125,7 @@ def _sort_columns(sort: str):
 
 def _cursor(item: Submission, sort: str) -> str:
     column, _ = _sort_columns(sort)
-    value = getattr(item, column.key)
-    return f"{int(value.timestamp() * 1_000_000)}.{item.id}"
-
-
-def _parse_cursor(cursor: str | None) -> tuple[datetime, int] | None:
-    if cursor is None:
-        return None
-    try:
-        micros, item_id = cursor.split(".")
-        moment = datetime.fromtimestamp(int(micros) / 1_000_000, UTC)
-    except (ValueError, OverflowError, OSError):
-        return None
-    known_id = whole_number(item_id)
-    return None if known_id is None else (moment, known_id)
+    return moment_cursor(getattr(item, column.key), item.id)
 
 
 def _search(term: str):
@@ -218,8 +206,8 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
     counts, newest_id = tab_counts(session, user, now)
     sort = view.effective_sort
     column, newest_first = _sort_columns(sort)
-    backwards = view.before is not None and _parse_cursor(view.before) is not None
-    cursor = _parse_cursor(view.before if backwards else view.after)
+    backwards = view.before is not None and parse_moment_cursor(view.before) is not None
+    cursor = parse_moment_cursor(view.before if backwards else view.after)
     # Walking back from a cursor is the same walk in the opposite direction, then turned round.
     descending = newest_first != backwards
     order = (column.desc(), Submission.id.desc()) if descending else (column.asc(), Submission.id.asc())

@@ -7,7 +7,7 @@ to them is counted in one query however many conversations they have.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, case, func, or_, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,7 +20,7 @@ from portal.cases import operations as cases
 from portal.cases.models import Case, CaseParticipant
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput
-from portal.core.numbers import whole_number
+from portal.core.pagination import moment_cursor, parse_moment_cursor
 from portal.files import storage
 from portal.files.storage import Upload
 from portal.items.lifecycle import case_manager_addresses
@@ -332,21 +332,8 @@ class UnreadPage:
 
 
 def _cursor(thread: MessageThread) -> str:
-    moment = thread.last_message_at or thread.started_at  # set with the first message, in the same transaction
-    return f"{int(moment.timestamp() * 1_000_000)}.{thread.id}"
-
-
-def _parse_cursor(cursor: str | None) -> tuple[datetime, int] | None:
-    if not cursor:
-        return None
-    micros, _, thread_id = cursor.partition(".")
-    known_id = whole_number(thread_id)
-    if known_id is None or not (micros.isascii() and micros.isdigit() and len(micros) <= 20):
-        return None
-    try:
-        return datetime.fromtimestamp(int(micros) / 1_000_000, UTC), known_id
-    except (OverflowError, OSError, ValueError):
-        return None
+    # last_message_at is set with the first message, in the same transaction
+    return moment_cursor(thread.last_message_at or thread.started_at, thread.id)
 
 
 def unread_threads(session, case_manager: User, after: str | None, per_page: int) -> UnreadPage:
@@ -357,7 +344,7 @@ def unread_threads(session, case_manager: User, after: str | None, per_page: int
         .where(_followed_by(case_manager))
         .group_by(MessageThread.id, MessageThread.last_message_at)
     )
-    cursor = _parse_cursor(after)
+    cursor = parse_moment_cursor(after)
     if cursor is not None:
         counted = counted.where(tuple_(MessageThread.last_message_at, MessageThread.id) < tuple_(*cursor))
     rows = session.execute(
