@@ -9,6 +9,7 @@ from portal import settings
 from portal.config import Config, engine_options
 from portal.extensions import csrf, db, htmx, login_manager, migrate
 from portal.extensions import mail as mail_extension  # the name "mail" is the portal.mail package once imported
+from portal.tasks import rules as task_rules
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -26,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_security(app)  # first: its body-size check must run before CSRF reads the form
     settings.init_app(app)
+    task_rules.init_app(app)
     register_extensions(app)
     register_views(app)
     register_template_helpers(app)
@@ -38,6 +40,9 @@ def register_extensions(app: Flask) -> None:
     from portal import schema  # noqa: F401  every model, so that Alembic and the relationships see them all
 
     db.init_app(app)
+    from portal.tasks import hooks as task_hooks
+
+    task_hooks.register()
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     mail_extension.init_app(app)
@@ -94,15 +99,19 @@ def register_views(app: Flask) -> None:
     from portal.messages.views import clinician as _messages_clinician  # noqa: F401
     from portal.messages.views import employee as _messages_employee  # noqa: F401
     from portal.notes.views import case_manager as _notes_case_manager  # noqa: F401
+    from portal.notices.views import case_manager as _notices_case_manager  # noqa: F401
+    from portal.notices.views import employee as _notices_employee  # noqa: F401
     from portal.plans.views import case_manager as _plans_case_manager  # noqa: F401
     from portal.plans.views import employee as _plans_employee  # noqa: F401
     from portal.plans.views import supervisor as _plans_supervisor  # noqa: F401
+    from portal.reminders.views.account import bp as reminders
     from portal.restrictions.views import clinician as _restrictions_clinician  # noqa: F401
+    from portal.tasks.views import case_manager as _tasks_case_manager  # noqa: F401
     from portal.web import homes as _homes  # noqa: F401
     from portal.web.audiences import AUDIENCES
     from portal.web.health import bp as health
 
-    for blueprint in (auth, *AUDIENCES, files, health):
+    for blueprint in (auth, reminders, *AUDIENCES, files, health):
         app.register_blueprint(blueprint)
 
 

@@ -29,6 +29,7 @@ from portal.duty.models import DutyAvailability, DutyOffer
 from portal.files.models import StoredFile
 from portal.items.models import Submission, SubmissionKind
 from portal.messages.models import Message, MessageAttachment, MessageThread, ThreadKind
+from portal.notices.models import Notice
 
 # The home each role lands on, and the areas (blueprints) each role may enter.
 HOME_ENDPOINT = {
@@ -179,10 +180,13 @@ def get_file(session, user: User, file_id: int, today: date | None = None) -> St
         )
         .exists()
     )
+    # A notice's PDF is for the case managers and the employee it was issued to, whatever else may see the case.
+    is_a_notice = exists().where(Notice.stored_file_id == StoredFile.id)
     query = (
         select(StoredFile)
         .join(Case, StoredFile.case_id == Case.id)
         .where(StoredFile.id == file_id)
+        .where(or_(~is_a_notice, notice_visibility(user)))
         .where(
             or_(
                 and_(in_a_message, in_a_thread_they_read),
@@ -328,4 +332,46 @@ def may_read_notes(user: User) -> bool:
 def ensure_keeps_notes(user: User) -> None:
     """Only case managers write and read notes: anyone else is answered as if there were none."""
     if not may_read_notes(user):
+        raise NotFound()
+
+
+def may_issue_notices(user: User) -> bool:
+    """Only case managers issue notices and letters."""
+    return user.is_active and Role(user.role) is Role.CASE_MANAGER
+
+
+def ensure_issues_notices(user: User) -> None:
+    if not may_issue_notices(user):
+        raise NotFound()
+
+
+def notice_visibility(user: User):
+    """SQL condition on Notice or its file (joined to Case): the case managers read every notice and letter,
+    the employee those issued to them; supervisors, clinicians and admins none, not even that there are any."""
+    if may_issue_notices(user):
+        return true()
+    if user.is_active and Role(user.role) is Role.EMPLOYEE:
+        return Case.employee_id == user.id
+    return false()
+
+
+def get_notice(session, user: User, notice_id: int) -> Notice:
+    notice = session.scalar(
+        select(Notice)
+        .join(Case, Notice.case_id == Case.id)
+        .where(Notice.id == notice_id, notice_visibility(user))
+        .options(joinedload(Notice.case), joinedload(Notice.issued_by), joinedload(Notice.stored_file))
+    )
+    if notice is None:
+        raise NotFound()
+    return notice
+
+
+def may_keep_tasks(user: User) -> bool:
+    """Tasks are case managers' work: nobody else has any, or sees any."""
+    return user.is_active and Role(user.role) is Role.CASE_MANAGER
+
+
+def ensure_keeps_tasks(user: User) -> None:
+    if not may_keep_tasks(user):
         raise NotFound()

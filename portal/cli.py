@@ -1,11 +1,12 @@
 """``flask portal ...`` commands: check-deploy, seed-demo, seed-scale, create-user, import-roster, deliver-mail,
-expire-drafts, sweep-uploads."""
+remind, generate-tasks, expire-drafts, sweep-uploads."""
 
 import os
 import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 import click
@@ -25,9 +26,12 @@ from portal.core.errors import Conflict, InvalidInput
 from portal.devtools import demo, scale
 from portal.extensions import db, mail
 from portal.files import storage
-from portal.items.deadlines import DueState
+from portal.items.deadlines import DueState, local_date
 from portal.items.models import OPEN_STATUSES, SubmissionKind, SubmissionStatus
 from portal.mail import delivery as mailer
+from portal.reminders import operations as reminding
+from portal.tasks import generation
+from portal.tasks import rules as task_rules
 from portal.web import once
 
 portal_cli = AppGroup("portal", help="Portal administration commands.")
@@ -201,8 +205,95 @@ def deliver_mail(loop: bool, interval: float) -> None:
         click.echo(f"Mail delivery: {report}.")
         return
 
-    # A signal only asks the loop to stop, so the batch in hand is sent and recorded first;
-    # a second Ctrl-C interrupts at once.
+    def deliver_once() -> None:
+        try:
+            report = mailer.deliver_due(db.session, mail, worker_id)
+        except SQLAlchemyError as error:
+            # The database may be restarting: what is claimed waits for its lease; try again later.
+            db.session.rollback()
+            current_app.logger.error(
+                "Mail delivery: database not available, retrying in %gs: %s", interval, _first_line(error)
+            )
+        else:
+            if report.sent or report.retried or report.failed:
+                click.echo(f"Mail delivery: {report}.")
+
+    click.echo(f"Delivering mail as {worker_id} every {interval:g}s; Ctrl-C or SIGTERM stops.")
+    _until_stopped(deliver_once, interval)
+    click.echo("Mail delivery stopped.")
+
+
+@portal_cli.command("remind")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day to remind for, YYYY-MM-DD (default: today, in the program's time zone).",
+)
+@click.option("--loop", is_flag=True, help="Keep reminding until stopped (Ctrl-C or SIGTERM), beside the mail worker.")
+@click.option(
+    "--interval",
+    default=900.0,
+    show_default=True,
+    type=click.FloatRange(min=1),
+    help="Seconds between runs, with --loop: a day's reminders go at the first run of the day.",
+)
+def remind(today, loop: bool, interval: float) -> None:
+    """Bring every case's tasks in line with the rules, then email reminders to whoever owes something, and each
+    case manager's daily digest (with the tasks due); nothing twice."""
+    deadlines = settings.current().deadlines
+    if today is not None and loop:
+        raise click.UsageError("--today names one day; a loop reminds for each day as it comes.")
+
+    def tasks_then_reminders(day) -> tuple[generation.Refreshed, reminding.RunSummary]:
+        refreshed = generation.refresh(db.session, task_rules.current(), deadlines)
+        db.session.commit()
+        return refreshed, reminding.remind(db.session, deadlines, day)
+
+    if not loop:
+        day = today.date() if today else local_date(utcnow(), deadlines)
+        try:
+            refreshed, summary = tasks_then_reminders(day)
+        except SQLAlchemyError as error:
+            raise click.ClickException(f"The database is not available: {_first_line(error)}") from None
+        click.echo(f"Tasks: {refreshed}.")
+        click.echo(f"Reminders: {summary}.")
+        return
+
+    def remind_once() -> None:
+        try:
+            refreshed, summary = tasks_then_reminders(local_date(utcnow(), deadlines))
+        except SQLAlchemyError as error:
+            # What was sent is committed person by person; the rest is sent at the next run.
+            db.session.rollback()
+            current_app.logger.error(
+                "Reminders: database not available, retrying in %gs: %s", interval, _first_line(error)
+            )
+        else:
+            if refreshed.created or refreshed.closed or refreshed.reassigned:
+                click.echo(f"Tasks: {refreshed}.")
+            if summary.sent:
+                click.echo(f"Reminders: {summary}.")
+
+    click.echo(f"Reminding every {interval:g}s; Ctrl-C or SIGTERM stops.")
+    _until_stopped(remind_once, interval)
+    click.echo("Reminders stopped.")
+
+
+@portal_cli.command("generate-tasks")
+def generate_tasks() -> None:
+    """Bring every case's tasks in line with the rules file now (after changing it, say); remind does it too."""
+    started = time.perf_counter()
+    try:
+        refreshed = generation.refresh(db.session, task_rules.current(), settings.current().deadlines)
+        db.session.commit()
+    except SQLAlchemyError as error:
+        raise click.ClickException(f"The database is not available: {_first_line(error)}") from None
+    click.echo(f"Tasks: {refreshed}, in {time.perf_counter() - started:.1f} s.")
+
+
+def _until_stopped(run_once: Callable[[], None], interval: float) -> None:
+    """Call ``run_once`` every ``interval`` seconds until Ctrl-C or SIGTERM. A signal only asks the loop to stop,
+    so the run in hand finishes and is recorded first; a second Ctrl-C interrupts at once."""
     stop = threading.Event()
 
     def request_stop(signum, frame):
@@ -210,25 +301,13 @@ def deliver_mail(loop: bool, interval: float) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
     previous = {number: signal.signal(number, request_stop) for number in (signal.SIGINT, signal.SIGTERM)}
-    click.echo(f"Delivering mail as {worker_id} every {interval:g}s; Ctrl-C or SIGTERM stops.")
     try:
         while not stop.is_set():
-            try:
-                report = mailer.deliver_due(db.session, mail, worker_id)
-            except SQLAlchemyError as error:
-                # The database may be restarting: what is claimed waits for its lease; try again later.
-                db.session.rollback()
-                current_app.logger.error(
-                    "Mail delivery: database not available, retrying in %gs: %s", interval, _first_line(error)
-                )
-            else:
-                if report.sent or report.retried or report.failed:
-                    click.echo(f"Mail delivery: {report}.")
+            run_once()
             stop.wait(interval)
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-    click.echo("Mail delivery stopped.")
 
 
 @portal_cli.command("expire-drafts")

@@ -130,6 +130,8 @@ class Config:
         self.HOLIDAY_COUNTRY = os.environ.get("HOLIDAY_COUNTRY", "US")
         self.HOLIDAY_SUBDIVISION = os.environ.get("HOLIDAY_SUBDIVISION") or None
         self.PORTAL_TIMEZONE = os.environ.get("PORTAL_TIMEZONE", "UTC")
+        # The clocks that make case managers' tasks (portal/tasks/rules.toml): a program's own copy.
+        self.TASK_RULES_FILE = os.environ.get("TASK_RULES_FILE") or None
         self.DUTY_MAX_DAYS = _int("DUTY_MAX_DAYS", 90)  # longest transitional-duty assignment
         # An accommodation request never sent is deleted, documents and all, this long after its last change.
         self.ACCOMMODATION_DRAFT_DAYS = _int("ACCOMMODATION_DRAFT_DAYS", 30)

@@ -13,8 +13,11 @@ from portal.items import models as items
 from portal.mail import models as mail
 from portal.messages import models as messages
 from portal.notes import models as notes
+from portal.notices import models as notices
 from portal.plans import models as plans
+from portal.reminders import models as reminders
 from portal.restrictions import models as restrictions
+from portal.tasks import models as tasks
 
 __all__ = [
     "accommodations",
@@ -30,6 +33,9 @@ __all__ = [
     "mail",
     "messages",
     "notes",
+    "notices",
     "plans",
+    "reminders",
     "restrictions",
+    "tasks",
 ]

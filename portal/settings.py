@@ -19,6 +19,9 @@ class DeadlineSettings:
     document_request_days: int = 15
     # 15 business days: the benchmark the EEOC sets its own staff for accommodation decisions.
     accommodation_business_days: int = 15
+    # 5 business days: the FMLA eligibility and rights notice (29 CFR 825.300(b)(1)). Set from the task rules
+    # file (its eligibility_notice rule), so that the inbox and the tasks count the same days.
+    eligibility_notice_business_days: int = 5
     holiday_country: str = "US"
     holiday_subdivision: str | None = None
     timezone: str = "UTC"

@@ -3,9 +3,9 @@
 For each size (1,000, 10,000 and 100,000 submissions by default) and each database (SQLite in
 a temporary file; PostgreSQL in a database created here and dropped after, when a server
 answers), builds the schema with the migrations, seeds a scale program (portal/devtools/scale.py),
-signs in as its first case manager and requests every inbox view through the WSGI app, in
-process: the time is the server's, without a network. The sizes of one database are timed
-together, round by round with every view of every size in a shuffled order, so that a slower
+times the day's reminder run over it (portal/reminders), signs in as its first case manager and requests
+every inbox view through the WSGI app, in process: the time is the server's, without a network. The sizes of
+one database are timed together, round by round with every view of every size in a shuffled order, so that a slower
 minute of the machine or a pause of the process does not fall on one size or one view only. Prints p50
 and p95 per view, the SQL statements each request runs, and at the end p95 at the largest size against the smallest,
 with the targets. Exits non-zero if any view answers other than 200.
@@ -44,13 +44,18 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
-from portal import create_app  # noqa: E402
+from portal import create_app, settings  # noqa: E402
 from portal.accounts.models import User  # noqa: E402
 from portal.cases.models import Case  # noqa: E402
+from portal.core.columns import utcnow  # noqa: E402
 from portal.devtools import scale  # noqa: E402
 from portal.extensions import db  # noqa: E402
+from portal.items.deadlines import local_date  # noqa: E402
 from portal.items.models import Submission  # noqa: E402
+from portal.reminders import operations as reminders  # noqa: E402
 from portal.settings import DeadlineSettings  # noqa: E402
+from portal.tasks import generation  # noqa: E402
+from portal.tasks import rules as task_rules  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGET_P95_MS = 30.0
@@ -85,6 +90,7 @@ class Run:
     size: int
     seed_seconds: float
     timings: list[Timing]
+    reminded: str
 
 
 class StatementCounter:
@@ -155,6 +161,7 @@ class Program:
     client: object
     counter: StatementCounter
     timings: list[Timing]
+    reminded: str  # what the task generation made and the reminder run sent, and how long each took
 
 
 def prepare(database: str, fresh_database, size: int, stack: ExitStack) -> Program:
@@ -187,6 +194,7 @@ def prepare(database: str, fresh_database, size: int, stack: ExitStack) -> Progr
             # read the index alone.
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(text("VACUUM ANALYZE"))
+        reminded = tasks_and_reminders(app)
         views = inbox_views(db.session)
         engine = db.engine
     counter = StatementCounter(engine)
@@ -195,7 +203,28 @@ def prepare(database: str, fresh_database, size: int, stack: ExitStack) -> Progr
     client = app.test_client()
     sign_in(client)
     timings = [Timing(name, url) for name, url in deep_pages(client, views)]
-    return Program(size, seed_seconds, client, counter, timings)
+    return Program(size, seed_seconds, client, counter, timings, reminded)
+
+
+def tasks_and_reminders(app) -> str:
+    """What ``flask portal remind`` does the first morning after the bulk load: every case's tasks from the rules
+    (all made), then again (nothing new: what a daily run costs), then the reminder run: everything owed that day,
+    each case manager's digest with their tasks, every email rendered and queued."""
+    deadlines = settings.current().deadlines
+    started = time.perf_counter()
+    first = generation.refresh(db.session, task_rules.current(), deadlines)
+    db.session.commit()
+    made = time.perf_counter() - started
+    started = time.perf_counter()
+    generation.refresh(db.session, task_rules.current(), deadlines)
+    db.session.commit()
+    again = time.perf_counter() - started
+    started = time.perf_counter()
+    summary = reminders.remind(db.session, deadlines, local_date(utcnow(), deadlines))
+    return (
+        f"task generation made {first.created:,} tasks in {made:.1f} s and ran again in {again:.1f} s (nothing new); "
+        f"the reminder run took {time.perf_counter() - started:.1f} s ({summary})"
+    )
 
 
 def bench_database(database: str, fresh_database, sizes: list[int], warmup: int, requests: int) -> list[Run]:
@@ -210,7 +239,9 @@ def bench_database(database: str, fresh_database, sizes: list[int], warmup: int,
             flush=True,
         )
         measure(programs, warmup, requests)
-    return [Run(database, program.size, program.seed_seconds, program.timings) for program in programs]
+    return [
+        Run(database, program.size, program.seed_seconds, program.timings, program.reminded) for program in programs
+    ]
 
 
 def inbox_views(session) -> list[tuple[str, str]]:
@@ -282,6 +313,9 @@ def case_views(session) -> list[tuple[str, str]]:
         ("DEEP cases: everyone's", cases(manager="all")),
         ("case page, busiest case", f"/inbox/cases/{busiest}"),
         ("case timeline, busiest case", f"/inbox/cases/{busiest}/timeline"),
+        ("tasks: mine", "/inbox/tasks"),
+        ("tasks: everyone's, overdue", "/inbox/tasks?whose=everyone&window=overdue"),
+        ("DEEP tasks: everyone's", "/inbox/tasks?whose=everyone"),
     ]
 
 
@@ -376,7 +410,7 @@ def run_report(run: Run, warmup: int, requests: int) -> str:
         for t in run.timings
     ]
     heading = (
-        f"### {run.database}, {run.size:,} submissions\n\nSeeded in {run.seed_seconds:.1f} s; "
+        f"### {run.database}, {run.size:,} submissions\n\nSeeded in {run.seed_seconds:.1f} s; {run.reminded}; "
         f"{requests} requests per view after {warmup} to warm up.\n"
     )
     return heading + "\n" + table(["view", "p50 ms", "p95 ms", "SQL per request", "rows", "URL"], rows) + "\n"

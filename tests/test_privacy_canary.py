@@ -28,6 +28,7 @@ from portal.mail.models import OutboundEmail
 from portal.messages import operations as messaging
 from portal.notes import operations as notes
 from portal.notes.models import NoteKind
+from portal.reminders import operations as reminders
 from portal.restrictions import reports
 from portal.restrictions.operations import Limit, ReportInput
 from portal.settings import DeadlineSettings, UploadLimits
@@ -225,8 +226,22 @@ def test_no_medical_marker_reaches_anyone_who_may_not_see_it_nor_any_email_or_lo
         assert where_the_marker_is(answers) == [], who
     assert all(count > 1 for count in reached.values()), reached  # each crawl went somewhere
 
+    # The reminders of the weeks ahead, and the case manager's digests, go out too: of a document asked for with
+    # the marker in its words, among the rest.
+    today = utcnow().date()
+    documents.request_document(
+        db_session,
+        program["manager"],
+        program["case"],
+        DocumentType.FMLA_CERTIFICATION,
+        f"The certification for the {MARKER}, please.",
+        today + timedelta(days=10),
+        DEADLINES,
+    )
+    for day in range(1, 25):
+        reminders.remind(db_session, DEADLINES, today + timedelta(days=day))
     emails = list(db_session.scalars(select(OutboundEmail)))
-    assert len(emails) >= 5
+    assert len(emails) >= 5 and {"reminder", "case_manager_digest"} <= {email.template for email in emails}
     for email in emails:
         assert MARKER not in f"{email.subject} {email.body_text} {email.body_html}", email.template
     assert MARKER not in caplog.text and MARKER.lower() not in caplog.text.lower()

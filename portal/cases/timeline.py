@@ -26,6 +26,7 @@ from portal.documents.models import DocumentType
 from portal.items.models import InformationRequest, Submission, SubmissionEvent, SubmissionKind
 from portal.messages.models import Message, MessageThread, ThreadKind
 from portal.notes.models import CaseNote
+from portal.notices.models import Notice
 from portal.plans.models import ReturnToWorkPlan
 from portal.restrictions.models import RestrictionReport, WorkStatus
 
@@ -541,6 +542,25 @@ def _notices(session, case: Case, reader: Reader, cursor: Cursor | None, limit: 
     ]
 
 
+def _issued_notices(session, case: Case, reader: Reader, cursor: Cursor | None, limit: int) -> Iterable[Entry]:
+    """The notices and letters issued to the employee, and by whom; what they say is in the notice itself."""
+    issued = session.scalars(
+        select(Notice)
+        .where(Notice.case_id == case.id, _before(Notice.issued_at, Notice.id, 12, cursor))
+        .options(joinedload(Notice.issued_by))
+        .order_by(Notice.issued_at.desc(), Notice.id.desc())
+        .limit(limit)
+    )
+    for notice in issued:
+        yield Entry(
+            notice.issued_at,
+            EntryKind.NOTICES,
+            f"{notice.kind_label} issued by {notice.issued_by.name}.",
+            source=12,
+            row=notice.id,
+        )
+
+
 SOURCES: list[tuple[set[EntryKind], set[Audience], SourceReader]] = [
     ({EntryKind.CASE}, set(Audience), _opened),
     ({EntryKind.CASE}, set(Audience), _case_events),
@@ -553,6 +573,7 @@ SOURCES: list[tuple[set[EntryKind], set[Audience], SourceReader]] = [
     ({EntryKind.PLAN}, set(Audience), _plan),
     ({EntryKind.CLINICIANS}, {Audience.CASE_MANAGER, Audience.EMPLOYEE}, _clinicians),
     ({EntryKind.NOTICES}, {Audience.CASE_MANAGER, Audience.EMPLOYEE}, _notices),
+    ({EntryKind.NOTICES}, {Audience.CASE_MANAGER, Audience.EMPLOYEE}, _issued_notices),
 ]
 
 

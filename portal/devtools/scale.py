@@ -961,7 +961,7 @@ class _Program:
         notice_due = notice_given = None
         if case["case_type"] == CaseType.LEAVE:
             requested = deadlines.local_date(triage.reported_at, settings)
-            notice_due = deadlines.add_business_days(requested, intake.ELIGIBILITY_NOTICE_BUSINESS_DAYS, settings)
+            notice_due = deadlines.add_business_days(requested, settings.eligibility_notice_business_days, settings)
             # Most notices go out by their day, a few late; the newest cases' are still to give.
             opened_on = deadlines.local_date(triage.triaged_at, settings)
             late = rng.random() < LATE_NOTICE_SHARE

@@ -32,8 +32,6 @@ from portal.settings import AccountSettings, DeadlineSettings
 # Where whoever sent a report reads what became of it.
 SENDER_SCREENS: dict[str, str] = {Role.EMPLOYEE: "employee.submission", Role.SUPERVISOR: "supervisor.report"}
 STEPS = ["need", "dates", "work", "contact"]
-# Business days the program has to give the FMLA eligibility and rights notice (29 CFR 825.300(b)(1)).
-ELIGIBILITY_NOTICE_BUSINESS_DAYS = 5
 FMLA_HOURS = 1250
 REFERENCE_PREFIX = "N"  # a new report
 
@@ -455,7 +453,9 @@ def triage(
             case.opened_at = at
             if track.case_type == CaseType.LEAVE:
                 requested = local_date(submission.submitted_at, settings)
-                case.eligibility_notice_due = add_business_days(requested, ELIGIBILITY_NOTICE_BUSINESS_DAYS, settings)
+                case.eligibility_notice_due = add_business_days(
+                    requested, settings.eligibility_notice_business_days, settings
+                )
             session.add(case)
             session.flush()
             opened.append(case)

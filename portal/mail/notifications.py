@@ -39,6 +39,10 @@ SUBJECTS = {
     "message_for_case_manager": "A new message on a case",
     "message_for_employee": "A new message from your case manager",
     "message_for_clinician": "A new message from a case manager",
+    "notice_issued": "A new notice or letter from your case manager",
+    "reminder": "A reminder: something is due on the return-to-work portal",
+    "reminders_digest": "Your reminders for today",
+    "case_manager_digest": "Your day: new items, tasks due and what is overdue",
 }
 
 # Emails whose link works once and expires. Sent again late, the link would be dead or replaced,

@@ -86,6 +86,13 @@ def leave_case_with_a_notice_to_give(page):
     expect(page.get_by_role("region", name="FMLA eligibility")).to_contain_text("by the roster")
 
 
+def notice_to_issue(page):
+    """The demo's leave case, then its designation notice to check and issue, from its notices and letters."""
+    leave_case_with_a_notice_to_give(page)
+    notices = page.get_by_role("region", name="Notices and letters")
+    follow_link(notices.get_by_role("link", name="FMLA designation notice (WH-382)"))
+
+
 def messages_with(party):
     """The demo's leave case (Alex Employee's, with Dr Casey Clinician), then its conversation with ``party``."""
 
@@ -104,6 +111,12 @@ SCREENS = [
     ("Signed out: page not found", None, go("/no-such-page"), "Page not found"),
     ("Employee: your cases", "employee", nothing, "Your cases"),
     ("Employee: history", "employee", follow("History"), "Everything you have sent"),
+    (
+        "Employee: notices and letters",
+        "employee",
+        follow(re.compile(r"^Notices and letters for case")),
+        re.compile(r"^Notices and letters: case C-"),
+    ),
     (
         "Employee: send a document",
         "employee",
@@ -153,6 +166,7 @@ SCREENS = [
         "Tell the case manager you are back at work",
     ),
     ("Employee: change your password", "employee", follow("Change password"), "Change your password"),
+    ("Employee: reminders", "employee", follow(re.compile("^Reminders$")), "Reminders"),
     (
         "Employee: who has seen my information",
         "employee",
@@ -203,6 +217,12 @@ SCREENS = [
         leave_case_with_a_notice_to_give,
         re.compile(r"^Case C-"),
     ),
+    (
+        "Case manager: a notice to check and issue",
+        "case manager",
+        notice_to_issue,
+        re.compile(r"^FMLA designation notice \(WH-382\): "),
+    ),
     ("Case manager: open a case", "case manager", follow("Open a case"), "Open a case"),
     (
         "Case manager: unread messages",
@@ -249,6 +269,7 @@ SCREENS = [
     ),
     ("Case manager: invite someone", "case manager", follow("Invite someone"), "Invite someone"),
     ("Case manager: audit trail", "case manager", follow("Audit trail"), "Audit trail"),
+    ("Case manager: reminders", "case manager", follow(re.compile("^Reminders$")), "Reminders"),
     ("Case manager: access requests", "case manager", follow("Access requests"), "Requests for case-manager access"),
     ("Admin: accounts", "admin", nothing, "Accounts"),
     ("Admin: invite someone", "admin", follow("Invite someone"), "Invite someone"),

@@ -9,6 +9,7 @@ from portal.accounts.models import Role, User
 from portal.cases import course, timeline
 from portal.cases.models import CaseOutcome, ReturnDuty
 from portal.cases.timeline import EntryKind
+from portal.core.columns import utcnow
 from portal.documents import operations as documents
 from portal.items.models import Submission, SubmissionEvent, SubmissionKind
 from portal.messages.models import Message, MessageThread, ThreadKind
@@ -147,16 +148,18 @@ def test_pages_follow_each_other_by_keyset_without_gaps_or_repeats(db_session, c
 
 
 def test_closing_and_reopening_are_on_the_timeline(db_session, case):
+    # Now, not when the module was read: what the fixture wrote at the real time comes before the closing.
+    now = utcnow()
     course.close_case(
         db_session,
         case.case_manager,
         case,
         CaseOutcome.RETURNED_WITH_RESTRICTIONS,
-        NOW.date(),
+        now.date(),
         "Permanent lifting limit.",
-        NOW,
+        now,
     )
-    course.reopen_case(db_session, case.case_manager, case, "Worse again.", NOW + timedelta(minutes=1))
+    course.reopen_case(db_session, case.case_manager, case, "Worse again.", now + timedelta(minutes=1))
     lines, everything = texts(db_session, case.case_manager, case)
     assert "You reopened the case." in lines[:2] and "Worse again." in everything  # with its status change
     assert any("closed the case on" in line and "permanent restrictions" in line for line in lines)

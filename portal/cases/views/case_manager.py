@@ -33,9 +33,11 @@ from portal.intake import operations as intake
 from portal.intake.forms import NoticeGivenForm
 from portal.items.deadlines import document_request_due_date, local_date
 from portal.messages import operations as messaging
+from portal.notices import operations as notices
 from portal.plans import operations as plans
 from portal.restrictions import clinicians
 from portal.restrictions import operations as restrictions
+from portal.tasks import operations as tasks
 from portal.web.audiences import inbox
 from portal.web.fresh import fresh_sign_in_required
 from portal.web.once import once
@@ -89,6 +91,7 @@ def case_screen(case, status: int = 200, confirm_forms=None, **forms):
         own_job=jobs.own_job(db.session, person, current),
         availability=offers.matching_availability(db.session, case, today),
         plan=plans.summary(db.session, current_user, case, today),
+        notices=notices.board(db.session, current_user, case),
         reviews=accommodations.reviews_due(db.session, case),
         accommodations_in_force=accommodations.in_force(db.session, case, today),
         duty_in_force=offers.duty_of_employee(db.session, case.employee, today).get(case.id),
@@ -97,6 +100,8 @@ def case_screen(case, status: int = 200, confirm_forms=None, **forms):
         expected_history=course.expected_return_history(db.session, case),
         eligibility=intake.fmla_eligibility(person, case.leave_start or today),
         conversations=messaging.conversations(db.session, current_user, case, today),
+        tasks=tasks.open_on_case(db.session, case),
+        today=local_date(now, deadlines),
         **shown,
         **cases.case_overview(db.session, case),
     )

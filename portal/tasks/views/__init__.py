@@ -1,0 +1,1 @@
+"""The case manager's task screens."""
