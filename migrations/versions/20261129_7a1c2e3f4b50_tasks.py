@@ -42,6 +42,7 @@ def upgrade():
         sa.UniqueConstraint("rule", "subject", name="uq_tasks_rule_subject"),
     )
     op.create_index("ix_tasks_owner_open_due", "tasks", ["owner_id", "is_open", "due_on", "id"])
+    op.create_index("ix_tasks_open_due", "tasks", ["is_open", "due_on", "id"])
     op.create_index("ix_tasks_case_open", "tasks", ["case_id", "is_open"])
     op.create_table(
         "task_events",
@@ -64,5 +65,6 @@ def downgrade():
     op.drop_index("ix_task_events_task_id", table_name="task_events")
     op.drop_table("task_events")
     op.drop_index("ix_tasks_case_open", table_name="tasks")
+    op.drop_index("ix_tasks_open_due", table_name="tasks")
     op.drop_index("ix_tasks_owner_open_due", table_name="tasks")
     op.drop_table("tasks")

@@ -26,7 +26,7 @@ from portal.documents.models import DocumentType
 from portal.items.models import InformationRequest, Submission, SubmissionEvent, SubmissionKind
 from portal.messages.models import Message, MessageThread, ThreadKind
 from portal.notes.models import CaseNote
-from portal.notices.models import Notice
+from portal.notices.models import Notice, NoticeKind
 from portal.plans.models import ReturnToWorkPlan
 from portal.restrictions.models import RestrictionReport, WorkStatus
 
@@ -524,8 +524,11 @@ def _clinicians(session, case: Case, reader: Reader, cursor: Cursor | None, limi
 
 
 def _notices(session, case: Case, reader: Reader, cursor: Cursor | None, limit: int) -> Iterable[Entry]:
+    """The eligibility notice recorded as given by hand (on paper, say); one issued in the portal says so itself."""
     given = case.eligibility_notice_given_on
-    if given is None:
+    if given is None or session.scalar(
+        select(Notice.id).where(Notice.case_id == case.id, Notice.kind == NoticeKind.ELIGIBILITY).limit(1)
+    ):
         return []
     at = datetime.combine(given, datetime.min.time(), tzinfo=UTC)
     if cursor is not None and (at, 11, case.id) >= (cursor.at, cursor.source, cursor.row):

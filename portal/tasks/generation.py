@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from portal.accommodations.models import AccommodationRequest, Decision
@@ -115,24 +116,43 @@ def _refresh(session, rules, settings, batch, now, outcome: Refreshed) -> None:
 
     for key in _made_before(session, list(called)):
         called.pop(key)
+    rows = []
     for rule, call in called.values():
         due_on = rule.due_on(call.start, settings)
         if call.ends_on is not None and call.ends_on < due_on:
             due_on = call.ends_on
-        session.add(
-            Task(
-                case_id=call.case_id,
-                owner_id=owners[call.case_id],
-                rule=rule.key.value,
-                subject=call.subject,
-                rules_version=rules.version,
-                title=f"{rule.title}{call.detail}",
-                due_on=due_on,
-                created_at=now,
-            )
+        rows.append(
+            {
+                "case_id": call.case_id,
+                "owner_id": owners[call.case_id],
+                "rule": rule.key.value,
+                "subject": call.subject,
+                "rules_version": rules.version,
+                "title": f"{rule.title}{call.detail}",
+                "due_on": due_on,
+                "status": TaskStatus.OPEN,
+                "is_open": True,
+                "created_at": now,
+            }
         )
-        outcome.created += 1
     session.flush()
+    outcome.created += _insert_once(session, rows)
+
+
+def _insert_once(session, rows: list[dict]) -> int:
+    """Insert the tasks, skipping any another transaction made meanwhile (two changes to one case at once both
+    find the task missing): the unique (rule, subject) decides, and nobody gets an error. How many were made."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    made = 0
+    for index in range(0, len(rows), BATCH):
+        inserted = session.execute(
+            dialect.insert(Task)
+            .values(rows[index : index + BATCH])
+            .on_conflict_do_nothing(index_elements=["rule", "subject"])
+            .returning(Task.id)
+        )
+        made += len(inserted.all())
+    return made
 
 
 def _closed_because(rules: TaskRules, rule: str | None) -> str:

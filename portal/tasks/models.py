@@ -37,8 +37,9 @@ class Task(Model):
         # A rule's task about one thing exists once, open or not: generating again creates nothing twice.
         # A case manager's own tasks have no rule, and NULLs never clash.
         UniqueConstraint("rule", "subject", name="uq_tasks_rule_subject"),
-        # The task list: one case manager's open tasks by due date; the case page: a case's open tasks.
+        # The task list: one case manager's open tasks by due date, or everyone's; the case page: a case's.
         Index("ix_tasks_owner_open_due", "owner_id", "is_open", "due_on", "id"),
+        Index("ix_tasks_open_due", "is_open", "due_on", "id"),
         Index("ix_tasks_case_open", "case_id", "is_open"),
     )
 

@@ -54,12 +54,12 @@ class TaskCounts:
         return getattr(self, window.value)
 
 
-def _whose(whose: Whose, reader: User):
+def _whose(whose: Whose, reader: User) -> tuple:
     if whose == Whose.MINE:
-        return Task.owner_id == reader.id
+        return (Task.owner_id == reader.id,)
     if whose == Whose.NOBODY:
-        return Task.owner_id.is_(None)
-    return Task.owner_id.is_not(None) | Task.owner_id.is_(None)
+        return (Task.owner_id.is_(None),)
+    return ()  # everyone's: the open tasks' own index
 
 
 def _window(window: Window, today: date):
@@ -79,7 +79,7 @@ def counts(session, reader: User, today: date, whose: Whose = Whose.MINE) -> Tas
             func.count(when((Task.due_on == today, 1))),
             func.count(when((Task.due_on.between(today + timedelta(days=1), today + WEEK), 1))),
             func.count(),
-        ).where(_whose(whose, reader), Task.is_open)
+        ).where(*_whose(whose, reader), Task.is_open)
     ).one()
     return TaskCounts(overdue, due_today, week, total)
 
@@ -110,7 +110,7 @@ def page(
     """Open tasks soonest due first, by keyset on (due date, id)."""
     query = (
         select(Task)
-        .where(_whose(whose, reader), Task.is_open, _window(window, today))
+        .where(*_whose(whose, reader), Task.is_open, _window(window, today))
         .options(joinedload(Task.case).joinedload(Case.employee), joinedload(Task.owner))
         .order_by(Task.due_on, Task.id)
         .limit(per_page + 1)

@@ -121,6 +121,9 @@ def test_the_eligibility_notice_is_issued_as_a_pdf_that_says_its_fields_and_is_r
     assert notice.issued_by == case.case_manager and notice.issued_at == NOW
     assert case.eligibility_notice_given_on == TODAY
     assert db_session.query(AuditEvent).filter_by(action="eligibility_notice_given", case_id=case.id).count() == 1
+    said = [entry.text for entry in timeline.page(db_session, case.case_manager, case).entries]
+    assert said.count("FMLA eligibility and rights notice issued by Morgan Manager.") == 1
+    assert not [text for text in said if "notice was given" in text]  # the issued notice says it once
 
 
 def test_the_designation_notice_says_the_decision_and_the_leave_designated(db_session, case):

@@ -1,16 +1,19 @@
 """Tasks from the clocks: every rule at its edges (weekends, public holidays, the day a clock starts), made once,
 closing by themselves when what they wait for happens, following the case to its case manager."""
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from portal.accommodations.models import AccommodationRequest, Decision
 from portal.accounts.models import Role
 from portal.cases.models import CaseStatus
 from portal.documents.models import DocumentSubmission, DocumentType
+from portal.extensions import db
 from portal.items.models import InformationRequest, SubmissionEvent, SubmissionKind, SubmissionStatus
 from portal.notices.models import Notice, NoticeKind
 from portal.plans.models import PlanMilestone, ReturnToWorkPlan
@@ -443,3 +446,41 @@ def test_the_commands_make_the_tasks_a_bulk_load_left_out_and_nothing_twice(app,
     again = runner.invoke(args=["portal", "remind", "--today", "2026-11-25"])
     assert again.exit_code == 0 and "Tasks: 0 made, 0 closed by themselves" in again.output, again.output
     assert db_session.scalar(select(func.count()).select_from(Task)) == 2
+
+
+@pytest.mark.postgres_only
+def test_two_changes_to_one_case_at_once_make_its_tasks_once(app, db_session, manager, monkeypatch):
+    """Two transactions both find the case's tasks missing and both insert them: the second waits for the
+    first's rows, then skips them; neither fails."""
+    db_session.info[hooks.ENABLED] = False
+    try:
+        case_id = factories.case(db_session, case_manager=manager, eligibility_notice_due=date(2026, 12, 2)).id
+        db_session.commit()
+    finally:
+        db_session.info.pop(hooks.ENABLED)
+    both_read = threading.Barrier(2, timeout=10)
+    insert_once = generation._insert_once
+
+    def insert_after_both_read(session, rows):
+        both_read.wait()
+        return insert_once(session, rows)
+
+    monkeypatch.setattr(generation, "_insert_once", insert_after_both_read)
+    outcomes: list = []
+
+    def refresh_at_once():
+        with app.app_context(), Session(db.engine) as session:
+            try:
+                outcomes.append(generation.refresh(session, RULES, SETTINGS, [case_id], now=NOW))
+                session.commit()
+            except Exception as error:  # a failed transaction would show here, not as a silent thread
+                outcomes.append(error)
+
+    threads = [threading.Thread(target=refresh_at_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not [o for o in outcomes if isinstance(o, Exception)], [repr(o) for o in outcomes]
+    assert sorted(outcome.created for outcome in outcomes) == [0, 2], outcomes
+    assert db_session.scalar(select(func.count()).select_from(Task).where(Task.case_id == case_id)) == 2
