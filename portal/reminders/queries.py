@@ -11,15 +11,17 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.accommodations.models import FeasibilityQuestion
-from portal.cases.models import Case, CaseStatus, CaseType
+from portal.cases.models import Case, CaseParticipant, CaseStatus, CaseType
 from portal.documents.models import DocumentType
 from portal.duty.models import DutyOffer
 from portal.inbox import kinds
 from portal.items.deadlines import add_business_days, end_of_day, local_date
 from portal.items.models import InformationRequest, Submission, SubmissionKind, SubmissionStatus
 from portal.plans.models import PlanStep, ReturnToWorkPlan
+from portal.restrictions.models import RestrictionReport
 from portal.settings import DeadlineSettings
 from portal.tasks.models import Task
+from portal.tasks.rules import RuleKey
 
 BEFORE_DAYS = 3
 WEEK = 7
@@ -87,6 +89,7 @@ def owed_on(session, today: date, settings: DeadlineSettings) -> list[Owed]:
         *_duty_offers(session, today + timedelta(days=BEFORE_DAYS), settings),
         *_plan_acknowledgements(session, today, settings),
         *_feasibility_questions(session, today, settings),
+        *_reports_after_visits(session, today),
     ]
 
 
@@ -158,6 +161,55 @@ def _duty_offers(session, latest: date, settings: DeadlineSettings) -> list[Owed
             link_values={"submission_id": row.submission_id},
         )
         for row in rows
+    ]
+
+
+def _reports_after_visits(session, today: date) -> list[Owed]:
+    """A clinician's new report after the next visit their last one named: owed while the case manager's task
+    "the next visit has passed without a new report" is open (portal/tasks), to the clinician who wrote that
+    report, while they are still authorised on the case."""
+    latest = today + timedelta(days=BEFORE_DAYS)
+    tasks = {
+        int(task.subject.removeprefix("report:")): task
+        for task in session.scalars(
+            select(Task).where(Task.rule == RuleKey.NEXT_VISIT_PASSED, Task.is_open, Task.due_on <= latest)
+        )
+    }
+    if not tasks:
+        return []
+    rows = session.execute(
+        select(
+            Submission.id,
+            Submission.submitted_by_id,
+            RestrictionReport.next_visit,
+            Case.id.label("case_id"),
+            Case.number,
+        )
+        .join(RestrictionReport, RestrictionReport.submission_id == Submission.id)
+        .join(Case, Case.id == Submission.case_id)
+        .join(
+            CaseParticipant,
+            (CaseParticipant.case_id == Case.id) & (CaseParticipant.clinician_id == Submission.submitted_by_id),
+        )
+        .where(
+            Submission.id.in_(tasks),
+            Case.status != CaseStatus.CLOSED,
+            CaseParticipant.revoked_at.is_(None),
+            CaseParticipant.valid_until >= today,
+        )
+    )
+    return [
+        Owed(
+            recipient_id=row.submitted_by_id,
+            owed=f"report_after_visit:{row.id}",
+            what=f"a new work-status report after the visit of {row.next_visit:%-d %b %Y}",
+            case_number=row.number,
+            due_on=tasks[row.id].due_on,
+            started_on=row.next_visit,
+            endpoint="clinician.new_report",
+            link_values={"case_id": row.case_id},
+        )
+        for row in rows.unique()
     ]
 
 

@@ -15,11 +15,12 @@ from portal.accounts.models import Role
 from portal.cases.models import CaseType
 from portal.core.columns import utcnow
 from portal.extensions import db
-from portal.items.models import SubmissionKind
+from portal.items.models import SubmissionKind, SubmissionStatus
 from portal.mail.models import OutboundEmail
 from portal.reminders import operations as reminders
 from portal.reminders import queries
 from portal.reminders.models import Delivery, ReminderPreference, ReminderSent
+from portal.restrictions.models import RestrictionReport, WorkStatus
 from portal.tasks.models import Task
 from tests import factories
 from tests.reminders.conftest import ASKED, SETTINGS, emails_to, noon, run
@@ -181,6 +182,49 @@ def test_a_clinician_is_reminded_of_information_asked_about_their_report(db_sess
     [email] = emails_to(db_session, team["clinician"], "reminder")
     assert f"/clinician/reports/{request.submission_id}" in email.body_text
     assert "work-status report" in email.body_text
+
+
+def test_a_clinician_is_reminded_of_the_report_owed_after_the_next_visit_until_it_arrives(db_session, team):
+    """The accepted report named a next visit on Friday 6 November: a new report is due three business days
+    after it (the case manager's task, portal/tasks), past Veterans Day on Wednesday 11th: Thursday 12th."""
+    clinician, case = team["clinician"], team["case"]
+    report = factories.inbox_item(
+        db_session,
+        case,
+        kind=SubmissionKind.RESTRICTION_REPORT,
+        status=SubmissionStatus.ACCEPTED,
+        submitted_by=clinician,
+        submitted_at=noon(ASKED),
+    )
+    db_session.add(
+        RestrictionReport(
+            submission_id=report.id,
+            visit_date=ASKED,
+            work_status=WorkStatus.MODIFIED_DUTY,
+            effective_from=ASKED,
+            next_visit=date(2026, 11, 6),
+            attested_name=clinician.name,
+            licence_number="MD-1",
+            attested_at=noon(ASKED),
+            accepted_at=noon(ASKED),
+        )
+    )
+    db_session.commit()  # the commit makes the case manager's task
+    assert run(db_session, date(2026, 11, 6)).sent[Role.CLINICIAN] == 0  # the visit itself
+    assert run(db_session, date(2026, 11, 9)).sent[Role.CLINICIAN] == 1  # three days before the 12th
+    [email] = emails_to(db_session, clinician, "reminder")
+    assert f"/clinician/cases/{case.id}/report" in email.body_text
+    assert "a new work-status report after the visit of 6 Nov 2026" in email.body_text
+    assert "12 Nov 2026" in email.body_text
+    factories.inbox_item(
+        db_session,
+        case,
+        kind=SubmissionKind.RESTRICTION_REPORT,
+        submitted_by=clinician,
+        submitted_at=noon(date(2026, 11, 10)),
+    )
+    db_session.commit()  # it arrived: the task closes, and nothing more is owed
+    assert run(db_session, date(2026, 11, 12)).sent[Role.CLINICIAN] == 0
 
 
 def test_a_supervisor_is_reminded_of_information_asked_about_their_offer(db_session, team, question_about):
