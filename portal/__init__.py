@@ -116,8 +116,9 @@ def register_views(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from portal.web.security import add_security_headers, refuse_oversized_body
+    from portal.web.security import PortalRequest, add_security_headers, refuse_oversized_body
 
+    app.request_class = PortalRequest
     app.before_request(refuse_oversized_body)
     app.after_request(add_security_headers)
 

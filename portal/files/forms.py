@@ -19,8 +19,9 @@ from portal.files.storage import Upload
 
 
 def uploads_from(field) -> list[Upload]:
-    """The files chosen in a file field. A browser sends one empty part when no file was chosen."""
-    return [Upload(f.stream, f.filename) for f in field.data or [] if f and f.filename]
+    """The files chosen in a file field. A browser sends one empty part when no file was chosen; a text value in
+    its place (a form tampered with) is no file either."""
+    return [Upload(f.stream, f.filename) for f in field.data or [] if getattr(f, "filename", None)]
 
 
 def upload_from(field) -> Upload | None:

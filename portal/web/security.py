@@ -1,6 +1,8 @@
-"""Headers every response carries, and the body-size check every request meets first."""
+"""Headers every response carries, the body-size check every request meets first, and the request's values
+without NUL characters."""
 
-from flask import abort, current_app, request
+from flask import Request, abort, current_app, request
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 
 # img-src blob: lets static/js/uploads.js draw a photo the person chose (the browser's own copy of it) to make it
 # smaller before it is sent; a blob: address is made by the page's own scripts and can hold nothing from elsewhere.
@@ -36,3 +38,21 @@ def refuse_oversized_body():
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if limit is not None and request.content_length is not None and request.content_length > limit:
         abort(413)
+
+
+class WithoutNul(ImmutableMultiDict):
+    """A form's or an address's values without NUL characters: nobody types one, PostgreSQL cannot keep one in a
+    text column (it would answer an error page), and a log or a file name is better without."""
+
+    def __init__(self, mapping=None):
+        super().__init__(
+            [(key, value.replace("\x00", "") if isinstance(value, str) else value) for key, value in _items(mapping)]
+        )
+
+
+def _items(mapping):
+    return iter_multi_items(mapping) if mapping is not None else ()
+
+
+class PortalRequest(Request):
+    parameter_storage_class = WithoutNul
