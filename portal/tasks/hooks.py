@@ -14,7 +14,7 @@ from portal.plans.models import PlanMilestone, ReturnToWorkPlan
 from portal.tasks import generation
 from portal.tasks import rules as task_rules
 
-# Set False in session.info for bulk loads (the scale seed), which refresh every case once at the end.
+# Set False in session.info to write without it, in bulk; `flask portal generate-tasks` brings every case in line.
 ENABLED = "tasks.refresh"
 _PENDING = "tasks.pending_cases"
 
@@ -34,7 +34,8 @@ def _collect(session: Session, _flush_context) -> None:
     if not session.info.get(ENABLED, True):
         return
     pending: set[int] = session.info.setdefault(_PENDING, set())
-    for thing in (*session.new, *session.dirty):
+    # An item's details (a report, a request for accommodation) change with their item, which is collected.
+    for thing in (*session.new, *session.dirty, *session.deleted):
         case_id = _case_of(session, thing)
         if case_id is not None:
             pending.add(case_id)

@@ -13,6 +13,7 @@ from portal.cases.models import Case
 from portal.cases.operations import ensure_open
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput, NotFound
+from portal.core.numbers import whole_number
 from portal.tasks.models import Task, TaskAction, TaskEvent, TaskStatus
 from portal.tasks.rules import Rule, TaskRules
 
@@ -99,9 +100,11 @@ def _parse_cursor(after: str | None) -> tuple[date, int] | None:
         return None
     day, _, task_id = after.partition(".")
     try:
-        return date.fromisoformat(day), int(task_id)
+        due_on = date.fromisoformat(day)
     except ValueError:
         return None  # a cursor from nowhere: the first page
+    last = whole_number(task_id)
+    return (due_on, last) if last is not None else None
 
 
 def page(

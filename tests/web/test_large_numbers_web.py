@@ -18,7 +18,15 @@ def manager_web(db_session, web_as):
 
 
 @pytest.mark.parametrize(
-    "path", [f"/inbox/submissions/{HUGE}", f"/inbox/submissions/{HUGE}/pane", f"/files/{HUGE}", f"/inbox/cases/{HUGE}"]
+    "path",
+    [
+        f"/inbox/submissions/{HUGE}",
+        f"/inbox/submissions/{HUGE}/pane",
+        f"/files/{HUGE}",
+        f"/inbox/cases/{HUGE}",
+        f"/inbox/tasks/{HUGE}",
+        f"/inbox/notices/{HUGE}",
+    ],
 )
 def test_an_id_too_large_in_an_address_is_not_found(manager_web, path):
     assert manager_web.client.get(path).status_code == 404
@@ -51,3 +59,9 @@ def test_a_document_answering_a_request_too_large_is_an_ordinary_document(db_ses
     employee = web_as(case.employee)
     response = employee.client.get(f"/employee/cases/{case.id}/documents/new?request={HUGE}")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("query", [f"?case={HUGE}", "?case=\u0661", f"?after=2026-12-01.{HUGE}", "?after=9999-99-99.1"])
+def test_a_number_too_large_for_the_tasks_starts_them_empty_or_from_the_first_page(manager_web, query):
+    assert manager_web.client.get("/inbox/tasks/new" + query).status_code == 200
+    assert manager_web.client.get("/inbox/tasks" + query).status_code == 200

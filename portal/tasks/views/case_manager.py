@@ -6,6 +6,7 @@ from flask_login import current_user
 from portal import access, settings
 from portal.core.columns import utcnow
 from portal.core.errors import DomainError
+from portal.core.numbers import whole_number
 from portal.extensions import db
 from portal.items.deadlines import local_date
 from portal.tasks import operations as tasks
@@ -102,10 +103,10 @@ def _new_task_screen(form: TaskForm, status: int = 200):
 @inbox.get("/tasks/new")
 def new_task():
     access.ensure_keeps_tasks(current_user)
-    number = None
-    if request.args.get("case", "").isdigit():
+    number, case_id = None, whole_number(request.args.get("case"))
+    if case_id is not None:
         try:
-            number = access.get_case(db.session, current_user, int(request.args["case"])).number
+            number = access.get_case(db.session, current_user, case_id).number
         except DomainError:
             number = None  # a case the reader may not see: the form starts empty
     return _new_task_screen(TaskForm(formdata=None, case_number=number))
