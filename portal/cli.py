@@ -26,7 +26,7 @@ from portal.core.errors import Conflict, InvalidInput
 from portal.devtools import demo, scale
 from portal.extensions import db, mail
 from portal.files import storage
-from portal.items.deadlines import DueState, local_date
+from portal.items.deadlines import DueState, program_today
 from portal.items.models import OPEN_STATUSES, SubmissionKind, SubmissionStatus
 from portal.mail import delivery as mailer
 from portal.reminders import operations as reminding
@@ -250,7 +250,7 @@ def remind(today, loop: bool, interval: float) -> None:
         return refreshed, reminding.remind(db.session, deadlines, day)
 
     if not loop:
-        day = today.date() if today else local_date(utcnow(), deadlines)
+        day = today.date() if today else program_today(deadlines)
         try:
             refreshed, summary = tasks_then_reminders(day)
         except SQLAlchemyError as error:
@@ -261,7 +261,7 @@ def remind(today, loop: bool, interval: float) -> None:
 
     def remind_once() -> None:
         try:
-            refreshed, summary = tasks_then_reminders(local_date(utcnow(), deadlines))
+            refreshed, summary = tasks_then_reminders(program_today(deadlines))
         except SQLAlchemyError as error:
             # What was sent is committed person by person; the rest is sent at the next run.
             db.session.rollback()

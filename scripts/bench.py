@@ -47,10 +47,9 @@ from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 from portal import create_app, settings  # noqa: E402
 from portal.accounts.models import User  # noqa: E402
 from portal.cases.models import Case  # noqa: E402
-from portal.core.columns import utcnow  # noqa: E402
 from portal.devtools import scale  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.items.deadlines import local_date  # noqa: E402
+from portal.items.deadlines import program_today  # noqa: E402
 from portal.items.models import Submission  # noqa: E402
 from portal.reminders import operations as reminders  # noqa: E402
 from portal.settings import DeadlineSettings  # noqa: E402
@@ -229,7 +228,7 @@ def remind() -> str:
     rendered and queued."""
     deadlines = settings.current().deadlines
     started = time.perf_counter()
-    summary = reminders.remind(db.session, deadlines, local_date(utcnow(), deadlines))
+    summary = reminders.remind(db.session, deadlines, program_today(deadlines))
     return f"the reminder run took {time.perf_counter() - started:.1f} s ({summary})"
 
 

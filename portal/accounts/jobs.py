@@ -11,13 +11,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts.models import Job, RosterPerson, User
 from portal.audit import operations as audit
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput, NotFound
+from portal.core.inserts import insert_in_dialect
 from portal.core.pagination import Page, paginate
 from portal.duty.models import Demand
 from portal.restrictions import matching
@@ -71,9 +71,8 @@ def add_jobs(session, titles: Iterable[str]) -> None:
     that another load or admin makes a job of at the same moment stays one job."""
     new = unknown_titles(session, titles)
     if new:
-        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
         session.execute(
-            insert(Job).on_conflict_do_nothing(index_elements=["title"]),
+            insert_in_dialect(session, Job).on_conflict_do_nothing(index_elements=["title"]),
             [{"title": title, "essential_functions": "", "version": 1} for title in new],
         )
 

@@ -140,7 +140,7 @@ def trail_filter(
     case_id = actor_id = None
     unknown = False
     if case_number.strip():
-        case_id = session.scalar(select(Case.id).where(Case.number == case_number.strip().upper()))
+        case_id = session.scalar(select(Case.id).where(Case.number == Case.stored_number(case_number)))
         unknown |= case_id is None
     if email.strip():
         actor_id = session.scalar(select(User.id).where(User.email == email.strip().lower()))

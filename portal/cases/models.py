@@ -129,6 +129,11 @@ class Case(Model):
         """The case's manager while their account is active: once it is stopped, the case has none."""
         return self.case_manager if self.case_manager is not None and self.case_manager.active else None
 
+    @staticmethod
+    def stored_number(typed: str) -> str:
+        """A case number as a person types it (any letter case, spaces around), as it is stored."""
+        return typed.strip().upper()
+
     @property
     def type_label(self) -> str:
         return CaseType(self.case_type).label

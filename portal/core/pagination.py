@@ -1,9 +1,9 @@
 """Offset pagination in two queries (a count and a page), whatever the page size; and the cursors of keyset
-pages ordered by a moment and an id."""
+pages ordered by a moment and an id, or a day and an id."""
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Select, func, select
 
@@ -67,4 +67,21 @@ def parse_moment_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     try:
         return EPOCH + timedelta(microseconds=int(micros)), known_id
     except OverflowError:
+        return None
+
+
+def day_cursor(day: date, row_id: int) -> str:
+    """A keyset page's cursor for rows ordered by a day: ``<ISO day>.<id>``."""
+    return f"{day.isoformat()}.{row_id}"
+
+
+def parse_day_cursor(cursor: str | None) -> tuple[date, int] | None:
+    """The day and id of a cursor from an address; None for anything else, so a mangled link opens the start."""
+    day, _, row_id = (cursor or "").partition(".")
+    known_id = whole_number(row_id)
+    if known_id is None:
+        return None
+    try:
+        return date.fromisoformat(day), known_id
+    except ValueError:
         return None

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from portal.core.columns import utcnow
 from portal.settings import DeadlineSettings
 
 
@@ -55,6 +56,11 @@ def local_moment(moment: datetime, settings: DeadlineSettings) -> datetime:
 
 def local_date(moment: datetime, settings: DeadlineSettings) -> date:
     return moment.astimezone(ZoneInfo(settings.timezone)).date()
+
+
+def program_today(settings: DeadlineSettings) -> date:
+    """Today as the program's clock reads it."""
+    return local_date(utcnow(), settings)
 
 
 def end_of_day(day: date, settings: DeadlineSettings) -> datetime:

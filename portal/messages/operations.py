@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, case, func, or_, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import access
@@ -20,6 +19,7 @@ from portal.cases import operations as cases
 from portal.cases.models import Case, CaseParticipant
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput
+from portal.core.inserts import insert_in_dialect
 from portal.core.pagination import moment_cursor, parse_moment_cursor
 from portal.files import storage
 from portal.files.storage import Upload
@@ -124,9 +124,8 @@ def _saved_thread(session, thread: MessageThread, now: datetime) -> MessageThrea
     insert does nothing when the other made it first (and waits for it, on PostgreSQL)."""
     if thread.id is not None:
         return thread
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     session.execute(
-        dialect.insert(MessageThread)
+        insert_in_dialect(session, MessageThread)
         .values(case_id=thread.case_id, kind=thread.kind, party_id=thread.party_id, started_at=now)
         .on_conflict_do_nothing(index_elements=["case_id", "party_id"])
     )
@@ -137,8 +136,7 @@ def _saved_thread(session, thread: MessageThread, now: datetime) -> MessageThrea
 
 def _mark_read(session, reader: User, thread: MessageThread, message_id: int, now: datetime) -> None:
     """``reader`` has read ``thread`` up to ``message_id``; a mark never moves back (two tabs, an older page)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(MessageRead).values(
+    insert = insert_in_dialect(session, MessageRead).values(
         user_id=reader.id, thread_id=thread.id, last_read_id=message_id, read_at=now
     )
     further = insert.excluded.last_read_id > MessageRead.last_read_id

@@ -13,11 +13,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.accounts.models import Role, User
 from portal.core.columns import utcnow
 from portal.core.errors import InvalidInput
+from portal.core.inserts import insert_in_dialect
 from portal.mail import notifications
 from portal.reminders import queries
 from portal.reminders.models import Delivery, ReminderPreference, ReminderSent
@@ -121,9 +121,8 @@ def _claim(session, recipient_id: int, owed: str, stage: str, now: datetime) -> 
 
     ON CONFLICT DO NOTHING on both databases the portal runs on: no error to catch, and on PostgreSQL a run whose
     insert meets another's uncommitted row waits for that commit, then inserts nothing."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     inserted = session.scalar(
-        dialect.insert(ReminderSent)
+        insert_in_dialect(session, ReminderSent)
         .values(recipient_id=recipient_id, owed=owed, stage=stage, sent_at=now)
         .on_conflict_do_nothing()
         .returning(ReminderSent.id)

@@ -12,12 +12,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from portal.accommodations.models import AccommodationRequest, Decision
 from portal.cases.models import Case, CaseStatus
 from portal.core.columns import utcnow
+from portal.core.inserts import insert_in_dialect
 from portal.documents.models import DocumentSubmission, DocumentType
 from portal.items.deadlines import local_date
 from portal.items.models import InformationRequest, Submission, SubmissionEvent, SubmissionKind, SubmissionStatus
@@ -142,11 +142,10 @@ def _refresh(session, rules, settings, batch, now, outcome: Refreshed) -> None:
 def _insert_once(session, rows: list[dict]) -> int:
     """Insert the tasks, skipping any another transaction made meanwhile (two changes to one case at once both
     find the task missing): the unique (rule, subject) decides, and nobody gets an error. How many were made."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     made = 0
     for index in range(0, len(rows), BATCH):
         inserted = session.execute(
-            dialect.insert(Task)
+            insert_in_dialect(session, Task)
             .values(rows[index : index + BATCH])
             .on_conflict_do_nothing(index_elements=["rule", "subject"])
             .returning(Task.id)

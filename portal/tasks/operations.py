@@ -13,7 +13,7 @@ from portal.cases.models import Case
 from portal.cases.operations import ensure_open
 from portal.core.columns import utcnow
 from portal.core.errors import Conflict, InvalidInput, NotFound
-from portal.core.numbers import whole_number
+from portal.core.pagination import day_cursor, parse_day_cursor
 from portal.tasks.models import Task, TaskAction, TaskEvent, TaskStatus
 from portal.tasks.rules import Rule, TaskRules
 
@@ -91,22 +91,6 @@ class TaskPage:
     next_after: str | None
 
 
-def _cursor(task: Task) -> str:
-    return f"{task.due_on.isoformat()}.{task.id}"
-
-
-def _parse_cursor(after: str | None) -> tuple[date, int] | None:
-    if not after:
-        return None
-    day, _, task_id = after.partition(".")
-    try:
-        due_on = date.fromisoformat(day)
-    except ValueError:
-        return None  # a cursor from nowhere: the first page
-    last = whole_number(task_id)
-    return (due_on, last) if last is not None else None
-
-
 def page(
     session, reader: User, today: date, whose: Whose, window: Window, after: str | None, per_page: int = 25
 ) -> TaskPage:
@@ -118,13 +102,13 @@ def page(
         .order_by(Task.due_on, Task.id)
         .limit(per_page + 1)
     )
-    cursor = _parse_cursor(after)
+    cursor = parse_day_cursor(after)
     if cursor is not None:
         query = query.where((Task.due_on > cursor[0]) | ((Task.due_on == cursor[0]) & (Task.id > cursor[1])))
     rows = list(session.scalars(query).unique())
     more = len(rows) > per_page
     rows = rows[:per_page]
-    return TaskPage(rows, _cursor(rows[-1]) if more and rows else None)
+    return TaskPage(rows, day_cursor(rows[-1].due_on, rows[-1].id) if more and rows else None)
 
 
 def open_on_case(session, case: Case) -> list[Task]:
@@ -238,7 +222,7 @@ def put_off(session, actor: User, task: Task, to: date, reason: str, today: date
 
 def case_numbered(session, number: str) -> int:
     """The id of the case with this number, as a case manager types it."""
-    case_id = session.scalar(select(Case.id).where(Case.number == number.strip().upper()))
+    case_id = session.scalar(select(Case.id).where(Case.number == Case.stored_number(number)))
     if case_id is None:
         raise InvalidInput(f"There is no case {number.strip()}.", field="case_number")
     return case_id

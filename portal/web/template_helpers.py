@@ -12,7 +12,6 @@ from portal.accommodations import operations as accommodations
 from portal.accommodations.models import DenialReason, HelpCategory
 from portal.cases import course
 from portal.cases.models import AuthorisationScope, CaseOutcome, ReturnDuty
-from portal.core.columns import utcnow
 from portal.core.dates import written_date, written_moment
 from portal.documents import operations as documents
 from portal.files import storage
@@ -110,7 +109,7 @@ def home_endpoint() -> str | None:
 
 
 def _program_today() -> date:
-    return deadlines.local_date(utcnow(), settings.current().deadlines)
+    return deadlines.program_today(settings.current().deadlines)
 
 
 def register(app) -> None:

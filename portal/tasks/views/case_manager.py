@@ -4,11 +4,10 @@ from flask import flash, request, url_for
 from flask_login import current_user
 
 from portal import access, settings
-from portal.core.columns import utcnow
 from portal.core.errors import DomainError
 from portal.core.numbers import whole_number
 from portal.extensions import db
-from portal.items.deadlines import local_date
+from portal.items.deadlines import program_today
 from portal.tasks import operations as tasks
 from portal.tasks import rules as task_rules
 from portal.tasks.forms import DoneForm, PutOffForm, TaskForm
@@ -19,7 +18,7 @@ from portal.web.responses import form_status, redirect_after_post, refusals, ren
 
 
 def _today():
-    return local_date(utcnow(), settings.current().deadlines)
+    return program_today(settings.current().deadlines)
 
 
 def _choice(enum, name: str, default):
