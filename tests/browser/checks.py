@@ -311,7 +311,11 @@ def _address(url: str) -> str:
 
 
 def audit(page, screen: str) -> None:
-    """Check the screen as it is now with axe, the keyboard and at 320 px; fail naming what is wrong."""
+    """Check the screen as it is now with axe, the keyboard and at 320 px; fail naming what is wrong.
+
+    Once the page has loaded: a test that waited for a new page's text may come here before its stylesheet
+    applies, and axe then measures unstyled links and buttons (touch targets too small, too close)."""
+    page.wait_for_load_state("load")
     blocking, lesser = axe_problems(page)
     axe = (
         ("Fails: " + ", ".join(v.split(" ")[0] for v in blocking))
