@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from portal.extensions import optimize_sqlite
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -116,6 +118,8 @@ def run_migrations_online():
             connection.commit()
             if broken:
                 raise RuntimeError(f"The migration left rows referring to rows that do not exist: {broken[:5]}")
+            # SQLite's advice after a change of schema (new indexes above all): statistics for what changed.
+            optimize_sqlite(connection.connection.dbapi_connection, "=0x10002")
 
 
 if context.is_offline_mode():

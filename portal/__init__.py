@@ -40,9 +40,11 @@ def register_extensions(app: Flask) -> None:
     from portal import schema  # noqa: F401  every model, so that Alembic and the relationships see them all
 
     db.init_app(app)
+    from portal.metrics import periods as days_lost_periods
     from portal.tasks import hooks as task_hooks
 
     task_hooks.register()
+    days_lost_periods.register()
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     mail_extension.init_app(app)
@@ -98,6 +100,7 @@ def register_views(app: Flask) -> None:
     from portal.messages.views import case_manager as _messages_case_manager  # noqa: F401
     from portal.messages.views import clinician as _messages_clinician  # noqa: F401
     from portal.messages.views import employee as _messages_employee  # noqa: F401
+    from portal.metrics.views import dashboard as _metrics_dashboard  # noqa: F401
     from portal.notes.views import case_manager as _notes_case_manager  # noqa: F401
     from portal.notices.views import case_manager as _notices_case_manager  # noqa: F401
     from portal.notices.views import employee as _notices_employee  # noqa: F401

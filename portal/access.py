@@ -45,6 +45,31 @@ AREA_ROLES = {
     "supervisor": {Role.SUPERVISOR},
     "inbox": {Role.CASE_MANAGER},
     "admin": {Role.ADMIN},
+    "metrics": {Role.CASE_MANAGER, Role.SUPERVISOR, Role.ADMIN},
+}
+# The program's figures each role sees. Case managers (the program's leads among them) see them all. A supervisor
+# sees their own team's, with nothing medical: how cases close (long-term disability, permanent restrictions) and
+# accommodation decisions (a disability) are medical; the program's own workload is not theirs. An admin sees the
+# program's workload and nothing about anyone's health or work capacity.
+FIGURES_SEEN_BY = {
+    "cases": {Role.CASE_MANAGER, Role.SUPERVISOR, Role.ADMIN},
+    "overdue": {Role.CASE_MANAGER, Role.ADMIN},
+    "triage": {Role.CASE_MANAGER, Role.ADMIN},
+    "caseload": {Role.CASE_MANAGER, Role.ADMIN},
+    "report_lag": {Role.CASE_MANAGER, Role.SUPERVISOR, Role.ADMIN},
+    "days_lost": {Role.CASE_MANAGER, Role.SUPERVISOR},
+    "closed_duration": {Role.CASE_MANAGER},
+    "return_to_work": {Role.CASE_MANAGER, Role.SUPERVISOR},
+    "outcomes": {Role.CASE_MANAGER},
+    "transitional_duty": {Role.CASE_MANAGER, Role.SUPERVISOR},
+    "accommodation": {Role.CASE_MANAGER},
+}
+# The filters each role may set: a case type or a department would narrow an admin's figures to a few people's
+# health; a supervisor's figures are their team's already.
+FIGURE_FILTERS = {
+    Role.CASE_MANAGER: {"case_type", "department", "case_manager"},
+    Role.ADMIN: {"case_manager"},
+    Role.SUPERVISOR: set(),
 }
 # Who may invite whom: admins anyone; case managers the people on their cases.
 INVITABLE_ROLES = {
@@ -55,6 +80,21 @@ INVITABLE_ROLES = {
 
 def may_enter_area(user: User, area: str) -> bool:
     return user.is_active and Role(user.role) in AREA_ROLES.get(area, set())
+
+
+def may_see_figures(user: User, section: str) -> bool:
+    return may_enter_area(user, "metrics") and Role(user.role) in FIGURES_SEEN_BY.get(section, set())
+
+
+def figure_filters(user: User) -> set[str]:
+    return FIGURE_FILTERS.get(Role(user.role), set()) if may_enter_area(user, "metrics") else set()
+
+
+def figures_scope(user: User):
+    """SQL condition on Case: the cases whose figures ``user`` sees (None: every case)."""
+    if Role(user.role) is Role.SUPERVISOR:
+        return case_visibility(user)
+    return None if may_enter_area(user, "metrics") else false()
 
 
 def invitable_roles(user: User) -> list[Role]:

@@ -1,5 +1,5 @@
 """``flask portal ...`` commands: check-deploy, seed-demo, seed-scale, create-user, import-roster, deliver-mail,
-remind, generate-tasks, expire-drafts, sweep-uploads."""
+remind, generate-tasks, count-days-lost, expire-drafts, sweep-uploads."""
 
 import os
 import signal
@@ -29,6 +29,7 @@ from portal.files import storage
 from portal.items.deadlines import DueState, program_today
 from portal.items.models import OPEN_STATUSES, SubmissionKind, SubmissionStatus
 from portal.mail import delivery as mailer
+from portal.metrics import periods as days_lost_periods
 from portal.reminders import operations as reminding
 from portal.tasks import generation
 from portal.tasks import rules as task_rules
@@ -74,8 +75,13 @@ def seed_demo(force: bool) -> None:
     help="How many inbox items; there is one case for every five.",
 )
 @click.option("--seed", default=1, show_default=True, help="The same seed builds the same program.")
+@click.option(
+    "--open-share",
+    type=click.FloatRange(min=0, max=1),
+    help="A program with a backlog: this share of the items still open (0.35 for 35,000 of 100,000).",
+)
 @click.option("--force", is_flag=True, help="Seed even a database that is not SQLite.")
-def seed_scale(submissions: int, seed: int, force: bool) -> None:
+def seed_scale(submissions: int, seed: int, open_share: float | None, force: bool) -> None:
     """Build a large, realistic program for load tests: cases, people and years of inbox items."""
     if db.engine.dialect.name != "sqlite" and not force:
         raise click.ClickException(
@@ -86,7 +92,13 @@ def seed_scale(submissions: int, seed: int, force: bool) -> None:
     started = time.perf_counter()
     try:
         built = scale.seed_scale(
-            db.session, submissions, settings.current().deadlines, limits.upload_folder, limits.max_bytes, seed=seed
+            db.session,
+            submissions,
+            settings.current().deadlines,
+            limits.upload_folder,
+            limits.max_bytes,
+            seed=seed,
+            open_share=open_share,
         )
     except Conflict as error:
         raise click.ClickException(str(error)) from None
@@ -289,6 +301,19 @@ def generate_tasks() -> None:
     except SQLAlchemyError as error:
         raise click.ClickException(f"The database is not available: {_first_line(error)}") from None
     click.echo(f"Tasks: {refreshed}, in {time.perf_counter() - started:.1f} s.")
+
+
+@portal_cli.command("count-days-lost")
+def count_days_lost() -> None:
+    """Write every case's days lost as periods for the program's figures (after an upgrade or a bulk load; every
+    later change keeps them current)."""
+    started = time.perf_counter()
+    try:
+        written = days_lost_periods.refresh_every_case(db.session())
+        db.session.commit()
+    except SQLAlchemyError as error:
+        raise click.ClickException(f"The database is not available: {_first_line(error)}") from None
+    click.echo(f"Days lost: {written:,} periods written, in {time.perf_counter() - started:.1f} s.")
 
 
 def _until_stopped(run_once: Callable[[], None], interval: float) -> None:

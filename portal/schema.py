@@ -8,10 +8,12 @@ from portal.core import models as core
 from portal.documents import models as documents
 from portal.duty import models as duty
 from portal.files import models as files
+from portal.inbox import models as inbox
 from portal.intake import models as intake
 from portal.items import models as items
 from portal.mail import models as mail
 from portal.messages import models as messages
+from portal.metrics import models as metrics
 from portal.notes import models as notes
 from portal.notices import models as notices
 from portal.plans import models as plans
@@ -28,10 +30,12 @@ __all__ = [
     "documents",
     "duty",
     "files",
+    "inbox",
     "intake",
     "items",
     "mail",
     "messages",
+    "metrics",
     "notes",
     "notices",
     "plans",

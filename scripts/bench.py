@@ -1,6 +1,7 @@
 """Inbox and caseload benchmark: how fast each inbox view, the caseload and a case's page answer as the program grows.
 
-For each size (1,000, 10,000 and 100,000 submissions by default) and each database (SQLite in
+For each size (1,000, 10,000 and 100,000 submissions by default), and a program of the largest size with a
+large backlog (35% of its items open, against about 2%), on each database (SQLite in
 a temporary file; PostgreSQL in a database created here and dropped after, when a server
 answers), builds the schema with the migrations, seeds a scale program (portal/devtools/scale.py),
 times the day's reminder run over it (portal/reminders), signs in as its first case manager and requests
@@ -8,7 +9,9 @@ every inbox view through the WSGI app, in process: the time is the server's, wit
 one database are timed together, round by round with every view of every size in a shuffled order, so that a slower
 minute of the machine or a pause of the process does not fall on one size or one view only. Prints p50
 and p95 per view, the SQL statements each request runs, and at the end p95 at the largest size against the smallest,
-with the targets. Exits non-zero if any view answers other than 200.
+with the targets. Beside them, the floor: a bare Flask app (no database, no sign-in) rendering a 25-row table of
+the same columns from a list in memory, timed in the same rounds, and the inbox page and its htmx list fragment as
+multiples of it. Exits non-zero if any view answers other than 200.
 
     make bench
     .venv/bin/python scripts/bench.py --sizes 1000,10000 --requests 50 --no-postgres --output bench.md
@@ -32,6 +35,7 @@ import time
 import uuid
 from contextlib import ExitStack, contextmanager, redirect_stderr
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urljoin
 
@@ -51,6 +55,7 @@ from portal.devtools import scale  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.items.deadlines import program_today  # noqa: E402
 from portal.items.models import Submission  # noqa: E402
+from portal.metrics import periods  # noqa: E402
 from portal.reminders import operations as reminders  # noqa: E402
 from portal.settings import DeadlineSettings  # noqa: E402
 from portal.tasks import generation  # noqa: E402
@@ -59,6 +64,14 @@ from portal.tasks import rules as task_rules  # noqa: E402
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGET_P95_MS = 30.0
 TARGET_GROWTH = 1.5
+# The program's figures aggregate the period's data, so they grow with it; their target is a ceiling alone.
+FIGURES_TARGET_P95_MS = 100.0
+BACKLOG_OPEN_SHARE = 0.35
+# The inbox against the floor (issue 17): the page, and the list fragment an htmx change of view swaps in.
+TARGET_PAGE_FLOOR = 4.0
+TARGET_FRAGMENT_FLOOR = 3.0
+PAGE_VIEW = "open, sort=due"
+FRAGMENT_VIEW = "open, list fragment (htmx)"
 DEEP_PAGES = 20
 NEXT_LINK = re.compile(r'<a\b[^>]*\brel="next"[^>]*>')
 HREF = re.compile(r'\bhref="([^"]*)"')
@@ -90,6 +103,19 @@ class Run:
     seed_seconds: float
     timings: list[Timing]
     reminded: str
+    open_share: float | None = None
+    open_items: int = 0
+
+    @property
+    def label(self) -> str:
+        return program_label(self.size, self.open_share, self.open_items)
+
+    def timing(self, view: str) -> Timing | None:
+        return next((t for t in self.timings if t.view == view and t.status == 200), None)
+
+
+def program_label(size: int, open_share: float | None, open_items: int) -> str:
+    return f"{size:,} submissions" + (f", {open_items:,} open (a backlog)" if open_share else "")
 
 
 class StatementCounter:
@@ -110,8 +136,8 @@ class StatementCounter:
 
 
 @contextmanager
-def sqlite_database(size: int):
-    path = WORK / f"bench-{size}.sqlite3"
+def sqlite_database(name: str):
+    path = WORK / f"bench-{name}.sqlite3"
     try:
         yield f"sqlite:///{path}"
     finally:
@@ -133,8 +159,8 @@ def postgres_reachable(url: str) -> str | None:
 
 def postgres_database(server_url: str):
     @contextmanager
-    def fresh(size: int):
-        name = f"portal_bench_{size}_{uuid.uuid4().hex[:8]}"
+    def fresh(program: str):
+        name = f"portal_bench_{program}_{uuid.uuid4().hex[:8]}"
         admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -158,13 +184,15 @@ class Program:
     size: int
     seed_seconds: float
     client: object
-    counter: StatementCounter
+    counter: StatementCounter | None  # None for the floor, which has no database
     timings: list[Timing]
     reminded: str  # what the task generation made and the reminder run sent, and how long each took
+    open_share: float | None = None
+    open_items: int = 0
 
 
-def prepare(database: str, fresh_database, size: int, stack: ExitStack) -> Program:
-    url = stack.enter_context(fresh_database(size))
+def prepare(database: str, fresh_database, size: int, stack: ExitStack, open_share: float | None = None) -> Program:
+    url = stack.enter_context(fresh_database(f"{size}_backlog" if open_share else str(size)))
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
@@ -177,17 +205,18 @@ def prepare(database: str, fresh_database, size: int, stack: ExitStack) -> Progr
     with app.app_context():
         with redirect_stderr(io.StringIO()):  # Alembic logs each migration there; a failure still raises
             upgrade()  # the schema comes from the migrations, as in production
-        print(f"  seeding {size:,} submissions on {database} ...", flush=True)
+        print(f"  seeding {size:,} submissions{' with a backlog' if open_share else ''} on {database} ...", flush=True)
         started = time.perf_counter()
-        scale.seed_scale(
+        built = scale.seed_scale(
             db.session,
             size,
             DeadlineSettings.from_config(app.config),
             app.config["UPLOAD_FOLDER"],
             app.config["MAX_CONTENT_LENGTH"],
+            open_share=open_share,
         )
         seed_seconds = time.perf_counter() - started
-        generated = generate_tasks()
+        generated = f"{generate_tasks()}; {count_days_lost()}"
         if db.engine.dialect.name == "postgresql":
             # What autovacuum does within a minute of a bulk load (PostgreSQL 13+ vacuums after
             # inserts too), the tasks made from it included: fresh statistics, and the visibility
@@ -203,7 +232,7 @@ def prepare(database: str, fresh_database, size: int, stack: ExitStack) -> Progr
     client = app.test_client()
     sign_in(client)
     timings = [Timing(name, url) for name, url in deep_pages(client, views)]
-    return Program(size, seed_seconds, client, counter, timings, reminded)
+    return Program(size, seed_seconds, client, counter, timings, reminded, open_share, built.open_items)
 
 
 def generate_tasks() -> str:
@@ -223,6 +252,15 @@ def generate_tasks() -> str:
     )
 
 
+def count_days_lost() -> str:
+    """What ``flask portal count-days-lost`` does after a bulk load: every case's days lost as periods, for the
+    program's figures."""
+    started = time.perf_counter()
+    written = periods.refresh_every_case(db.session)
+    db.session.commit()
+    return f"counting days lost wrote {written:,} periods in {time.perf_counter() - started:.1f} s"
+
+
 def remind() -> str:
     """Then the reminder run: everything owed that day, each case manager's digest with their tasks, every email
     rendered and queued."""
@@ -232,21 +270,104 @@ def remind() -> str:
     return f"the reminder run took {time.perf_counter() - started:.1f} s ({summary})"
 
 
-def bench_database(database: str, fresh_database, sizes: list[int], warmup: int, requests: int) -> list[Run]:
-    """Every size of program on one database, all seeded first and then timed together."""
+def bench_database(
+    database: str, fresh_database, sizes: list[int], backlog: int | None, warmup: int, requests: int
+) -> list[Run]:
+    """Every size of program on one database, and the floor, all prepared first and then timed together."""
     with ExitStack() as stack:
         programs = [prepare(database, fresh_database, size, stack) for size in sizes]
+        if backlog:
+            programs.append(prepare(database, fresh_database, backlog, stack, open_share=BACKLOG_OPEN_SHARE))
+        programs.append(floor_program())
         gc.collect()
         gc.freeze()  # as wsgi.py does once the app is built
         print(
-            f"  timing {len(programs[0].timings)} views at {', '.join(f'{s:,}' for s in sizes)} "
-            f"submissions together ...",
+            f"  timing {len(programs[0].timings)} views of {len(programs) - 1} programs, and the floor, together ...",
             flush=True,
         )
         measure(programs, warmup, requests)
     return [
-        Run(database, program.size, program.seed_seconds, program.timings, program.reminded) for program in programs
+        Run(
+            database,
+            program.size,
+            program.seed_seconds,
+            program.timings,
+            program.reminded,
+            program.open_share,
+            program.open_items,
+        )
+        for program in programs
     ]
+
+
+# --- the floor -------------------------------------------------------------------------------------
+
+FLOOR_TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Inbox</title></head>
+<body><main>
+<h1>Inbox: All open</h1>
+<div class="table-wrap" tabindex="0" role="region" aria-labelledby="inbox-caption" id="inbox-table">
+<table class="inbox-table">
+<caption id="inbox-caption">All open: {{ rows | length }} items on this page, due date</caption>
+<thead><tr><th scope="col"><span class="visually-hidden">Select</span></th><th scope="col">Item</th>
+<th scope="col">Case</th><th scope="col">Status</th><th scope="col">Due</th><th scope="col">Priority</th>
+<th scope="col">Assignee</th></tr></thead>
+<tbody>
+{% for row in rows %}<tr id="submission-row-{{ row.id }}" class="inbox-row">
+<td class="inbox-row__select"><input type="checkbox" name="ids" value="{{ row.id }}" form="bulk-actions" \
+id="select-{{ row.id }}" aria-label="Select {{ row.reference }}"></td>
+<th scope="row" class="inbox-row__item"><a href="/inbox/submissions/{{ row.id }}" class="inbox-row__open">\
+{{ row.summary }}</a>
+<span class="inbox-row__meta muted">{{ row.kind }} {{ row.reference }}, received {{ row.received }}</span></th>
+<td class="inbox-row__case"><span class="inbox-row__line">{{ row.case_number }}</span> \
+<span class="inbox-row__line">{{ row.employee }}</span></td>
+<td class="inbox-row__status">{{ row.status }}</td>
+<td class="inbox-row__due">{{ row.due }}</td>
+<td class="inbox-row__priority"><span class="priority priority--{{ row.priority | lower }}">\
+{{ row.priority }}</span></td>
+<td class="inbox-row__assignee">{{ row.assignee }}</td>
+</tr>
+{% endfor %}</tbody>
+</table>
+</div>
+</main></body></html>
+"""
+
+
+def floor_app():
+    """A bare Flask app: one page rendering 25 rows of the inbox's columns from a list in memory, by a template
+    compiled once, as Flask keeps its templates."""
+    from flask import Flask, render_template
+    from jinja2 import DictLoader
+
+    app = Flask("floor")
+    app.jinja_loader = DictLoader({"floor.html": FLOOR_TEMPLATE})
+    rows = [
+        {
+            "id": 100_000 - n,
+            "reference": f"D-ABC{n % 10}-XYZ{n % 7}",
+            "summary": f"Medical certificate ({n % 3 + 1} files)",
+            "kind": "Document",
+            "received": f"{n % 28 + 1} Nov 2026, 09:{n % 60:02d} CST",
+            "case_number": f"C-2026-{n:05d}",
+            "employee": f"Jordan Smith {n}",
+            "status": "In review",
+            "due": f"Due {n % 28 + 1} Dec 2026",
+            "priority": "High" if n % 4 == 0 else "Normal",
+            "assignee": "Alex Morgan",
+        }
+        for n in range(25)
+    ]
+
+    @app.get("/")
+    def page():
+        return render_template("floor.html", rows=rows)
+
+    return app
+
+
+def floor_program() -> Program:
+    return Program(0, 0.0, floor_app().test_client(), None, [Timing("floor", "/")], "")
 
 
 def inbox_views(session) -> list[tuple[str, str]]:
@@ -289,8 +410,23 @@ def inbox_views(session) -> list[tuple[str, str]]:
         ("DEEP open, sort=received", inbox(tab="open", sort="received")),
         ("DEEP tab=closed", inbox(tab="closed")),
     ]
+    views.append((FRAGMENT_VIEW, "/inbox/list?" + urlencode({"tab": "open"})))
     views.append(("new-items poll", "/inbox/new?" + urlencode({"since": newest})))
-    return views + case_views(session)
+    return views + case_views(session) + figures_views()
+
+
+def figures_views() -> list[tuple[str, str]]:
+    """The program's figures as a case manager sees them: the default period (the last three months), the last
+    twelve, one case type, and a table as CSV."""
+    today = program_today(settings.current().deadlines)
+    year_ago = (today.replace(day=1) - timedelta(days=334)).replace(day=1)
+    twelve_months = urlencode({"since": year_ago.isoformat(), "until": today.isoformat()})
+    return [
+        ("figures: last 3 months", "/figures/"),
+        ("figures: last 12 months", f"/figures/?{twelve_months}"),
+        ("figures: leave cases", "/figures/?case_type=leave"),
+        ("figures: days lost CSV", "/figures/days_lost_by_month.csv"),
+    ]
 
 
 def case_views(session) -> list[tuple[str, str]]:
@@ -349,7 +485,10 @@ def follow_next(client, url: str) -> tuple[str, int]:
 
 
 def htmx_headers(url: str) -> dict[str, str]:
-    """The new-items poll is htmx's own request (without htmx the portal sends the browser to the page)."""
+    """The new-items poll and the list fragment are htmx's own requests (without htmx the portal sends the browser
+    to the page); the fragment is asked for from the inbox page, as a click on a tab does."""
+    if url.startswith("/inbox/list"):
+        return {"HX-Request": "true", "HX-Target": "inbox-list", "HX-Current-URL": "http://localhost/inbox/"}
     return {"HX-Request": "true"} if url.startswith("/inbox/new") else {}
 
 
@@ -378,7 +517,7 @@ def measure(programs: list["Program"], warmup: int, requests: int) -> None:
         for program, timing in requests_of_a_round:
             if timing.status != 200:
                 continue
-            before = program.counter.count
+            before = program.counter.count if program.counter else 0
             started = time.perf_counter()
             response = program.client.get(timing.url, headers=htmx_headers(timing.url))
             elapsed = time.perf_counter() - started
@@ -390,7 +529,7 @@ def measure(programs: list["Program"], warmup: int, requests: int) -> None:
                 )
             elif round_number >= warmup:
                 timing.times_ms.append(elapsed * 1000)
-                timing.queries.append(program.counter.count - before)
+                timing.queries.append(program.counter.count - before if program.counter else 0)
                 timing.rows = response.get_data(as_text=True).count('<tr id="submission-row-')
 
 
@@ -415,7 +554,7 @@ def run_report(run: Run, warmup: int, requests: int) -> str:
         for t in run.timings
     ]
     heading = (
-        f"### {run.database}, {run.size:,} submissions\n\nSeeded in {run.seed_seconds:.1f} s; {run.reminded}; "
+        f"### {run.database}, {run.label}\n\nSeeded in {run.seed_seconds:.1f} s; {run.reminded}; "
         f"{requests} requests per view after {warmup} to warm up.\n"
     )
     return heading + "\n" + table(["view", "p50 ms", "p95 ms", "SQL per request", "rows", "URL"], rows) + "\n"
@@ -425,7 +564,10 @@ def comparison_report(runs: list[Run]) -> str:
     """p95 at the largest size against the smallest, per database, against the targets."""
     parts = []
     for database in dict.fromkeys(run.database for run in runs):
-        mine = sorted((run for run in runs if run.database == database), key=lambda run: run.size)
+        mine = sorted(
+            (run for run in runs if run.database == database and run.size and not run.open_share),
+            key=lambda run: run.size,
+        )
         small, large = mine[0], mine[-1]
         if small is large:
             continue
@@ -436,7 +578,10 @@ def comparison_report(runs: list[Run]) -> str:
                 continue
             p95_small, p95_large = before.percentile(0.95), after.percentile(0.95)
             ratio = p95_large / p95_small
-            verdict = "ok" if p95_large <= TARGET_P95_MS and ratio <= TARGET_GROWTH else "MISSED"
+            if after.view.startswith("figures"):
+                verdict = "ok" if p95_large <= FIGURES_TARGET_P95_MS else "MISSED"
+            else:
+                verdict = "ok" if p95_large <= TARGET_P95_MS and ratio <= TARGET_GROWTH else "MISSED"
             rows.append(
                 [
                     after.view,
@@ -450,7 +595,7 @@ def comparison_report(runs: list[Run]) -> str:
         parts.append(
             f"### {database}: p95 at {large.size:,} against {small.size:,}\n\n"
             f"Targets: p95 ≤ {TARGET_P95_MS:g} ms at {large.size:,}, and ≤ {TARGET_GROWTH:g} × p95 at "
-            f"{small.size:,}.\n\n"
+            f"{small.size:,}; the program's figures (views named figures), p95 ≤ {FIGURES_TARGET_P95_MS:g} ms.\n\n"
             + table(
                 [
                     "view",
@@ -467,11 +612,110 @@ def comparison_report(runs: list[Run]) -> str:
     return "\n".join(parts) or "One size only: no growth to compare.\n"
 
 
+def backlog_report(runs: list[Run]) -> str:
+    """p95 with the backlog against the program of the same size without, per database: the page should not grow
+    with the open items."""
+    parts = []
+    for backlog in (run for run in runs if run.open_share):
+        normal = next(
+            (r for r in runs if r.database == backlog.database and r.size == backlog.size and not r.open_share), None
+        )
+        if normal is None:
+            continue
+        rows = []
+        for before, after in zip(normal.timings, backlog.timings, strict=True):
+            if before.status != 200 or after.status != 200:
+                rows.append([after.view, "", "", "", "FAILED"])
+                continue
+            p95_normal, p95_backlog = before.percentile(0.95), after.percentile(0.95)
+            rows.append(
+                [
+                    after.view,
+                    f"{p95_normal:.1f}",
+                    f"{p95_backlog:.1f}",
+                    f"{p95_backlog / p95_normal:.2f}",
+                    f"{before.rows} / {after.rows}",
+                ]
+            )
+        parts.append(
+            f"### {backlog.database}: the backlog ({backlog.open_items:,} open) against {normal.open_items:,} open, "
+            f"at {backlog.size:,} submissions\n\n"
+            + table(
+                [
+                    "view",
+                    f"p95 ms, {normal.open_items:,} open",
+                    f"p95 ms, {backlog.open_items:,} open",
+                    "ratio",
+                    "rows",
+                ],
+                rows,
+            )
+            + "\n"
+        )
+    return "\n".join(parts)
+
+
+def floor_report(runs: list[Run]) -> str:
+    """The inbox page and its list fragment as multiples of the bare page, per program; judged on the median."""
+    parts = []
+    for database in dict.fromkeys(run.database for run in runs):
+        floor_run = next((run for run in runs if run.database == database and not run.size), None)
+        floor = floor_run.timing("floor") if floor_run else None
+        if floor is None:
+            continue
+        rows = []
+        for run in (r for r in runs if r.database == database and r.size):
+            page, fragment = run.timing(PAGE_VIEW), run.timing(FRAGMENT_VIEW)
+            if page is None or fragment is None:
+                continue
+            page_times = page.percentile(0.5) / floor.percentile(0.5), page.percentile(0.95) / floor.percentile(0.95)
+            fragment_times = (
+                fragment.percentile(0.5) / floor.percentile(0.5),
+                fragment.percentile(0.95) / floor.percentile(0.95),
+            )
+            met = page_times[0] <= TARGET_PAGE_FLOOR and fragment_times[0] <= TARGET_FRAGMENT_FLOOR
+            rows.append(
+                [
+                    run.label,
+                    f"{page.percentile(0.5):.1f} / {page.percentile(0.95):.1f}",
+                    f"{page_times[0]:.1f} × / {page_times[1]:.1f} ×",
+                    f"{fragment.percentile(0.5):.1f} / {fragment.percentile(0.95):.1f}",
+                    f"{fragment_times[0]:.1f} × / {fragment_times[1]:.1f} ×",
+                    "ok" if met else "MISSED",
+                ]
+            )
+        parts.append(
+            f"### {database}: the inbox against the floor\n\n"
+            f"The floor, a bare Flask page rendering 25 rows from memory: p50 {floor.percentile(0.5):.2f} ms, "
+            f"p95 {floor.percentile(0.95):.2f} ms. Targets, on the median: the page ({PAGE_VIEW}) at most "
+            f"{TARGET_PAGE_FLOOR:g} × the floor, its list fragment at most {TARGET_FRAGMENT_FLOOR:g} ×.\n\n"
+            + table(
+                [
+                    "program",
+                    "page p50 / p95 ms",
+                    "× floor",
+                    "fragment p50 / p95 ms",
+                    "× floor",
+                    "targets",
+                ],
+                rows,
+            )
+            + "\n"
+        )
+    return "\n".join(parts)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.partition("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="submissions per program, comma-separated")
     parser.add_argument("--requests", type=int, default=200, help="measured requests per view")
     parser.add_argument("--warmup", type=int, default=20, help="requests per view before measuring")
+    parser.add_argument(
+        "--backlog",
+        type=int,
+        default=100_000,
+        help=f"submissions in the program with a backlog ({BACKLOG_OPEN_SHARE:.0%} open); 0 for none",
+    )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--output", type=Path, help="also write the report here, as Markdown")
     options = parser.parse_args()
@@ -495,14 +739,19 @@ def main() -> int:
     runs, sections = [], []
     try:
         for database, fresh_database in databases:
-            for run in bench_database(database, fresh_database, sizes, options.warmup, options.requests):
+            for run in bench_database(
+                database, fresh_database, sizes, options.backlog, options.warmup, options.requests
+            ):
                 runs.append(run)
-                sections.append(run_report(run, options.warmup, options.requests))
-                print("\n" + sections[-1], flush=True)
+                if run.size:
+                    sections.append(run_report(run, options.warmup, options.requests))
+                    print("\n" + sections[-1], flush=True)
     finally:
         shutil.rmtree(WORK, ignore_errors=True)
-    sections.append(comparison_report(runs))
-    print("\n" + sections[-1])
+    for report in (comparison_report(runs), backlog_report(runs), floor_report(runs)):
+        if report:
+            sections.append(report)
+            print("\n" + report)
     failures = [(run, timing) for run in runs for timing in run.timings if timing.status != 200]
     print(f"Whole bench: {time.perf_counter() - started:.0f} s.")
     if options.output:

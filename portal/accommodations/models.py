@@ -73,6 +73,8 @@ class AccommodationRequest(Model):
     """The details of an accommodation-request submission, and its decision."""
 
     __tablename__ = "accommodation_requests"
+    # The decisions of a period, and those still waiting past their due day (metrics).
+    __table_args__ = (Index("ix_accommodation_requests_decided", "decided_at", "decision_due", "submission_id"),)
 
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
     difficulty: Mapped[str] = mapped_column(Text)  # the employee's words: never shown to a supervisor

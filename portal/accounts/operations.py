@@ -8,6 +8,7 @@ from functools import lru_cache
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn_rs_py import zxcvbn
 
@@ -187,7 +188,10 @@ def user_for_session(session, token: str | None, settings: AccountSettings, now:
     if not token:
         return None
     now = now or utcnow()
-    record = session.scalar(select(UserSession).where(UserSession.token_hash == _hash_token(token)))
+    # The person with their session, in one round trip: every request asks.
+    record = session.scalar(
+        select(UserSession).options(joinedload(UserSession.user)).where(UserSession.token_hash == _hash_token(token))
+    )
     if record is None or record.ended_at is not None or not record.user.active:
         return None
     if now - record.last_seen_at > settings.idle_timeout or now - record.created_at > settings.lifetime:

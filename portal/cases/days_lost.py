@@ -46,27 +46,49 @@ class DaysLost:
         return self.away + self.restricted >= CAP
 
 
-def count(start: date | None, changes: Iterable[Change], until: date) -> DaysLost:
-    """Days away and restricted from the day after ``start`` to ``until`` (inclusive), capped together at 180."""
+@dataclass(frozen=True)
+class Period:
+    """Days ``first`` to ``last`` (inclusive) counted as ``state`` (away or restricted)."""
+
+    state: WorkState
+    first: date
+    last: date
+
+
+def periods(start: date | None, changes: Iterable[Change], until: date | None = None) -> list[Period]:
+    """The days counted, as periods: from the day after ``start`` to ``until`` (inclusive), capped together at
+    180. With no ``until`` (a case still open) the last period runs to the day the cap would be reached, so that
+    the days counted up to any later day are its days up to then."""
     ordered = sorted(changes, key=lambda change: (change.on, change.recorded))
     if start is None:
         if not ordered:
-            return DaysLost(0, 0)
+            return []
         start = ordered[0].on
     first_day = start + timedelta(days=1)
-    totals = {WorkState.AWAY: 0, WorkState.RESTRICTED: 0, WorkState.AT_WORK: 0}
     counted = 0
+    found: list[Period] = []
     for index, change in enumerate(ordered):
-        ends = ordered[index + 1].on - timedelta(days=1) if index + 1 < len(ordered) else until
-        begins = max(change.on, first_day)
-        days = (min(ends, until) - begins).days + 1
-        if days <= 0 or change.state == WorkState.AT_WORK:
+        if change.state == WorkState.AT_WORK:
             continue
-        days = min(days, CAP - counted)
-        totals[change.state] += days
+        begins = max(change.on, first_day)
+        ends = ordered[index + 1].on - timedelta(days=1) if index + 1 < len(ordered) else until
+        if ends is not None and until is not None:
+            ends = min(ends, until)
+        days = CAP - counted if ends is None else min((ends - begins).days + 1, CAP - counted)
+        if days <= 0:
+            continue
+        found.append(Period(change.state, begins, begins + timedelta(days=days - 1)))
         counted += days
         if counted >= CAP:
             break
+    return found
+
+
+def count(start: date | None, changes: Iterable[Change], until: date) -> DaysLost:
+    """Days away and restricted from the day after ``start`` to ``until`` (inclusive), capped together at 180."""
+    totals = {WorkState.AWAY: 0, WorkState.RESTRICTED: 0}
+    for period in periods(start, changes, until):
+        totals[period.state] += (period.last - period.first).days + 1
     return DaysLost(totals[WorkState.AWAY], totals[WorkState.RESTRICTED])
 
 
@@ -78,10 +100,8 @@ STATE_OF_WORK_STATUS = {
 STATE_OF_RETURN = {ReturnDuty.FULL_DUTY: WorkState.AT_WORK, ReturnDuty.MODIFIED_DUTY: WorkState.RESTRICTED}
 
 
-def for_cases(session, cases: list[Case], today: date) -> dict[int, DaysLost]:
-    """Each case's days lost so far, in two queries whatever the number of cases."""
-    if not cases:
-        return {}
+def changes_of(session, cases: list[Case]) -> dict[int, list[Change]]:
+    """Each case's changes of work state, in two queries whatever the number of cases."""
     ids = [case.id for case in cases]
     changes: dict[int, list[Change]] = {case.id: [] for case in cases}
     for case in cases:
@@ -110,11 +130,24 @@ def for_cases(session, cases: list[Case], today: date) -> dict[int, DaysLost]:
     )
     for case_id, effective_on, duty, at in returns:
         changes[case_id].append(Change(effective_on, STATE_OF_RETURN[ReturnDuty(duty)], at))
+    return changes
+
+
+def counted_until(case: Case) -> date | None:
+    """The last day a case counts: its closing day, or none while it is open."""
+    return case.closed_on if case.status == CaseStatus.CLOSED and case.closed_on else None
+
+
+def for_cases(session, cases: list[Case], today: date) -> dict[int, DaysLost]:
+    """Each case's days lost so far."""
+    if not cases:
+        return {}
+    changes = changes_of(session, cases)
     return {
         case.id: count(
             case.leave_start,
             changes[case.id],
-            min(today, case.closed_on) if case.status == CaseStatus.CLOSED and case.closed_on else today,
+            min(today, until) if (until := counted_until(case)) else today,
         )
         for case in cases
     }

@@ -3,7 +3,8 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import ColumnElement, Date, ForeignKey, Index, String, Text, and_, or_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
@@ -35,6 +36,9 @@ class CaseStatus(StrEnum):
         if self == CaseStatus.INTAKE:
             return "Reported, waiting for a case manager to open it"
         return self.value.replace("_", " ").capitalize()
+
+
+OPEN_CASE_STATUSES = (CaseStatus.OPEN, CaseStatus.TRANSITIONAL_DUTY, CaseStatus.RETURNED_TO_WORK)
 
 
 class CaseOutcome(StrEnum):
@@ -87,6 +91,21 @@ class Case(Model):
     __table_args__ = (
         Index("ix_cases_case_manager_status", "case_manager_id", "status"),
         Index("ix_cases_case_type", "case_type"),
+        # The program's figures (metrics.queries): each reads a range of one of these, from the index alone unless
+        # a filter asks for more.
+        Index("ix_cases_figures_open", "status", "case_manager_id", "opened_at"),
+        Index("ix_cases_figures_opened", "opened_at", "status", "outcome"),
+        Index("ix_cases_figures_closed", "closed_on", "status", "outcome", "case_type", "opened_at"),
+        Index("ix_cases_figures_returned", "actual_rtw", "expected_rtw", "status", "outcome"),
+        Index(
+            "ix_cases_figures_duty",
+            "transitional_duty_start",
+            "transitional_duty_end",
+            "closed_on",
+            "opened_at",
+            "status",
+            "outcome",
+        ),
         # The caseload of every case manager: counted by status, and paged newest first within it.
         Index("ix_cases_status_id", "status", "id"),
         # The inbox's eligibility notices still to give, soonest first.
@@ -137,6 +156,17 @@ class Case(Model):
     @property
     def type_label(self) -> str:
         return CaseType(self.case_type).label
+
+    @hybrid_property
+    def counts_as_case(self) -> bool:
+        """Whether a case manager opened it: open now, or closed with an outcome. A report declined at triage, or
+        joined to a case already open, closes its own case with none; one at intake is not a case yet."""
+        return self.status in OPEN_CASE_STATUSES or (self.status == CaseStatus.CLOSED and self.outcome is not None)
+
+    @counts_as_case.inplace.expression
+    @classmethod
+    def _counts_as_case(cls) -> ColumnElement[bool]:
+        return or_(cls.status.in_(OPEN_CASE_STATUSES), and_(cls.status == CaseStatus.CLOSED, cls.outcome.is_not(None)))
 
     def status_on(self, today: date) -> CaseStatus:
         """The status as it stands on ``today``: transitional duty accepted but not yet begun leaves the case

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, text
 
 from portal.accommodations.models import AccommodationRequest, Decision, DenialReason, HelpCategory
 from portal.accounts import jobs
@@ -50,7 +50,7 @@ from portal.files import storage
 from portal.files.models import StoredFile
 from portal.intake import operations as intake
 from portal.intake.models import IntakeReport, Need
-from portal.items import deadlines
+from portal.items import deadlines, lifecycle
 from portal.items.lifecycle import REFERENCE_ALPHABET
 from portal.items.models import (
     OPEN_STATUSES,
@@ -434,6 +434,10 @@ MEAN_DAYS_TO_DECIDE = {K.DOCUMENT: 6, K.RESTRICTION_REPORT: 4, K.DUTY_OFFER: 4, 
 DECLINED_SHARE = {K.DOCUMENT: 0.12, K.RESTRICTION_REPORT: 0.05, K.DUTY_OFFER: 0.10, K.ACCOMMODATION_REQUEST: 0.20}
 WITHDRAWN_SHARE = 0.03
 INFORMATION_ROUND_SHARE = 0.3
+# A program behind on its work (seed_scale's open_share): of the items it never decided, this share were never
+# claimed either, and their deadlines fall this many days either side of today, most of them already passed.
+BACKLOG_UNCLAIMED_SHARE = 0.25
+BACKLOG_DUE_DAYS = (-30, 15)
 REFERENCE_PREFIX = {
     K.DOCUMENT: "D",
     K.RESTRICTION_REPORT: "R",
@@ -518,17 +522,26 @@ def seed_scale(
     max_bytes: int,
     seed: int = 1,
     now: datetime | None = None,
+    open_share: float | None = None,
 ) -> ScaleSummary:
-    """Build a program of about ``submissions`` inbox items and commit it. Refuses a database that has one."""
+    """Build a program of about ``submissions`` inbox items and commit it. Refuses a database that has one.
+
+    ``open_share`` makes a program with a backlog: items that would have been decided by now are still open, until
+    that share of all items is open, with deadlines around today (most passed). Without it, about 2% are open."""
     if session.scalar(select(User.id).where(User.email == FIRST_MANAGER_EMAIL)) is not None:
         raise Conflict(
             f"This database already holds a scale program ({FIRST_MANAGER_EMAIL} exists). "
             "Seed a fresh database instead."
         )
-    program = _Program(session, random.Random(seed), settings, now or utcnow())
+    program = _Program(session, random.Random(seed), settings, now or utcnow(), open_share)
     program.build(submissions)
     program.insert()
     program.attach_files(upload_folder, max_bytes)  # commits
+    if session.get_bind().dialect.name == "sqlite":
+        # A bulk load changes every table at once, and SQLite gathers statistics only when asked (on PostgreSQL,
+        # autovacuum analyses a table within a minute of it): without them its planner may walk the wrong index.
+        session.execute(text("ANALYZE"))
+        session.commit()
     return program.summary
 
 
@@ -586,8 +599,11 @@ def _table(model: type[Model]) -> Table:
 class _Program:
     """The program's rows, built in memory with their ids, then inserted table by table."""
 
-    def __init__(self, session, rng: random.Random, settings: DeadlineSettings, now: datetime) -> None:
+    def __init__(
+        self, session, rng: random.Random, settings: DeadlineSettings, now: datetime, open_share: float | None = None
+    ) -> None:
         self.session, self.rng, self.settings, self.now = session, rng, settings, now
+        self.open_share = open_share
         self.rows: dict[type[Model], list[dict]] = {
             model: []
             for model in (
@@ -1131,6 +1147,9 @@ class _Program:
         kind = rng.choices(list(kind_weights), weights=list(kind_weights.values()))[0]
         timeline = self._timeline(kind, submitted_at)
         status = self._status(kind, timeline)
+        backlogged = self._behind(status)
+        if backlogged:
+            status = S.NEW if rng.random() < BACKLOG_UNCLAIMED_SHARE else S.IN_REVIEW
         sender = (
             people["supervisor"]
             if kind == K.DUTY_OFFER
@@ -1171,9 +1190,19 @@ class _Program:
                 if information is not None and information[1] <= now
                 else self._arrival_due(kind, submitted_at)
             )
+        if backlogged:
+            today = deadlines.local_date(now, settings)
+            due_at = deadlines.end_of_day(today + timedelta(days=rng.randrange(*BACKLOG_DUE_DAYS)), settings)
 
         self._record(kind, submission_id, case, sender, status, assignee, item, due_at, events)
         return status
+
+    def _behind(self, status: SubmissionStatus) -> bool:
+        """Whether an item that would have been decided is still open, to keep the backlog at its share so far (the
+        backlog spreads over the whole history, as work falls behind over years)."""
+        if self.open_share is None or status not in (S.ACCEPTED, S.DECLINED):
+            return False
+        return self.summary.open_items < self.open_share * (self.summary.submissions + 1)
 
     def _record(
         self,
@@ -1202,6 +1231,9 @@ class _Program:
                 "priority": item.priority,
                 "due_at": due_at,
                 "priority_at": deadlines.priority_at(kind, item.priority, due_at),
+                "triaged_at": next(
+                    (at for _, _, at, before, after, _ in events if lifecycle.takes_up(before, after)), None
+                ),
                 "summary": item.summary,
                 "updated_at": events[-1][2],
                 "version": 1,

@@ -4,17 +4,18 @@ Every view is one walk of an index in the view's order (see the Submission model
 indexes) that stops after a page, so a page costs the same at item 20 and at item
 20,000: pagination is by keyset (the last row's sort value and id), never by offset.
 A request runs a fixed set of queries whatever the page size or data size: the tab
-counts (one aggregate over the open items; Closed is history and has no count), the page
+counts (from counts kept as items change, so the backlog's size costs nothing; Closed is history
+and has no count), the page
 (its ids chosen from the view's index, then only those rows with their case, employee,
 assignee and duty offer), and the list of case managers.
 """
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import Select, and_, case, func, select, tuple_
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import aliased
 
 from portal import access
 from portal.accounts.models import User
@@ -24,6 +25,7 @@ from portal.core.errors import Conflict, InvalidInput, NotFound
 from portal.core.numbers import whole_number
 from portal.core.pagination import moment_cursor, parse_moment_cursor
 from portal.duty.models import DutyOffer
+from portal.inbox.models import UNASSIGNED, InboxCount, InboxDueCount
 from portal.items import lifecycle as submissions
 from portal.items.deadlines import end_of_day, local_date
 from portal.items.models import Submission, SubmissionKind, SubmissionStatus
@@ -104,8 +106,56 @@ class InboxView:
 
 
 @dataclass(frozen=True)
+class Named:
+    name: str
+
+
+@dataclass(frozen=True)
+class RowCase:
+    number: str
+    employee: Named
+
+
+@dataclass(frozen=True)
+class RowOffer:
+    fit_changed_at: datetime | None
+    forwarded_at: datetime | None
+    employee_answer: str | None
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """An item as its row in the list shows it, read as plain columns (building ORM objects for a page cost more
+    than the query): the same names as the item's, so that the row is drawn the same way from either."""
+
+    id: int
+    reference: str
+    kind: SubmissionKind
+    summary: str
+    submitted_at: datetime
+    submitted_by_id: int
+    status: SubmissionStatus
+    is_open: bool
+    assignee_id: int | None
+    priority: int
+    due_at: datetime | None
+    priority_at: datetime | None
+    case: RowCase
+    assignee: Named | None
+    duty_offer: RowOffer | None
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind.label
+
+    @property
+    def status_label(self) -> str:
+        return self.status.label
+
+
+@dataclass(frozen=True)
 class InboxPage:
-    items: list[Submission]
+    items: list[InboxRow]
     next_cursor: str | None
     previous_cursor: str | None
     newest_id: int  # the poll for new items asks what arrived after this
@@ -123,7 +173,7 @@ def _sort_columns(sort: str):
     return Submission.due_at, False
 
 
-def _cursor(item: Submission, sort: str) -> str:
+def _cursor(item: InboxRow, sort: str) -> str:
     column, _ = _sort_columns(sort)
     return moment_cursor(getattr(item, column.key), item.id)
 
@@ -183,22 +233,37 @@ def _filtered(query: Select, view: InboxView, user, now: datetime, settings: Dea
 
 
 def tab_counts(session, user, now: datetime) -> tuple[dict[str, int], int]:
-    """The live count of each tab, and the newest open item's id, in one pass over the open items."""
+    """The live count of each tab, and the newest open item's id, in one statement whose cost does not grow with
+    the open items: it sums the kept counts (portal/inbox/models.py), a row for each assignee and status and one
+    for each day items fall due; it reads from the items only those due today (a UTC day) before now, a range of
+    the open items' due-date index, and the newest open item's id, one probe of another."""
+    visible = access.inbox_visibility(user)
+    midnight = datetime.combine(now.astimezone(UTC).date(), time(), tzinfo=UTC)
 
     def counted(condition):
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+        return func.coalesce(func.sum(case((condition, InboxCount.n), else_=0)), 0)
 
+    # Past days' buckets are all overdue; today's items are overdue once their moment has passed.
+    overdue_days = select(func.coalesce(func.sum(InboxDueCount.n), 0)).where(
+        InboxDueCount.due_on < midnight.date(), visible
+    )
+    overdue_today = select(func.count()).where(
+        Submission.is_open, Submission.due_at >= midnight, Submission.due_at < now, visible
+    )
+    newest = select(Submission.id).where(Submission.is_open, visible).order_by(Submission.id.desc()).limit(1)
     row = session.execute(
         select(
-            func.count(Submission.id),
-            counted(Submission.assignee_id == user.id),
-            counted(Submission.assignee_id.is_(None)),
-            counted(Submission.status == S.NEEDS_INFO),
-            counted(Submission.due_at < now),
-            func.coalesce(func.max(Submission.id), 0),
-        ).where(Submission.is_open, access.inbox_visibility(user))
+            func.coalesce(func.sum(InboxCount.n), 0),
+            counted(InboxCount.assignee_key == user.id),
+            counted(InboxCount.assignee_key == UNASSIGNED),
+            counted(InboxCount.status == S.NEEDS_INFO.value),
+            overdue_days.scalar_subquery(),
+            overdue_today.scalar_subquery(),
+            func.coalesce(newest.scalar_subquery(), 0),
+        ).where(visible)
     ).one()
-    return {"open": row[0], "mine": row[1], "unassigned": row[2], "needs_info": row[3], "overdue": row[4]}, row[5]
+    counts = {"open": row[0], "mine": row[1], "unassigned": row[2], "needs_info": row[3], "overdue": row[4] + row[5]}
+    return counts, row[6]
 
 
 def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettings, per_page: int) -> InboxPage:
@@ -223,25 +288,34 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
     chosen = chosen.order_by(*order).limit(per_page + 1)
     employee, assignee = aliased(User), aliased(User)
     query = (
-        select(Submission)
+        select(
+            Submission.id,
+            Submission.reference,
+            Submission.kind,
+            Submission.summary,
+            Submission.submitted_at,
+            Submission.submitted_by_id,
+            Submission.status,
+            Submission.is_open,
+            Submission.assignee_id,
+            Submission.priority,
+            Submission.due_at,
+            Submission.priority_at,
+            Case.number,
+            employee.name,
+            assignee.name,
+            DutyOffer.submission_id,
+            DutyOffer.fit_changed_at,
+            DutyOffer.forwarded_at,
+            DutyOffer.employee_answer,
+        )
         .join(Case, Submission.case_id == Case.id)
         .join(employee, Case.employee_id == employee.id)
         .outerjoin(assignee, Submission.assignee_id == assignee.id)
         .outerjoin(DutyOffer, DutyOffer.submission_id == Submission.id)
         .where(Submission.id.in_(chosen.scalar_subquery()))
-        # Only what a row shows: loading whole people and cases would cost more than the query.
-        .options(
-            contains_eager(Submission.case)
-            .load_only(Case.number, Case.employee_id)
-            .contains_eager(Case.employee.of_type(employee))
-            .load_only(employee.name),
-            contains_eager(Submission.assignee.of_type(assignee)).load_only(assignee.name),
-            contains_eager(Submission.duty_offer).load_only(
-                DutyOffer.fit_changed_at, DutyOffer.forwarded_at, DutyOffer.employee_answer
-            ),
-        )
     )
-    rows = list(session.scalars(query.order_by(*order)).unique())
+    rows = [_row(columns) for columns in session.execute(query.order_by(*order))]
     more = len(rows) > per_page
     rows = rows[:per_page]
     if backwards:
@@ -256,6 +330,47 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
         unverified_senders=clinicians.unverified_among(session, reporters),
         next_cursor=_cursor(rows[-1], sort) if rows and has_next else None,
         previous_cursor=_cursor(rows[0], sort) if rows and has_previous else None,
+    )
+
+
+def _row(columns) -> InboxRow:
+    (
+        item_id,
+        reference,
+        kind,
+        summary,
+        submitted_at,
+        submitted_by_id,
+        status,
+        is_open,
+        assignee_id,
+        priority,
+        due_at,
+        priority_at,
+        number,
+        employee_name,
+        assignee_name,
+        offer_id,
+        fit_changed_at,
+        forwarded_at,
+        answer,
+    ) = columns
+    return InboxRow(
+        item_id,
+        reference,
+        kind,
+        summary,
+        submitted_at,
+        submitted_by_id,
+        status,
+        is_open,
+        assignee_id,
+        priority,
+        due_at,
+        priority_at,
+        RowCase(number, Named(employee_name)),
+        Named(assignee_name) if assignee_name is not None else None,
+        RowOffer(fit_changed_at, forwarded_at, answer) if offer_id is not None else None,
     )
 
 

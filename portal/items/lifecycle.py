@@ -115,6 +115,11 @@ BURST_EMAILS = 5
 BURST_WINDOW = timedelta(minutes=10)
 
 
+def takes_up(before: SubmissionStatus | None, after: SubmissionStatus | None) -> bool:
+    """Whether a move is a case manager's first triage of an item: it leaves "new", other than by withdrawal."""
+    return before == S.NEW and after not in (S.NEW, S.WITHDRAWN)
+
+
 def unclaimed(submission: Submission) -> bool:
     """Open and nobody's yet: what a case manager may claim without taking it from a colleague."""
     return submission.is_open and submission.assignee_id is None
@@ -189,6 +194,8 @@ def transition(
         submission.status = target
     for name, value in changes.items():
         setattr(submission, name, value)
+    if takes_up(before, submission.status) and submission.triaged_at is None:
+        submission.triaged_at = now
     _schedule(submission)
     event = SubmissionEvent(
         submission=submission,

@@ -75,8 +75,13 @@ class Submission(Model):
         Index("ix_submissions_status_due_at", "status", "due_at", "id"),
         Index("ix_submissions_kind_open_due", "kind", "is_open", "due_at", "id"),
         Index("ix_submissions_submitted_at_id", "submitted_at", "id"),
-        # Covers the tab counts: one pass over the open items' index entries, no row read.
-        Index("ix_submissions_open_counts", "is_open", "status", "assignee_id", "due_at"),
+        # Time to triage of the items received in a period (metrics), from the index alone.
+        Index("ix_submissions_submitted_triaged", "submitted_at", "triaged_at", "status", "case_id"),
+        # The reports of a period (the lag from the first day away, in metrics), by kind.
+        Index("ix_submissions_kind_submitted", "kind", "submitted_at", "case_id"),
+        # The newest open item (what the poll for new items asks after) is one probe. The tab counts are kept in
+        # portal/inbox/models.py, by triggers on this table.
+        Index("ix_submissions_open_id", "is_open", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,6 +98,8 @@ class Submission(Model):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The due date brought forward by what the item is (deadlines.priority_at): sorting on it is sorting by priority.
     priority_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a case manager first took it up (it left "new" other than by withdrawal): the program's time to triage.
+    triaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     summary: Mapped[str] = mapped_column(String(300), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

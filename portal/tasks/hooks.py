@@ -3,10 +3,10 @@ case's tasks in line with the rules (``generation.refresh``) in the same transac
 remember to call it, and none imports the tasks."""
 
 from flask import current_app, has_app_context
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal import settings
+from portal.cases import followers
 from portal.cases.models import Case
 from portal.items.models import InformationRequest, Submission
 from portal.notices.models import Notice
@@ -16,45 +16,24 @@ from portal.tasks import rules as task_rules
 
 # Set False in session.info to write without it, in bulk; `flask portal generate-tasks` brings every case in line.
 ENABLED = "tasks.refresh"
-_PENDING = "tasks.pending_cases"
 
 
-def _case_of(session: Session, thing) -> int | None:
+def _cases_of(session: Session, thing) -> list[int]:
+    # An item's details (a report, a request for accommodation) change with their item, which is collected.
     if isinstance(thing, Case):
-        return thing.id
+        return [thing.id]
     if isinstance(thing, Submission | InformationRequest | ReturnToWorkPlan | Notice):
-        return thing.case_id
+        return [thing.case_id]
     if isinstance(thing, PlanMilestone):
         plan = session.get(ReturnToWorkPlan, thing.plan_id)
-        return plan.case_id if plan is not None else None
-    return None
+        return [plan.case_id] if plan is not None else []
+    return []
 
 
-def _collect(session: Session, _flush_context) -> None:
-    if not session.info.get(ENABLED, True):
-        return
-    pending: set[int] = session.info.setdefault(_PENDING, set())
-    # An item's details (a report, a request for accommodation) change with their item, which is collected.
-    for thing in (*session.new, *session.dirty, *session.deleted):
-        case_id = _case_of(session, thing)
-        if case_id is not None:
-            pending.add(case_id)
-
-
-def _refresh(session: Session) -> None:
-    session.flush()  # what is still unflushed is collected too
-    pending = session.info.pop(_PENDING, None)
-    if not pending or not has_app_context() or "portal.task_rules" not in current_app.extensions:
-        return
-    generation.refresh(session, task_rules.current(), settings.current().deadlines, pending)
-
-
-def _forget(session: Session, *_args) -> None:
-    session.info.pop(_PENDING, None)
+def _refresh(session: Session, case_ids: set[int]) -> None:
+    if has_app_context() and "portal.task_rules" in current_app.extensions:
+        generation.refresh(session, task_rules.current(), settings.current().deadlines, case_ids)
 
 
 def register() -> None:
-    if not event.contains(Session, "after_flush", _collect):
-        event.listen(Session, "after_flush", _collect)
-        event.listen(Session, "before_commit", _refresh)
-        event.listen(Session, "after_rollback", _forget)
+    followers.follow(followers.Follower(ENABLED, _cases_of, _refresh))

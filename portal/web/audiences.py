@@ -29,4 +29,6 @@ clinician = audience_blueprint("clinician", "/clinician")
 supervisor = audience_blueprint("supervisor", "/supervisor")
 inbox = audience_blueprint("inbox", "/inbox")
 admin = audience_blueprint("admin", "/admin")
-AUDIENCES = (employee, clinician, supervisor, inbox, admin)
+# The program's figures: case managers, supervisors (their team's) and admins (the workload), each their own part.
+metrics = audience_blueprint("metrics", "/figures")
+AUDIENCES = (employee, clinician, supervisor, inbox, admin, metrics)

@@ -51,6 +51,21 @@ def test_claiming_a_new_item_starts_its_review_and_assigns_it(db_session, item, 
     assert [event.action for event in item.events] == ["claim"]
 
 
+def test_the_first_time_a_case_manager_takes_an_item_up_is_its_triage_and_stays(db_session, item, manager):
+    assert item.triaged_at is None
+    submissions.claim(db_session, item, manager, item.version)
+    first = item.triaged_at
+    assert first is not None
+    other = factories.user(db_session, Role.CASE_MANAGER)
+    submissions.assign(db_session, item, manager, other, item.version)
+    assert item.triaged_at == first  # handed on, not triaged again
+
+
+def test_an_item_withdrawn_before_anyone_took_it_up_was_never_triaged(db_session, item):
+    submissions.withdraw(db_session, item, item.submitted_by, item.version)
+    assert item.status == SubmissionStatus.WITHDRAWN and item.triaged_at is None
+
+
 def test_an_item_claimed_by_someone_else_cannot_be_claimed(db_session, item, manager):
     claimed(db_session, item, manager)
     other = factories.user(db_session, Role.CASE_MANAGER)

@@ -1,0 +1,60 @@
+"""Day arithmetic both databases can do inside an aggregate: a date or a UTC timestamp as a whole day number, so
+that a difference of two is a number of days. The numbers differ between the databases; only differences are
+used."""
+
+from sqlalchemy import DateTime, Integer
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+
+class day_number(FunctionElement):  # noqa: N801  an SQL function, named as SQL names them
+    """The day of a date, or of a UTC timestamp moved by ``offset_hours`` (a program's offset from UTC)."""
+
+    type = Integer()
+    inherit_cache = False  # the offset is written into the statement
+
+    def __init__(self, expression, offset_hours: int = 0) -> None:
+        self.offset_hours = int(offset_hours)
+        super().__init__(expression)
+
+
+@compiles(day_number, "sqlite")
+def _sqlite_day_number(element, compiler, **kw):
+    # julianday() is a day count from noon: midnight is x.5, so subtracting a half and truncating gives the day.
+    argument = compiler.process(element.clauses, **kw)
+    return f"CAST(julianday({argument}) + {element.offset_hours} / 24.0 - 0.5 AS INTEGER)"
+
+
+@compiles(day_number, "postgresql")
+def _postgresql_day_number(element, compiler, **kw):
+    # A date minus a date is a number of days; a timestamp's day is its day in UTC (as SQLite keeps it), moved.
+    (clause,) = element.clauses
+    argument = compiler.process(clause, **kw)
+    if isinstance(getattr(clause.type, "impl_instance", clause.type), DateTime):
+        argument = f"CAST(({argument}) AT TIME ZONE 'UTC' + INTERVAL '{element.offset_hours} hours' AS DATE)"
+    return f"({argument} - DATE '2000-01-01')"
+
+
+def days_between(start, end) -> ColumnElement[int]:
+    """Days from ``start`` (a date or a timestamp, or a column of one) to ``end``."""
+    return day_number(end) - day_number(start)
+
+
+class hours_between(FunctionElement):  # noqa: N801
+    """Whole hours from the first timestamp to the second."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(hours_between, "sqlite")
+def _sqlite_hours_between(element, compiler, **kw):
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    # To the second first: a day fraction times 24 falls just short of a whole hour (3.99999 for 4).
+    return f"(CAST(round((julianday({end}) - julianday({start})) * 86400) AS INTEGER) / 3600)"
+
+
+@compiles(hours_between, "postgresql")
+def _postgresql_hours_between(element, compiler, **kw):
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(floor(extract(epoch FROM ({end}) - ({start})) / 3600) AS INTEGER)"
