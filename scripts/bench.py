@@ -1,4 +1,5 @@
-"""Inbox and caseload benchmark: how fast each inbox view, the caseload and a case's page answer as the program grows.
+"""Inbox, caseload and figures benchmark: how fast each inbox view, the caseload, a case's page and the program's
+figures answer as the program grows.
 
 For each size (1,000, 10,000 and 100,000 submissions by default), and a program of the largest size with a
 large backlog (35% of its items open, against about 2%), on each database (SQLite in

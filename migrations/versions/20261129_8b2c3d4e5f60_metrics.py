@@ -46,7 +46,7 @@ def upgrade():
     op.create_index(
         "ix_submissions_submitted_triaged", "submissions", ["submitted_at", "triaged_at", "status", "case_id"]
     )
-    op.create_index("ix_submissions_kind_submitted", "submissions", ["kind", "submitted_at", "case_id"])
+    op.create_index("ix_submissions_kind_submitted", "submissions", ["kind", "submitted_at", "case_id", "id"])
     op.create_index(
         "ix_accommodation_requests_decided", "accommodation_requests", ["decided_at", "decision_due", "submission_id"]
     )

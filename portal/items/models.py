@@ -78,7 +78,7 @@ class Submission(Model):
         # Time to triage of the items received in a period (metrics), from the index alone.
         Index("ix_submissions_submitted_triaged", "submitted_at", "triaged_at", "status", "case_id"),
         # The reports of a period (the lag from the first day away, in metrics), by kind.
-        Index("ix_submissions_kind_submitted", "kind", "submitted_at", "case_id"),
+        Index("ix_submissions_kind_submitted", "kind", "submitted_at", "case_id", "id"),
         # The newest open item (what the poll for new items asks after) is one probe. The tab counts are kept in
         # portal/inbox/models.py, by triggers on this table.
         Index("ix_submissions_open_id", "is_open", "id"),

@@ -657,6 +657,9 @@ def accommodation(session, scope: Scope, clock: Clock, _managers: dict[int, str]
         .where(
             AccommodationRequest.decided_at >= clock.start_of(filters.since),
             AccommodationRequest.decided_at < clock.start_of(filters.until + timedelta(1)),
+            # Implied, and said so that the items are read from their kind's index, not all of them.
+            Submission.kind == SubmissionKind.ACCOMMODATION_REQUEST,
+            Submission.submitted_at < clock.start_of(filters.until + timedelta(1)),
         )
         .group_by(took, on_time)
     )

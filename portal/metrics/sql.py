@@ -2,7 +2,7 @@
 that a difference of two is a number of days. The numbers differ between the databases; only differences are
 used."""
 
-from sqlalchemy import DateTime, Integer
+from sqlalchemy import DateTime, Integer, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -11,27 +11,26 @@ class day_number(FunctionElement):  # noqa: N801  an SQL function, named as SQL 
     """The day of a date, or of a UTC timestamp moved by ``offset_hours`` (a program's offset from UTC)."""
 
     type = Integer()
-    inherit_cache = False  # the offset is written into the statement
+    inherit_cache = True  # the offset is a bound value: one compiled statement serves every offset
 
     def __init__(self, expression, offset_hours: int = 0) -> None:
-        self.offset_hours = int(offset_hours)
-        super().__init__(expression)
+        super().__init__(expression, literal(int(offset_hours), Integer()))
 
 
 @compiles(day_number, "sqlite")
 def _sqlite_day_number(element, compiler, **kw):
     # julianday() is a day count from noon: midnight is x.5, so subtracting a half and truncating gives the day.
-    argument = compiler.process(element.clauses, **kw)
-    return f"CAST(julianday({argument}) + {element.offset_hours} / 24.0 - 0.5 AS INTEGER)"
+    argument, offset = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(julianday({argument}) + {offset} / 24.0 - 0.5 AS INTEGER)"
 
 
 @compiles(day_number, "postgresql")
 def _postgresql_day_number(element, compiler, **kw):
     # A date minus a date is a number of days; a timestamp's day is its day in UTC (as SQLite keeps it), moved.
-    (clause,) = element.clauses
-    argument = compiler.process(clause, **kw)
+    clause, offset_clause = element.clauses
+    argument, offset = compiler.process(clause, **kw), compiler.process(offset_clause, **kw)
     if isinstance(getattr(clause.type, "impl_instance", clause.type), DateTime):
-        argument = f"CAST(({argument}) AT TIME ZONE 'UTC' + INTERVAL '{element.offset_hours} hours' AS DATE)"
+        argument = f"CAST(({argument}) AT TIME ZONE 'UTC' + make_interval(hours => {offset}) AS DATE)"
     return f"({argument} - DATE '2000-01-01')"
 
 
