@@ -8,14 +8,22 @@ from wtforms.validators import Optional, ValidationError
 from portal.cases.models import CaseType
 from portal.metrics.queries import LONGEST_RANGE_DAYS
 
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+TOO_LONG = "Choose a period of five years or less."  # far enough either way for any program's history and plans
+
 
 def _any(label: str, options) -> list[SelectChoice]:
     return [SelectChoice("", label)] + [SelectChoice(value, text) for value, text in options]
 
 
+def _a_year_we_count(_form, field) -> None:
+    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(f"Give a day between the years {FIRST_YEAR} and {LAST_YEAR}.")
+
+
 class FiguresFilterForm(Form):
-    since = DateField("From", validators=[Optional()], id="figures-since")
-    until = DateField("To", validators=[Optional()], id="figures-until")
+    since = DateField("From", validators=[Optional(), _a_year_we_count], id="figures-since")
+    until = DateField("To", validators=[Optional(), _a_year_we_count], id="figures-until")
     case_type = SelectField(
         "Case type",
         choices=_any("Every case type", [(t.value, t.label) for t in CaseType]),
@@ -31,4 +39,4 @@ class FiguresFilterForm(Form):
             if field.data < self.since.data:
                 raise ValidationError("The end of the period comes before its start: give a later day.")
             if field.data - self.since.data > timedelta(days=LONGEST_RANGE_DAYS):
-                raise ValidationError("Choose a period of five years or less.")
+                raise ValidationError(TOO_LONG)

@@ -37,12 +37,23 @@ def test_a_period_that_ends_before_it_starts_is_explained_next_to_its_field_and_
         "since=0001-01-01&until=9999-12-31",
         "case_type=%00&department=%00&case_manager=99999999999999999999999",
         "since=2026-01-01%00",
+        "since=0001-01-01",
+        "until=9999-12-31",
+        "since=9999-12-30&until=9999-12-31",
     ],
 )
 def test_odd_input_in_the_address_never_answers_an_error_page(web, login_as, query):
     login_as(Role.CASE_MANAGER)
     assert web.client.get(f"/figures/?{query}").status_code == 200
     assert web.client.get(f"/figures/cases.csv?{query}").status_code == 200
+
+
+def test_a_period_too_long_or_out_of_any_history_is_explained_and_the_last_three_months_shown(web, login_as):
+    login_as(Role.CASE_MANAGER)
+    html = web.client.get("/figures/?since=1990-01-01").get_data(as_text=True)
+    assert 'id="figures-since-error"' in html and "five years or less" in html
+    html = web.client.get("/figures/?since=9999-12-30&until=9999-12-31").get_data(as_text=True)
+    assert "between the years 1900 and 2199" in html
 
 
 def test_a_csv_cell_a_spreadsheet_would_run_starts_with_an_apostrophe(web, login_as, db_session):

@@ -11,7 +11,7 @@ from portal.core.numbers import whole_number
 from portal.extensions import db
 from portal.items.deadlines import local_date
 from portal.metrics import charts, csv_tables, queries
-from portal.metrics.forms import FiguresFilterForm
+from portal.metrics.forms import TOO_LONG, FiguresFilterForm
 from portal.web.audiences import metrics
 from portal.web.responses import render
 
@@ -25,6 +25,9 @@ def _filters(form: FiguresFilterForm, today) -> queries.Filters:
     until = form.until.data if dates_valid and form.until.data else default.until
     if since > until:  # a start alone, after today: the period is that day
         until = since
+    if (until - since).days > queries.LONGEST_RANGE_DAYS:  # a start alone, long ago
+        form.since.errors = [*form.since.errors, TOO_LONG]
+        since, until = default.since, default.until
     return queries.Filters(
         since=since,
         until=until,
