@@ -16,7 +16,7 @@ class Follower:
     # command brings every case in line afterwards).
     name: str
     cases_of: Callable[[Session, object], Iterable[int]]  # the cases a changed object belongs to, if any
-    refresh: Callable[[Session, set[int]], None]
+    refresh: Callable[[Session, set[int]], object]  # what it returns (a count, say) is not used here
 
 
 _FOLLOWERS: dict[str, Follower] = {}

@@ -87,9 +87,5 @@ def _cases_of(session: Session, thing) -> list[int]:
     return []
 
 
-def _follow(session: Session, case_ids: set[int]) -> None:
-    refresh(session, case_ids)
-
-
 def register() -> None:
-    followers.follow(followers.Follower(ENABLED, _cases_of, _follow))
+    followers.follow(followers.Follower(ENABLED, _cases_of, refresh))
