@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.sql.expression import ColumnElement
 
 from portal import access
@@ -305,12 +305,13 @@ def triage(session, scope: Scope, clock: Clock, _managers: dict[int, str]) -> Se
 
 def overdue(session, scope: Scope, clock: Clock, _managers: dict[int, str]) -> Section:
     conditions = scope.cases()
-    items = _joined(
-        select(func.count(Submission.id)).where(Submission.is_open, Submission.due_at < clock.now), conditions
-    )
+    items = select(func.count(Submission.id)).where(Submission.is_open, Submission.due_at < clock.now)
     tasks = select(func.count(Task.id)).where(Task.is_open, Task.due_on < clock.today)
     if conditions:
-        tasks = tasks.join(Case, Task.case_id == Case.id).where(*conditions)
+        # Each overdue item's case asked about (few), rather than every case of a type searched for its items: as
+        # a join, SQLite walks all the leave cases (14 ms) to find a handful of items.
+        items = items.where(exists().where(Case.id == Submission.case_id, *conditions))
+        tasks = tasks.where(exists().where(Case.id == Task.case_id, *conditions))
     items_overdue, tasks_overdue = session.execute(select(items.scalar_subquery(), tasks.scalar_subquery())).one()
     return Section(
         "overdue",

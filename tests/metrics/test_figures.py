@@ -144,6 +144,9 @@ def test_filters_by_case_type_department_and_case_manager(db_session, program):
     manager = program.first_manager
     leave = figures(db_session, manager, replace(PERIOD, case_type=CaseType.LEAVE))
     assert rows(leave["cases"])["Open now"] == 1
+    assert rows(leave["overdue"]) == {"Items": 0, "Tasks": 1}  # the task is the warehouse case's
+    compensation = figures(db_session, manager, replace(PERIOD, case_type=CaseType.WORKERS_COMPENSATION))
+    assert rows(compensation["overdue"]) == {"Items": 1, "Tasks": 0}  # the office case's item
     warehouse = figures(db_session, manager, replace(PERIOD, department="Warehouse"))
     assert rows(warehouse["days_lost"], "days_lost_by_type") == {"Leave": (58, 0)}
     second = figures(db_session, manager, replace(PERIOD, case_manager_id=program.second_manager.id))
