@@ -1,15 +1,16 @@
 """The dashboard's filters, read from the address: a set of figures is a link to share."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from wtforms import DateField, Form, SelectChoice, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from portal.cases.models import CaseType
-from portal.metrics.queries import LONGEST_RANGE_DAYS
+from portal.core.numbers import whole_number
+from portal.metrics.queries import LONGEST_RANGE_DAYS, Filters
 
-FIRST_YEAR, LAST_YEAR = 1900, 2199
-TOO_LONG = "Choose a period of five years or less."  # far enough either way for any program's history and plans
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # far enough either way for any program's history and plans
+TOO_LONG = "Choose a period of five years or less."
 
 
 def _any(label: str, options) -> list[SelectChoice]:
@@ -33,6 +34,37 @@ class FiguresFilterForm(Form):
     # One no longer on the list (a department renamed since the link was made) counts nothing rather than failing.
     department = SelectField("Department", choices=[], id="figures-department", validate_choice=False)
     case_manager = SelectField("Case manager", choices=[], id="figures-case_manager", validate_choice=False)
+
+    def __init__(self, formdata, today: date) -> None:
+        self.today = today
+        super().__init__(formdata)
+
+    def validate_since(self, field) -> None:
+        # A start alone runs to today: five years at most, as with an end.
+        until_given = self.until.raw_data and self.until.raw_data[0]
+        if field.data and not until_given and FIRST_YEAR <= field.data.year:
+            if (self.today - field.data).days > LONGEST_RANGE_DAYS:
+                raise ValidationError(TOO_LONG)
+
+    def chosen(self) -> Filters:
+        """The filters asked for; the last three months where the dates are wrong (their fields say why)."""
+        default = Filters.default(self.today)
+        self.validate()
+        dates_valid = not (self.since.errors or self.until.errors)
+        since = self.since.data if dates_valid and self.since.data else default.since
+        until = self.until.data if dates_valid and self.until.data else default.until
+        until = max(until, since)  # a start alone, after today: the period is that day
+        # An empty date field shows the period counted, so that it can be changed from there.
+        for field, day in ((self.since, since), (self.until, until)):
+            if not field.raw_data or not field.raw_data[0]:
+                field.raw_data, field.data = [], day
+        return Filters(
+            since=since,
+            until=until,
+            case_type=CaseType(self.case_type.data) if self.case_type.data in set(CaseType) else None,
+            department=self.department.data or None,
+            case_manager_id=whole_number(self.case_manager.data),
+        )
 
     def validate_until(self, field) -> None:
         if self.since.data and field.data:

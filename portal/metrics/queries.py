@@ -162,6 +162,11 @@ class Distribution:
         return None
 
 
+def _measures(key: str, caption: str, rows: list[tuple[Cell, ...]]) -> Table:
+    """A section's table of its measures, one a row."""
+    return Table(key, caption, ("Measure", "Value"), rows)
+
+
 def _count_if(condition) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -288,10 +293,9 @@ def triage(session, scope: Scope, clock: Clock, _managers: dict[int, str]) -> Se
             else f"No item received in the period has been triaged; {waiting:,} still waiting."
         ),
         [
-            Table(
+            _measures(
                 "triage",
                 "Time to first triage",
-                ("Measure", "Value"),
                 [
                     ("Items received and triaged", times.total),
                     ("Median hours to triage", median),
@@ -329,11 +333,13 @@ def caseload(session, scope: Scope, clock: Clock, managers: dict[int, str]) -> S
         select(Case.case_manager_id, func.count(Case.id)).where(IS_OPEN, *scope.cases()).group_by(Case.case_manager_id)
     ).all()
     counted = {manager_id: count for manager_id, count in rows}
-    named = sorted(
-        ((managers.get(manager_id, "Former case manager") if manager_id else "No case manager", count))
-        for manager_id, count in counted.items()
+    named = sorted(  # the busiest first; those with as many, by name
+        (
+            (managers.get(manager_id, "Former case manager") if manager_id else "No case manager", count)
+            for manager_id, count in counted.items()
+        ),
+        key=lambda row: (-row[1], row[0]),
     )
-    named.sort(key=lambda row: -row[1])
     total = sum(counted.values())
     average = total / len([m for m in counted if m]) if any(counted) else 0
     busiest = named[0] if named else None
@@ -386,10 +392,9 @@ def report_lag(session, scope: Scope, clock: Clock, _managers: dict[int, str]) -
             else f"No report of an absence already begun came in the period; {ahead:,} reported ahead."
         ),
         [
-            Table(
+            _measures(
                 "report_lag",
                 "From the first day away to the report",
-                ("Measure", "Value"),
                 [
                     ("Reports after the first day away", after.total),
                     ("Median days", median),
@@ -548,10 +553,9 @@ def return_to_work(session, scope: Scope, clock: Clock, _managers: dict[int, str
             else f"No return with an expected date in the period ({returned:,} returns in all)."
         ),
         [
-            Table(
+            _measures(
                 "return_to_work",
                 "Return to work against the expected date",
-                ("Measure", "Value"),
                 [
                     ("Returned to work in the period", returned),
                     ("By the expected date", on_time),
@@ -635,10 +639,9 @@ def transitional_duty(session, scope: Scope, clock: Clock, _managers: dict[int, 
         f"{with_duty:,} of {active:,} cases ({_share(with_duty, active)}) used transitional duty, "
         f"{days:,} days in all.",
         [
-            Table(
+            _measures(
                 "transitional_duty",
                 "Transitional duty",
-                ("Measure", "Value"),
                 [("Cases open in the period", active), ("With transitional duty", with_duty), ("Days on duty", days)],
             )
         ],
@@ -699,10 +702,9 @@ def accommodation(session, scope: Scope, clock: Clock, _managers: dict[int, str]
             else f"No request for accommodation was decided in the period; {waiting:,} are past the goal undecided."
         ),
         [
-            Table(
+            _measures(
                 "accommodation",
                 "Accommodation decisions",
-                ("Measure", "Value"),
                 [
                     ("Decided in the period", took_days.total),
                     (f"Within {goal} business days", within),
