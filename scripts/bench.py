@@ -72,7 +72,8 @@ BACKLOG_OPEN_SHARE = 0.35
 TARGET_PAGE_FLOOR = 4.0
 TARGET_FRAGMENT_FLOOR = 3.0
 PAGE_VIEW = "open, sort=due"
-FRAGMENT_VIEW = "open, list fragment (htmx)"
+FRAGMENT_VIEW = "open, rows and pager (htmx)"
+LIST_VIEW = "open, whole list (htmx)"
 DEEP_PAGES = 20
 NEXT_LINK = re.compile(r'<a\b[^>]*\brel="next"[^>]*>')
 HREF = re.compile(r'\bhref="([^"]*)"')
@@ -411,7 +412,8 @@ def inbox_views(session) -> list[tuple[str, str]]:
         ("DEEP open, sort=received", inbox(tab="open", sort="received")),
         ("DEEP tab=closed", inbox(tab="closed")),
     ]
-    views.append((FRAGMENT_VIEW, "/inbox/list?" + urlencode({"tab": "open"})))
+    views.append((LIST_VIEW, "/inbox/list?" + urlencode({"tab": "open"})))
+    views.append((FRAGMENT_VIEW, "/inbox/results?" + urlencode({"tab": "open"})))
     views.append(("new-items poll", "/inbox/new?" + urlencode({"since": newest})))
     return views + case_views(session) + figures_views()
 
@@ -486,10 +488,12 @@ def follow_next(client, url: str) -> tuple[str, int]:
 
 
 def htmx_headers(url: str) -> dict[str, str]:
-    """The new-items poll and the list fragment are htmx's own requests (without htmx the portal sends the browser
-    to the page); the fragment is asked for from the inbox page, as a click on a tab does."""
-    if url.startswith("/inbox/list"):
-        return {"HX-Request": "true", "HX-Target": "inbox-list", "HX-Current-URL": "http://localhost/inbox/"}
+    """The new-items poll and the list's fragments are htmx's own requests (without htmx the portal sends the browser
+    to the page); a fragment is asked for from the inbox page, as a click on a tab (the whole list) or on Show them
+    (its rows and pager) does."""
+    for fragment, target in (("/inbox/list", "inbox-list"), ("/inbox/results", "inbox-results")):
+        if url.startswith(fragment):
+            return {"HX-Request": "true", "HX-Target": target, "HX-Current-URL": "http://localhost/inbox/"}
     return {"HX-Request": "true"} if url.startswith("/inbox/new") else {}
 
 

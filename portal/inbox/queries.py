@@ -13,12 +13,13 @@ assignee and duty offer), and the list of case managers.
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
+from functools import cache, lru_cache
 
-from sqlalchemy import Select, and_, case, func, select, tuple_
+from sqlalchemy import Select, and_, bindparam, case, exists, func, select, tuple_
 from sqlalchemy.orm import aliased
 
 from portal import access
-from portal.accounts.models import User
+from portal.accounts.models import ClinicianCredential, User
 from portal.accounts.search import named, starts_with
 from portal.cases.models import Case, CaseType
 from portal.core.errors import Conflict, InvalidInput, NotFound
@@ -29,7 +30,6 @@ from portal.inbox.models import UNASSIGNED, InboxCount, InboxDueCount
 from portal.items import lifecycle as submissions
 from portal.items.deadlines import end_of_day, local_date
 from portal.items.models import Submission, SubmissionKind, SubmissionStatus
-from portal.restrictions import clinicians
 from portal.settings import DeadlineSettings
 
 S = SubmissionStatus
@@ -237,33 +237,42 @@ def tab_counts(session, user, now: datetime) -> tuple[dict[str, int], int]:
     the open items: it sums the kept counts (portal/inbox/models.py), a row for each assignee and status and one
     for each day items fall due; it reads from the items only those due today (a UTC day) before now, a range of
     the open items' due-date index, and the newest open item's id, one probe of another."""
-    visible = access.inbox_visibility(user)
     midnight = datetime.combine(now.astimezone(UTC).date(), time(), tzinfo=UTC)
+    row = session.execute(
+        _counting(access.inbox_visibility(user)),
+        {"user_id": user.id, "today": midnight.date(), "midnight": midnight, "now": now},
+    ).one()
+    counts = {"open": row[0], "mine": row[1], "unassigned": row[2], "needs_info": row[3], "overdue": row[4] + row[5]}
+    return counts, row[6]
+
+
+@lru_cache(maxsize=4)
+def _counting(visible) -> Select:
+    """The tab counts' statement for one condition of what the inbox shows, built once: only its values change."""
 
     def counted(condition):
         return func.coalesce(func.sum(case((condition, InboxCount.n), else_=0)), 0)
 
     # Past days' buckets are all overdue; today's items are overdue once their moment has passed.
     overdue_days = select(func.coalesce(func.sum(InboxDueCount.n), 0)).where(
-        InboxDueCount.due_on < midnight.date(), visible
+        InboxDueCount.due_on < bindparam("today", type_=InboxDueCount.due_on.type), visible
     )
     overdue_today = select(func.count()).where(
-        Submission.is_open, Submission.due_at >= midnight, Submission.due_at < now, visible
+        Submission.is_open,
+        Submission.due_at >= bindparam("midnight", type_=Submission.due_at.type),
+        Submission.due_at < bindparam("now", type_=Submission.due_at.type),
+        visible,
     )
     newest = select(Submission.id).where(Submission.is_open, visible).order_by(Submission.id.desc()).limit(1)
-    row = session.execute(
-        select(
-            func.coalesce(func.sum(InboxCount.n), 0),
-            counted(InboxCount.assignee_key == user.id),
-            counted(InboxCount.assignee_key == UNASSIGNED),
-            counted(InboxCount.status == S.NEEDS_INFO.value),
-            overdue_days.scalar_subquery(),
-            overdue_today.scalar_subquery(),
-            func.coalesce(newest.scalar_subquery(), 0),
-        ).where(visible)
-    ).one()
-    counts = {"open": row[0], "mine": row[1], "unassigned": row[2], "needs_info": row[3], "overdue": row[4] + row[5]}
-    return counts, row[6]
+    return select(
+        func.coalesce(func.sum(InboxCount.n), 0),
+        counted(InboxCount.assignee_key == bindparam("user_id", type_=InboxCount.assignee_key.type)),
+        counted(InboxCount.assignee_key == UNASSIGNED),
+        counted(InboxCount.status == S.NEEDS_INFO.value),
+        overdue_days.scalar_subquery(),
+        overdue_today.scalar_subquery(),
+        func.coalesce(newest.scalar_subquery(), 0),
+    ).where(visible)
 
 
 def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettings, per_page: int) -> InboxPage:
@@ -286,8 +295,32 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
         key, bound = tuple_(column, Submission.id), tuple_(*cursor)
         chosen = chosen.where(key < bound if descending else key > bound)
     chosen = chosen.order_by(*order).limit(per_page + 1)
+    query = _listed().where(Submission.id.in_(chosen.scalar_subquery())).order_by(*order)
+    listed = session.execute(query).all()
+    rows = [_row(columns[:-1]) for columns in listed]
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if backwards:
+        rows.reverse()
+    has_next = more if not backwards else True
+    has_previous = (more if backwards else cursor is not None) and bool(rows)
+    return InboxPage(
+        items=rows,
+        counts=counts,
+        newest_id=newest_id,
+        unverified_senders={columns.submitted_by_id for columns in listed if columns.unverified_clinician},
+        next_cursor=_cursor(rows[-1], sort) if rows and has_next else None,
+        previous_cursor=_cursor(rows[0], sort) if rows and has_previous else None,
+    )
+
+
+@cache
+def _listed() -> Select:
+    """The columns of a listed item, with its case, employee, assignee and offer, and whether it is a report from a
+    clinician no case manager has confirmed; built once, as it never changes (only which items it reads)."""
     employee, assignee = aliased(User), aliased(User)
-    query = (
+    confirmed = exists().where(ClinicianCredential.clinician_id == Submission.submitted_by_id)
+    return (
         select(
             Submission.id,
             Submission.reference,
@@ -308,28 +341,12 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
             DutyOffer.fit_changed_at,
             DutyOffer.forwarded_at,
             DutyOffer.employee_answer,
+            and_(Submission.kind == SubmissionKind.RESTRICTION_REPORT, ~confirmed).label("unverified_clinician"),
         )
         .join(Case, Submission.case_id == Case.id)
         .join(employee, Case.employee_id == employee.id)
         .outerjoin(assignee, Submission.assignee_id == assignee.id)
         .outerjoin(DutyOffer, DutyOffer.submission_id == Submission.id)
-        .where(Submission.id.in_(chosen.scalar_subquery()))
-    )
-    rows = [_row(columns) for columns in session.execute(query.order_by(*order))]
-    more = len(rows) > per_page
-    rows = rows[:per_page]
-    if backwards:
-        rows.reverse()
-    has_next = more if not backwards else True
-    has_previous = (more if backwards else cursor is not None) and bool(rows)
-    reporters = {row.submitted_by_id for row in rows if row.kind == SubmissionKind.RESTRICTION_REPORT}
-    return InboxPage(
-        items=rows,
-        counts=counts,
-        newest_id=newest_id,
-        unverified_senders=clinicians.unverified_among(session, reporters),
-        next_cursor=_cursor(rows[-1], sort) if rows and has_next else None,
-        previous_cursor=_cursor(rows[0], sort) if rows and has_previous else None,
     )
 
 

@@ -20,7 +20,7 @@ from portal.core.columns import utcnow
 from portal.core.numbers import whole_number
 from portal.documents import operations as documents
 from portal.extensions import db, htmx
-from portal.inbox import kinds, queries, reviews
+from portal.inbox import kinds, queries, reviews, rows
 from portal.inbox.forms import (
     AccommodationDecisionForm,
     ActionForm,
@@ -43,11 +43,28 @@ from portal.web.audiences import inbox
 from portal.web.responses import form_status, redirect_after_post, refusals, render
 
 
-def _inbox_context(view: queries.InboxView, now, **extra) -> dict:
-    """The list screen's context: one page of the view with the tab counts, and its forms."""
+def _results_context(view: queries.InboxView, now) -> dict:
+    """A page of the view, with the tab counts: what the rows and pager need."""
     page = queries.page(
         db.session, current_user, view, now, settings.current().deadlines, current_app.config["PAGE_SIZE"]
     )
+    deadlines = settings.current().deadlines
+    return {
+        "page": page,
+        "rows": [rows.row(item, now, deadlines, page.unverified_senders) for item in page.items],
+        "view": view,
+        "counts": page.counts,
+        "newest_id": page.newest_id,
+        "new_count": 0,
+        "tabs": queries.TABS,
+        "sorts": queries.SORTS,
+        "now": now,
+        "settings": deadlines,
+    }
+
+
+def _inbox_context(view: queries.InboxView, now, **extra) -> dict:
+    """The list screen's context: one page of the view with the tab counts, and its forms."""
     managers = _case_manager_choices()
     filters = InboxFilterForm(
         data={
@@ -59,20 +76,7 @@ def _inbox_context(view: queries.InboxView, now, **extra) -> dict:
     ]
     bulk_form = extra.pop("bulk_form", None) or BulkActionForm(formdata=None, prefix="bulk")
     bulk_form.assignee.choices = [SelectChoice("", "Choose a case manager")] + managers
-    return {
-        "page": page,
-        "view": view,
-        "counts": page.counts,
-        "newest_id": page.newest_id,
-        "new_count": 0,
-        "tabs": queries.TABS,
-        "sorts": queries.SORTS,
-        "filters": filters,
-        "bulk_form": bulk_form,
-        "now": now,
-        "settings": settings.current().deadlines,
-        **extra,
-    }
+    return _results_context(view, now) | {"filters": filters, "bulk_form": bulk_form, **extra}
 
 
 def _view_address(view: queries.InboxView) -> str:
@@ -98,12 +102,28 @@ def home():
 
 @inbox.get("/list")
 def inbox_list():
-    """The list alone, for a change of view in place (a tab, a filter, a page); the browser's address
+    """The list alone, for a change of view in place (a tab, a filter, an order); the browser's address
     becomes the view's own. Without htmx, the view's page."""
     view = queries.InboxView.parse(request.args)
     if not htmx:
         return redirect(_view_address(view))
     body, status = render("inbox/home.html", block="inbox_list", **_inbox_context(view, utcnow()))
+    return make_response(body, status, push_url=_view_address(view))
+
+
+@inbox.get("/results")
+def inbox_results():
+    """Another page of the same view (Next page, Show them): its rows and pager alone, with every tab's count and
+    the new-items notice (now nothing new) out of band. Without htmx, the view's page."""
+    view = queries.InboxView.parse(request.args)
+    if not htmx:
+        return redirect(_view_address(view))
+    body, status = render(
+        "inbox/home.html",
+        block=["inbox_results", "new_items", "tab_counts_oob"],
+        new_items_oob=True,
+        **_results_context(view, utcnow()),
+    )
     return make_response(body, status, push_url=_view_address(view))
 
 
@@ -134,8 +154,9 @@ def new_items():
 
 @inbox.post("/several")
 def act_on_several():
-    """Claim or assign the chosen items, then show the same view again with what happened."""
-    view = queries.InboxView.parse(request.args)
+    """Claim or assign the chosen items, then show the same view again with what happened (its page comes with
+    the ticked rows, which carry it)."""
+    view = queries.InboxView.parse(request.values)
     form = BulkActionForm(prefix="bulk")
     form.assignee.choices = _case_manager_choices()
     one = request.form.get("claim_one", "")
@@ -233,7 +254,9 @@ def _review_context(item, now, notice=None, **replacing) -> dict:
         "notice": notice,
         **_review_forms(item, **replacing),
     }
-    return context | kinds.review_context(db.session, item, now.date())
+    context |= kinds.review_context(db.session, item, now.date())
+    unverified = {item.submitted_by_id} if context.get("unverified_clinician") else set()
+    return context | {"row": rows.row(item, now, context["settings"], unverified)}
 
 
 def review_screen(item, status: int = 200, notice=None, **replacing):

@@ -6,6 +6,7 @@ rules count every day. A deadline falls at the end of its day in the program's
 time zone, so "due 5 December" means all of 5 December where the program is.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from portal.core.columns import utcnow
+from portal.core.dates import written_date
 from portal.settings import DeadlineSettings
 
 
@@ -106,6 +108,31 @@ def due_state(due_at: datetime | None, now: datetime, settings: DeadlineSettings
     if remaining == 0:
         return DueState.DUE_TODAY
     return DueState.DUE_SOON if remaining <= 2 else DueState.LATER
+
+
+@dataclass(frozen=True)
+class DueNote:
+    """A due date as it reads beside what is due; an overdue one or one due today stands out."""
+
+    modifier: str  # how it is marked: "overdue", "today", "soon" (tomorrow), or "" (later)
+    words: str
+
+    @property
+    def pressing(self) -> bool:
+        return self.modifier in ("overdue", "today")
+
+
+def due_note(due_at: datetime, now: datetime, settings: DeadlineSettings) -> DueNote:
+    day = written_date(local_date(due_at, settings))
+    state = due_state(due_at, now, settings)
+    remaining = days_remaining(due_at, now, settings)
+    if state == DueState.OVERDUE:
+        return DueNote("overdue", f"Overdue: was due {day}")
+    if state == DueState.DUE_TODAY:
+        return DueNote("today", f"Due today ({day})")
+    if remaining == 1:
+        return DueNote("soon", f"Due tomorrow ({day})")
+    return DueNote("", f"Due {day} ({remaining} days left)")
 
 
 def item_due_state(status: str, due_at: datetime | None, now: datetime, settings: DeadlineSettings) -> DueState | None:

@@ -51,16 +51,6 @@ def credentials_for(session, clinician_ids) -> dict[int, ClinicianCredential]:
     return {row.clinician_id: row for row in rows}
 
 
-def unverified_among(session, clinician_ids) -> set[int]:
-    """Which of these clinicians' accounts no case manager has confirmed: one query, however many (and
-    however few: a list runs the same queries whatever it shows)."""
-    ids = set(clinician_ids)
-    confirmed = session.scalars(
-        select(ClinicianCredential.clinician_id).where(ClinicianCredential.clinician_id.in_(ids))
-    )
-    return ids - set(confirmed)
-
-
 def refusal_to_accept(session, submission: Submission) -> str | None:
     """Why a report cannot be accepted yet, if it cannot: its clinician is unverified."""
     if credential_of(session, submission.submitted_by) is not None:

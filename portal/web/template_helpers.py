@@ -15,9 +15,9 @@ from portal.cases.models import AuthorisationScope, CaseOutcome, ReturnDuty
 from portal.core.dates import written_date, written_moment
 from portal.documents import operations as documents
 from portal.files import storage
+from portal.inbox.rows import item_status
 from portal.intake.models import Need
 from portal.items import deadlines
-from portal.items import lifecycle as submissions
 from portal.restrictions import operations as restrictions
 
 
@@ -71,19 +71,6 @@ def employee_status(submission) -> str:
             return "You accepted the alternative"
         return DECISION_STATUS[request.decision]
     return EMPLOYEE_STATUS[submission.status]
-
-
-def item_status(submission) -> str:
-    """A submission's status for the case manager: an offer they accepted went on to the employee, whose
-    answer is what matters now (a declined offer is not "Accepted")."""
-    offer = submission.duty_offer if submission.kind == "duty_offer" else None
-    if offer is not None and offer.forwarded_at is not None:
-        return (
-            f"Forwarded; {offer.employee_answer} by the employee"
-            if offer.employee_answer
-            else ("Forwarded; waiting for the employee's answer")
-        )
-    return submission.status_label
 
 
 def offer_state(submission) -> str:
@@ -148,10 +135,7 @@ def register(app) -> None:
     app.jinja_env.globals["contact_label"] = lambda key: accommodations.CONTACT_PREFERENCES.get(key, key)
     app.jinja_env.globals["due_days"] = deadlines.days_remaining
     app.jinja_env.globals["due_state"] = deadlines.due_state
-    app.jinja_env.globals["item_due_state"] = deadlines.item_due_state
-    app.jinja_env.globals["unclaimed"] = submissions.unclaimed
-    app.jinja_env.globals["priority_level"] = deadlines.priority
-    app.jinja_env.globals["priority_reason"] = deadlines.priority_reason
+    app.jinja_env.globals["due_note"] = deadlines.due_note
     app.jinja_env.globals["case_status"] = lambda case: case.status_on(_program_today()).label
     app.jinja_env.globals["duty_to_start"] = lambda case: case.duty_to_start(_program_today())
     app.jinja_env.globals["end_of_day"] = lambda day: deadlines.end_of_day(day, settings.current().deadlines)

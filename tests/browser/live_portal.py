@@ -9,6 +9,7 @@ import itertools
 import re
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -218,6 +219,16 @@ class LivePortal:
             actor = db.session.scalar(select(User).where(User.email == email))
             item = db.session.scalar(select(Submission).where(Submission.reference == reference))
             submissions.claim(db.session, item, actor, item.version)
+
+    @contextmanager
+    def pages_of(self, size: int):
+        """Lists of ``size`` rows a page while inside, so that a few items make several pages."""
+        usual = self.app.config["PAGE_SIZE"]
+        self.app.config["PAGE_SIZE"] = size
+        try:
+            yield
+        finally:
+            self.app.config["PAGE_SIZE"] = usual
 
     def make_overdue(self, reference: str, days: int) -> None:
         """Move the item's due date ``days`` into the past, as if it had waited that long since arriving."""

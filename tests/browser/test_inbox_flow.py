@@ -230,6 +230,50 @@ def test_new_items_are_announced_and_shown_only_when_asked_for(sign_in, portal):
     expect(manager.locator(".inbox > #inbox-list")).to_have_count(1)
 
 
+def test_another_page_swaps_the_rows_alone_and_claiming_there_stays_on_that_page(sign_in, portal):
+    references = [portal.new_document(note=f"Paged, number {number}") for number in range(1, 6)]
+    for days, reference in enumerate(references, start=1):
+        portal.make_overdue(reference, days=days)
+    manager = sign_in("case manager")
+
+    def shown() -> list[str]:
+        return [
+            label.replace("Select ", "")
+            for label in manager.locator("tr.inbox-row input[type=checkbox]").evaluate_all(
+                "boxes => boxes.map(box => box.getAttribute('aria-label'))"
+            )
+        ]
+
+    with portal.pages_of(2):
+        manager.goto("/inbox/?tab=overdue&sort=received")
+        expect(manager.locator("tr.inbox-row")).to_have_count(2)
+        first_page = shown()
+        manager.get_by_text("Filters", exact=True).click()  # left open, as a case manager may
+
+        # By keyboard to Next page: the rows change; the heading, tabs and filters stay as they were.
+        tab_to(manager, manager.locator("#next-page"))
+        with manager.expect_response(re.compile(r"/inbox/results\?")):
+            manager.keyboard.press("Enter")
+        manager.wait_for_url(lambda url: "after" in view_in(url))
+        expect(manager.locator("tr.inbox-row")).to_have_count(2)
+        second_page = shown()
+        assert not set(second_page) & set(first_page)
+        expect(manager.locator("#next-page")).to_be_focused()  # five overdue items at least: a third page
+        assert_focus_visible(manager)
+        expect(manager.locator(".inbox-filters__more")).to_have_attribute("open", "")
+        expect(heading(manager)).to_have_text("Inbox: Overdue")
+        manager.get_by_text("Filters", exact=True).click()  # folded again, out of the rows' way
+
+        # Claiming a row on this page shows this page again, not the first.
+        chosen = row(manager, second_page[0])
+        chosen.get_by_role("checkbox").check()
+        with manager.expect_response(re.compile(r"/inbox/several\?")):
+            manager.get_by_role("button", name="Claim selected").click()
+        expect(manager.locator("#flash-messages")).to_contain_text("Claimed 1 item.")
+        expect(chosen.locator("[data-claim]")).to_have_count(0)
+        assert shown() == second_page
+
+
 def test_every_view_and_state_of_the_inbox_passes_the_accessibility_checks(sign_in, portal):
     portal.new_document(note="Something in every open view")
     manager = sign_in("case manager")

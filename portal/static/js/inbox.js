@@ -28,19 +28,22 @@
   }
   function moreFilters() { return document.querySelector(".inbox-filters__more"); }
 
+  // The whole list (a change of view, an action on ticked rows) or its rows and pager alone (another page).
+  function isList(element) { return Boolean(element) && (element.id === "inbox-list" || element.id === "inbox-results"); }
+
   // Remember which row an action on the list or the pane came from (the 30-second poll is neither).
   document.addEventListener("htmx:beforeRequest", function (event) {
     var target = event.detail.target;
-    if (!target || (target.id !== "inbox-list" && target.id !== "item-pane")) { return; }
+    if (!target || (!isList(target) && target.id !== "item-pane")) { return; }
     // Claim or Assign selected: back to the first of the rows ticked.
-    var ticked = target.id === "inbox-list" ? document.querySelector("tr.inbox-row input[type=checkbox]:checked") : null;
+    var ticked = isList(target) ? document.querySelector("tr.inbox-row input[type=checkbox]:checked") : null;
     var row = rowOf(document.activeElement) || rowOf(event.detail.elt) || rowOf(ticked);
     lastRowId = row ? row.id : null;
     lastRowIndex = row ? listRows().indexOf(row) : -1;
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (!event.detail.target || event.detail.target.id !== "inbox-list") { return; }
+    if (!isList(event.detail.target)) { return; }
     var more = moreFilters();
     filtersWereOpen = Boolean(more && more.open);
     focusedId = document.activeElement ? document.activeElement.id : null;
@@ -48,7 +51,9 @@
 
   document.addEventListener("htmx:afterSwap", function (event) {
     var list = document.getElementById("inbox-list");
-    if (event.target === list) {
+    // The event fires on each element swapped in, those out of band too: act once, on the list's own.
+    var target = event.detail.target;
+    if (isList(target) && target.contains(event.target)) {
       // The folded filters stay as they were: a change of filter redraws them, and focus goes back
       // to the filter (htmx could not, while the fold was still closed).
       var more = moreFilters();
@@ -61,8 +66,8 @@
       var row = lastRowId && document.getElementById(lastRowId);
       var rows = listRows();
       if (!row && lastRowIndex >= 0 && rows.length) { row = rows[Math.min(lastRowIndex, rows.length - 1)]; }
-      var target = row ? openLink(row) : document.getElementById("inbox-title");
-      if (target) { target.focus(); }
+      var landing = row ? openLink(row) : document.getElementById("inbox-title");
+      if (landing) { landing.focus(); }
     }
     if (event.target.id === "item-pane") {
       event.target.parentElement.classList.add("inbox--with-item");
