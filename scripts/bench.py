@@ -23,6 +23,7 @@ PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local server as
 import argparse
 import gc
 import html
+import http.client
 import io
 import math
 import os
@@ -30,6 +31,8 @@ import random
 import re
 import secrets
 import shutil
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -46,6 +49,7 @@ os.environ["PORTAL_INSTANCE_PATH"] = str(WORK / "instance")
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
 
 from flask_migrate import upgrade  # noqa: E402
+from floor import floor_app  # noqa: E402
 from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
@@ -107,6 +111,7 @@ class Run:
     reminded: str
     open_share: float | None = None
     open_items: int = 0
+    served: list[Timing] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -191,6 +196,8 @@ class Program:
     reminded: str  # what the task generation made and the reminder run sent, and how long each took
     open_share: float | None = None
     open_items: int = 0
+    database_url: str = ""
+    served: list[Timing] = field(default_factory=list)  # the floor, the page and the fragment under gunicorn
 
 
 def prepare(database: str, fresh_database, size: int, stack: ExitStack, open_share: float | None = None) -> Program:
@@ -198,7 +205,7 @@ def prepare(database: str, fresh_database, size: int, stack: ExitStack, open_sha
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
-            "UPLOAD_FOLDER": str(WORK / f"uploads-{size}"),
+            "UPLOAD_FOLDER": str(uploads_of(size, open_share)),
             "PORTAL_BASE_URL": "http://bench.test",
             # The bench signs in with a password alone: it times the inbox, not the second step.
             "TWO_STEP_REQUIRED_ROLES": frozenset(),
@@ -234,7 +241,11 @@ def prepare(database: str, fresh_database, size: int, stack: ExitStack, open_sha
     client = app.test_client()
     sign_in(client)
     timings = [Timing(name, url) for name, url in deep_pages(client, views)]
-    return Program(size, seed_seconds, client, counter, timings, reminded, open_share, built.open_items)
+    return Program(size, seed_seconds, client, counter, timings, reminded, open_share, built.open_items, url)
+
+
+def uploads_of(size: int, open_share: float | None) -> Path:
+    return WORK / f"uploads-{size}{'-backlog' if open_share else ''}"
 
 
 def generate_tasks() -> str:
@@ -288,6 +299,11 @@ def bench_database(
             flush=True,
         )
         measure(programs, warmup, requests)
+        largest = max(
+            (program for program in programs if program.size and not program.open_share), key=lambda p: p.size
+        )
+        print(f"  timing the inbox beside the floor under gunicorn, at {largest.size:,} submissions ...", flush=True)
+        largest.served = side_by_side(largest, warmup, requests)
     return [
         Run(
             database,
@@ -297,6 +313,7 @@ def bench_database(
             program.reminded,
             program.open_share,
             program.open_items,
+            program.served,
         )
         for program in programs
     ]
@@ -304,68 +321,107 @@ def bench_database(
 
 # --- the floor -------------------------------------------------------------------------------------
 
-FLOOR_TEMPLATE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Inbox</title></head>
-<body><main>
-<h1>Inbox: All open</h1>
-<div class="table-wrap" tabindex="0" role="region" aria-labelledby="inbox-caption" id="inbox-table">
-<table class="inbox-table">
-<caption id="inbox-caption">All open: {{ rows | length }} items on this page, due date</caption>
-<thead><tr><th scope="col"><span class="visually-hidden">Select</span></th><th scope="col">Item</th>
-<th scope="col">Case</th><th scope="col">Status</th><th scope="col">Due</th><th scope="col">Priority</th>
-<th scope="col">Assignee</th></tr></thead>
-<tbody>
-{% for row in rows %}<tr id="submission-row-{{ row.id }}" class="inbox-row">
-<td class="inbox-row__select"><input type="checkbox" name="ids" value="{{ row.id }}" form="bulk-actions" \
-id="select-{{ row.id }}" aria-label="Select {{ row.reference }}"></td>
-<th scope="row" class="inbox-row__item"><a href="/inbox/submissions/{{ row.id }}" class="inbox-row__open">\
-{{ row.summary }}</a>
-<span class="inbox-row__meta muted">{{ row.kind }} {{ row.reference }}, received {{ row.received }}</span></th>
-<td class="inbox-row__case"><span class="inbox-row__line">{{ row.case_number }}</span> \
-<span class="inbox-row__line">{{ row.employee }}</span></td>
-<td class="inbox-row__status">{{ row.status }}</td>
-<td class="inbox-row__due">{{ row.due }}</td>
-<td class="inbox-row__priority"><span class="priority priority--{{ row.priority | lower }}">\
-{{ row.priority }}</span></td>
-<td class="inbox-row__assignee">{{ row.assignee }}</td>
-</tr>
-{% endfor %}</tbody>
-</table>
-</div>
-</main></body></html>
-"""
+# --- side by side under gunicorn ------------------------------------------------------------------------
+# As the issue measured it: the portal and the floor each served by gunicorn (one sync worker), asked over HTTP on a
+# new connection each time, as gunicorn's sync workers close every connection; the time is the client's.
 
 
-def floor_app():
-    """A bare Flask app: one page rendering 25 rows of the inbox's columns from a list in memory, by a template
-    compiled once, as Flask keeps its templates."""
-    from flask import Flask, render_template
-    from jinja2 import DictLoader
+@contextmanager
+def served(target: str, chdir: Path, environment: dict[str, str]):
+    """``target`` served by one gunicorn sync worker on a free loopback port, until the block ends; its port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = WORK / "gunicorn-bench.conf.py"  # none of the portal's own: its start checks a deployment
+    config.write_text("# The bench's gunicorn: the defaults.\n")
+    log = (WORK / f"gunicorn-{port}.log").open("w")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "--config", str(config), "--workers", "1"]
+        + ["--bind", f"127.0.0.1:{port}", "--chdir", str(chdir), target],
+        env=os.environ | environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        started = time.monotonic()
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() - started > 60:
+                    raise SystemExit(f"gunicorn could not serve {target}: see {log.name}") from None
+                time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
 
-    app = Flask("floor")
-    app.jinja_loader = DictLoader({"floor.html": FLOOR_TEMPLATE})
-    rows = [
-        {
-            "id": 100_000 - n,
-            "reference": f"D-ABC{n % 10}-XYZ{n % 7}",
-            "summary": f"Medical certificate ({n % 3 + 1} files)",
-            "kind": "Document",
-            "received": f"{n % 28 + 1} Nov 2026, 09:{n % 60:02d} CST",
-            "case_number": f"C-2026-{n:05d}",
-            "employee": f"Jordan Smith {n}",
-            "status": "In review",
-            "due": f"Due {n % 28 + 1} Dec 2026",
-            "priority": "High" if n % 4 == 0 else "Normal",
-            "assignee": "Alex Morgan",
-        }
-        for n in range(25)
-    ]
 
-    @app.get("/")
-    def page():
-        return render_template("floor.html", rows=rows)
+def http_get(port: int, path: str, headers: dict[str, str]) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response
+    finally:
+        connection.close()
 
-    return app
+
+def http_sign_in(port: int) -> str:
+    """Sign in as the first case manager over HTTP; the session cookie to send."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", "/login")
+    response = connection.getresponse()
+    page = response.read().decode()
+    cookie = response.getheader("Set-Cookie", "").partition(";")[0]
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    form = urlencode({"csrf_token": token, "email": scale.FIRST_MANAGER_EMAIL, "password": scale.SCALE_PASSWORD})
+    connection.request(
+        "POST", "/login", body=form, headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    )
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    if response.status != 303:
+        raise SystemExit(f"Could not sign in over HTTP as {scale.FIRST_MANAGER_EMAIL}: {response.status}")
+    return response.getheader("Set-Cookie", "").partition(";")[0]
+
+
+def side_by_side(program: Program, warmup: int, requests: int) -> list[Timing]:
+    """The floor, the inbox page and its fragment, each served by gunicorn, timed in the same rounds."""
+    page_url = next(t.url for t in program.timings if t.view == PAGE_VIEW)
+    fragment_url = next(t.url for t in program.timings if t.view == FRAGMENT_VIEW)
+    portal_environment = {
+        "DATABASE_URL": program.database_url,
+        "UPLOAD_FOLDER": str(uploads_of(program.size, program.open_share)),
+        "PORTAL_BASE_URL": "http://bench.test",
+        "TWO_STEP_REQUIRED_ROLES": "none",
+    }
+    scripts = Path(__file__).resolve().parent
+    with (
+        served("floor:floor_app()", scripts, {}) as floor_port,
+        served("wsgi:app", scripts.parent, portal_environment) as portal_port,
+    ):
+        cookie = http_sign_in(portal_port)
+        timings = [Timing("floor", "/"), Timing(PAGE_VIEW, page_url), Timing(FRAGMENT_VIEW, fragment_url)]
+        ports = {"floor": floor_port, PAGE_VIEW: portal_port, FRAGMENT_VIEW: portal_port}
+        order = random.Random(0)
+        for round_number in range(warmup + requests):
+            order.shuffle(timings)
+            for timing in timings:
+                headers = htmx_headers(timing.url) | ({"Cookie": cookie} if timing.view != "floor" else {})
+                began = time.perf_counter()
+                response = http_get(ports[timing.view], timing.url, headers)
+                elapsed = time.perf_counter() - began
+                if response.status != 200:
+                    timing.status = response.status
+                    raise SystemExit(f"Under gunicorn, {timing.url} answered {response.status}")
+                if round_number >= warmup:
+                    timing.times_ms.append(elapsed * 1000)
+    return sorted(timings, key=lambda timing: ["floor", PAGE_VIEW, FRAGMENT_VIEW].index(timing.view))
 
 
 def floor_program() -> Program:
@@ -689,6 +745,33 @@ def floor_report(runs: list[Run]) -> str:
                     "ok" if met else "MISSED",
                 ]
             )
+        served_rows = []
+        for run in (r for r in runs if r.database == database and r.served):
+            served_floor, served_page, served_fragment = run.served
+            served_rows.append(
+                [
+                    run.label,
+                    f"{served_floor.percentile(0.5):.2f} / {served_floor.percentile(0.95):.2f}",
+                    *[
+                        f"{timing.percentile(0.5):.1f} / {timing.percentile(0.95):.1f} ms: "
+                        f"{timing.percentile(0.5) / served_floor.percentile(0.5):.1f} × / "
+                        f"{timing.percentile(0.95) / served_floor.percentile(0.95):.1f} ×"
+                        for timing in (served_page, served_fragment)
+                    ],
+                    "ok"
+                    if served_page.percentile(0.5) <= TARGET_PAGE_FLOOR * served_floor.percentile(0.5)
+                    and served_fragment.percentile(0.5) <= TARGET_FRAGMENT_FLOOR * served_floor.percentile(0.5)
+                    else "MISSED",
+                ]
+            )
+        under_gunicorn = (
+            "\nSide by side under gunicorn (one sync worker each, a new connection for every request, timed by the "
+            "client), as the issue measured it:\n\n"
+            + table(["program", "floor p50 / p95 ms", "page p50 / p95", "fragment p50 / p95", "targets"], served_rows)
+            + "\n"
+            if served_rows
+            else ""
+        )
         parts.append(
             f"### {database}: the inbox against the floor\n\n"
             f"The floor, a bare Flask page rendering 25 rows from memory: p50 {floor.percentile(0.5):.2f} ms, "
@@ -706,6 +789,7 @@ def floor_report(runs: list[Run]) -> str:
                 rows,
             )
             + "\n"
+            + under_gunicorn
         )
     return "\n".join(parts)
 

@@ -5,17 +5,17 @@ indexes) that stops after a page, so a page costs the same at item 20 and at ite
 20,000: pagination is by keyset (the last row's sort value and id), never by offset.
 A request runs a fixed set of queries whatever the page size or data size: the tab
 counts (from counts kept as items change, so the backlog's size costs nothing; Closed is history
-and has no count), the page
-(its ids chosen from the view's index, then only those rows with their case, employee,
-assignee and duty offer), and the list of case managers.
+and has no count), the page (its ids chosen from the view's index, then only those rows with their
+case, employee, assignee and duty offer), the list of case managers, and what the page shows beside
+the list (tasks, unread messages, notices to give), asked together.
 """
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, lru_cache
 
-from sqlalchemy import Select, and_, bindparam, case, exists, func, select, tuple_
+from sqlalchemy import Select, and_, bindparam, case, exists, func, select, true, tuple_
 from sqlalchemy.orm import aliased
 
 from portal import access
@@ -27,10 +27,13 @@ from portal.core.numbers import whole_number
 from portal.core.pagination import moment_cursor, parse_moment_cursor
 from portal.duty.models import DutyOffer
 from portal.inbox.models import UNASSIGNED, InboxCount, InboxDueCount
+from portal.intake import operations as intake
 from portal.items import lifecycle as submissions
 from portal.items.deadlines import end_of_day, local_date
 from portal.items.models import Submission, SubmissionKind, SubmissionStatus
+from portal.messages import operations as messaging
 from portal.settings import DeadlineSettings
+from portal.tasks import operations as tasks
 
 S = SubmissionStatus
 TABS = {
@@ -193,14 +196,16 @@ def _search(term: str):
 
 
 def _tab_condition(tab: str, user, now: datetime):
-    return {
-        "mine": and_(Submission.assignee_id == user.id, Submission.is_open),
-        "unassigned": and_(Submission.assignee_id.is_(None), Submission.is_open),
-        "needs_info": Submission.status == S.NEEDS_INFO,
-        "overdue": and_(Submission.is_open, Submission.due_at < now),
-        "open": Submission.is_open,
-        "closed": ~Submission.is_open,
-    }[tab]
+    # Only the tab's own condition is built: a request builds one, not six.
+    conditions = {
+        "mine": lambda: and_(Submission.assignee_id == user.id, Submission.is_open),
+        "unassigned": lambda: and_(Submission.assignee_id.is_(None), Submission.is_open),
+        "needs_info": lambda: Submission.status == S.NEEDS_INFO,
+        "overdue": lambda: and_(Submission.is_open, Submission.due_at < now),
+        "open": lambda: Submission.is_open,
+        "closed": lambda: ~Submission.is_open,
+    }
+    return conditions[tab]()
 
 
 def _due_condition(window: str, now: datetime, settings: DeadlineSettings):
@@ -388,6 +393,56 @@ def _row(columns) -> InboxRow:
         RowCase(number, Named(employee_name)),
         Named(assignee_name) if assignee_name is not None else None,
         RowOffer(fit_changed_at, forwarded_at, answer) if offer_id is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class NoticeDue:
+    id: int
+    number: str
+    employee_name: str
+    due: date
+
+
+@dataclass(frozen=True)
+class Beside:
+    """What the inbox shows beside its list: the case manager's tasks, their unread messages, and the FMLA
+    eligibility notices still to give."""
+
+    task_counts: tasks.TaskCounts
+    unread_messages: int
+    notices_waiting: int
+    notices: list[NoticeDue]
+
+
+def beside_the_list(session, user, today: date) -> Beside:
+    """Asked of the tasks, the messages and intake together, in one statement: the tasks' counts (one row), the
+    unread messages (one number) and the soonest notices to give, each carrying how many wait (none, or a few)."""
+    counted = tasks.counts_query(user, today).subquery()
+    notices = intake.notices_due_query().subquery()
+    rows = session.execute(
+        select(
+            counted.c.overdue,
+            counted.c.today,
+            counted.c.week,
+            counted.c.all,
+            messaging.unread_total_query(user).scalar_subquery(),
+            notices.c.id,
+            notices.c.number,
+            notices.c.employee_name,
+            notices.c.due,
+            notices.c.waiting,
+        )
+        .select_from(counted)
+        .outerjoin(notices, true())
+        .order_by(notices.c.due, notices.c.id)
+    ).all()
+    first = rows[0]
+    return Beside(
+        task_counts=tasks.TaskCounts(first[0], first[1], first[2], first[3]),
+        unread_messages=first[4] or 0,
+        notices_waiting=first.waiting or 0,
+        notices=[NoticeDue(row.id, row.number, row.employee_name, row.due) for row in rows if row.id is not None],
     )
 
 

@@ -37,8 +37,6 @@ from portal.intake.forms import TriageForm
 from portal.items import lifecycle
 from portal.items.deadlines import local_date
 from portal.items.models import SubmissionKind
-from portal.messages import operations as messaging
-from portal.tasks import operations as tasks
 from portal.web.audiences import inbox
 from portal.web.responses import form_status, redirect_after_post, refusals, render
 
@@ -90,9 +88,7 @@ def home():
     view = queries.InboxView.parse(request.args)
     now = utcnow()
     context = _inbox_context(view, now)
-    context["notices_count"], context["notices"] = intake.notices_due(db.session)
-    context["unread_messages"] = messaging.unread_total(db.session, current_user)
-    context["task_counts"] = tasks.counts(db.session, current_user, local_date(now, settings.current().deadlines))
+    context["beside"] = queries.beside_the_list(db.session, current_user, local_date(now, settings.current().deadlines))
     opened = whole_number(request.args.get("open"))
     if opened is not None:
         item = reviews.open_for_review(db.session, current_user, opened, request.remote_addr)

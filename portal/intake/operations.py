@@ -10,7 +10,7 @@ and the case managers, never by the supervisor, who learns that a case exists on
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from portal import access
@@ -492,22 +492,26 @@ def triage(
     return Triaged(reached, summary[0])
 
 
-def notices_due(session, limit: int = 5) -> tuple[int, list[Case]]:
-    """Leave cases whose FMLA eligibility notice is still to give: how many, and the soonest due."""
-    waiting = (
-        Case.eligibility_notice_given_on.is_(None),
-        Case.eligibility_notice_due.is_not(None),
-        Case.status != CaseStatus.CLOSED,
-    )
-    # One statement: the soonest few, each row carrying how many there are in all.
-    rows = session.execute(
-        select(Case, func.count().over())
-        .where(*waiting)
-        .options(joinedload(Case.employee))
+def notices_due_query(limit: int = 5) -> Select:
+    """Leave cases whose FMLA eligibility notice is still to give, the soonest due first: the first ``limit``, each
+    row (id, number, employee_name, due) carrying how many wait in all (``waiting``)."""
+    return (
+        select(
+            Case.id,
+            Case.number,
+            User.name.label("employee_name"),
+            Case.eligibility_notice_due.label("due"),
+            func.count().over().label("waiting"),
+        )
+        .join(User, Case.employee_id == User.id)
+        .where(
+            Case.eligibility_notice_given_on.is_(None),
+            Case.eligibility_notice_due.is_not(None),
+            Case.status != CaseStatus.CLOSED,
+        )
         .order_by(Case.eligibility_notice_due, Case.id)
         .limit(limit)
-    ).all()
-    return (rows[0][1] if rows else 0), [case for case, _ in rows]
+    )
 
 
 def record_notice_given(session, actor: User, case: Case, given_on: date | None, now: datetime | None = None) -> None:

@@ -9,7 +9,7 @@ to them is counted in one query however many conversations they have.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, or_, select, tuple_
+from sqlalchemy import Select, and_, case, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import access
@@ -314,7 +314,12 @@ def _followed_by(case_manager: User):
 def unread_total(session, case_manager: User) -> int:
     """How many messages from employees and clinicians the case manager has not read, in the conversations
     they follow: the inbox's count. One query."""
-    return session.scalar(_unread(case_manager, func.count(Message.id)).where(_followed_by(case_manager))) or 0
+    return session.scalar(unread_total_query(case_manager)) or 0
+
+
+def unread_total_query(case_manager: User) -> Select:
+    """``unread_total``'s statement, for a screen that asks it together with other things."""
+    return _unread(case_manager, func.count(Message.id)).where(_followed_by(case_manager))
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from sqlalchemy import Select, func, select
 from sqlalchemy import case as when
-from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -74,15 +74,17 @@ def _window(window: Window, today: date):
 
 def counts(session, reader: User, today: date, whose: Whose = Whose.MINE) -> TaskCounts:
     """One pass over the open tasks' index entries."""
-    overdue, due_today, week, total = session.execute(
-        select(
-            func.count(when((Task.due_on < today, 1))),
-            func.count(when((Task.due_on == today, 1))),
-            func.count(when((Task.due_on.between(today + timedelta(days=1), today + WEEK), 1))),
-            func.count(),
-        ).where(*_whose(whose, reader), Task.is_open)
-    ).one()
-    return TaskCounts(overdue, due_today, week, total)
+    return TaskCounts(*session.execute(counts_query(reader, today, whose)).one())
+
+
+def counts_query(reader: User, today: date, whose: Whose = Whose.MINE) -> Select:
+    """``counts``' statement (one row: overdue, today, week, all), for a screen that asks it with other things."""
+    return select(
+        func.count(when((Task.due_on < today, 1))).label("overdue"),
+        func.count(when((Task.due_on == today, 1))).label("today"),
+        func.count(when((Task.due_on.between(today + timedelta(days=1), today + WEEK), 1))).label("week"),
+        func.count().label("all"),
+    ).where(*_whose(whose, reader), Task.is_open)
 
 
 @dataclass(frozen=True)
