@@ -13,10 +13,9 @@ the list (tasks, unread messages, notices to give), asked together.
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from sqlalchemy import Select, and_, bindparam, case, exists, func, select, true, tuple_
-from sqlalchemy.orm import aliased
 
 from portal import access
 from portal.accounts.models import ClinicianCredential, User
@@ -290,18 +289,20 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
     # Walking back from a cursor is the same walk in the opposite direction, then turned round.
     descending = newest_first != backwards
     order = (column.desc(), Submission.id.desc()) if descending else (column.asc(), Submission.id.asc())
-    # First the page's ids, from the view's index alone; then only those rows with their case,
-    # employee, assignee and offer, so that no database joins rows it will not show.
-    chosen = select(Submission.id).where(access.inbox_visibility(user))
+    # First the page's items, from the view's index; then only those rows' case, employee, assignee and offer, each
+    # asked for its row (a join of the items with four tables cost PostgreSQL more to plan than to run).
+    chosen = select(*_ITEM_COLUMNS).where(access.inbox_visibility(user))
     if view.case_type:  # the only filter on the case's own columns
         chosen = chosen.join(Case, Submission.case_id == Case.id)
     chosen = _filtered(chosen, view, user, now, settings)
     if cursor is not None:
         key, bound = tuple_(column, Submission.id), tuple_(*cursor)
         chosen = chosen.where(key < bound if descending else key > bound)
-    chosen = chosen.order_by(*order).limit(per_page + 1)
-    query = _listed().where(Submission.id.in_(chosen.scalar_subquery())).order_by(*order)
-    listed = session.execute(query).all()
+    items = chosen.order_by(*order).limit(per_page + 1).subquery("item")
+    in_order = (items.c[column.key], items.c.id)
+    listed = session.execute(
+        _with_what_it_shows(items).order_by(*(part.desc() if descending else part.asc() for part in in_order))
+    ).all()
     rows = [_row(columns[:-1]) for columns in listed]
     more = len(rows) > per_page
     rows = rows[:per_page]
@@ -319,39 +320,42 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
     )
 
 
-@cache
-def _listed() -> Select:
-    """The columns of a listed item, with its case, employee, assignee and offer, and whether it is a report from a
-    clinician no case manager has confirmed; built once, as it never changes (only which items it reads)."""
-    employee, assignee = aliased(User), aliased(User)
-    confirmed = exists().where(ClinicianCredential.clinician_id == Submission.submitted_by_id)
+_ITEM_COLUMNS = (
+    Submission.id,
+    Submission.reference,
+    Submission.kind,
+    Submission.summary,
+    Submission.submitted_at,
+    Submission.submitted_by_id,
+    Submission.status,
+    Submission.is_open,
+    Submission.assignee_id,
+    Submission.priority,
+    Submission.due_at,
+    Submission.priority_at,
+    Submission.case_id,
+)
+
+
+def _with_what_it_shows(items) -> Select:
+    """The page's items (a subquery of ``_ITEM_COLUMNS``) with their case number, employee, assignee and offer, and
+    whether each is a report from a clinician no case manager has confirmed."""
+    item = items.c
+    confirmed = exists().where(ClinicianCredential.clinician_id == item.submitted_by_id)
     return (
         select(
-            Submission.id,
-            Submission.reference,
-            Submission.kind,
-            Submission.summary,
-            Submission.submitted_at,
-            Submission.submitted_by_id,
-            Submission.status,
-            Submission.is_open,
-            Submission.assignee_id,
-            Submission.priority,
-            Submission.due_at,
-            Submission.priority_at,
-            Case.number,
-            employee.name,
-            assignee.name,
+            *(item[column.key] for column in _ITEM_COLUMNS if column.key != "case_id"),
+            select(Case.number).where(Case.id == item.case_id).scalar_subquery(),
+            select(User.name).join(Case, Case.employee_id == User.id).where(Case.id == item.case_id).scalar_subquery(),
+            select(User.name).where(User.id == item.assignee_id).scalar_subquery(),
             DutyOffer.submission_id,
             DutyOffer.fit_changed_at,
             DutyOffer.forwarded_at,
             DutyOffer.employee_answer,
-            and_(Submission.kind == SubmissionKind.RESTRICTION_REPORT, ~confirmed).label("unverified_clinician"),
+            and_(item.kind == SubmissionKind.RESTRICTION_REPORT, ~confirmed).label("unverified_clinician"),
         )
-        .join(Case, Submission.case_id == Case.id)
-        .join(employee, Case.employee_id == employee.id)
-        .outerjoin(assignee, Submission.assignee_id == assignee.id)
-        .outerjoin(DutyOffer, DutyOffer.submission_id == Submission.id)
+        .select_from(items)
+        .outerjoin(DutyOffer, DutyOffer.submission_id == item.id)
     )
 
 
@@ -418,25 +422,7 @@ class Beside:
 def beside_the_list(session, user, today: date) -> Beside:
     """Asked of the tasks, the messages and intake together, in one statement: the tasks' counts (one row), the
     unread messages (one number) and the soonest notices to give, each carrying how many wait (none, or a few)."""
-    counted = tasks.counts_query(user, today).subquery()
-    notices = intake.notices_due_query().subquery()
-    rows = session.execute(
-        select(
-            counted.c.overdue,
-            counted.c.today,
-            counted.c.week,
-            counted.c.all,
-            messaging.unread_total_query(user).scalar_subquery(),
-            notices.c.id,
-            notices.c.number,
-            notices.c.employee_name,
-            notices.c.due,
-            notices.c.waiting,
-        )
-        .select_from(counted)
-        .outerjoin(notices, true())
-        .order_by(notices.c.due, notices.c.id)
-    ).all()
+    rows = session.execute(_beside_statement(user, today)).all()
     first = rows[0]
     return Beside(
         task_counts=tasks.TaskCounts(first[0], first[1], first[2], first[3]),
@@ -444,6 +430,41 @@ def beside_the_list(session, user, today: date) -> Beside:
         notices_waiting=first.waiting or 0,
         notices=[NoticeDue(row.id, row.number, row.employee_name, row.due) for row in rows if row.id is not None],
     )
+
+
+# Building the statement took longer than running it; it is the same for a case manager all day, so each process
+# keeps the latest few (what it depends on is the key: who asks, as what, and the day).
+_BESIDE_STATEMENTS: dict[tuple, Select] = {}
+_BESIDE_KEPT = 256
+
+
+def _beside_statement(user, today: date) -> Select:
+    key = (user.id, user.role, user.is_active, today)
+    statement = _BESIDE_STATEMENTS.get(key)
+    if statement is None:
+        counted = tasks.counts_query(user, today).subquery()
+        notices = intake.notices_due_query().subquery()
+        statement = (
+            select(
+                counted.c.overdue,
+                counted.c.today,
+                counted.c.week,
+                counted.c.all,
+                messaging.unread_total_query(user).scalar_subquery(),
+                notices.c.id,
+                notices.c.number,
+                notices.c.employee_name,
+                notices.c.due,
+                notices.c.waiting,
+            )
+            .select_from(counted)
+            .outerjoin(notices, true())
+            .order_by(notices.c.due, notices.c.id)
+        )
+        if len(_BESIDE_STATEMENTS) >= _BESIDE_KEPT:
+            _BESIDE_STATEMENTS.clear()
+        _BESIDE_STATEMENTS[key] = statement
+    return statement
 
 
 def new_items(session, user, view: InboxView, since: int, now: datetime, settings: DeadlineSettings) -> int:

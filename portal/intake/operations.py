@@ -494,23 +494,32 @@ def triage(
 
 def notices_due_query(limit: int = 5) -> Select:
     """Leave cases whose FMLA eligibility notice is still to give, the soonest due first: the first ``limit``, each
-    row (id, number, employee_name, due) carrying how many wait in all (``waiting``)."""
-    return (
-        select(
-            Case.id,
-            Case.number,
-            User.name.label("employee_name"),
-            Case.eligibility_notice_due.label("due"),
-            func.count().over().label("waiting"),
-        )
-        .join(User, Case.employee_id == User.id)
-        .where(
-            Case.eligibility_notice_given_on.is_(None),
-            Case.eligibility_notice_due.is_not(None),
-            Case.status != CaseStatus.CLOSED,
-        )
+    row (id, number, employee_name, due) carrying how many wait in all (``waiting``).
+
+    The soonest are chosen from the cases' notice index before their employees are joined, so that a planner
+    expecting many waiting never joins every person of the roster to find five."""
+    waiting = (
+        Case.eligibility_notice_given_on.is_(None),
+        Case.eligibility_notice_due.is_not(None),
+        Case.status != CaseStatus.CLOSED,
+    )
+    soonest = (
+        select(Case.id, Case.number, Case.employee_id, Case.eligibility_notice_due.label("due"))
+        .where(*waiting)
         .order_by(Case.eligibility_notice_due, Case.id)
         .limit(limit)
+        .subquery()
+    )
+    return (
+        select(
+            soonest.c.id,
+            soonest.c.number,
+            User.name.label("employee_name"),
+            soonest.c.due,
+            select(func.count()).select_from(Case).where(*waiting).scalar_subquery().label("waiting"),
+        )
+        .join(User, soonest.c.employee_id == User.id)
+        .order_by(soonest.c.due, soonest.c.id)
     )
 
 

@@ -9,8 +9,8 @@ to them is counted in one query however many conversations they have.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, case, func, or_, select, tuple_
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, and_, case, exists, func, or_, select, tuple_
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from portal import access
 from portal.accounts.models import Role, User
@@ -271,11 +271,13 @@ def _from_the_other_side(reader: User):
 
 def _unread(reader: User, *columns, today: date | None = None):
     """``columns`` over the messages unread to ``reader`` in the threads they take part in."""
+    query = select(*columns).select_from(MessageThread)
+    if reader.role != Role.CASE_MANAGER:
+        # An employee's or a clinician's threads are chosen by their case (access.thread_visibility). A case
+        # manager takes part in every thread: joined to the cases, the count would walk every case of the program.
+        query = query.join(Case, MessageThread.case_id == Case.id)
     return (
-        select(*columns)
-        .select_from(MessageThread)
-        .join(Case, MessageThread.case_id == Case.id)
-        .join(Message, Message.thread_id == MessageThread.id)
+        query.join(Message, Message.thread_id == MessageThread.id)
         .outerjoin(MessageRead, and_(MessageRead.thread_id == MessageThread.id, MessageRead.user_id == reader.id))
         .where(
             access.thread_visibility(reader, today),
@@ -299,14 +301,21 @@ def unread_counts(session, reader: User, case_ids: list[int], today: date | None
 
 
 def _followed_by(case_manager: User):
-    """SQL condition on a thread (joined to its case and the case manager's read mark): the conversations a
-    case manager follows. Those on their cases; on a case with no case manager (as its emails go to every
-    one); and any they have opened."""
+    """SQL condition on a thread (joined to the case manager's read mark): the conversations a case manager
+    follows. Those on their cases; on a case with no case manager (as its emails go to every one); and any they
+    have opened. The case is asked for each thread (EXISTS), so that the cost follows the conversations, never
+    every case of the program."""
     stopped = select(User.id).where(User.role == Role.CASE_MANAGER, ~User.active)
+    followed_case = aliased(Case)
     return or_(
-        Case.case_manager_id == case_manager.id,
-        Case.case_manager_id.is_(None),
-        Case.case_manager_id.in_(stopped),
+        exists().where(
+            followed_case.id == MessageThread.case_id,
+            or_(
+                followed_case.case_manager_id == case_manager.id,
+                followed_case.case_manager_id.is_(None),
+                followed_case.case_manager_id.in_(stopped),
+            ),
+        ),
         MessageRead.user_id.is_not(None),
     )
 
