@@ -20,7 +20,7 @@ from portal.cases.models import CaseType
 from portal.core.numbers import whole_number
 from portal.inbox.queries import DUE_WINDOWS, SORTS
 from portal.items.models import SubmissionKind, SubmissionStatus
-from portal.web.fields import HiddenNumberField
+from portal.web.fields import HiddenNumberField, PlainSelect
 from portal.web.once import OnceField
 
 
@@ -112,16 +112,32 @@ class InboxFilterForm(Form):
     """
 
     q = SearchField("Search", validators=[Optional(), Length(max=100)], id="filter-q")
-    kind = SelectField("Kind", choices=_any("Any kind", [(k.value, k.label) for k in SubmissionKind]), id="filter-kind")
+    kind = SelectField(
+        "Kind",
+        choices=_any("Any kind", [(k.value, k.label) for k in SubmissionKind]),
+        id="filter-kind",
+        widget=PlainSelect(),
+    )
     status = SelectField(
-        "Status", choices=_any("Any status", [(s.value, s.label) for s in SubmissionStatus]), id="filter-status"
+        "Status",
+        choices=_any("Any status", [(s.value, s.label) for s in SubmissionStatus]),
+        id="filter-status",
+        widget=PlainSelect(),
     )
-    assignee = SelectField("Assignee", choices=[], id="filter-assignee")
-    due = SelectField("Due", choices=_any("Any time", DUE_WINDOWS.items()), id="filter-due")
+    assignee = SelectField("Assignee", choices=[], id="filter-assignee", widget=PlainSelect())
+    due = SelectField("Due", choices=_any("Any time", DUE_WINDOWS.items()), id="filter-due", widget=PlainSelect())
     case_type = SelectField(
-        "Case type", choices=_any("Any case type", [(t.value, t.label) for t in CaseType]), id="filter-case_type"
+        "Case type",
+        choices=_any("Any case type", [(t.value, t.label) for t in CaseType]),
+        id="filter-case_type",
+        widget=PlainSelect(),
     )
-    sort = SelectField("Order", choices=[SelectChoice(value, text) for value, text in SORTS.items()], id="filter-sort")
+    sort = SelectField(
+        "Order",
+        choices=[SelectChoice(value, text) for value, text in SORTS.items()],
+        id="filter-sort",
+        widget=PlainSelect(),
+    )
 
 
 def _optional_id(value) -> int | None:
@@ -131,7 +147,7 @@ def _optional_id(value) -> int | None:
 class BulkActionForm(FlaskForm):
     """Claim, or assign, the rows the case manager ticked (or the one whose Claim button they pressed)."""
 
-    assignee = SelectField("Assign to", choices=[], coerce=_optional_id, validate_choice=False)
+    assignee = SelectField("Assign to", choices=[], coerce=_optional_id, validate_choice=False, widget=PlainSelect())
 
     def field_for(self, problem: str) -> None:
         """The bar above the list shows one message, above its buttons, whatever it is about."""
