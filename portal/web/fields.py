@@ -1,6 +1,6 @@
 """Form fields the portal's forms share."""
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from wtforms import Field, FloatField, HiddenField, IntegerField, SelectMultipleField
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget, Select
@@ -17,10 +17,9 @@ class PlainSelect(Select):
     def render_option(cls, choice, **kwargs) -> Markup:
         if kwargs or choice.render_kw or isinstance(choice.value, bool):
             return super().render_option(choice, **kwargs)
-        selected = "selected " if choice.selected else ""
-        return Markup(
-            f'<option {selected}value="{escape(choice.value)}">{escape(choice.label or choice.value)}</option>'
-        )
+        # Markup.format escapes the value and the label.
+        selected = Markup("selected ") if choice.selected else ""
+        return Markup('<option {}value="{}">{}</option>').format(selected, choice.value, choice.label or choice.value)
 
 
 class HiddenNumberField(HiddenField):
