@@ -291,7 +291,7 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
     order = (column.desc(), Submission.id.desc()) if descending else (column.asc(), Submission.id.asc())
     # First the page's items, from the view's index; then only those rows' case, employee, assignee and offer, each
     # asked for its row (a join of the items with four tables cost PostgreSQL more to plan than to run).
-    chosen = select(*_ITEM_COLUMNS).where(access.inbox_visibility(user))
+    chosen: Select = select(*_ITEM_COLUMNS).where(access.inbox_visibility(user))
     if view.case_type:  # the only filter on the case's own columns
         chosen = chosen.join(Case, Submission.case_id == Case.id)
     chosen = _filtered(chosen, view, user, now, settings)
