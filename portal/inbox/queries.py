@@ -5,9 +5,9 @@ indexes) that stops after a page, so a page costs the same at item 20 and at ite
 20,000: pagination is by keyset (the last row's sort value and id), never by offset.
 A request runs a fixed set of queries whatever the page size or data size: the tab
 counts (from counts kept as items change, so the backlog's size costs nothing; Closed is history
-and has no count), the page (its ids chosen from the view's index, then only those rows with their
-case, employee, assignee and duty offer), the list of case managers, and what the page shows beside
-the list (tasks, unread messages, notices to give), asked together.
+and has no count), the page (its items chosen from the view's index, then each one's case number,
+employee, assignee and duty offer), the list of case managers, and what the page shows beside the
+list (tasks, unread messages, notices to give), asked together.
 """
 
 import re

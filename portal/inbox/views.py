@@ -43,10 +43,8 @@ from portal.web.responses import form_status, redirect_after_post, refusals, ren
 
 def _results_context(view: queries.InboxView, now) -> dict:
     """A page of the view, with the tab counts: what the rows and pager need."""
-    page = queries.page(
-        db.session, current_user, view, now, settings.current().deadlines, current_app.config["PAGE_SIZE"]
-    )
     deadlines = settings.current().deadlines
+    page = queries.page(db.session, current_user, view, now, deadlines, current_app.config["PAGE_SIZE"])
     return {
         "page": page,
         "rows": [rows.row(item, now, deadlines, page.unverified_senders) for item in page.items],
