@@ -104,6 +104,11 @@ def _any(label: str, options) -> list[SelectChoice]:
     return [SelectChoice("", label)] + [SelectChoice(value, text) for value, text in options]
 
 
+def _filter(label: str, name: str, choices) -> SelectField:
+    """One of the inbox's filters, drawn on every page of it (``PlainSelect``)."""
+    return SelectField(label, choices=choices, id=f"filter-{name}", widget=PlainSelect())
+
+
 class InboxFilterForm(Form):
     """The inbox's search, filters and order, read from the URL: a view is a link to share.
 
@@ -112,32 +117,12 @@ class InboxFilterForm(Form):
     """
 
     q = SearchField("Search", validators=[Optional(), Length(max=100)], id="filter-q")
-    kind = SelectField(
-        "Kind",
-        choices=_any("Any kind", [(k.value, k.label) for k in SubmissionKind]),
-        id="filter-kind",
-        widget=PlainSelect(),
-    )
-    status = SelectField(
-        "Status",
-        choices=_any("Any status", [(s.value, s.label) for s in SubmissionStatus]),
-        id="filter-status",
-        widget=PlainSelect(),
-    )
-    assignee = SelectField("Assignee", choices=[], id="filter-assignee", widget=PlainSelect())
-    due = SelectField("Due", choices=_any("Any time", DUE_WINDOWS.items()), id="filter-due", widget=PlainSelect())
-    case_type = SelectField(
-        "Case type",
-        choices=_any("Any case type", [(t.value, t.label) for t in CaseType]),
-        id="filter-case_type",
-        widget=PlainSelect(),
-    )
-    sort = SelectField(
-        "Order",
-        choices=[SelectChoice(value, text) for value, text in SORTS.items()],
-        id="filter-sort",
-        widget=PlainSelect(),
-    )
+    kind = _filter("Kind", "kind", _any("Any kind", [(k.value, k.label) for k in SubmissionKind]))
+    status = _filter("Status", "status", _any("Any status", [(s.value, s.label) for s in SubmissionStatus]))
+    assignee = _filter("Assignee", "assignee", [])
+    due = _filter("Due", "due", _any("Any time", DUE_WINDOWS.items()))
+    case_type = _filter("Case type", "case_type", _any("Any case type", [(t.value, t.label) for t in CaseType]))
+    sort = _filter("Order", "sort", [SelectChoice(value, text) for value, text in SORTS.items()])
 
 
 def _optional_id(value) -> int | None:
