@@ -133,8 +133,6 @@ def register(app) -> None:
     app.jinja_env.globals["log_method"] = accommodations.LOG_METHODS.get
     app.jinja_env.globals["feasible_label"] = accommodations.FEASIBLE.get
     app.jinja_env.globals["contact_label"] = lambda key: accommodations.CONTACT_PREFERENCES.get(key, key)
-    app.jinja_env.globals["due_days"] = deadlines.days_remaining
-    app.jinja_env.globals["due_state"] = deadlines.due_state
     app.jinja_env.globals["due_note"] = deadlines.due_note
     app.jinja_env.globals["case_status"] = lambda case: case.status_on(_program_today()).label
     app.jinja_env.globals["duty_to_start"] = lambda case: case.duty_to_start(_program_today())

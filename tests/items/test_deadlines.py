@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from portal.items import deadlines
-from portal.items.deadlines import DueState
+from portal.items.deadlines import DueNote, DueState
 from portal.settings import DeadlineSettings
 
 US = DeadlineSettings()
@@ -68,6 +68,21 @@ def test_what_is_due_soon_today_or_overdue(now, state, remaining):
     due = deadlines.end_of_day(date(2026, 12, 5), US)
     assert deadlines.due_state(due, now, US) == state
     assert deadlines.days_remaining(due, now, US) == remaining
+
+
+@pytest.mark.parametrize(
+    "now, note",
+    [
+        (datetime(2026, 12, 1, 9, tzinfo=UTC), DueNote("", "Due 5 Dec 2026 (4 days left)")),
+        (datetime(2026, 12, 4, 9, tzinfo=UTC), DueNote("soon", "Due tomorrow (5 Dec 2026)")),
+        (datetime(2026, 12, 5, 9, tzinfo=UTC), DueNote("today", "Due today (5 Dec 2026)")),
+        (datetime(2026, 12, 6, 0, 0, 1, tzinfo=UTC), DueNote("overdue", "Overdue: was due 5 Dec 2026")),
+    ],
+)
+def test_a_due_date_reads_by_how_near_it_is_and_stands_out_on_the_day_and_after(now, note):
+    due = deadlines.end_of_day(date(2026, 12, 5), US)
+    assert deadlines.due_note(due, now, US) == note
+    assert note.pressing == (note.modifier in ("today", "overdue"))
 
 
 def test_nothing_due_has_no_state():
