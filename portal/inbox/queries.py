@@ -13,7 +13,7 @@ list (tasks, unread messages, notices to give), asked together.
 import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from sqlalchemy import Select, and_, bindparam, case, exists, func, select, true, tuple_
 
@@ -289,20 +289,19 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
     # Walking back from a cursor is the same walk in the opposite direction, then turned round.
     descending = newest_first != backwards
     order = (column.desc(), Submission.id.desc()) if descending else (column.asc(), Submission.id.asc())
-    # First the page's items, from the view's index; then only those rows' case, employee, assignee and offer, each
-    # asked for its row (a join of the items with four tables cost PostgreSQL more to plan than to run).
-    chosen: Select = select(*_ITEM_COLUMNS).where(access.inbox_visibility(user))
+    # First the page's ids, from the view's index alone; then those items with their case number, employee,
+    # assignee and offer, by one statement built once (building it each time cost more than running it; as a join
+    # of six tables, PostgreSQL spent longer planning it than running it).
+    chosen: Select = select(Submission.id).where(access.inbox_visibility(user))
     if view.case_type:  # the only filter on the case's own columns
         chosen = chosen.join(Case, Submission.case_id == Case.id)
     chosen = _filtered(chosen, view, user, now, settings)
     if cursor is not None:
         key, bound = tuple_(column, Submission.id), tuple_(*cursor)
         chosen = chosen.where(key < bound if descending else key > bound)
-    items = chosen.order_by(*order).limit(per_page + 1).subquery("item")
-    in_order = (items.c[column.key], items.c.id)
-    listed = session.execute(
-        _with_what_it_shows(items).order_by(*(part.desc() if descending else part.asc() for part in in_order))
-    ).all()
+    ids = list(session.scalars(chosen.order_by(*order).limit(per_page + 1)))
+    place = {item_id: n for n, item_id in enumerate(ids)}
+    listed = sorted(session.execute(_listed(), {"ids": ids}), key=lambda row: place[row.id])
     rows = [_row(columns[:-1]) for columns in listed]
     more = len(rows) > per_page
     rows = rows[:per_page]
@@ -320,42 +319,39 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
     )
 
 
-_ITEM_COLUMNS = (
-    Submission.id,
-    Submission.reference,
-    Submission.kind,
-    Submission.summary,
-    Submission.submitted_at,
-    Submission.submitted_by_id,
-    Submission.status,
-    Submission.is_open,
-    Submission.assignee_id,
-    Submission.priority,
-    Submission.due_at,
-    Submission.priority_at,
-    Submission.case_id,
-)
-
-
-def _with_what_it_shows(items) -> Select:
-    """The page's items (a subquery of ``_ITEM_COLUMNS``) with their case number, employee, assignee and offer, and
-    whether each is a report from a clinician no case manager has confirmed."""
-    item = items.c
-    confirmed = exists().where(ClinicianCredential.clinician_id == item.submitted_by_id)
+@cache
+def _listed() -> Select:
+    """The items whose ids are bound as ``ids``, with their case number, employee, assignee and offer, and whether
+    each is a report from a clinician no case manager has confirmed: the case and the people asked for each row."""
+    confirmed = exists().where(ClinicianCredential.clinician_id == Submission.submitted_by_id)
     return (
         select(
-            *(item[column.key] for column in _ITEM_COLUMNS if column.key != "case_id"),
-            select(Case.number).where(Case.id == item.case_id).scalar_subquery(),
-            select(User.name).join(Case, Case.employee_id == User.id).where(Case.id == item.case_id).scalar_subquery(),
-            select(User.name).where(User.id == item.assignee_id).scalar_subquery(),
+            Submission.id,
+            Submission.reference,
+            Submission.kind,
+            Submission.summary,
+            Submission.submitted_at,
+            Submission.submitted_by_id,
+            Submission.status,
+            Submission.is_open,
+            Submission.assignee_id,
+            Submission.priority,
+            Submission.due_at,
+            Submission.priority_at,
+            select(Case.number).where(Case.id == Submission.case_id).scalar_subquery(),
+            select(User.name)
+            .join(Case, Case.employee_id == User.id)
+            .where(Case.id == Submission.case_id)
+            .scalar_subquery(),
+            select(User.name).where(User.id == Submission.assignee_id).scalar_subquery(),
             DutyOffer.submission_id,
             DutyOffer.fit_changed_at,
             DutyOffer.forwarded_at,
             DutyOffer.employee_answer,
-            and_(item.kind == SubmissionKind.RESTRICTION_REPORT, ~confirmed).label("unverified_clinician"),
+            and_(Submission.kind == SubmissionKind.RESTRICTION_REPORT, ~confirmed).label("unverified_clinician"),
         )
-        .select_from(items)
-        .outerjoin(DutyOffer, DutyOffer.submission_id == item.id)
+        .outerjoin(DutyOffer, DutyOffer.submission_id == Submission.id)
+        .where(Submission.id.in_(bindparam("ids", expanding=True)))
     )
 
 
