@@ -11,7 +11,7 @@ from portal.accounts.models import User
 from portal.cases import days_lost
 from portal.cases.models import Case, CaseStatus, CaseType
 from portal.core.numbers import whole_number
-from portal.core.pagination import moment_cursor, parse_moment_cursor
+from portal.core.pagination import keyset_window, moment_cursor, parse_moment_cursor
 from portal.items.models import InformationRequest, Submission, SubmissionStatus
 
 # A case on the caseload is one being worked: opened, and not closed.
@@ -140,13 +140,9 @@ def page(session, user: User, view: CaseloadView, now: datetime, today: date, pe
         .where(Case.id.in_(chosen.scalar_subquery()))
         .options(contains_eager(Case.employee.of_type(employee)), contains_eager(Case.case_manager.of_type(manager)))
     )
-    cases = list(session.scalars(query.order_by(*order)).unique())
-    more = len(cases) > per_page
-    cases = cases[:per_page]
-    if backwards:
-        cases.reverse()
-    has_next = more if not backwards else True
-    has_previous = (more if backwards else cursor is not None) and bool(cases)
+    cases, has_next, has_previous = keyset_window(
+        list(session.scalars(query.order_by(*order)).unique()), per_page, backwards, cursor is not None
+    )
     lost = days_lost.for_cases(session, cases, today)
     deadlines = next_deadlines(session, [case.id for case in cases])
     return CaseloadPage(

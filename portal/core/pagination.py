@@ -4,10 +4,13 @@ pages ordered by a moment and an id, or a day and an id."""
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import Select, func, select
 
 from portal.core.numbers import whole_number
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,19 @@ def paginate(session, query: Select, page: int, per_page: int) -> Page:
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def keyset_window(fetched: list[T], per_page: int, backwards: bool, from_cursor: bool) -> tuple[list[T], bool, bool]:
+    """A keyset page from the ``per_page + 1`` rows a walk fetched (backwards: walking back from a cursor, in the
+    opposite order): the page in reading order, whether a next page follows and whether a previous one comes before.
+    ``from_cursor``: the walk started after a cursor."""
+    more = len(fetched) > per_page
+    rows = fetched[:per_page]
+    if backwards:
+        rows.reverse()
+    has_next = more if not backwards else True
+    has_previous = (more if backwards else from_cursor) and bool(rows)
+    return rows, has_next, has_previous
 
 
 def moment_cursor(moment: datetime, row_id: int) -> str:

@@ -23,7 +23,7 @@ from portal.accounts.search import named, starts_with
 from portal.cases.models import Case, CaseType
 from portal.core.errors import Conflict, InvalidInput, NotFound
 from portal.core.numbers import whole_number
-from portal.core.pagination import moment_cursor, parse_moment_cursor
+from portal.core.pagination import keyset_window, moment_cursor, parse_moment_cursor
 from portal.duty.models import DutyOffer
 from portal.inbox.models import UNASSIGNED, InboxCount, InboxDueCount
 from portal.intake import operations as intake
@@ -302,13 +302,9 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
     ids = list(session.scalars(chosen.order_by(*order).limit(per_page + 1)))
     place = {item_id: n for n, item_id in enumerate(ids)}
     listed = sorted(session.execute(_listed(), {"ids": ids}), key=lambda row: place[row.id])
-    rows = [_row(columns[:-1]) for columns in listed]
-    more = len(rows) > per_page
-    rows = rows[:per_page]
-    if backwards:
-        rows.reverse()
-    has_next = more if not backwards else True
-    has_previous = (more if backwards else cursor is not None) and bool(rows)
+    rows, has_next, has_previous = keyset_window(
+        [_row(columns[:-1]) for columns in listed], per_page, backwards, cursor is not None
+    )
     return InboxPage(
         items=rows,
         counts=counts,
