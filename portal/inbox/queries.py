@@ -11,7 +11,7 @@ list (tasks, unread messages, notices to give), asked together.
 """
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, lru_cache
 
@@ -97,14 +97,15 @@ class InboxView:
         return any((self.kind, self.status, self.assignee, self.due, self.case_type, self.q))
 
     def params(self, **changes) -> dict:
-        """Query parameters for a link to this view with ``changes``; a new view starts at its first page."""
-        view = replace(self, **({"after": None, "before": None} | changes))
-        defaults = InboxView()
-        return {
-            name: value
-            for name, value in vars(view).items()
-            if value not in (None, "") and value != getattr(defaults, name)
-        }
+        """Query parameters for a link to this view with ``changes``; a new view starts at its first page. (A page
+        draws some twenty links to its view: this is a dictionary's work, not a new view's.)"""
+        if unknown := changes.keys() - _DEFAULTS.keys():
+            raise TypeError(f"An inbox view has no {', '.join(sorted(unknown))}")
+        values = vars(self) | {"after": None, "before": None} | changes
+        return {name: value for name, value in values.items() if value not in (None, "") and value != _DEFAULTS[name]}
+
+
+_DEFAULTS = vars(InboxView())
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from portal.inbox.rows import item_status
 from portal.intake.models import Need
 from portal.items import deadlines
 from portal.restrictions import operations as restrictions
+from portal.web.drawn import drawn
 
 
 def format_date(value: date | datetime | str | None) -> str:
@@ -105,6 +106,7 @@ def register(app) -> None:
     app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.filters["sentence"] = as_sentence
     app.jinja_env.globals["home_endpoint"] = home_endpoint
+    app.jinja_env.globals["drawn"] = drawn
     app.jinja_env.globals["upload_accept"] = storage.ACCEPT
     app.jinja_env.globals["upload_types_in_words"] = storage.ACCEPTED_IN_WORDS
     app.jinja_env.globals["upload_limits_in_words"] = lambda multiple: storage.limits_in_words(

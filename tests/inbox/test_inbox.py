@@ -237,6 +237,16 @@ def test_the_view_reads_from_the_url_and_drops_what_is_not_a_choice():
     assert inbox.InboxView.parse({"tab": "everything", "assignee": "1 or 1=1"}) == inbox.InboxView()
     # A link to another tab keeps the filters and starts at the first page.
     assert view.params(tab="mine") == {"tab": "mine", "sort": "priority", "assignee": "7", "due": "today", "q": "smith"}
+    # A page's own links keep its place only when asked; a default leaves the address.
+    assert view.params(after="1.2", sort="due") == {
+        "tab": "overdue",
+        "assignee": "7",
+        "due": "today",
+        "q": "smith",
+        "after": "1.2",
+    }
+    with pytest.raises(TypeError):
+        view.params(page=2)  # no such part of a view: a mistake in a template, not a link that drops it
 
 
 def test_claiming_several_claims_each_and_reports_those_someone_else_had(db_session, me, colleague):
