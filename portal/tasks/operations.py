@@ -73,18 +73,23 @@ def _window(window: Window, today: date):
 
 
 def counts(session, reader: User, today: date, whose: Whose = Whose.MINE) -> TaskCounts:
-    """One pass over the open tasks' index entries."""
     return TaskCounts(*session.execute(counts_query(reader, today, whose)).one())
 
 
 def counts_query(reader: User, today: date, whose: Whose = Whose.MINE) -> Select:
-    """``counts``' statement (one row: overdue, today, week, all), for a screen that asks it with other things."""
+    """``counts``' statement (one row: overdue, today, week, all), for a screen that asks it with other things.
+
+    Every open task is counted from the index alone, and only those due from today on are looked at one by one; the
+    overdue are the rest. (A case manager can have thousands of open tasks, most of them overdue: testing each
+    against three windows cost SQLite three times as long.)"""
+    chosen = (*_whose(whose, reader), Task.is_open)
+    every = select(func.count()).where(*chosen).scalar_subquery()
     return select(
-        func.count(when((Task.due_on < today, 1))).label("overdue"),
+        (every - func.count()).label("overdue"),
         func.count(when((Task.due_on == today, 1))).label("today"),
         func.count(when((Task.due_on.between(today + timedelta(days=1), today + WEEK), 1))).label("week"),
-        func.count().label("all"),
-    ).where(*_whose(whose, reader), Task.is_open)
+        every.label("all"),
+    ).where(*chosen, Task.due_on >= today)
 
 
 @dataclass(frozen=True)

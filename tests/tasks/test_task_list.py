@@ -15,7 +15,7 @@ from portal.items.deadlines import local_date
 from portal.settings import DeadlineSettings
 from portal.tasks import operations as tasks
 from portal.tasks.models import Task, TaskStatus
-from portal.tasks.operations import Whose, Window
+from portal.tasks.operations import TaskCounts, Whose, Window
 from tests import factories
 from tests.queries import counting_queries
 
@@ -110,6 +110,9 @@ def test_counts_overdue_today_and_this_week_and_the_list_soonest_first(db_sessio
     counts = tasks.counts(db_session, manager, TODAY)
     assert (counts.overdue, counts.today, counts.week, counts.all) == (2, 2, 2, 8)
     assert tasks.counts(db_session, manager, TODAY, Whose.EVERYONE).overdue == 3
+    # Only overdue tasks, and none at all.
+    assert tasks.counts(db_session, colleague, TODAY) == TaskCounts(overdue=1, today=0, week=0, all=1)
+    assert tasks.counts(db_session, factories.user(db_session, Role.CASE_MANAGER), TODAY) == TaskCounts()
     listed = tasks.page(db_session, manager, TODAY, Whose.MINE, Window.ALL, None).tasks
     assert [task.title for task in listed] == ["In -3", "In -1", "In 0", "In 0", "In 1", "In 7", "In 8", "In 30"]
     assert [t.title for t in tasks.page(db_session, manager, TODAY, Whose.MINE, Window.WEEK, None).tasks] == [
