@@ -11,7 +11,7 @@ list (tasks, unread messages, notices to give), asked together.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, lru_cache
 
@@ -91,6 +91,11 @@ class InboxView:
     def effective_sort(self) -> str:
         # Closed items have no due date or priority left: history reads newest first.
         return "received" if self.tab == "closed" else self.sort
+
+    @property
+    def first_page(self) -> "InboxView":
+        """The same view from its first page: what its filter bar shows."""
+        return replace(self, after=None, before=None)
 
     @property
     def filtered(self) -> bool:

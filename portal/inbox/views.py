@@ -60,19 +60,28 @@ def _results_context(view: queries.InboxView, now) -> dict:
 
 
 def _inbox_context(view: queries.InboxView, now, **extra) -> dict:
-    """The list screen's context: one page of the view with the tab counts, and its forms."""
-    managers = _case_manager_choices()
+    """The list screen's context: one page of the view with the tab counts, the case managers its filter and bulk
+    form choose from (as (id, name), which the filter bar is drawn once for), and its bulk form."""
+    managers = cases.case_manager_names(db.session)
+    bulk_form = extra.pop("bulk_form", None) or BulkActionForm(formdata=None, prefix="bulk")
+    bulk_form.assignee.choices = [SelectChoice("", "Choose a case manager")] + [
+        SelectChoice(manager_id, name) for manager_id, name in managers
+    ]
+    return _results_context(view, now) | {"managers": managers, "bulk_form": bulk_form, **extra}
+
+
+@inbox.app_template_global()
+def inbox_filter_form(view: queries.InboxView, managers: tuple[tuple[int, str], ...]) -> InboxFilterForm:
+    """The filter bar's form showing ``view``, its assignees ``managers`` (inbox/_filters.html draws it)."""
     filters = InboxFilterForm(
         data={
             name: getattr(view, name) or "" for name in ("q", "kind", "status", "assignee", "due", "case_type", "sort")
         }
     )
     filters.assignee.choices = [SelectChoice("", "Anyone"), SelectChoice("none", "Unassigned")] + [
-        SelectChoice(str(choice.value), choice.label) for choice in managers
+        SelectChoice(str(manager_id), name) for manager_id, name in managers
     ]
-    bulk_form = extra.pop("bulk_form", None) or BulkActionForm(formdata=None, prefix="bulk")
-    bulk_form.assignee.choices = [SelectChoice("", "Choose a case manager")] + managers
-    return _results_context(view, now) | {"filters": filters, "bulk_form": bulk_form, **extra}
+    return filters
 
 
 def _view_address(view: queries.InboxView) -> str:
@@ -189,7 +198,7 @@ def _several_done(action: str, result: queries.BulkResult, assignee) -> str:
 
 
 def _case_manager_choices() -> list[SelectChoice]:
-    return [SelectChoice(m.id, m.name) for m in cases.case_managers(db.session)]
+    return [SelectChoice(manager_id, name) for manager_id, name in cases.case_manager_names(db.session)]
 
 
 def _review_forms(item, **replacing) -> dict:
@@ -234,7 +243,7 @@ def triage_form_for(item, sent: bool = False) -> TriageForm:
         ]
         if not sent and open_ones:
             field.data = str(open_ones[0].id)
-    form.case_manager.choices = [SelectChoice(m.id, m.name) for m in cases.case_managers(db.session)]
+    form.case_manager.choices = _case_manager_choices()
     return form
 
 
