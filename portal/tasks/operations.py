@@ -83,13 +83,17 @@ def counts_query(reader: User, today: date, whose: Whose = Whose.MINE) -> Select
     overdue are the rest. (A case manager can have thousands of open tasks, most of them overdue: testing each
     against three windows cost SQLite three times as long.)"""
     chosen = (*_whose(whose, reader), Task.is_open)
-    every = select(func.count()).where(*chosen).scalar_subquery()
-    return select(
-        (every - func.count()).label("overdue"),
-        func.count(when((Task.due_on == today, 1))).label("today"),
-        func.count(when((Task.due_on.between(today + timedelta(days=1), today + WEEK), 1))).label("week"),
-        every.label("all"),
-    ).where(*chosen, Task.due_on >= today)
+    counted = (
+        select(
+            select(func.count()).where(*chosen).scalar_subquery().label("all"),
+            func.count().label("upcoming"),
+            func.count(when((Task.due_on == today, 1))).label("today"),
+            func.count(when((Task.due_on.between(today + timedelta(days=1), today + WEEK), 1))).label("week"),
+        )
+        .where(*chosen, Task.due_on >= today)
+        .subquery()
+    )
+    return select((counted.c.all - counted.c.upcoming).label("overdue"), counted.c.today, counted.c.week, counted.c.all)
 
 
 @dataclass(frozen=True)
