@@ -248,9 +248,10 @@ def test_another_page_swaps_the_rows_alone_and_claiming_there_stays_on_that_page
         manager.goto("/inbox/?tab=overdue&sort=received")
         expect(manager.locator("tr.inbox-row")).to_have_count(2)
         first_page = shown()
-        manager.get_by_text("Filters", exact=True).click()  # left open, as a case manager may
+        manager.get_by_text("Filters", exact=True).click()  # opened, they drop down over the list
 
-        # By keyboard to Next page: the rows change; the heading, tabs and filters stay as they were.
+        # By keyboard to Next page: the rows change; the heading and tabs stay as they were, and the filters fold
+        # out of the rows' way.
         tab_to(manager, manager.locator("#next-page"))
         with manager.expect_response(re.compile(r"/inbox/results\?")):
             manager.keyboard.press("Enter")
@@ -260,9 +261,8 @@ def test_another_page_swaps_the_rows_alone_and_claiming_there_stays_on_that_page
         assert not set(second_page) & set(first_page)
         expect(manager.locator("#next-page")).to_be_focused()  # five overdue items at least: a third page
         assert_focus_visible(manager)
-        expect(manager.locator(".inbox-filters__more")).to_have_attribute("open", "")
+        expect(manager.locator(".inbox-filters__more")).not_to_have_attribute("open", "")
         expect(heading(manager)).to_have_text("Inbox: Overdue")
-        manager.get_by_text("Filters", exact=True).click()  # folded again, out of the rows' way
 
         # Claiming a row on this page shows this page again, not the first.
         chosen = row(manager, second_page[0])
@@ -398,6 +398,31 @@ def test_the_folded_filters_stay_open_and_keep_focus_while_a_filter_is_chosen_by
     expect(summary).to_be_focused()
     manager.get_by_role("link", name="Clear search and filters").click()
     expect(manager.locator("#inbox-caption")).not_to_contain_text("filtered")
+
+
+def test_on_a_phone_the_opened_filters_fold_away_once_a_search_is_made_or_the_list_is_tapped(sign_in, portal):
+    reference = portal.new_document(note="Found on a phone")
+    manager = sign_in("case manager")
+    manager.set_viewport_size(PHONE)
+    manager.goto("/inbox/?sort=received")
+    more = manager.locator(".inbox-filters__more")
+    summary = manager.locator("summary", has_text="Filters")
+
+    # Open, they drop down over the list; a search from the box outside them folds them, to show what it found.
+    summary.click()
+    expect(manager.get_by_label("Kind")).to_be_visible()
+    search(manager, reference)
+    expect(more).not_to_have_attribute("open", "")
+    expect(row(manager, reference)).to_be_in_viewport()
+
+    # A filter chosen in them keeps them open for the next; a tap on the list folds them.
+    summary.click()
+    manager.get_by_label("Kind").select_option(label="Document")
+    expect(manager.locator("#inbox-caption")).to_contain_text("filtered")
+    expect(more).to_have_attribute("open", "")
+    heading(manager).click()
+    expect(more).not_to_have_attribute("open", "")
+    expect(row(manager, reference)).to_be_visible()
 
 
 def test_on_a_phone_the_list_starts_on_the_first_screen_and_each_row_shows_its_status_and_due_date(sign_in, portal):

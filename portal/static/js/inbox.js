@@ -8,8 +8,7 @@
   // The row an action came from, and its place in the list, for focus to go back to once it is redrawn.
   var lastRowId = null;
   var lastRowIndex = -1;
-  // The folded filters, open or not, and what had focus, before the list (with the filters) is redrawn.
-  var filtersWereOpen = false;
+  // What had focus before the list (with the filters) is redrawn.
   var focusedId = null;
 
   function wide() { return window.matchMedia(WIDE).matches; }
@@ -44,8 +43,6 @@
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (!isList(event.detail.target)) { return; }
-    var more = moreFilters();
-    filtersWereOpen = Boolean(more && more.open);
     focusedId = document.activeElement ? document.activeElement.id : null;
   });
 
@@ -54,11 +51,11 @@
     // The event fires on each element swapped in, those out of band too: act once, on the list's own.
     var target = event.detail.target;
     if (isList(target) && target.contains(event.target)) {
-      // The folded filters stay as they were: a change of filter redraws them, and focus goes back
-      // to the filter (htmx could not, while the fold was still closed).
+      // A filter chosen in the folded filters redraws them: they open again for the next one, and focus goes
+      // back to the filter (htmx could not, while the fold was still closed).
       var more = moreFilters();
       var focused = focusedId && document.getElementById(focusedId);
-      if (more && (filtersWereOpen || (focused && more.contains(focused)))) { more.open = true; }
+      if (more && focused && more.contains(focused)) { more.open = true; }
       if (focused && focused !== document.activeElement) { focused.focus(); }
       // htmx keeps focus on a control with the same id (a tab, a filter, Next page); otherwise back
       // to the row acted on, or if it left this view, to the row now in its place; else the heading.
@@ -140,6 +137,13 @@
         button.click();
       }
     }
+  });
+
+  // Opened, the folded filters drop down over the list: anything done outside them (a search, a tab, Clear,
+  // another page, a tap on the list) folds them, so that they never hide what it shows (on a phone, all of it).
+  document.addEventListener("click", function (event) {
+    var more = moreFilters();
+    if (more && more.open && !more.contains(event.target)) { more.open = false; }
   });
 
   // The folded filters close with Escape, focus back on their summary.
