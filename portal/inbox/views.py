@@ -64,9 +64,7 @@ def _inbox_context(view: queries.InboxView, now, **extra) -> dict:
     form choose from (as (id, name), which the filter bar is drawn once for), and its bulk form."""
     managers = cases.case_manager_names(db.session)
     bulk_form = extra.pop("bulk_form", None) or BulkActionForm(formdata=None, prefix="bulk")
-    bulk_form.assignee.choices = [SelectChoice("", "Choose a case manager")] + [
-        SelectChoice(manager_id, name) for manager_id, name in managers
-    ]
+    bulk_form.assignee.choices = [SelectChoice("", "Choose a case manager")] + _case_manager_choices(managers)
     return _results_context(view, now) | {"managers": managers, "bulk_form": bulk_form, **extra}
 
 
@@ -197,8 +195,10 @@ def _several_done(action: str, result: queries.BulkResult, assignee) -> str:
     return " ".join(words)
 
 
-def _case_manager_choices() -> list[SelectChoice]:
-    return [SelectChoice(manager_id, name) for manager_id, name in cases.case_manager_names(db.session)]
+def _case_manager_choices(managers: tuple[tuple[int, str], ...] | None = None) -> list[SelectChoice]:
+    if managers is None:
+        managers = cases.case_manager_names(db.session)
+    return [SelectChoice(manager_id, name) for manager_id, name in managers]
 
 
 def _review_forms(item, **replacing) -> dict:
