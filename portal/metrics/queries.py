@@ -96,7 +96,8 @@ class Scope:
         return conditions
 
 
-# Each an index range on the cases (portal/cases/models.py).
+# Each an index range on the cases (portal/cases/models.py). Rows are counted as rows (``count(*)``), never by a
+# column: PostgreSQL then reads a count from an index that does not hold the id (a third of the time).
 IS_OPEN = Case.status.in_(OPEN_CASE_STATUSES)
 CLOSED_AS_A_CASE = and_(Case.status == CaseStatus.CLOSED, Case.outcome.is_not(None))
 
@@ -227,7 +228,7 @@ def cases(session, scope: Scope, clock: Clock, _managers: dict[int, str]) -> Sec
     week = today - timedelta(days=today.weekday())
 
     def counted(*conditions) -> ColumnElement[int]:
-        return select(func.count(Case.id)).where(*conditions, *scope.cases()).scalar_subquery()
+        return select(func.count()).where(*conditions, *scope.cases()).scalar_subquery()
 
     def opened_from(since: date, until: date | None = None) -> ColumnElement[int]:
         ends = [] if until is None else [Case.opened_at < clock.start_of(until + timedelta(1))]
@@ -309,8 +310,8 @@ def triage(session, scope: Scope, clock: Clock, _managers: dict[int, str]) -> Se
 
 def overdue(session, scope: Scope, clock: Clock, _managers: dict[int, str]) -> Section:
     conditions = scope.cases()
-    items = select(func.count(Submission.id)).where(Submission.is_open, Submission.due_at < clock.now)
-    tasks = select(func.count(Task.id)).where(Task.is_open, Task.due_on < clock.today)
+    items = select(func.count()).where(Submission.is_open, Submission.due_at < clock.now)
+    tasks = select(func.count()).where(Task.is_open, Task.due_on < clock.today)
     if conditions:
         # Each overdue item's case asked about (few), rather than every case of a type searched for its items: as
         # a join, SQLite walks all the leave cases (14 ms) to find a handful of items.
@@ -330,7 +331,7 @@ def overdue(session, scope: Scope, clock: Clock, _managers: dict[int, str]) -> S
 
 def caseload(session, scope: Scope, clock: Clock, managers: dict[int, str]) -> Section:
     rows = session.execute(
-        select(Case.case_manager_id, func.count(Case.id)).where(IS_OPEN, *scope.cases()).group_by(Case.case_manager_id)
+        select(Case.case_manager_id, func.count()).where(IS_OPEN, *scope.cases()).group_by(Case.case_manager_id)
     ).all()
     counted = {manager_id: count for manager_id, count in rows}
     named = sorted(  # the busiest first; those with as many, by name
@@ -614,11 +615,11 @@ def transitional_duty(session, scope: Scope, clock: Clock, _managers: dict[int, 
     starts = _later(Case.transitional_duty_start, filters.since)
     opened_by_then = Case.opened_at < clock.start_of(last_day + timedelta(1))
     # Open at some time in the period: open now, or closed in it or after it (each an index range).
-    opened_cases = select(func.count(Case.id)).where(opened_by_then, *scope.cases())
+    opened_cases = select(func.count()).where(opened_by_then, *scope.cases())
     active_now = opened_cases.where(IS_OPEN).scalar_subquery()
     active_then = opened_cases.where(Case.closed_on >= filters.since, CLOSED_AS_A_CASE).scalar_subquery()
     on_duty = (
-        select(func.count(Case.id), func.coalesce(func.sum(day_number(ends) - day_number(starts) + 1), 0))
+        select(func.count(), func.coalesce(func.sum(day_number(ends) - day_number(starts) + 1), 0))
         .where(
             Case.transitional_duty_start <= last_day,
             ends >= starts,
