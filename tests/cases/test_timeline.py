@@ -19,7 +19,9 @@ from portal.restrictions.operations import Limit
 from portal.settings import DeadlineSettings
 from tests import factories
 
-NOW = datetime.now(UTC).replace(microsecond=0)
+# Noon of yesterday: every moment the case records (up to a day earlier) then falls on the day of its return, whatever
+# the hour the suite runs (at 00:30, "three hours ago" was the day before the return, which the case refuses).
+NOW = (datetime.now(UTC) - timedelta(days=1)).replace(hour=12, minute=0, second=0, microsecond=0)
 MEDICAL = "lumbar disc herniation"
 NOTE = "Spoke to HR about a possible dismissal"
 
