@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, literal, select, tuple_
 from sqlalchemy.orm import aliased, contains_eager
 
 from portal.accounts.models import User
+from portal.accounts.search import departments
 from portal.cases import days_lost
 from portal.cases.models import Case, CaseStatus, CaseType
 from portal.core.numbers import whole_number
@@ -185,12 +186,3 @@ def next_deadlines(session, case_ids: list[int]) -> dict[int, datetime]:
         if case_id not in soonest or due_at < soonest[case_id]:
             soonest[case_id] = due_at
     return soonest
-
-
-def departments(session) -> list[str]:
-    """Every department someone works in, for the filter: from the people, not from the cases."""
-    return list(
-        session.scalars(
-            select(User.department).where(User.department.is_not(None)).distinct().order_by(User.department)
-        )
-    )

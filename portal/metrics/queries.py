@@ -754,14 +754,6 @@ def case_managers(session) -> dict[int, str]:
     return {manager_id: name for manager_id, name in session.execute(query)}
 
 
-def departments(session) -> list[str]:
-    return list(
-        session.scalars(
-            select(User.department).where(User.department.is_not(None)).distinct().order_by(User.department)
-        )
-    )
-
-
 def sections(
     session, user: User, filters: Filters, now: datetime, settings: DeadlineSettings, only: str | None = None
 ) -> list[Section]:

@@ -5,6 +5,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from portal import access, settings
+from portal.accounts.search import departments
 from portal.core.columns import utcnow
 from portal.extensions import db
 from portal.items.deadlines import local_date
@@ -33,7 +34,7 @@ def dashboard():
     form = _form(
         local_date(now, deadlines),
         queries.case_managers(db.session) if "case_manager" in allowed else {},
-        queries.departments(db.session) if "department" in allowed else [],
+        departments(db.session) if "department" in allowed else [],
     )
     filters = form.chosen()
     sections = queries.sections(db.session, current_user, filters, now, deadlines)
