@@ -145,6 +145,13 @@
     var more = moreFilters();
     if (more && more.open && !more.contains(event.target)) { more.open = false; }
   });
+  // So does focus leaving them (Tab past the last filter), so that what has focus is never under them. (A filter
+  // redrawn by a swap loses focus to nothing, not to something outside: that keeps them open.)
+  document.addEventListener("focusout", function (event) {
+    var more = moreFilters();
+    var next = event.relatedTarget;
+    if (more && more.open && more.contains(event.target) && next && !more.contains(next)) { more.open = false; }
+  });
 
   // The folded filters close with Escape, focus back on their summary.
   document.addEventListener("keydown", function (event) {
