@@ -17,11 +17,15 @@ def drawn(template: str, macro: str, *values: Hashable) -> Markup:
     templates are reloaded as they change (development), else kept."""
     environment = current_app.jinja_env
     if environment.auto_reload:
-        return getattr(environment.get_template(template).module, macro)(*values)
+        return _draw(template, macro, values)
     # The markup's links are paths under where the portal is served; the environment holds the templates.
     return _kept(id(environment), request.script_root, template, macro, values)
 
 
+def _draw(template: str, macro: str, values: tuple) -> Markup:
+    return getattr(current_app.jinja_env.get_template(template).module, macro)(*values)
+
+
 @lru_cache(maxsize=_KEPT)
 def _kept(environment_id: int, script_root: str, template: str, macro: str, values: tuple) -> Markup:
-    return getattr(current_app.jinja_env.get_template(template).module, macro)(*values)
+    return _draw(template, macro, values)

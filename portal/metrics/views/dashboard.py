@@ -31,13 +31,14 @@ def dashboard():
     now = utcnow()
     deadlines = settings.current().deadlines
     allowed = access.figure_filters(current_user)
+    managers = queries.case_managers(db.session)
     form = _form(
         local_date(now, deadlines),
-        queries.case_managers(db.session) if "case_manager" in allowed else {},
+        managers if "case_manager" in allowed else {},
         departments(db.session) if "department" in allowed else [],
     )
     filters = form.chosen()
-    sections = queries.sections(db.session, current_user, filters, now, deadlines)
+    sections = queries.sections(db.session, current_user, filters, now, deadlines, managers=managers)
     return render(
         "metrics/dashboard.html",
         form=form,
