@@ -60,6 +60,9 @@ class Config:
         # instead of holding the request; and the longest a PostgreSQL statement may run.
         self.DATABASE_TIMEOUT_SECONDS = _int("DATABASE_TIMEOUT_SECONDS", 5)
         self.DATABASE_STATEMENT_TIMEOUT_SECONDS = _int("DATABASE_STATEMENT_TIMEOUT_SECONDS", 15)
+        # PostgreSQL plans a statement psycopg has prepared once, not on every request; a pooler that hands each
+        # transaction a different server connection (PgBouncer's transaction mode before 1.21) cannot keep them.
+        self.DATABASE_PREPARED_STATEMENTS = _bool("DATABASE_PREPARED_STATEMENTS", True)
         self.UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(instance / "uploads"))
         # Uploads (settings.UploadLimits): each file, and all the files sent together. A choice over them is
         # refused next to its field, with everything else typed kept; browsers shrink large photos first.
@@ -148,6 +151,8 @@ def engine_options(config) -> dict:
     else:
         statement_ms = config["DATABASE_STATEMENT_TIMEOUT_SECONDS"] * 1000
         connect_args = {"connect_timeout": timeout, "options": f"-c statement_timeout={statement_ms}"}
+        if not config.get("DATABASE_PREPARED_STATEMENTS", True):
+            connect_args["prepare_threshold"] = None  # psycopg prepares nothing
     # hide_parameters: a database error's message (and so any log of it) names the statement, never the
     # values written, which may be a diagnosis.
     return {"pool_pre_ping": True, "hide_parameters": True, "connect_args": connect_args}

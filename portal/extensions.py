@@ -11,6 +11,7 @@ from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from psycopg.pq import TransactionStatus
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -105,3 +106,31 @@ def _sqlite_optimize_now_and_then(dbapi_connection, connection_record):
 def _sqlite_optimize_before_closing(dbapi_connection, connection_record):
     if _is_sqlite(dbapi_connection):
         optimize_sqlite(dbapi_connection)
+
+
+# PostgreSQL plans a statement afresh each time it is sent, unless psycopg has prepared it (from its fifth run on a
+# connection); but psycopg forgets every prepared statement on ROLLBACK (a rolled-back change of schema could leave
+# them naming what no longer exists), and every request's transaction ended by ROLLBACK, so nothing was ever
+# prepared: the inbox paid about 1 ms a page in planning. A transaction that has only read ends by COMMIT instead,
+# which for it is the same thing. One that wrote, or failed, is rolled back as ever.
+_WROTE = "wrote"
+
+
+@event.listens_for(Engine, "begin")
+def _nothing_written_yet(connection):
+    connection.info[_WROTE] = False
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_a_write(connection, cursor, statement, parameters, context, executemany):
+    if not statement.startswith("SELECT "):
+        connection.info[_WROTE] = True
+
+
+@event.listens_for(Engine, "rollback")
+def _end_a_read_by_commit(connection):
+    if connection.dialect.name != "postgresql" or connection.info.get(_WROTE, True):
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is not None and dbapi_connection.info.transaction_status == TransactionStatus.INTRANS:
+        dbapi_connection.commit()  # the rollback that follows finds no transaction, and does nothing

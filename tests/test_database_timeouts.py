@@ -18,6 +18,18 @@ def test_postgresql_connects_and_runs_each_statement_within_a_bound():
     assert options["hide_parameters"]
 
 
+def test_postgresql_behind_a_transaction_pooler_prepares_nothing():
+    options = engine_options(
+        {
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://pgbouncer/portal",
+            "DATABASE_TIMEOUT_SECONDS": 5,
+            "DATABASE_STATEMENT_TIMEOUT_SECONDS": 15,
+            "DATABASE_PREPARED_STATEMENTS": False,
+        }
+    )
+    assert options["connect_args"]["prepare_threshold"] is None
+
+
 def test_sqlite_waits_for_another_writers_lock_within_a_bound():
     options = engine_options({"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db", "DATABASE_TIMEOUT_SECONDS": 5})
     assert options["connect_args"] == {"timeout": 5}
