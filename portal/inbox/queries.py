@@ -11,6 +11,7 @@ list (tasks, unread messages, notices to give), asked together.
 """
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, lru_cache
@@ -161,13 +162,39 @@ class InboxRow:
         return self.status.label
 
 
+class TabCounts(Mapping[str, int]):
+    """Each tab's count, by tab (Closed, which is history, has none). Frozen and hashable: the tab bar is drawn once
+    for the same view and counts (web/drawn.py)."""
+
+    __slots__ = ("_counts", "_key")
+
+    def __init__(self, **counts: int) -> None:
+        self._counts = counts
+        self._key = tuple(counts.items())
+
+    def __getitem__(self, tab: str) -> int:
+        return self._counts[tab]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._counts)
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __repr__(self) -> str:
+        return f"TabCounts({self._counts!r})"
+
+
 @dataclass(frozen=True)
 class InboxPage:
     items: list[InboxRow]
     next_cursor: str | None
     previous_cursor: str | None
     newest_id: int  # the poll for new items asks what arrived after this
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: TabCounts = field(default_factory=TabCounts)
     # The senders of reports on this page whom no case manager has confirmed as clinicians: their rows say so.
     unverified_senders: set[int] = field(default_factory=set)
 
@@ -242,7 +269,7 @@ def _filtered(query: Select, view: InboxView, user, now: datetime, settings: Dea
     return query.where(*conditions)
 
 
-def tab_counts(session, user, now: datetime) -> tuple[dict[str, int], int]:
+def tab_counts(session, user, now: datetime) -> tuple[TabCounts, int]:
     """The live count of each tab, and the newest open item's id, in one statement whose cost does not grow with
     the open items: it sums the kept counts (portal/inbox/models.py), a row for each assignee and status and one
     for each day items fall due; it reads from the items only those due today (a UTC day) before now, a range of
@@ -252,7 +279,7 @@ def tab_counts(session, user, now: datetime) -> tuple[dict[str, int], int]:
         _counting(access.inbox_visibility(user)),
         {"user_id": user.id, "today": midnight.date(), "midnight": midnight, "now": now},
     ).one()
-    counts = {"open": row[0], "mine": row[1], "unassigned": row[2], "needs_info": row[3], "overdue": row[4] + row[5]}
+    counts = TabCounts(open=row[0], mine=row[1], unassigned=row[2], needs_info=row[3], overdue=row[4] + row[5])
     return counts, row[6]
 
 

@@ -60,12 +60,10 @@ def _results_context(view: queries.InboxView, now) -> dict:
 
 
 def _inbox_context(view: queries.InboxView, now, **extra) -> dict:
-    """The list screen's context: one page of the view with the tab counts, the case managers its filter and bulk
-    form choose from (as (id, name), which the filter bar is drawn once for), and its bulk form."""
-    managers = cases.case_manager_names(db.session)
-    bulk_form = extra.pop("bulk_form", None) or BulkActionForm(formdata=None, prefix="bulk")
-    bulk_form.assignee.choices = [SelectChoice("", "Choose a case manager")] + _case_manager_choices(managers)
-    return _results_context(view, now) | {"managers": managers, "bulk_form": bulk_form, **extra}
+    """The list screen's context: one page of the view with the tab counts, and the case managers its filter and bulk
+    form choose from (as (id, name), which the filter bar and the bulk form are drawn once for)."""
+    extra = {"bulk_error": None, "bulk_assignee": None} | extra
+    return _results_context(view, now) | {"managers": cases.case_manager_names(db.session), **extra}
 
 
 @inbox.app_template_global()
@@ -80,6 +78,20 @@ def inbox_filter_form(view: queries.InboxView, managers: tuple[tuple[int, str], 
         SelectChoice(str(manager_id), name) for manager_id, name in managers
     ]
     return filters
+
+
+@inbox.app_template_global()
+def inbox_bulk_form(managers: tuple[tuple[int, str], ...], assignee: int | None) -> BulkActionForm:
+    """The bulk form, ``assignee`` chosen among ``managers`` (inbox/_filters.html draws it, and its token apart)."""
+    form = BulkActionForm(formdata=None, prefix="bulk", data={"assignee": assignee}, meta={"csrf": False})
+    form.assignee.choices = [SelectChoice("", "Choose a case manager")] + _case_manager_choices(managers)
+    return form
+
+
+@inbox.app_template_global()
+def inbox_tab_labels() -> dict[str, str]:
+    """Each tab's label, by tab (inbox/_rows.html draws the tabs)."""
+    return queries.TABS
 
 
 def _view_address(view: queries.InboxView) -> str:
@@ -173,7 +185,13 @@ def act_on_several():
             result = queries.act_on_several(db.session, current_user, action, ids, assignee)
             notice = ("success" if not result.refused else "error", _several_done(action, result, assignee))
     if htmx:
-        context = _inbox_context(view, utcnow(), bulk_form=form if form.form_errors else None, notice=notice)
+        context = _inbox_context(
+            view,
+            utcnow(),
+            bulk_error=form.form_errors[0] if form.form_errors else None,
+            bulk_assignee=form.assignee.data if form.form_errors else None,
+            notice=notice,
+        )
         return render(
             "inbox/home.html",
             form_status(form) if form.form_errors else 200,

@@ -194,6 +194,16 @@ def test_acting_on_nothing_or_assigning_to_nobody_says_what_is_missing(web, item
     assert response.status_code == 422 and "Choose an active case manager." in text(response)
 
 
+def test_assigning_nothing_keeps_the_case_manager_chosen_beside_its_error(web, items, db_session):
+    colleague = factories.user(db_session, Role.CASE_MANAGER, name="Robin Colleague")
+    db_session.commit()
+    body = text(bulk(web, {"action": "assign", "bulk-assignee": str(colleague.id)}))
+    assert '<p class="field__error" id="bulk-error" role="alert">Choose at least one item.</p>' in body
+    assert f'<option selected value="{colleague.id}">Robin Colleague</option>' in body
+    # The form posts with the session's token, which is not drawn with it.
+    assert re.search(r'<input type="hidden" form="bulk-actions" name="csrf_token" value="[^"]+">', body)
+
+
 def test_without_javascript_acting_on_several_returns_to_the_same_view(web, items):
     response = bulk(web, {"ids": [items[0].id], "action": "claim"}, query="?tab=mine&sort=received", htmx=False)
     assert response.status_code == 303 and response.headers["Location"] == "/inbox/?tab=mine&sort=received"
