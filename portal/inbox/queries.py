@@ -29,7 +29,7 @@ from portal.duty.models import DutyOffer
 from portal.inbox.models import UNASSIGNED, InboxCount, InboxDueCount
 from portal.intake import operations as intake
 from portal.items import lifecycle as submissions
-from portal.items.deadlines import end_of_day, local_date
+from portal.items.deadlines import DueNote, due_note, end_of_day, local_date
 from portal.items.models import Submission, SubmissionKind, SubmissionStatus
 from portal.messages import operations as messaging
 from portal.settings import DeadlineSettings
@@ -430,30 +430,34 @@ class NoticeDue:
     id: int
     number: str
     employee_name: str
-    due: date
+    due: DueNote  # by the end of its day
 
 
 @dataclass(frozen=True)
 class Beside:
     """What the inbox shows beside its list: the case manager's tasks, their unread messages, and the FMLA
-    eligibility notices still to give."""
+    eligibility notices still to give. Frozen: it is drawn once for the same words (web/drawn.py)."""
 
     task_counts: tasks.TaskCounts
     unread_messages: int
     notices_waiting: int
-    notices: list[NoticeDue]
+    notices: tuple[NoticeDue, ...]
 
 
-def beside_the_list(session, user, today: date) -> Beside:
+def beside_the_list(session, user, now: datetime, settings: DeadlineSettings) -> Beside:
     """Asked of the tasks, the messages and intake together, in one statement: the tasks' counts (one row), the
     unread messages (one number) and the soonest notices to give, each carrying how many wait (none, or a few)."""
-    rows = session.execute(_beside_statement(user, today)).all()
+    rows = session.execute(_beside_statement(user, local_date(now, settings))).all()
     first = rows[0]
     return Beside(
         task_counts=tasks.TaskCounts(first[0], first[1], first[2], first[3]),
         unread_messages=first[4] or 0,
         notices_waiting=first.waiting or 0,
-        notices=[NoticeDue(row.id, row.number, row.employee_name, row.due) for row in rows if row.id is not None],
+        notices=tuple(
+            NoticeDue(row.id, row.number, row.employee_name, due_note(end_of_day(row.due, settings), now, settings))
+            for row in rows
+            if row.id is not None
+        ),
     )
 
 

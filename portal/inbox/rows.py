@@ -3,6 +3,10 @@
 The list draws 25 of these a page and the review sends its item's again after an action; a template
 calling a helper for every cell of every row cost more than the query that found them. A row is made
 from a listed row (``queries.InboxRow``) or from the item itself, which share their names.
+
+A page shows much the same rows request after request, and a row's words change with the clock only at a few
+moments (a new day, its due moment, its priority's), so a listed row's words are kept for what of the clock they
+read (``listed_row``): a list works out only the rows that changed.
 """
 
 from dataclasses import dataclass
@@ -46,6 +50,33 @@ class Row:
     priority_reason: str
     assignee_name: str | None
     claimable: bool  # open and nobody's yet
+
+
+def listed_row(item, now: datetime, settings: DeadlineSettings, unverified_senders=frozenset()) -> Row:
+    """``row`` of a listed item (``queries.InboxRow``, frozen), kept for the same words and clock."""
+    unverified = item.submitted_by_id in unverified_senders
+    key = (item, unverified, settings, *_clock_read(item, now, settings))
+    words = _KEPT.get(key)
+    if words is None:
+        if len(_KEPT) >= _KEEP:
+            _KEPT.clear()
+        words = _KEPT[key] = row(item, now, settings, unverified_senders)
+    return words
+
+
+_KEPT: dict[tuple, Row] = {}
+_KEEP = 4096  # every case manager's pages, at about 1 KB a row
+
+
+def _clock_read(item, now: datetime, settings: DeadlineSettings) -> tuple:
+    """All that a row's words read of ``now``: the day, whether the item is past due, and its priority (as stored
+    and as its reason works it out). tests/inbox/test_rows.py holds ``row`` to it."""
+    return (
+        deadlines.local_date(now, settings),
+        item.due_at is not None and now > item.due_at,
+        deadlines.priority(item.priority_at, now),
+        deadlines.priority(deadlines.priority_at(item.kind, item.priority, item.due_at), now),
+    )
 
 
 def row(item, now: datetime, settings: DeadlineSettings, unverified_senders=frozenset()) -> Row:

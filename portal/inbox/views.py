@@ -35,7 +35,6 @@ from portal.inbox.forms import (
 from portal.intake import operations as intake
 from portal.intake.forms import TriageForm
 from portal.items import lifecycle
-from portal.items.deadlines import local_date
 from portal.items.models import SubmissionKind
 from portal.web.audiences import inbox
 from portal.web.responses import form_status, redirect_after_post, refusals, render
@@ -47,7 +46,7 @@ def _results_context(view: queries.InboxView, now) -> dict:
     page = queries.page(db.session, current_user, view, now, deadlines, current_app.config["PAGE_SIZE"])
     return {
         "page": page,
-        "rows": [rows.row(item, now, deadlines, page.unverified_senders) for item in page.items],
+        "rows": [rows.listed_row(item, now, deadlines, page.unverified_senders) for item in page.items],
         "view": view,
         "counts": page.counts,
         "newest_id": page.newest_id,
@@ -105,7 +104,7 @@ def home():
     view = queries.InboxView.parse(request.args)
     now = utcnow()
     context = _inbox_context(view, now)
-    context["beside"] = queries.beside_the_list(db.session, current_user, local_date(now, settings.current().deadlines))
+    context["beside"] = queries.beside_the_list(db.session, current_user, now, settings.current().deadlines)
     opened = whole_number(request.args.get("open"))
     if opened is not None:
         item = reviews.open_for_review(db.session, current_user, opened, request.remote_addr)

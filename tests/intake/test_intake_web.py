@@ -153,6 +153,7 @@ def test_the_case_page_shows_eligibility_and_the_notice_due_which_the_inbox_list
     case = db_session.get(Case, item.case_id)
     inbox = manager.client.get("/inbox/").get_data(as_text=True)
     assert "FMLA eligibility notices to give: 1" in inbox and case.number in inbox
+    assert re.search(rf"{case.number}, [^<]*</a>: <(strong|span) class=\"due[^>]*>(Due|Overdue)[^<]*</", inbox)
     page = manager.client.get(f"/inbox/cases/{case.id}").get_data(as_text=True)
     assert "Eligible, by the roster" in page and "1,800 hours in the last 12 months" in page
     assert "The eligibility and rights notice is due by" in page
