@@ -140,11 +140,11 @@ def case_managers(session) -> list[User]:
 
 def case_manager_names(session) -> tuple[tuple[int, str], ...]:
     """The active case managers as (id, name), by name: what a choice of one needs (the inbox asks on every page)."""
-    query = select(User.id, User.name).where(_ACTIVE_CASE_MANAGER).order_by(User.name)
-    return tuple((manager_id, name) for manager_id, name in session.execute(query))
+    return tuple((manager_id, name) for manager_id, name in session.connection().execute(_CASE_MANAGER_NAMES))
 
 
 _ACTIVE_CASE_MANAGER = and_(User.role == Role.CASE_MANAGER, User.active)
+_CASE_MANAGER_NAMES = select(User.id, User.name).where(_ACTIVE_CASE_MANAGER).order_by(User.name)
 
 
 def case_manager(session, user_id: int | None) -> User:

@@ -7,7 +7,8 @@ A request runs a fixed set of queries whatever the page size or data size: the t
 counts (from counts kept as items change, so the backlog's size costs nothing; Closed is history
 and has no count), the page (its items chosen from the view's index, then each one's case number,
 employee, assignee and duty offer), the list of case managers, and what the page shows beside the
-list (tasks, unread messages, notices to give), asked together.
+list (tasks, unread messages, notices to give), asked together. They read plain columns, as Core statements on
+the session's connection: the ORM's way of running them cost more than SQLite took to answer.
 """
 
 import re
@@ -275,10 +276,8 @@ def tab_counts(session, user, now: datetime) -> tuple[TabCounts, int]:
     for each day items fall due; it reads from the items only those due today (a UTC day) before now, a range of
     the open items' due-date index, and the newest open item's id, one probe of another."""
     midnight = datetime.combine(now.astimezone(UTC).date(), time(), tzinfo=UTC)
-    row = session.execute(
-        _counting(access.inbox_visibility(user)),
-        {"user_id": user.id, "today": midnight.date(), "midnight": midnight, "now": now},
-    ).one()
+    values = {"user_id": user.id, "today": midnight.date(), "midnight": midnight, "now": now}
+    row = session.connection().execute(_counting(access.inbox_visibility(user)), values).one()
     counts = TabCounts(open=row[0], mine=row[1], unassigned=row[2], needs_info=row[3], overdue=row[4] + row[5])
     return counts, row[6]
 
@@ -332,9 +331,9 @@ def page(session, user, view: InboxView, now: datetime, settings: DeadlineSettin
     if cursor is not None:
         key, bound = tuple_(column, Submission.id), tuple_(*cursor)
         chosen = chosen.where(key < bound if descending else key > bound)
-    ids = list(session.scalars(chosen.order_by(*order).limit(per_page + 1)))
+    ids = list(session.connection().execute(chosen.order_by(*order).limit(per_page + 1)).scalars())
     place = {item_id: n for n, item_id in enumerate(ids)}
-    listed = sorted(session.execute(_listed(), {"ids": ids}), key=lambda row: place[row.id])
+    listed = sorted(session.connection().execute(_listed(), {"ids": ids}).all(), key=lambda row: place[row.id])
     rows, has_next, has_previous = keyset_window(
         [_row(columns[:-1]) for columns in listed], per_page, backwards, cursor is not None
     )
@@ -447,7 +446,7 @@ class Beside:
 def beside_the_list(session, user, now: datetime, settings: DeadlineSettings) -> Beside:
     """Asked of the tasks, the messages and intake together, in one statement: the tasks' counts (one row), the
     unread messages (one number) and the soonest notices to give, each carrying how many wait (none, or a few)."""
-    rows = session.execute(_beside_statement(user, local_date(now, settings))).all()
+    rows = session.connection().execute(_beside_statement(user, local_date(now, settings))).all()
     first = rows[0]
     return Beside(
         task_counts=tasks.TaskCounts(first[0], first[1], first[2], first[3]),
