@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import access
@@ -143,7 +143,10 @@ def case_manager_names(session) -> tuple[tuple[int, str], ...]:
     return tuple((manager_id, name) for manager_id, name in session.connection().execute(_CASE_MANAGER_NAMES))
 
 
-_ACTIVE_CASE_MANAGER = and_(User.role == Role.CASE_MANAGER, User.active)
+# The role is written into the statement, not bound: PostgreSQL's plan kept for it then knows how few hold it.
+_ACTIVE_CASE_MANAGER = and_(
+    User.role == bindparam(None, Role.CASE_MANAGER, type_=User.role.type, literal_execute=True), User.active
+)
 _CASE_MANAGER_NAMES = select(User.id, User.name).where(_ACTIVE_CASE_MANAGER).order_by(User.name)
 
 

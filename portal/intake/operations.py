@@ -10,7 +10,7 @@ and the case managers, never by the supervisor, who learns that a case exists on
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from portal import access
@@ -507,7 +507,9 @@ def notices_due_query(limit: int = 5) -> Select:
         select(Case.id, Case.number, Case.employee_id, Case.eligibility_notice_due.label("due"))
         .where(*waiting)
         .order_by(Case.eligibility_notice_due, Case.id)
-        .limit(limit)
+        # Written into the statement, not bound: PostgreSQL's plan kept for the statement (its generic plan) then
+        # knows that it takes a few, and joins no more than those to their employees.
+        .limit(bindparam("notices_shown", limit, literal_execute=True))
         .subquery()
     )
     return (

@@ -4,7 +4,7 @@ their own (no rule), with its history of being done, put off or closing by itsel
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint, true
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.accounts.models import User
@@ -77,6 +77,21 @@ class Task(Model):
     @property
     def status_label(self) -> str:
         return TaskStatus(self.status).label
+
+
+NO_OWNER = 0  # the owner key of tasks nobody holds: a key may not be NULL, and no user has id 0
+
+
+class OpenTaskCount(Model):
+    """How many open tasks one case manager (or nobody) has, kept by triggers on ``tasks`` (the migration
+    ``20261130_8c3d4e5f6071_open_task_counts``), so that every writer keeps it right; an owner with none has no row.
+    A migration that rebuilds ``tasks`` on SQLite (a batch ``ALTER``) drops the triggers with it: it must create
+    them again."""
+
+    __tablename__ = "open_task_counts"
+
+    owner_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(Integer)
 
 
 class TaskEvent(Model):
