@@ -10,6 +10,7 @@ from portal.config import Config, engine_options
 from portal.extensions import csrf, db, htmx, login_manager, migrate
 from portal.extensions import mail as mail_extension  # the name "mail" is the portal.mail package once imported
 from portal.tasks import rules as task_rules
+from portal.web.templating import Environment
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -17,6 +18,7 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; ``config`` overrides settings (tests pass theirs here)."""
     app = Flask(__name__)
+    app.jinja_environment = Environment
     defaults = Config()
     app.config.from_object(defaults)
     app.instance_path = defaults.INSTANCE_PATH
