@@ -7,7 +7,7 @@ from flask import session as cookie_session
 
 from portal import settings
 from portal.config import Config, engine_options
-from portal.extensions import csrf, db, htmx, login_manager, migrate
+from portal.extensions import csrf, db, htmx, login_manager, migrate, ping_after_idle
 from portal.extensions import mail as mail_extension  # the name "mail" is the portal.mail package once imported
 from portal.tasks import rules as task_rules
 from portal.web.templating import Environment
@@ -42,6 +42,8 @@ def register_extensions(app: Flask) -> None:
     from portal import schema  # noqa: F401  every model, so that Alembic and the relationships see them all
 
     db.init_app(app)
+    with app.app_context():
+        ping_after_idle(db.engine)
     from portal.metrics import periods as days_lost_periods
     from portal.tasks import hooks as task_hooks
 

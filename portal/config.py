@@ -155,4 +155,5 @@ def engine_options(config) -> dict:
             connect_args["prepare_threshold"] = None  # psycopg prepares nothing
     # hide_parameters: a database error's message (and so any log of it) names the statement, never the
     # values written, which may be a diagnosis.
-    return {"pool_pre_ping": True, "hide_parameters": True, "connect_args": connect_args}
+    # No pool_pre_ping: a connection is asked whether it still works only after sitting idle (extensions.py).
+    return {"hide_parameters": True, "connect_args": connect_args}

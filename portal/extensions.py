@@ -12,7 +12,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from psycopg.pq import TransactionStatus
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -134,3 +134,31 @@ def _end_a_read_by_commit(connection):
     dbapi_connection = connection.connection.dbapi_connection
     if dbapi_connection is not None and dbapi_connection.info.transaction_status == TransactionStatus.INTRANS:
         dbapi_connection.commit()  # the rollback that follows finds no transaction, and does nothing
+
+
+# A pooled connection the server dropped (a restart, a failover) fails the statement that next uses it. Asking the
+# server first, on every checkout (pool_pre_ping), cost each request a round trip to PostgreSQL; a connection is
+# asked only once it has sat idle in the pool this long. A server that goes away is gone for longer than that, so the
+# connections it dropped have sat that long by the time it answers again; one dropped between two requests a moment
+# apart (a backend killed by hand) fails that request with the "unavailable" page, and the pool starts afresh.
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def ping_after_idle(engine: Engine) -> None:
+    """Ask the server whether a connection still works when it comes out of the pool after sitting idle."""
+    if engine.dialect.name == "sqlite":
+        return  # a file: nothing to drop it
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(dbapi_connection, connection_record):
+        connection_record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, connection_record, connection_proxy):
+        checked_in_at = connection_record.info.get("checked_in_at")
+        if checked_in_at is None or time.monotonic() - checked_in_at < PING_AFTER_IDLE_SECONDS:
+            return  # new, or back a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.DisconnectionError() from error  # the pool drops it and takes another

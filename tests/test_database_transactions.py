@@ -1,10 +1,13 @@
 """How a transaction ends: one that wrote, or failed, is rolled back; on PostgreSQL one that only read is committed
-instead, the same for it, so that psycopg keeps the statements it has prepared (it forgets them on a rollback)."""
+instead, the same for it, so that psycopg keeps the statements it has prepared (it forgets them on a rollback). And
+how a pooled connection is trusted: asked whether it works only after sitting idle, and replaced if the server
+dropped it."""
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import create_engine, select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from portal import extensions
 from portal.accounts.models import User
 from portal.extensions import db
 from tests import factories
@@ -40,3 +43,38 @@ def test_on_postgresql_statements_read_again_and_again_are_prepared_once(db_sess
             connection.rollback()  # as every request's transaction ends
         prepared = connection.execute(text("SELECT statement FROM pg_prepared_statements")).scalars().all()
     assert any(statement.startswith("SELECT users.name") for statement in prepared)
+
+
+def test_on_postgresql_a_connection_dropped_while_it_sat_idle_is_replaced_before_use(db_session, monkeypatch):
+    if db_session.get_bind().dialect.name != "postgresql":
+        pytest.skip("a server that drops connections: PostgreSQL alone")
+    db_session.close()
+    db.engine.dispose()  # the pool then holds one connection: the one dropped
+    with db.engine.connect() as connection:
+        dropped = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+    # Another engine's connection drops the pooled one, as a server restart would.
+    other = create_engine(db.engine.url)
+    with other.connect() as killer:
+        assert killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": dropped}).scalar()
+    other.dispose()
+    monkeypatch.setattr(extensions, "PING_AFTER_IDLE_SECONDS", 0)  # it has sat idle long enough to be asked
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT pg_backend_pid()")).scalar() != dropped
+    assert db.engine.pool.checkedin() == 1  # the dropped one was replaced, not kept beside
+
+
+def test_on_postgresql_a_connection_is_asked_whether_it_works_only_after_sitting_idle(db_session, monkeypatch):
+    if db_session.get_bind().dialect.name != "postgresql":
+        pytest.skip("the pool's connections to a server: PostgreSQL alone")
+    db_session.close()
+    asked = []
+    ping = db.engine.dialect.do_ping
+    monkeypatch.setattr(db.engine.dialect, "do_ping", lambda connection: asked.append(connection) or ping(connection))
+    for _ in range(3):  # back in the pool a moment ago each time
+        with db.engine.connect() as connection:
+            connection.execute(select(text("1")))
+    assert asked == []
+    monkeypatch.setattr(extensions, "PING_AFTER_IDLE_SECONDS", 0)
+    with db.engine.connect() as connection:
+        connection.execute(select(text("1")))
+    assert len(asked) == 1
