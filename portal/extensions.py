@@ -123,8 +123,21 @@ def _nothing_written_yet(connection):
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_a_write(connection, cursor, statement, parameters, context, executemany):
-    if not statement.startswith("SELECT "):
+    if not _only_reads(statement, context):
         connection.info[_WROTE] = True
+
+
+def _only_reads(statement: str, context) -> bool:
+    """A SELECT: written as one, or built as one whose common table expressions (a recursive walk along an index)
+    read too. Anything else, a statement typed by hand included, counts as a write."""
+    if statement.startswith("SELECT "):
+        return True
+    compiled = getattr(context, "compiled", None)
+    return bool(
+        compiled is not None
+        and getattr(compiled.statement, "is_select", False)
+        and not any(expression.element.is_dml for expression in compiled.ctes or ())
+    )
 
 
 @event.listens_for(Engine, "rollback")
