@@ -171,7 +171,7 @@ class TabCounts(Mapping[str, int]):
 
     def __init__(self, **counts: int) -> None:
         self._counts = counts
-        self._key = tuple(counts.items())
+        self._key = frozenset(counts.items())  # equal counts hash alike, whatever the order they were given in
 
     def __getitem__(self, tab: str) -> int:
         return self._counts[tab]
